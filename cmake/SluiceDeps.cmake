@@ -1,0 +1,15 @@
+# Every third-party library comes from a Debian 12 package (scripts/setup) and is found through pkg-config.
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+pkg_check_modules(RDKAFKA   REQUIRED IMPORTED_TARGET rdkafka)
+pkg_check_modules(ROCKSDB   REQUIRED IMPORTED_TARGET rocksdb)
+pkg_check_modules(AVRO      REQUIRED IMPORTED_TARGET avro-c)
+pkg_check_modules(JANSSON   REQUIRED IMPORTED_TARGET jansson)
+pkg_check_modules(MHD       REQUIRED IMPORTED_TARGET libmicrohttpd)
+pkg_check_modules(LIBEDIT   REQUIRED IMPORTED_TARGET libedit)
+pkg_check_modules(CURL      REQUIRED IMPORTED_TARGET libcurl)
+pkg_check_modules(CRITERION REQUIRED IMPORTED_TARGET criterion)
+
+find_program(RE2C_EXECUTABLE re2c REQUIRED)
+find_program(LEMON_EXECUTABLE lemon REQUIRED)
+find_file(LEMON_TEMPLATE lempar.c PATHS /usr/share/lemon REQUIRED NO_DEFAULT_PATH)
