@@ -6,8 +6,8 @@
  *
  * LALR(1) versus ANTLR: a few places where ANTLR's unbounded look-ahead chose are settled here:
  * `(a)` after GROUP BY / PARTITION BY is a parenthesized expression, `(a, b)` a list; a lambda
- * `(x) => ...` is parsed as a parenthesized column followed by =>; EMIT is a keyword only when
- * CHANGES or FINAL follows (parse.c turns it into an identifier otherwise); a time unit is a
+ * `(x) => ...` is parsed as a parenthesized column followed by =>; a non-reserved keyword is
+ * the keyword wherever the keyword fits, else an identifier (see below); a time unit is a
  * function argument only in its reserved spellings (SECONDS, ...), DAY/HOUR/MINUTE/SECOND being
  * column names there, as ANTLR's first-alternative rule makes them. */
 %name sl_parser
@@ -58,16 +58,19 @@ typedef struct opt_int {
 %token SEMI COMMA DOT LP RP LBRACKET RBRACKET EQ NE LT LE GT GE PLUS MINUS STAR SLASH REM CONCAT
        ASSIGN ARROW LAMBDA STRING INTLIT DECLIT FLOATLIT ID QID BQID DIGITID VARIABLE.
 
-/* ksqlDB's nonReserved keywords: identifiers wherever the keyword itself does not fit. EMIT is
- * handled in parse.c (see the header comment); PAUSE and RESUME are newer than the list. */
-%fallback ID SHOW TABLES COLUMNS COLUMN PARTITIONS FUNCTIONS FUNCTION SESSION STRUCT MAP ARRAY
+/* ksqlDB's nonReserved keywords (plus PAUSE and RESUME, newer than the list): they are also
+ * identifiers. Not a %fallback: lemon's default reductions would let the fallback win where the
+ * keyword also fits (FROM s PARTITION BY would read PARTITION as an alias). Instead parse.c feeds
+ * such a keyword as itself when the parser accepts it in the current state, else as an ID. The
+ * lexer's keyword table marks the same list (sl_lex_nonreserved). */
+%token SHOW TABLES COLUMNS COLUMN PARTITIONS FUNCTIONS FUNCTION SESSION STRUCT MAP ARRAY
        PARTITION INTEGER DATE TIME TIMESTAMP INTERVAL ZONE KW_STRING YEAR MONTH DAY HOUR MINUTE
-       SECOND EXPLAIN ANALYZE TYPE TYPES SET RESET IF SOURCE SINK PRIMARY KEY CHANGES FINAL
+       SECOND EXPLAIN ANALYZE TYPE TYPES SET RESET IF SOURCE SINK PRIMARY KEY EMIT CHANGES FINAL
        ESCAPE REPLACE ASSERT ALTER ADD HEADER HEADERS GRACE PERIOD DEFINE UNDEFINE VARIABLES
        PLUGINS SYSTEM TIMEOUT SCHEMA SUBJECT KW_ID PAUSE RESUME.
 
 /* Reserved keywords that no rule uses (ksqlDB reserves them too). */
-%token EMIT SELECT FROM AS ALL DISTINCT WHERE WITHIN WINDOW GROUP BY HAVING LIMIT AT OR AND IN
+%token SELECT FROM AS ALL DISTINCT WHERE WITHIN WINDOW GROUP BY HAVING LIMIT AT OR AND IN
        NOT EXISTS BETWEEN LIKE IS NULL TRUE FALSE MILLISECOND YEARS MONTHS DAYS HOURS MINUTES
        SECONDS MILLISECONDS TUMBLING HOPPING SIZE ADVANCE RETENTION CASE WHEN THEN ELSE END JOIN
        FULL OUTER INNER LEFT RIGHT ON WITH VALUES CREATE TABLE TOPIC STREAM STREAMS INSERT DELETE
@@ -517,48 +520,67 @@ tparam(X) ::= INTLIT(T).                    { X = sl_parse_ident(ps, &T).name; }
 tparam(X) ::= KW_STRING(T).                 { X = sl_parse_ident(ps, &T).name; }
 
 %code {
-/* Expected terminals for error messages: for each terminal, replay the parser's reductions on
- * a copy of the state stack and see whether it would be shifted (lemon itself does not offer
- * this; the tables do). */
-int sl_parser_expected(void *parser, bool *ok, int n)
+/* Would the parser, in its current state, take the terminals `toks[0..n)` in turn (each after
+ * whatever reductions it triggers)? Replays shifts and reductions on a copy of the state stack;
+ * `stk` has room for the stack plus 64 entries. Lemon itself offers no such query; its tables
+ * do. A 0 (end of input) is accepted when the parser would accept the statement there. */
+static bool accepts(const yyParser *p, const int *toks, int n, YYACTIONTYPE *stk)
 {
-        yyParser *p = parser;
-        int depth = (int)(p->yytos - p->yystack) + 1;
-        YYACTIONTYPE *stk = malloc(((size_t)depth + 64) * sizeof(*stk));
-        int t, i;
+        int depth = (int)(p->yytos - p->yystack) + 1, top = depth - 1, steps = 0, i;
+        YYACTIONTYPE act;
 
-        for (t = 0; t < n; t++)
-                ok[t] = false;
-        for (t = 1; t < YYNTOKEN && t < n; t++) {
-                int top = depth - 1, steps = 0;
-                YYACTIONTYPE act;
-                for (i = 0; i < depth; i++)
-                        stk[i] = p->yystack[i].stateno;
-                act = stk[top];
-                while (steps++ < 1000) {
-                        act = yy_find_shift_action((YYCODETYPE)t, act);
+        for (i = 0; i < depth; i++)
+                stk[i] = p->yystack[i].stateno;
+        for (i = 0; i < n; i++) {
+                int t = toks[i];
+                if (t < 0 || t >= YYNTOKEN)
+                        return false;
+                for (;;) {
+                        if (++steps > 10000)
+                                return false;
+                        act = yy_find_shift_action((YYCODETYPE)t, stk[top]);
                         if (act >= YY_MIN_REDUCE && act <= YY_MAX_REDUCE) {
                                 unsigned rule = act - YY_MIN_REDUCE;
                                 int base = top + yyRuleInfoNRhs[rule];
                                 if (base < 0 || base + 1 >= depth + 64)
-                                        break;
-                                act = yy_find_reduce_action(stk[base], (YYCODETYPE)yyRuleInfoLhs[rule]);
+                                        return false;
                                 top = base + 1;
-                                stk[top] = act;
+                                stk[top] = yy_find_reduce_action(stk[base], (YYCODETYPE)yyRuleInfoLhs[rule]);
                                 continue;
                         }
-                        ok[t] = act <= YY_MAX_SHIFTREDUCE || act == YY_ACCEPT_ACTION;
+                        if (act == YY_ACCEPT_ACTION)
+                                return true;
+                        if (act > YY_MAX_SHIFTREDUCE)
+                                return false;
+                        /* shift: a shift-reduce leaves its pending reduce as the state */
+                        if (top + 1 >= depth + 64)
+                                return false;
+                        stk[++top] = act > YY_MAX_SHIFT ? (YYACTIONTYPE)(act + YY_MIN_REDUCE - YY_MIN_SHIFTREDUCE) : act;
                         break;
                 }
         }
+        return true;
+}
+
+int sl_parser_expected(void *parser, bool *ok, int n)
+{
+        yyParser *p = parser;
+        YYACTIONTYPE *stk = malloc(((size_t)(p->yytos - p->yystack) + 65) * sizeof(*stk));
+        int t;
+
+        for (t = 0; t < n; t++)
+                ok[t] = t > 0 && t < YYNTOKEN && accepts(p, &t, 1, stk);
         free(stk);
         return YYNTOKEN;
 }
 
-int sl_parser_fallback(int code)
+bool sl_parser_accepts(void *parser, const int *codes, int n)
 {
-        if (code <= 0 || (size_t)code >= sizeof(yyFallback) / sizeof(yyFallback[0]))
-                return 0;
-        return yyFallback[code];
+        yyParser *p = parser;
+        YYACTIONTYPE *stk = malloc(((size_t)(p->yytos - p->yystack) + 65) * sizeof(*stk));
+        bool ok = accepts(p, codes, n, stk);
+
+        free(stk);
+        return ok;
 }
 }

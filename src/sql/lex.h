@@ -39,6 +39,8 @@ int sl_lex_next(sl_lexer *lx, sl_token *tok);
 sl_pos sl_lex_pos(const sl_token *tok);
 /* The keyword code of a word (case-insensitive), or 0 if it is not a keyword. */
 int sl_lex_keyword(const char *word, size_t len);
+/* True for ksqlDB's non-reserved keywords, which may also serve as identifiers. */
+bool sl_lex_nonreserved(int code);
 /* How error messages name a token code: "'SELECT'", "'('", "STRING", "IDENTIFIER", "<EOF>". */
 const char *sl_lex_token_name(int code);
 

@@ -216,8 +216,7 @@ void sl_parse_syntax_error(sl_parse *ps, int code, const sl_token *tok)
         for (t = 1; t < n; t++) {
                 if (!ok[t])
                         continue;
-                if (ident && (t == TK_QID || t == TK_BQID || t == TK_DIGITID ||
-                              sl_parser_fallback(t) == TK_ID))
+                if (ident && (t == TK_QID || t == TK_BQID || t == TK_DIGITID))
                         continue;
                 sl_str_append(&expected, count ? ", " : "");
                 sl_str_append(&expected, sl_lex_token_name(t));
@@ -317,6 +316,26 @@ static void *parser_malloc(size_t size)
         return sl_malloc(size);
 }
 
+/* A non-reserved keyword is the keyword where it fits together with the token after it, else
+ * an identifier where that fits, else the keyword (whose error message is then the better one):
+ * `MAP(k := v)` is a constructor but `f(map, ...)` a column, `PARTITION BY` a clause but
+ * `FROM s partition` an alias. */
+static int keyword_or_ident(void *parser, int code, int next)
+{
+        int firsts[2] = {code, TK_ID}, i;
+
+        for (i = 0; i < 2; i++) {
+                int seq[2] = {firsts[i], next};
+                if (sl_parser_accepts(parser, seq, 2))
+                        return firsts[i];
+                /* the next token may itself be a non-reserved keyword read as a name */
+                seq[1] = TK_ID;
+                if (sl_lex_nonreserved(next) && sl_parser_accepts(parser, seq, 2))
+                        return firsts[i];
+        }
+        return code;
+}
+
 /* Feeds tokens [first, end) (plus end-of-input) to a fresh parser. Returns the statement (its
  * arena attached) or NULL with ps->err set. */
 static sl_ast_stmt *parse_one(sl_parse *ps, const lexed *toks, size_t first, size_t end)
@@ -345,11 +364,9 @@ static sl_ast_stmt *parse_one(sl_parse *ps, const lexed *toks, size_t first, siz
                         sl_str_deinit(&found);
                         break;
                 }
-                /* EMIT is a keyword only before CHANGES or FINAL (see grammar/parser.y) */
-                if (tok.code == TK_EMIT &&
-                    (i + 1 >= end || (toks[i + 1].tok.code != TK_CHANGES &&
-                                      toks[i + 1].tok.code != TK_FINAL)))
-                        tok.code = TK_ID;
+                if (sl_lex_nonreserved(tok.code))
+                        tok.code = keyword_or_ident(parser, tok.code,
+                                                    i + 1 < end ? toks[i + 1].tok.code : 0);
                 ps->cur = tok;
                 sl_parser(parser, tok.code, tok);
         }

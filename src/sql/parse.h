@@ -110,7 +110,7 @@ void sl_parser(void *parser, int code, sl_token tok);
 /* Fills `ok[code]` for every terminal code below `n` with whether the parser, in its current
  * state, would accept that token next. Returns the number of terminals. */
 int sl_parser_expected(void *parser, bool *ok, int n);
-/* The token a non-reserved keyword falls back to (TK_ID), or 0. */
-int sl_parser_fallback(int code);
+/* Would the parser accept the terminals codes[0..n) next (0 meaning end of input)? */
+bool sl_parser_accepts(void *parser, const int *codes, int n);
 
 #endif
