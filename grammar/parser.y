@@ -384,14 +384,14 @@ limit(L) ::= LIMIT number(N).               { L.has = true; L.v = N; }
 
 /* ===================== expressions ===================== */
 /* boolean level: OR, AND, NOT over predicates */
-expr(X) ::= expr(L) OR expr(R).             { X = sl_ast_expr_binary(A, SL_AST_OP_OR, L, R); }
-expr(X) ::= expr(L) AND expr(R).            { X = sl_ast_expr_binary(A, SL_AST_OP_AND, L, R); }
+expr(X) ::= expr(L) OR expr(R).             { X = sl_parse_check(ps, sl_ast_expr_binary(A, SL_AST_OP_OR, L, R)); }
+expr(X) ::= expr(L) AND expr(R).            { X = sl_parse_check(ps, sl_ast_expr_binary(A, SL_AST_OP_AND, L, R)); }
 expr(X) ::= NOT(T) expr(E).                 { X = sl_ast_expr_unary(A, SL_AST_OP_NOT, E, P(T)); }
 expr(X) ::= pred(E).                        { X = E; }
 
 /* predicates: one comparison, BETWEEN, IN, LIKE or IS per value expression (non-associative) */
 pred(X) ::= vexpr(E).                                       { X = E; }
-pred(X) ::= vexpr(L) cmpop(O) vexpr(R).                     { X = sl_ast_expr_binary(A, O, L, R); }
+pred(X) ::= vexpr(L) cmpop(O) vexpr(R).                     { X = sl_parse_check(ps, sl_ast_expr_binary(A, O, L, R)); }
 pred(X) ::= vexpr(E) notopt(N) BETWEEN vexpr(L) AND vexpr(H). { X = sl_ast_expr_node(A, SL_AST_BETWEEN, N, E, L, H, NULL, E->pos); }
 pred(X) ::= vexpr(E) notopt(N) IN LP exprs(L) RP.           { X = sl_ast_expr_node(A, SL_AST_IN, N, E, NULL, NULL, L, E->pos); }
 pred(X) ::= vexpr(E) notopt(N) LIKE vexpr(P0) escape(C).    { X = sl_ast_expr_like(A, E, N, P0, C); }
@@ -417,12 +417,12 @@ cmpop(O) ::= GE.                            { O = SL_AST_OP_GE; }
 vexpr(X) ::= primary(E).                    { X = E; }
 vexpr(X) ::= MINUS(T) vexpr(E). [UNARY]     { X = sl_ast_expr_negate(A, E, P(T)); }
 vexpr(X) ::= PLUS(T) vexpr(E). [UNARY]      { X = sl_ast_expr_unary(A, SL_AST_OP_POS, E, P(T)); }
-vexpr(X) ::= vexpr(L) STAR vexpr(R).        { X = sl_ast_expr_binary(A, SL_AST_OP_MUL, L, R); }
-vexpr(X) ::= vexpr(L) SLASH vexpr(R).       { X = sl_ast_expr_binary(A, SL_AST_OP_DIV, L, R); }
-vexpr(X) ::= vexpr(L) REM vexpr(R).         { X = sl_ast_expr_binary(A, SL_AST_OP_MOD, L, R); }
-vexpr(X) ::= vexpr(L) PLUS vexpr(R).        { X = sl_ast_expr_binary(A, SL_AST_OP_ADD, L, R); }
-vexpr(X) ::= vexpr(L) MINUS vexpr(R).       { X = sl_ast_expr_binary(A, SL_AST_OP_SUB, L, R); }
-vexpr(X) ::= vexpr(L) CONCAT vexpr(R).      { X = sl_ast_expr_binary(A, SL_AST_OP_CONCAT, L, R); }
+vexpr(X) ::= vexpr(L) STAR vexpr(R).        { X = sl_parse_check(ps, sl_ast_expr_binary(A, SL_AST_OP_MUL, L, R)); }
+vexpr(X) ::= vexpr(L) SLASH vexpr(R).       { X = sl_parse_check(ps, sl_ast_expr_binary(A, SL_AST_OP_DIV, L, R)); }
+vexpr(X) ::= vexpr(L) REM vexpr(R).         { X = sl_parse_check(ps, sl_ast_expr_binary(A, SL_AST_OP_MOD, L, R)); }
+vexpr(X) ::= vexpr(L) PLUS vexpr(R).        { X = sl_parse_check(ps, sl_ast_expr_binary(A, SL_AST_OP_ADD, L, R)); }
+vexpr(X) ::= vexpr(L) MINUS vexpr(R).       { X = sl_parse_check(ps, sl_ast_expr_binary(A, SL_AST_OP_SUB, L, R)); }
+vexpr(X) ::= vexpr(L) CONCAT vexpr(R).      { X = sl_parse_check(ps, sl_ast_expr_binary(A, SL_AST_OP_CONCAT, L, R)); }
 
 /* primaries */
 primary(X) ::= literal(L).                  { X = L; }
@@ -440,10 +440,10 @@ primary(X) ::= STRUCT(T) LP sfields(L) RP.               { X = sl_ast_expr_node(
 primary(X) ::= ident(N) LP STAR RP.                      { X = sl_ast_expr_call(A, N, NULL, true); }
 primary(X) ::= ident(N) LP RP.                           { X = sl_ast_expr_call(A, N, NULL, false); }
 primary(X) ::= ident(N) LP args(L) RP.                   { X = sl_ast_expr_call(A, N, L, false); }
-primary(X) ::= primary(E) LBRACKET vexpr(I) RBRACKET.    { X = sl_ast_expr_node(A, SL_AST_SUBSCRIPT, false, E, I, NULL, NULL, E->pos); }
+primary(X) ::= primary(E) LBRACKET vexpr(I) RBRACKET.    { X = sl_parse_check(ps, sl_ast_expr_node(A, SL_AST_SUBSCRIPT, false, E, I, NULL, NULL, E->pos)); }
 primary(X) ::= ident(N).                                 { X = sl_ast_expr_column(A, NULL, N); }
 primary(X) ::= ident(Q) DOT ident(N).                    { X = sl_ast_expr_column(A, Q.name, sl_ast_ident_at(N, Q.pos)); }
-primary(X) ::= primary(E) ARROW ident(N).                { X = sl_ast_expr_text(A, SL_AST_DEREF, N.name, NULL, E->pos); X->a = E; }
+primary(X) ::= primary(E) ARROW ident(N).                { X = sl_parse_check(ps, sl_ast_expr_deref(A, E, N)); }
 primary(X) ::= LP expr(E) RP.                            { X = E; }
 
 literal(X) ::= NULL(T).                     { X = sl_ast_expr_new(A, SL_AST_NULL, P(T)); }
@@ -476,7 +476,7 @@ entry(X) ::= expr(K) ASSIGN expr(V).        { X = sl_ast_expr_node(A, SL_AST_ENT
 %type sfields {sl_ast_list *}
 sfields(L) ::= sfield(E).                   { L = sl_ast_list_append(A, NULL, E); }
 sfields(L) ::= sfields(L0) COMMA sfield(E). { L = sl_ast_list_append(A, L0, E); }
-sfield(X) ::= ident(N) ASSIGN expr(V).      { X = sl_ast_expr_text(A, SL_AST_FIELD, N.name, NULL, N.pos); X->a = V; }
+sfield(X) ::= ident(N) ASSIGN expr(V).      { X = sl_ast_expr_field(A, N, V); }
 
 /* function arguments: expressions, reserved time units, lambdas */
 %type args {sl_ast_list *}
@@ -499,7 +499,7 @@ argunit(X) ::= MILLISECONDS(T).             { X = sl_ast_expr_text(A, SL_AST_UNI
 
 /* ===================== types ===================== */
 %type type {sl_ast_type *}
-type(X) ::= type(E) ARRAY.                              { X = sl_ast_type_array(A, E, E->pos); }
+type(X) ::= type(E) ARRAY.                              { X = sl_parse_check_type(ps, sl_ast_type_array(A, E, E->pos)); }
 type(X) ::= ARRAY(T) LT type(E) GT.                     { X = sl_ast_type_array(A, E, P(T)); }
 type(X) ::= MAP(T) LT type(K) COMMA type(V) GT.         { X = sl_ast_type_map(A, K, V, P(T)); }
 type(X) ::= STRUCT(T) LT GT.                            { X = sl_ast_type_struct(A, NULL, P(T)); }

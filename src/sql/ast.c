@@ -101,7 +101,29 @@ sl_ast_type *sl_ast_type_new(sl_arena *arena, sl_ast_type_kind kind, sl_pos pos)
 
         type->kind = kind;
         type->pos = pos;
+        type->depth = 1;
         return type;
+}
+
+static unsigned type_depth(const sl_ast_type *t)
+{
+        return t ? t->depth : 0;
+}
+
+static unsigned max_u(unsigned a, unsigned b)
+{
+        return a > b ? a : b;
+}
+
+/* Depth of a list of sl_ast_field_def*. */
+static unsigned fields_depth(const sl_ast_list *fields)
+{
+        unsigned d = 0;
+        size_t i;
+
+        for (i = 0; fields && i < fields->len; i++)
+                d = max_u(d, type_depth(((const sl_ast_field_def *)fields->items[i])->type));
+        return d;
 }
 
 sl_ast_type *sl_ast_type_named(sl_arena *arena, sl_ast_ident name, sl_ast_list *params)
@@ -138,6 +160,7 @@ sl_ast_type *sl_ast_type_array(sl_arena *arena, sl_ast_type *elem, sl_pos pos)
         sl_ast_type *type = sl_ast_type_new(arena, SL_AST_TYPE_ARRAY, pos);
 
         type->elem = elem;
+        type->depth = 1 + type_depth(elem);
         return type;
 }
 
@@ -147,6 +170,7 @@ sl_ast_type *sl_ast_type_map(sl_arena *arena, sl_ast_type *key, sl_ast_type *val
 
         type->key = key;
         type->elem = value;
+        type->depth = 1 + max_u(type_depth(key), type_depth(value));
         return type;
 }
 
@@ -155,6 +179,7 @@ sl_ast_type *sl_ast_type_struct(sl_arena *arena, sl_ast_list *fields, sl_pos pos
         sl_ast_type *type = sl_ast_type_new(arena, SL_AST_TYPE_STRUCT, pos);
 
         type->fields = fields ? fields : sl_ast_list_new(arena);
+        type->depth = 1 + fields_depth(fields);
         return type;
 }
 
@@ -188,7 +213,45 @@ sl_ast_expr *sl_ast_expr_new(sl_arena *arena, sl_ast_expr_kind kind, sl_pos pos)
 
         e->kind = kind;
         e->pos = pos;
+        e->depth = 1;
         return e;
+}
+
+static unsigned expr_depth(const sl_ast_expr *e)
+{
+        return e ? e->depth : 0;
+}
+
+/* Sets e->depth from its operands, list and type; returns e. */
+static sl_ast_expr *finish(sl_ast_expr *e)
+{
+        unsigned d = max_u(max_u(expr_depth(e->a), expr_depth(e->b)),
+                           max_u(expr_depth(e->c), type_depth(e->type)));
+        size_t i;
+
+        if (e->list && e->kind != SL_AST_LAMBDA)
+                for (i = 0; i < e->list->len; i++)
+                        d = max_u(d, expr_depth(e->list->items[i]));
+        e->depth = 1 + d;
+        return e;
+}
+
+sl_ast_expr *sl_ast_expr_deref(sl_arena *arena, sl_ast_expr *base, sl_ast_ident name)
+{
+        sl_ast_expr *e = sl_ast_expr_new(arena, SL_AST_DEREF, base->pos);
+
+        e->name = name.name;
+        e->a = base;
+        return finish(e);
+}
+
+sl_ast_expr *sl_ast_expr_field(sl_arena *arena, sl_ast_ident name, sl_ast_expr *value)
+{
+        sl_ast_expr *e = sl_ast_expr_new(arena, SL_AST_FIELD, name.pos);
+
+        e->name = name.name;
+        e->a = value;
+        return finish(e);
 }
 
 sl_ast_expr *sl_ast_expr_bool(sl_arena *arena, bool value, sl_pos pos)
@@ -295,7 +358,7 @@ sl_ast_expr *sl_ast_expr_unary(sl_arena *arena, sl_ast_op op, sl_ast_expr *a, sl
 
         e->op = op;
         e->a = a;
-        return e;
+        return finish(e);
 }
 
 sl_ast_expr *sl_ast_expr_binary(sl_arena *arena, sl_ast_op op, sl_ast_expr *a, sl_ast_expr *b)
@@ -305,7 +368,7 @@ sl_ast_expr *sl_ast_expr_binary(sl_arena *arena, sl_ast_op op, sl_ast_expr *a, s
         e->op = op;
         e->a = a;
         e->b = b;
-        return e;
+        return finish(e);
 }
 
 sl_ast_expr *sl_ast_expr_node(sl_arena *arena, sl_ast_expr_kind kind, bool negated,
@@ -319,7 +382,7 @@ sl_ast_expr *sl_ast_expr_node(sl_arena *arena, sl_ast_expr_kind kind, bool negat
         e->b = b;
         e->c = c;
         e->list = list;
-        return e;
+        return finish(e);
 }
 
 sl_ast_expr *sl_ast_expr_call(sl_arena *arena, sl_ast_ident name, sl_ast_list *args, bool star)
@@ -329,7 +392,7 @@ sl_ast_expr *sl_ast_expr_call(sl_arena *arena, sl_ast_ident name, sl_ast_list *a
         e->name = name.name;
         e->list = args ? args : sl_ast_list_new(arena);
         e->star = star;
-        return e;
+        return finish(e);
 }
 
 sl_ast_expr *sl_ast_expr_cast(sl_arena *arena, sl_ast_expr *a, sl_ast_type *type, sl_pos pos)
@@ -338,7 +401,7 @@ sl_ast_expr *sl_ast_expr_cast(sl_arena *arena, sl_ast_expr *a, sl_ast_type *type
 
         e->a = a;
         e->type = type;
-        return e;
+        return finish(e);
 }
 
 sl_ast_expr *sl_ast_expr_like(sl_arena *arena, sl_ast_expr *a, bool negated, sl_ast_expr *pattern,

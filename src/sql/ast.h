@@ -64,6 +64,7 @@ struct sl_ast_type {
         sl_ast_list *fields;   /* STRUCT: sl_ast_field_def* in order */
         char *name;            /* CUSTOM name */
         sl_ast_list *params;   /* `NAME(p, ...)` parameters as written (char*), or NULL */
+        unsigned depth;        /* 1 + the deepest nested type; not compared by equality */
 };
 
 /* A named, typed member: a STRUCT field, or a table element (column definition). */
@@ -139,7 +140,13 @@ struct sl_ast_expr {
         sl_ast_expr *a, *b, *c;  /* operands, see the kinds */
         sl_ast_list *list;     /* arguments, IN list, WHENs, elements, entries, fields, params */
         sl_ast_type *type;     /* CAST target */
+        unsigned depth;        /* 1 + the deepest operand (lists, types included); not compared */
 };
+
+/* Deepest expression or type nesting the parser accepts: printing, comparing and analysing trees
+ * recurse, and left-recursive chains (a+b+c..., x[1][1]..., INT ARRAY ARRAY...) do not deepen the
+ * parser's stack, so the limit is enforced on the trees. */
+#define SL_AST_MAX_DEPTH 1000
 
 /* ---- queries ---- */
 typedef enum sl_ast_unit {
@@ -372,6 +379,10 @@ sl_ast_expr *sl_ast_expr_binary(sl_arena *arena, sl_ast_op op, sl_ast_expr *a, s
 sl_ast_expr *sl_ast_expr_node(sl_arena *arena, sl_ast_expr_kind kind, bool negated,
                               sl_ast_expr *a, sl_ast_expr *b, sl_ast_expr *c, sl_ast_list *list,
                               sl_pos pos);
+/* base->name */
+sl_ast_expr *sl_ast_expr_deref(sl_arena *arena, sl_ast_expr *base, sl_ast_ident name);
+/* name := value, inside STRUCT(...) */
+sl_ast_expr *sl_ast_expr_field(sl_arena *arena, sl_ast_ident name, sl_ast_expr *value);
 sl_ast_expr *sl_ast_expr_call(sl_arena *arena, sl_ast_ident name, sl_ast_list *args, bool star);
 sl_ast_expr *sl_ast_expr_cast(sl_arena *arena, sl_ast_expr *a, sl_ast_type *type, sl_pos pos);
 sl_ast_expr *sl_ast_expr_like(sl_arena *arena, sl_ast_expr *a, bool negated, sl_ast_expr *pattern,

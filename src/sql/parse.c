@@ -65,6 +65,22 @@ void sl_parse_error_at(sl_parse *ps, sl_pos pos, const char *fmt, ...)
         ps->err.pos = pos;
 }
 
+sl_ast_expr *sl_parse_check(sl_parse *ps, sl_ast_expr *e)
+{
+        if (e->depth > SL_AST_MAX_DEPTH)
+                sl_parse_error_at(ps, e->pos, "expression is nested too deeply (more than %d levels)",
+                                  SL_AST_MAX_DEPTH);
+        return e;
+}
+
+sl_ast_type *sl_parse_check_type(sl_parse *ps, sl_ast_type *t)
+{
+        if (t->depth > SL_AST_MAX_DEPTH)
+                sl_parse_error_at(ps, t->pos, "type is nested too deeply (more than %d levels)",
+                                  SL_AST_MAX_DEPTH);
+        return t;
+}
+
 sl_ast_expr *sl_parse_number(sl_parse *ps, sl_ast_expr_kind kind, const sl_token *tok)
 {
         sl_ast_expr *e = sl_ast_expr_number(ps->arena, kind, ps->text + tok->offset, tok->len,

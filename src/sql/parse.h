@@ -84,6 +84,9 @@ char *sl_parse_string(sl_parse *ps, const sl_token *tok);
 sl_ast_expr *sl_parse_number(sl_parse *ps, sl_ast_expr_kind kind, const sl_token *tok);
 /* An integer for sizes, limits and DECIMAL(p, s): `neg` when preceded by '-'. */
 int64_t sl_parse_int(sl_parse *ps, const sl_token *tok, bool neg);
+/* Reports an expression or type nested deeper than SL_AST_MAX_DEPTH; returns its argument. */
+sl_ast_expr *sl_parse_check(sl_parse *ps, sl_ast_expr *e);
+sl_ast_type *sl_parse_check_type(sl_parse *ps, sl_ast_type *t);
 /* A property name written as a string literal. */
 sl_ast_ident sl_parse_string_ident(sl_parse *ps, const sl_token *tok);
 /* CREATE STREAM/TABLE ... AS query: rejects SOURCE (not allowed with AS). */
