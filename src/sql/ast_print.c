@@ -135,7 +135,8 @@ void sl_ast_print_type(sl_str *out, const sl_ast_type *t)
                 sl_str_append(out, ">");
                 return;
         case SL_AST_TYPE_STRUCT:
-                sl_str_append(out, "STRUCT<");
+                /* "STRUCT<>" would lex as STRUCT followed by '<>' */
+                sl_str_append(out, t->fields->len ? "STRUCT<" : "STRUCT< ");
                 print_field_defs(out, t->fields, false);
                 sl_str_append(out, ">");
                 return;
