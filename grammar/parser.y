@@ -577,10 +577,13 @@ int sl_parser_expected(void *parser, bool *ok, int n)
 bool sl_parser_accepts(void *parser, const int *codes, int n)
 {
         yyParser *p = parser;
-        YYACTIONTYPE *stk = malloc(((size_t)(p->yytos - p->yystack) + 65) * sizeof(*stk));
+        size_t need = (size_t)(p->yytos - p->yystack) + 65;
+        YYACTIONTYPE local[256];
+        YYACTIONTYPE *stk = need <= 256 ? local : malloc(need * sizeof(*stk));
         bool ok = accepts(p, codes, n, stk);
 
-        free(stk);
+        if (stk != local)
+                free(stk);
         return ok;
 }
 }

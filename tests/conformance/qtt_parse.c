@@ -132,20 +132,21 @@ static void check_statement(const char *file, const char *tname, const char *sql
                 char *printed = sl_ast_stmt_to_sql(script->stmts[i]);
                 sl_ast_stmt *again = NULL;
                 sl_err_detail err;
+                sl_str why;
+                sl_str_init(&why);
                 if (sl_parse_statement(printed, NULL, &again, &err) != SL_OK) {
-                        char why[1024];
-                        snprintf(why, sizeof(why), "printed SQL does not parse: %s (%s)", printed,
-                                 err.message);
-                        fail(file, tname, sql, why);
+                        sl_str_appendf(&why, "printed SQL does not parse: %s (%s)", printed,
+                                       err.message);
+                        fail(file, tname, sql, sl_str_cstr(&why));
                         c->failed++;
                 } else if (!sl_ast_stmt_equal(script->stmts[i], again)) {
-                        char why[4096];
-                        snprintf(why, sizeof(why), "round trip differs: %s", printed);
-                        fail(file, tname, sql, why);
+                        sl_str_appendf(&why, "round trip differs: %s", printed);
+                        fail(file, tname, sql, sl_str_cstr(&why));
                         c->failed++;
                 } else {
                         c->passed++;
                 }
+                sl_str_deinit(&why);
                 sl_ast_stmt_free(again);
                 sl_free(printed);
         }
@@ -160,15 +161,17 @@ static int name_cmp(const void *a, const void *b)
 
 static void run_file(const char *dir, const char *name, counts *total)
 {
-        char path[4096];
+        sl_str path;
         char *text;
         json_t *root, *tests;
         json_error_t jerr;
         counts c = {0, 0, 0};
         size_t i, j;
 
-        snprintf(path, sizeof(path), "%s/%s", dir, name);
-        text = read_file(path);
+        sl_str_init(&path);
+        sl_str_appendf(&path, "%s/%s", dir, name);
+        text = read_file(sl_str_cstr(&path));
+        sl_str_deinit(&path);
         if (!text) {
                 printf("FAIL %s: cannot read\n", name);
                 total->failed++;
