@@ -11,7 +11,10 @@
  * When p exceeds 38 it is capped at 38 and the scale shrinks to keep the integer digits, but never
  * below min(s, 6) (the SQL Server rule; ksqlDB itself rejects such types). Results are rounded
  * HALF_UP to the result scale; a result whose integer part does not fit is SL_ERR_OVERFLOW.
- * Division and modulus by zero are SL_ERR_RANGE. ksqlDB turns both into a NULL result. */
+ * Division and modulus by zero are SL_ERR_RANGE. ksqlDB turns both into a NULL result.
+ * One deliberate difference: ksqlDB divides with MathContext(p, UNNECESSARY), so a quotient that
+ * does not terminate within p digits (1/3) fails and yields NULL there; here it rounds HALF_UP
+ * (1/3 -> 0.333333). */
 #ifndef SL_TYPES_DECIMAL_H
 #define SL_TYPES_DECIMAL_H
 

@@ -219,6 +219,19 @@ Test(types_cast, composites_convert_member_wise)
                 {st, sl_type_string(), SL_OK, "'Struct{F0=1,F1=3}'"},
         };
         run(more, sizeof more / sizeof more[0]);
+        /* keys that collide after the cast keep the last value */
+        const sl_type *map_ds = sl_type_map(&arena, sl_type_double(), sl_type_string());
+        sl_value dmap = sl_value_composite_new(&arena, map_ds, 3, &items);
+        items[0] = sl_value_double(1.2);
+        items[1] = str("a");
+        items[2] = sl_value_double(2.0);
+        items[3] = str("b");
+        items[4] = sl_value_double(1.7);
+        items[5] = str("c");
+        cast_case collide[] = {
+                {dmap, sl_type_map(&arena, sl_type_int(), sl_type_string()), SL_OK, "MAP(1 := 'c', 2 := 'b')"},
+        };
+        run(collide, 1);
         /* an element that fails fails the whole cast */
         inner[1] = str("ten");
         sl_value out;
