@@ -6,10 +6,8 @@
 #include <stdalign.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "common/log.h"
 #include "common/mem.h"
 
 #define DEFAULT_BLOCK (8 * 1024)
@@ -23,17 +21,11 @@ struct sl_arena_block {
 };
 
 /* A size no block can hold (it would wrap when rounded up or added to the header) is a caller's
- * bug, treated as out of memory: log and abort, as sl_malloc does. */
-static void too_big(size_t count, size_t size)
-{
-        sl_log(SL_LOG_ERROR, "mem", "arena allocation of %zu x %zu bytes cannot be represented", count, size);
-        abort();
-}
-
+ * bug, treated as out of memory. */
 static size_t round_up(size_t n)
 {
-        if (n > SIZE_MAX - sizeof(sl_arena_block) - ALIGN)
-                too_big(1, n);
+        if (n > (size_t)PTRDIFF_MAX - sizeof(sl_arena_block) - ALIGN)
+                sl_mem_overflow(1, n);
         return (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
 }
 
@@ -118,7 +110,7 @@ void *sl_arena_alloc(sl_arena *arena, size_t size)
 void *sl_arena_calloc(sl_arena *arena, size_t count, size_t size)
 {
         if (size && count > SIZE_MAX / size)
-                too_big(count, size);
+                sl_mem_overflow(count, size);
         void *p = sl_arena_alloc(arena, count * size);
         memset(p, 0, count * size);
         return p;
