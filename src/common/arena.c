@@ -36,14 +36,19 @@ void sl_arena_init(sl_arena *arena, size_t block_size)
         arena->used_total = 0;
 }
 
-void sl_arena_deinit(sl_arena *arena)
+/* Frees `b` and every older block chained behind it. */
+static void free_chain(sl_arena_block *b)
 {
-        sl_arena_block *b = arena->head;
         while (b) {
                 sl_arena_block *prev = b->prev;
                 sl_free(b);
                 b = prev;
         }
+}
+
+void sl_arena_deinit(sl_arena *arena)
+{
+        free_chain(arena->head);
         arena->head = NULL;
         arena->used_total = 0;
 }
@@ -53,13 +58,8 @@ void sl_arena_reset(sl_arena *arena)
         sl_arena_block *keep = arena->head;
         if (!keep)
                 return;
-        /* keep the newest block of standard size (or larger); free the rest */
-        sl_arena_block *b = keep->prev;
-        while (b) {
-                sl_arena_block *prev = b->prev;
-                sl_free(b);
-                b = prev;
-        }
+        /* keep the newest block (standard size or larger); free the rest */
+        free_chain(keep->prev);
         keep->prev = NULL;
         keep->used = 0;
         arena->used_total = 0;
