@@ -61,6 +61,26 @@ Test(types_type, composites_print_like_ksqldb)
                          "ARRAY<MAP<STRING, DECIMAL(20, 10)>>");
 }
 
+static bool has_lower(const char *name, void *ctx)
+{
+        (void)ctx;
+        for (; *name; name++)
+                if (*name >= 'a' && *name <= 'z')
+                        return true;
+        return false;
+}
+
+Test(types_type, print_ex_quotes_only_where_asked)
+{
+        sl_type_field inner[] = {{"ts", sl_type_bigint()}};
+        sl_type_field f[] = {{"A", sl_type_int()}, {"b", sl_type_struct(&arena, inner, 1)}};
+        sl_str s;
+        sl_str_init(&s);
+        sl_type_print_ex(&s, sl_type_array(&arena, sl_type_struct(&arena, f, 2)), has_lower, NULL);
+        cr_expect_str_eq(sl_str_cstr(&s), "ARRAY<STRUCT<A INTEGER, `b` STRUCT<`ts` BIGINT>>>");
+        sl_str_deinit(&s);
+}
+
 Test(types_type, equality_is_structural)
 {
         sl_type_field f1[] = {{"A", sl_type_int()}, {"B", sl_type_array(&arena, sl_type_string())}};
