@@ -83,6 +83,16 @@ double sl_decimal_to_double(sl_decimal d);
 /* Truncates toward zero and keeps the low 64 bits, as BigDecimal.longValue() does. */
 int64_t sl_decimal_to_i64_wrap(sl_decimal d);
 
+/* The unscaled value as minimal big-endian two's complement, as Java's BigInteger.toByteArray
+ * writes it for Avro's "decimal" logical type and Kafka Connect's Decimal: 1..16 bytes into `out`;
+ * returns the count (0 encodes as one 0x00 byte). */
+size_t sl_decimal_to_be_bytes(sl_decimal d, uint8_t out[16]);
+/* The inverse, for a value of DECIMAL(precision, scale). Redundant sign-extension bytes are
+ * accepted. SL_ERR_CORRUPT when `len` is 0 or the value needs more than 128 bits,
+ * SL_ERR_OVERFLOW when it does not fit `precision`. */
+sl_err sl_decimal_from_be_bytes(const uint8_t *p, size_t len, int precision, int scale, sl_decimal *out,
+                                sl_err_detail *err);
+
 /* Result precision and scale of `op` on DECIMAL(p1,s1) and DECIMAL(p2,s2), per the table above. */
 void sl_decimal_result_type(sl_decimal_op op, int p1, int s1, int p2, int s2, int *precision, int *scale);
 /* a op b with the result type above. SL_ERR_OVERFLOW or SL_ERR_RANGE (division by zero). */

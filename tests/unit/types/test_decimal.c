@@ -2,6 +2,7 @@
  * Expected arithmetic results were computed independently with Python's decimal module
  * (ROUND_HALF_UP, the same result-type rule). */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "types/decimal.h"
@@ -235,4 +236,39 @@ Test(types_decimal, conversions_follow_java)
         cr_expect(sl_decimal_fits(sl_decimal_pow10(38) - 1, 38));
         cr_expect(!sl_decimal_fits(sl_decimal_pow10(38), 38));
         cr_expect(!sl_decimal_fits(-sl_decimal_pow10(5), 5));
+}
+
+Test(types_decimal, two_complement_bytes_round_trip)
+{
+        static const struct {
+                const char *in;
+                const char *hex;
+        } cases[] = {
+                {"0", "00"},     {"1", "01"},       {"-1", "FF"},     {"127", "7F"},   {"128", "0080"},
+                {"-128", "80"},  {"-129", "FF7F"},  {"2.55", "00FF"}, {"-2.56", "FF00"},
+                {"99999999999999999999999999999999999999", "4B3B4CA85A86C47A098A223FFFFFFFFF"},
+                {"-99999999999999999999999999999999999999", "B4C4B357A5793B85F675DDC000000001"},
+        };
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+                sl_decimal d, back;
+                cr_assert_eq(sl_decimal_parse(cases[i].in, strlen(cases[i].in), &d, NULL), SL_OK);
+                uint8_t b[16];
+                size_t n = sl_decimal_to_be_bytes(d, b);
+                char hex[40] = "";
+                for (size_t k = 0; k < n; k++)
+                        sprintf(hex + 2 * k, "%02X", b[k]);
+                cr_expect_str_eq(hex, cases[i].hex, "%s", cases[i].in);
+                cr_assert_eq(sl_decimal_from_be_bytes(b, n, d.precision, d.scale, &back, NULL), SL_OK);
+                cr_expect(back.unscaled == d.unscaled, "%s", cases[i].in);
+        }
+        sl_decimal d;
+        static const uint8_t padded[] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                                         0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFE};
+        cr_assert_eq(sl_decimal_from_be_bytes(padded, sizeof padded, 3, 0, &d, NULL), SL_OK);
+        cr_expect(d.unscaled == -2);
+        static const uint8_t wide[17] = {0x01};
+        cr_expect_eq(sl_decimal_from_be_bytes(wide, 17, 38, 0, &d, NULL), SL_ERR_CORRUPT);
+        cr_expect_eq(sl_decimal_from_be_bytes(wide, 0, 38, 0, &d, NULL), SL_ERR_CORRUPT);
+        static const uint8_t big[] = {0x03, 0xE8};  /* 1000 */
+        cr_expect_eq(sl_decimal_from_be_bytes(big, 2, 3, 0, &d, NULL), SL_ERR_OVERFLOW);
 }
