@@ -357,3 +357,41 @@ Test(types_keyenc, decode_rejects_malformed_keys)
         sl_value v;
         cr_expect_eq(sl_keyenc_decode_tuple(&arena, one, 1, SL_SLICE("\x01\x01\x00", 3), &v, NULL), SL_ERR_CORRUPT);
 }
+
+/* Random bytes never crash the decoder; whatever decodes re-encodes to a key that decodes equal. */
+Test(types_keyenc, decode_survives_random_bytes, .init = types_setup, .fini = types_teardown)
+{
+        sl_type_field f[] = {{"A", sl_type_int()}, {"B", sl_type_string()}};
+        const sl_type *all[] = {
+                sl_type_boolean(), sl_type_int(), sl_type_bigint(), sl_type_double(), sl_type_decimal(10, 2),
+                sl_type_decimal(38, 38), sl_type_string(), sl_type_time(), sl_type_array(&types, sl_type_int()),
+                sl_type_map(&types, sl_type_string(), sl_type_decimal(5, 1)), sl_type_struct(&types, f, 2),
+        };
+        static const uint8_t alphabet[] = {0x00, 0x01, 0x02, 0x03, 0x04, 0x80, 0x7F, 0xFF, 0x22, 0x11};
+        sl_buf re;
+        sl_buf_init(&re);
+        int decoded = 0;
+        for (int i = 0; i < PAIRS; i++) {
+                uint8_t key[12];
+                size_t len = below(sizeof key + 1);
+                for (size_t k = 0; k < len; k++)
+                        key[k] = below(3) ? alphabet[below(sizeof alphabet)] : (uint8_t)rnd();
+                const sl_type *t = all[below(sizeof all / sizeof all[0])];
+                sl_arena_reset(&arena);
+                sl_value v, again;
+                size_t pos = 0;
+                if (sl_keyenc_decode(&arena, t, SL_SLICE(key, len), &pos, &v, NULL) != SL_OK)
+                        continue;
+                decoded++;
+                if (pos > len)
+                        cr_assert_fail("decoder read past the end");
+                sl_buf_reset(&re);
+                sl_keyenc_append(&re, &v);
+                pos = 0;
+                if (sl_keyenc_decode(&arena, t, sl_buf_slice(&re), &pos, &again, NULL) != SL_OK || pos != re.len ||
+                    sl_value_cmp(&v, &again) != 0)
+                        cr_assert_fail("case %d: re-encoded key does not decode equal", i);
+        }
+        cr_expect_gt(decoded, 1000);
+        sl_buf_deinit(&re);
+}
