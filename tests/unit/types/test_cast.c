@@ -186,8 +186,10 @@ Test(types_cast, to_string_and_temporal)
 Test(types_cast, composites_convert_member_wise)
 {
         const sl_type *arr_big = sl_type_array(&arena, sl_type_bigint());
-        const sl_type *map_ss = sl_type_map(&arena, sl_type_string(), sl_type_map(&arena, sl_type_string(), sl_type_string()));
-        const sl_type *map_si = sl_type_map(&arena, sl_type_string(), sl_type_map(&arena, sl_type_string(), sl_type_int()));
+        const sl_type *inner_ss = sl_type_map(&arena, sl_type_string(), sl_type_string());
+        const sl_type *inner_si = sl_type_map(&arena, sl_type_string(), sl_type_int());
+        const sl_type *map_ss = sl_type_map(&arena, sl_type_string(), inner_ss);
+        const sl_type *map_si = sl_type_map(&arena, sl_type_string(), inner_si);
         sl_type_field from_f[] = {{"F0", sl_type_bigint()}, {"F1", sl_type_string()}};
         sl_type_field to_f[] = {{"F0", sl_type_string()}, {"F3", sl_type_string()}};
         const sl_type *from_st = sl_type_struct(&arena, from_f, 2), *to_st = sl_type_struct(&arena, to_f, 2);

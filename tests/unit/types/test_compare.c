@@ -37,9 +37,10 @@ static void check_ascending(const sl_value *vals, size_t n)
 Test(types_compare, doubles_order_as_java_double_compare)
 {
         sl_value v[] = {
-                sl_value_null(),         sl_value_double(-INFINITY), sl_value_double(-DBL_MAX), sl_value_double(-1),
-                sl_value_double(-DBL_MIN), sl_value_double(-0.0),    sl_value_double(0.0),      sl_value_double(4.9e-324),
-                sl_value_double(1),      sl_value_double(DBL_MAX),   sl_value_double(INFINITY), sl_value_double(NAN),
+                sl_value_null(),           sl_value_double(-INFINITY), sl_value_double(-DBL_MAX),
+                sl_value_double(-1),       sl_value_double(-DBL_MIN),  sl_value_double(-0.0),
+                sl_value_double(0.0),      sl_value_double(4.9e-324),  sl_value_double(1),
+                sl_value_double(DBL_MAX),  sl_value_double(INFINITY),  sl_value_double(NAN),
         };
         check_ascending(v, sizeof v / sizeof v[0]);
         sl_value nan2 = sl_value_double(-NAN);
@@ -52,7 +53,8 @@ Test(types_compare, doubles_order_as_java_double_compare)
 
 Test(types_compare, primitives_order_naturally)
 {
-        sl_value ints[] = {sl_value_null(), sl_value_int(INT32_MIN), sl_value_int(-1), sl_value_int(0), sl_value_int(INT32_MAX)};
+        sl_value ints[] = {sl_value_null(), sl_value_int(INT32_MIN), sl_value_int(-1), sl_value_int(0),
+                           sl_value_int(INT32_MAX)};
         check_ascending(ints, 5);
         sl_value bigs[] = {sl_value_bigint(INT64_MIN), sl_value_bigint(-1), sl_value_bigint(INT64_MAX)};
         check_ascending(bigs, 3);
@@ -63,8 +65,9 @@ Test(types_compare, primitives_order_naturally)
         check_ascending(strs, 7);
         sl_value times[] = {sl_value_timestamp(-1), sl_value_timestamp(0), sl_value_timestamp(1)};
         check_ascending(times, 3);
-        sl_value decs[] = {decv("-99999999999999999999999999999999999999"), decv("-1.5"), decv("-0.00000000000000000000000000000000000001"),
-                           decv("0"), decv("0.5"), decv("1.25"), decv("99999999999999999999999999999999999999")};
+        sl_value decs[] = {decv("-99999999999999999999999999999999999999"), decv("-1.5"),
+                           decv("-0.00000000000000000000000000000000000001"), decv("0"), decv("0.5"), decv("1.25"),
+                           decv("99999999999999999999999999999999999999")};
         check_ascending(decs, 7);
 }
 

@@ -110,7 +110,8 @@ typedef struct arith_case {
 static void check_arith(const arith_case *cases, size_t n)
 {
         for (size_t i = 0; i < n; i++) {
-                sl_decimal a = dec(cases[i].a, cases[i].p1, cases[i].s1), b = dec(cases[i].b, cases[i].p2, cases[i].s2), r;
+                sl_decimal a = dec(cases[i].a, cases[i].p1, cases[i].s1);
+                sl_decimal b = dec(cases[i].b, cases[i].p2, cases[i].s2), r;
                 sl_decimal_op op = cases[i].op == '+'   ? SL_DECIMAL_ADD
                                    : cases[i].op == '-' ? SL_DECIMAL_SUB
                                    : cases[i].op == '*' ? SL_DECIMAL_MUL

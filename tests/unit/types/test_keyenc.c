@@ -255,6 +255,16 @@ Test(types_keyenc, order_struct, .init = types_setup, .fini = types_teardown)
         check_pairs(sl_type_struct(&types, f, 2));
 }
 
+/* Member k of an (INT, STRING, DECIMAL(10,2)) tuple, from small ranges so that members tie often. */
+static sl_value gen_member(size_t k)
+{
+        if (k == 0)
+                return gen_small_int();
+        if (k == 1)
+                return gen_bytes(SL_TYPE_STRING);
+        return sl_value_decimal(gen_decimal(3, 2));
+}
+
 /* Tuples (INT, STRING, DECIMAL(10,2)) of length 0..3: lexicographic, a prefix first. */
 Test(types_keyenc, order_tuples_with_prefixes)
 {
@@ -267,8 +277,8 @@ Test(types_keyenc, order_tuples_with_prefixes)
                 size_t na = below(4), nb = below(4);
                 sl_arena_reset(&arena);
                 for (size_t k = 0; k < 3; k++) {
-                        a[k] = k == 0 ? gen_small_int() : k == 1 ? gen_bytes(SL_TYPE_STRING) : sl_value_decimal(gen_decimal(3, 2));
-                        b[k] = below(2) ? a[k] : k == 0 ? gen_small_int() : k == 1 ? gen_bytes(SL_TYPE_STRING) : sl_value_decimal(gen_decimal(3, 2));
+                        a[k] = gen_member(k);
+                        b[k] = below(2) ? a[k] : gen_member(k);
                 }
                 int want = 0;
                 for (size_t k = 0; k < (na < nb ? na : nb) && want == 0; k++)

@@ -55,7 +55,8 @@ Test(types_type, composites_print_like_ksqldb)
         cr_expect_str_eq(print(arr), "ARRAY<INTEGER>");
         cr_expect_str_eq(print(map), "MAP<STRING, INTEGER>");
         cr_expect_str_eq(print(st), "STRUCT<`F0` STRING, `F1` INTEGER>");
-        cr_expect_str_eq(print(sl_type_struct(&arena, f, 3)), "STRUCT<`F0` STRING, `F1` INTEGER, `we``ird` ARRAY<INTEGER>>");
+        cr_expect_str_eq(print(sl_type_struct(&arena, f, 3)),
+                         "STRUCT<`F0` STRING, `F1` INTEGER, `we``ird` ARRAY<INTEGER>>");
         cr_expect_str_eq(print(sl_type_struct(&arena, NULL, 0)), "STRUCT<>");
         cr_expect_str_eq(print(sl_type_array(&arena, sl_type_map(&arena, sl_type_string(), sl_type_decimal(20, 10)))),
                          "ARRAY<MAP<STRING, DECIMAL(20, 10)>>");
