@@ -157,6 +157,11 @@ Test(types_value, primitives_render_per_format)
                 cr_expect_str_eq(render(SQL, &cases[i].v, 0), cases[i].sql, "case %zu", i);
                 cr_expect_str_eq(render(JSON, &cases[i].v, 0), cases[i].json, "case %zu", i);
         }
+        /* TO_JSON_STRING: temporal values as their CAST text */
+        sl_value tm = sl_value_time(60220000), dt = sl_value_date(1000), ts2 = sl_value_timestamp(60220000000);
+        cr_expect_str_eq(render(JSON, &tm, SL_VALUE_JSON_TEMPORAL_TEXT), "\"16:43:40\"");
+        cr_expect_str_eq(render(JSON, &dt, SL_VALUE_JSON_TEMPORAL_TEXT), "\"1972-09-27\"");
+        cr_expect_str_eq(render(JSON, &ts2, SL_VALUE_JSON_TEMPORAL_TEXT), "\"1971-11-28T23:46:40.000\"");
         sl_value ts = sl_value_timestamp(10), d = decv("-1.50");
         cr_expect_str_eq(render(JSON, &ts, SL_VALUE_JSON_TEMPORAL_TEXT), "\"1970-01-01T00:00:00.010\"");
         cr_expect_str_eq(render(JSON, &d, SL_VALUE_JSON_DECIMAL_TEXT), "\"-1.50\"");
