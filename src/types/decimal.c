@@ -428,8 +428,10 @@ sl_err sl_decimal_from_double(double v, int precision, int scale, sl_decimal *ou
 {
         if (!isfinite(v))
                 return sl_err_set(err, SL_ERR_OVERFLOW, "cannot convert %f to DECIMAL(%d, %d)", v, precision, scale);
-        if (v == 0)
-                return sl_decimal_from_i64(0, precision, scale, out, err);
+        /* integers up to 2^53 are exact; with at most `precision` digits no rounding happens, with
+         * more the value overflows either way */
+        if (fabs(v) <= 9007199254740992.0 && v == trunc(v))
+                return sl_decimal_from_i64((int64_t)v, precision, scale, out, err);
         /* The exact binary value: 767 significant digits are enough for any double. */
         char buf[800];
         snprintf(buf, sizeof buf, "%.770e", fabs(v));
