@@ -243,6 +243,9 @@ bool sl_broker_conn_handle_frame(sl_broker_conn *conn, const uint8_t *frame, siz
                 SL_LOG_WARN("broker", "%s: unsupported request ApiKey %d version %d, closing", conn->peer, key, version);
                 return false;
         }
+        if (sl_log_get_level() <= SL_LOG_TRACE)
+                sl_log(SL_LOG_TRACE, "broker", "%s: ApiKey %d v%d correlation %d client %.*s", conn->peer, key, version,
+                       corr, (int)client.len, client.null ? "" : client.ptr);
         sl_broker_req *req = sl_calloc(1, sizeof *req);
         req->broker = conn->broker;
         req->conn = conn;
