@@ -23,6 +23,7 @@ static const api_entry apis[ApiKey__MAX] = {
         [ApiKey_SyncGroup] = {sl_broker_handle_SyncGroup, 0, 2},
         [ApiKey_DescribeGroups] = {sl_broker_handle_DescribeGroups, 0, 2},
         [ApiKey_ListGroups] = {sl_broker_handle_ListGroups, 0, 2},
+        [ApiKey_InitProducerId] = {sl_broker_handle_InitProducerId, 0, 1},
         [ApiKey_ApiVersions] = {sl_broker_handle_ApiVersions, 0, 2},
         [ApiKey_CreateTopics] = {sl_broker_handle_CreateTopics, 0, 4},
 };

@@ -101,6 +101,8 @@ typedef struct sl_broker_settings {
         int64_t group_initial_delay_ms;    /* group.initial.rebalance.delay.ms */
         int64_t group_min_session_ms;      /* group.min.session.timeout.ms */
         int64_t group_max_session_ms;      /* group.max.session.timeout.ms */
+        int64_t fault_close_after_produce; /* test hook: drop the connection instead of answering every
+                                            * Nth Produce (after appending), so clients retry; 0 = off */
 } sl_broker_settings;
 
 /* ---- storage -------------------------------------------------------------------------------- */
@@ -318,6 +320,7 @@ struct sl_broker {
         int64_t next_producer_id;
         int64_t producer_id_limit;     /* ids below were reserved on disk */
         bool stopped;
+        int64_t produce_count;         /* Produce requests handled, for the fault hook */
 };
 
 /* ---- functions shared between files ------------------------------------------------------- */

@@ -156,6 +156,7 @@ sl_err sl_broker_settings_load(sl_broker_settings *set, const sl_config *cfg, sl
         I64("group.initial.rebalance.delay.ms", 3000, 0, INT32_MAX, set->group_initial_delay_ms);
         I64("group.min.session.timeout.ms", 6000, 0, INT32_MAX, set->group_min_session_ms);
         I64("group.max.session.timeout.ms", 1800000, 0, INT32_MAX, set->group_max_session_ms);
+        I64("broker.test.fault.close.after.produce", 0, 0, INT64_MAX, set->fault_close_after_produce);
 #undef I64
         return SL_OK;
 fail:
