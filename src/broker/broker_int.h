@@ -189,6 +189,7 @@ typedef struct sl_broker_log {
         int64_t unflushed_since_ms;         /* monotonic time of the oldest unflushed append */
         sl_map producers;                   /* producer id (8 bytes) -> sl_broker_pstate * */
         int64_t cleaned_upto;               /* offsets below were compacted by the last clean */
+        bool tombstones_pending;            /* the last clean kept tombstones that will expire */
         int64_t last_clean_ms;              /* monotonic time of the last cleaning pass */
 } sl_broker_log;
 
