@@ -39,8 +39,8 @@ sl_broker_hres sl_broker_handle_Metadata(sl_broker_req *req)
         sl_rd *rd = &req->rd;
         int16_t v = req->api_version;
         int32_t n;
-        sl_rd_array(rd, &n, 2);
         sl_str_ref *names = NULL;
+        sl_rd_array(rd, &n, 2);
         if (n > 0) {
                 names = sl_calloc((size_t)n, sizeof *names);
                 for (int32_t i = 0; i < n; i++)

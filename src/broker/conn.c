@@ -403,19 +403,8 @@ bool sl_broker_conn_on_writable(sl_broker_conn *conn)
 
 void sl_broker_conn_update_events(sl_broker_conn *conn)
 {
-        if (conn->fd < 0) {
-                /* virtual connection: drop what is ready */
-                while (conn->out_head && conn->out_head->ready) {
-                        sl_broker_resp *resp = conn->out_head;
-                        conn->out_head = resp->next;
-                        if (!conn->out_head)
-                                conn->out_tail = NULL;
-                        conn->nresp--;
-                        conn->out_bytes -= resp->total;
-                        resp_free(resp);
-                }
-                return;
-        }
+        if (conn->fd < 0)
+                return; /* virtual connection: responses stay queued for the caller to inspect */
         uint32_t ev = 0;
         if (!too_busy(conn))
                 ev |= EPOLLIN;
