@@ -8,9 +8,8 @@
  * `(a)` after GROUP BY / PARTITION BY is a parenthesized expression, `(a, b)` a list; a lambda
  * `(x) => ...` is parsed as a parenthesized column followed by =>; a non-reserved keyword is
  * the keyword wherever it fits together with the next token, else an identifier (see below and
- * parse.c); a time unit is a
- * function argument only in its reserved spellings (SECONDS, ...), DAY/HOUR/MINUTE/SECOND being
- * column names there, as ANTLR's first-alternative rule makes them. */
+ * parse.c); a time unit is a function argument only in its reserved spellings (SECONDS, ...),
+ * DAY/HOUR/MINUTE/SECOND being column names there, as ANTLR's first-alternative rule makes them. */
 %name sl_parser
 %token_prefix TK_
 %extra_context {sl_parse *ps}
