@@ -22,6 +22,7 @@ sl_err sl_func_array_register(sl_func_registry *reg, sl_err_detail *err);
 sl_err sl_func_map_register(sl_func_registry *reg, sl_err_detail *err);
 sl_err sl_func_lambda_register(sl_func_registry *reg, sl_err_detail *err);
 sl_err sl_func_conditional_register(sl_func_registry *reg, sl_err_detail *err);
+sl_err sl_func_regex_register(sl_func_registry *reg, sl_err_detail *err);
 sl_err sl_func_url_register(sl_func_registry *reg, sl_err_detail *err);
 sl_err sl_func_json_register(sl_func_registry *reg, sl_err_detail *err);
 sl_err sl_func_datetime_register(sl_func_registry *reg, sl_err_detail *err);
