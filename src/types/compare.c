@@ -98,8 +98,7 @@ static int cmp_entry_keys(const void *x, const void *y, void *ctx)
         return sl_value_cmp(&items[2 * *(const uint32_t *)x], &items[2 * *(const uint32_t *)y]);
 }
 
-/* Entry indexes of map `m` in key order; caller frees with sl_free. */
-static uint32_t *sorted_entries(const sl_value *m)
+uint32_t *sl_value_map_sorted(const sl_value *m)
 {
         uint32_t *idx = sl_malloc((m->len ? m->len : 1) * sizeof *idx);
         for (uint32_t i = 0; i < m->len; i++)
@@ -110,7 +109,7 @@ static uint32_t *sorted_entries(const sl_value *m)
 
 static int cmp_map(const sl_value *a, const sl_value *b)
 {
-        uint32_t *ia = sorted_entries(a), *ib = sorted_entries(b);
+        uint32_t *ia = sl_value_map_sorted(a), *ib = sl_value_map_sorted(b);
         uint32_t n = a->len < b->len ? a->len : b->len;
         int c = 0;
         for (uint32_t i = 0; i < n && c == 0; i++) {
@@ -127,9 +126,11 @@ static int cmp_map(const sl_value *a, const sl_value *b)
 
 int sl_value_cmp(const sl_value *a, const sl_value *b)
 {
-        if (a->kind != b->kind)
-                return a->kind == SL_TYPE_NULL || b->kind == SL_TYPE_NULL ? cmp_i64(a->kind != SL_TYPE_NULL, b->kind != SL_TYPE_NULL)
-                                                                           : cmp_mixed(a, b);
+        if (a->kind != b->kind) {
+                if (a->kind == SL_TYPE_NULL || b->kind == SL_TYPE_NULL)
+                        return cmp_i64(a->kind != SL_TYPE_NULL, b->kind != SL_TYPE_NULL);
+                return cmp_mixed(a, b);
+        }
         switch (a->kind) {
         case SL_TYPE_NULL:
                 return 0;
