@@ -10,6 +10,7 @@
 #include "common/mem.h"
 #include "common/str.h"
 #include "func/func_int.h"
+#include "types/cast.h"
 #include "types/decimal.h"
 
 #define NVARS 26
@@ -366,7 +367,11 @@ sl_err sl_func_registry_add_overload(sl_func_registry *reg, sl_func *fn, const s
         sl_err rc = sl_func_sig_parse(&reg->arena, def->params, def->returns, &ov->sig, err);
         if (rc)
                 return rc;
-        if (!ov->sig.ret && !def->ret_fn && fn->kind != SL_FUNC_AGGREGATE)
+        if (fn->kind == SL_FUNC_AGGREGATE ? !def->agg || !def->agg->init || !def->agg->accumulate || !def->agg->result
+                                          : !def->invoke)
+                return sl_err_set(err, SL_ERR_INVALID, "function '%s': overload (%s) lacks its callbacks", fn->name,
+                                  def->params);
+        if (!ov->sig.ret && !def->ret_fn)
                 return sl_err_set(err, SL_ERR_INVALID, "function '%s': overload (%s) has no return type", fn->name,
                                   def->params);
         if (ov->sig.ret) {
@@ -467,35 +472,7 @@ static bool is_null_type(const sl_type *t)
 
 bool sl_func_type_widens(const sl_type *from, const sl_type *to)
 {
-        if (is_null_type(from) || sl_type_eq(from, to))
-                return true;
-        switch (from->kind) {
-        case SL_TYPE_INT:
-                return to->kind == SL_TYPE_BIGINT || to->kind == SL_TYPE_DOUBLE ||
-                       (to->kind == SL_TYPE_DECIMAL && to->precision - to->scale >= SL_DECIMAL_INT_PRECISION);
-        case SL_TYPE_BIGINT:
-                return to->kind == SL_TYPE_DOUBLE ||
-                       (to->kind == SL_TYPE_DECIMAL && to->precision - to->scale >= SL_DECIMAL_BIGINT_PRECISION);
-        case SL_TYPE_DECIMAL:
-                return to->kind == SL_TYPE_DOUBLE ||
-                       (to->kind == SL_TYPE_DECIMAL && from->scale <= to->scale &&
-                        from->precision - from->scale <= to->precision - to->scale);
-        case SL_TYPE_ARRAY:
-                return to->kind == SL_TYPE_ARRAY && sl_func_type_widens(from->elem, to->elem);
-        case SL_TYPE_MAP:
-                return to->kind == SL_TYPE_MAP && sl_func_type_widens(from->key, to->key) &&
-                       sl_func_type_widens(from->elem, to->elem);
-        case SL_TYPE_STRUCT:
-                if (to->kind != SL_TYPE_STRUCT || to->nfields != from->nfields)
-                        return false;
-                for (size_t i = 0; i < from->nfields; i++)
-                        if (strcmp(from->fields[i].name, to->fields[i].name) != 0 ||
-                            !sl_func_type_widens(from->fields[i].type, to->fields[i].type))
-                                return false;
-                return true;
-        default:
-                return false;
-        }
+        return sl_cast_implicit_ok(from, to);  /* one rule for the analyzer and the registry */
 }
 
 sl_err sl_func_value_widen(sl_arena *arena, const sl_value *v, const sl_type *to, sl_value *out, sl_err_detail *err)

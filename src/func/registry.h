@@ -42,7 +42,8 @@
 typedef enum sl_func_kind {
         SL_FUNC_SCALAR = 0,     /* one value per row */
         SL_FUNC_AGGREGATE = 1,  /* folds rows of a group (sl_func_agg_ops) */
-        SL_FUNC_TABLE = 2,      /* zero or more rows per row: invoke returns an ARRAY of them */
+        SL_FUNC_TABLE = 2,      /* zero or more rows per row: invoke returns an ARRAY of them, and the
+                                 * resolved return type is the type of one row (the element) */
 } sl_func_kind;
 
 /* Kinds of type pattern nodes. */
@@ -74,7 +75,7 @@ typedef struct sl_func sl_func;
 typedef struct sl_func_overload sl_func_overload;
 typedef struct sl_func_resolved sl_func_resolved;
 typedef struct sl_func_registry sl_func_registry;
-/* Aggregate callbacks (init, accumulate, merge, undo, result); defined with the aggregates. */
+/* Aggregate callbacks (state type, init, accumulate, undo, merge, result); see below. */
 typedef struct sl_func_agg_ops sl_func_agg_ops;
 
 /* Computes one result into `out`; all memory the result points to comes from ctx->arena. Arguments
@@ -100,6 +101,29 @@ typedef struct sl_func_sig {
         bool variadic;                     /* the last parameter repeats 0 or more times */
         const sl_func_pat *ret;            /* return pattern, NULL when ret_fn computes it */
 } sl_func_sig;
+
+/* An aggregate (ksqlDB's Udaf<I, A, O>): the per-group state is an sl_value of the overload's
+ * intermediate type, so that state stores can serialize it like any column. Every callback
+ * allocates from ctx->arena and may return the state it was given, changed or not. NULL results
+ * follow ksqlDB: accumulate sees NULL arguments and decides itself (COUNT(col) skips them).
+ * For aggregates the overload's return type (sig.ret / ret_fn) is the output type O. */
+struct sl_func_agg_ops {
+        size_t size;  /* sizeof(sl_func_agg_ops) when built: later fields are optional */
+        /* The intermediate type A for the resolved argument types (in `arena`). */
+        sl_err (*state_type)(sl_arena *arena, const sl_type *const *args, size_t nargs, const sl_type **type,
+                             sl_err_detail *err);
+        /* The empty state. */
+        sl_err (*init)(sl_func_ctx *ctx, sl_value *state);
+        /* Folds one row's arguments into the state. */
+        sl_err (*accumulate)(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, size_t nargs,
+                             sl_value *out);
+        /* Removes one row (table aggregations, ksqlDB's TableUdaf); NULL when unsupported. */
+        sl_err (*undo)(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, size_t nargs, sl_value *out);
+        /* Merges two states (session windows); NULL when unsupported. */
+        sl_err (*merge)(sl_func_ctx *ctx, const sl_value *a, const sl_value *b, sl_value *out);
+        /* The output value of a state. */
+        sl_err (*result)(sl_func_ctx *ctx, const sl_value *state, sl_value *out);
+};
 
 /* One typed overload of a function. */
 struct sl_func_overload {

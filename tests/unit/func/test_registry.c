@@ -252,3 +252,81 @@ Test(func_registry, null_in_null_out_and_describe_text)
                         cr_expect_not_null(SL_VEC_AT(&all[i]->overloads, sl_func_overload *, k)->invoke);
         }
 }
+
+/* A SUM over BIGINT written against sl_func_agg_ops, and a table function, registered as a
+ * plugin would: the registry resolves them like scalars. */
+static sl_err sum_state_type(sl_arena *a, const sl_type *const *args, size_t n, const sl_type **t, sl_err_detail *err)
+{
+        (void)a;
+        (void)args;
+        (void)n;
+        (void)err;
+        *t = sl_type_bigint();
+        return SL_OK;
+}
+static sl_err sum_init(sl_func_ctx *ctx, sl_value *state)
+{
+        (void)ctx;
+        *state = sl_value_bigint(0);
+        return SL_OK;
+}
+static sl_err sum_acc(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, size_t n, sl_value *out)
+{
+        (void)ctx;
+        (void)n;
+        *out = args[0].kind == SL_TYPE_NULL ? *state : sl_value_bigint(state->u.i64 + args[0].u.i64);
+        return SL_OK;
+}
+static sl_err sum_result(sl_func_ctx *ctx, const sl_value *state, sl_value *out)
+{
+        (void)ctx;
+        *out = *state;
+        return SL_OK;
+}
+static const sl_func_agg_ops sum_ops = {sizeof(sl_func_agg_ops), sum_state_type, sum_init, sum_acc, NULL, NULL,
+                                        sum_result};
+
+/* A table function: one row per character of a string. */
+static sl_err chars(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
+{
+        (void)n;
+        sl_value *items;
+        *out = sl_value_composite_new(ctx->arena, sl_type_array(ctx->arena, ctx->res->ret), a[0].len, &items);
+        for (size_t i = 0; i < a[0].len; i++)
+                items[i] = sl_value_string((const char *)a[0].u.bytes + i, 1);
+        return SL_OK;
+}
+
+Test(func_registry, aggregate_and_table_kinds)
+{
+        sl_err_detail err;
+        sl_func *agg, *tf;
+        sl_func_def adef = {.name = "my_sum", .kind = SL_FUNC_AGGREGATE, .category = "AGGREGATE"};
+        cr_assert_eq(sl_func_registry_add(reg, &adef, &agg, &err), SL_OK);
+        sl_func_overload_def aov = {.params = "BIGINT val", .returns = "BIGINT", .agg = &sum_ops};
+        cr_assert_eq(sl_func_registry_add_overload(reg, agg, &aov, &err), SL_OK, "%s", err.message);
+        sl_func_overload_def noops = {.params = "DOUBLE val", .returns = "DOUBLE"};
+        cr_expect_eq(sl_func_registry_add_overload(reg, agg, &noops, &err), SL_ERR_INVALID);
+        sl_value args[] = {I(3)};
+        sl_func_resolved res;
+        cr_assert_eq(fc_resolve("my_sum", args, 1, &res, &err), SL_OK, "%s", err.message);
+        cr_expect_eq(res.func->kind, SL_FUNC_AGGREGATE);
+        cr_expect_eq(res.args[0].type->kind, SL_TYPE_BIGINT);
+        sl_func_ctx ctx = {.arena = arena, .err = &err, .res = &res};
+        sl_value st, in;
+        cr_assert_eq(res.ov->agg->init(&ctx, &st), SL_OK);
+        for (int i = 1; i <= 4; i++) {
+                in = L(i);
+                cr_assert_eq(res.ov->agg->accumulate(&ctx, &st, &in, 1, &st), SL_OK);
+        }
+        sl_value out;
+        cr_assert_eq(res.ov->agg->result(&ctx, &st, &out), SL_OK);
+        cr_expect_eq(out.u.i64, 10);
+
+        sl_func_def tdef = {.name = "chars", .kind = SL_FUNC_TABLE, .category = "TABLE"};
+        cr_assert_eq(sl_func_registry_add(reg, &tdef, &tf, &err), SL_OK);
+        sl_func_overload_def tov = {.params = "STRING s", .returns = "STRING", .invoke = chars};
+        cr_assert_eq(sl_func_registry_add_overload(reg, tf, &tov, &err), SL_OK);
+        fcase cases[] = {FC("chars", "[a, b, c]", S("abc"))};
+        FC_RUN(cases);
+}
