@@ -36,6 +36,7 @@ static const char *const day_names[] = {"Monday", "Tuesday", "Wednesday", "Thurs
 static sl_err tokenize(const char *pat, size_t plen, dt_tok *toks, int *ntoks, sl_err_detail *err)
 {
         int n = 0, stack[16], depth = 0;
+        bool in_quote = false;
         for (size_t i = 0; i < plen;) {
                 if (n == MAX_TOKS)
                         return sl_err_set(err, SL_ERR_FUNCTION, "date/time pattern too long");
@@ -43,7 +44,14 @@ static sl_err tokenize(const char *pat, size_t plen, dt_tok *toks, int *ntoks, s
                 memset(t, 0, sizeof *t);
                 t->opt_end = -1;
                 char c = pat[i];
-                if (isalpha((unsigned char)c)) {
+                if (in_quote && c != '\'') {  /* quoted text up to the next quote */
+                        size_t j = i;
+                        while (j < plen && pat[j] != '\'')
+                                j++;
+                        t->lit = pat + i;
+                        t->litlen = j - i;
+                        i = j;
+                } else if (isalpha((unsigned char)c)) {
                         size_t j = i;
                         while (j < plen && pat[j] == c)
                                 j++;
@@ -52,24 +60,14 @@ static sl_err tokenize(const char *pat, size_t plen, dt_tok *toks, int *ntoks, s
                         if (!strchr("GyuMLdDEaHkKhmsSnAQzZXxOV", c))
                                 return sl_err_set(err, SL_ERR_FUNCTION, "Unknown pattern letter: %c", c);
                         i = j;
+                } else if (c == '\'' && i + 1 < plen && pat[i + 1] == '\'') {  /* '' is a quote */
+                        t->lit = pat + i;
+                        t->litlen = 1;
+                        i += 2;
                 } else if (c == '\'') {
-                        size_t j = i + 1;
-                        if (j < plen && pat[j] == '\'') {  /* '' is a quote */
-                                t->lit = pat + j;
-                                t->litlen = 1;
-                                i = j + 1;
-                        } else {
-                                /* a quoted literal; '' inside stands for one quote: split there */
-                                while (j < plen && !(pat[j] == '\'' && !(j + 1 < plen && pat[j + 1] == '\'')))
-                                        j += (pat[j] == '\'' ? 2 : 1);
-                                if (j >= plen)
-                                        return sl_err_set(err, SL_ERR_FUNCTION,
-                                                          "Pattern ends with an incomplete string literal: %.*s",
-                                                          (int)plen, pat);
-                                t->lit = pat + i + 1;
-                                t->litlen = j - i - 1;
-                                i = j + 1;
-                        }
+                        in_quote = !in_quote;
+                        i++;
+                        continue;
                 } else if (c == '[') {
                         if (depth == 16)
                                 return sl_err_set(err, SL_ERR_FUNCTION, "date/time pattern nests too deep");
@@ -90,6 +88,9 @@ static sl_err tokenize(const char *pat, size_t plen, dt_tok *toks, int *ntoks, s
                 }
                 n++;
         }
+        if (in_quote)
+                return sl_err_set(err, SL_ERR_FUNCTION, "Pattern ends with an incomplete string literal: %.*s",
+                                  (int)plen, pat);
         /* an unclosed '[' runs to the end */
         while (depth > 0)
                 toks[stack[--depth]].opt_end = n;

@@ -3,16 +3,47 @@
  * supported). A pattern that does not compile is an error, as in ksqlDB; no match gives NULL
  * (REGEXP_EXTRACT) or an empty array (REGEXP_EXTRACT_ALL). Empty matches advance by one character,
  * as java.util.regex.Matcher does. */
+#include "common/mem.h"
 #include "func/func_int.h"
 
 #define N SL_FUNC_NULL_IN_NULL_OUT
 #define MAXG 10
 
-static sl_err compile(sl_func_ctx *ctx, const sl_value *pat, sl_func_regex *re)
+/* The compiled pattern cached in the call site's ctx (patterns are usually constants). */
+typedef struct regex_cache {
+        char *pattern;       /* the pattern text, heap */
+        size_t len;          /* its length */
+        sl_func_regex re;    /* compiled */
+} regex_cache;
+
+static void regex_cache_free(void *p)
 {
-        if (!sl_func_regex_compile(re, fn_sp(pat), pat->len))
+        regex_cache *c = p;
+        sl_func_regex_free(&c->re);
+        sl_free(c->pattern);
+        sl_free(c);
+}
+
+/* The compiled form of `pat`, from the cache or compiled now; an error for a bad pattern. */
+static sl_err compile(sl_func_ctx *ctx, const sl_value *pat, const sl_func_regex **re)
+{
+        regex_cache *c = ctx->cache_free == regex_cache_free ? ctx->cache : NULL;
+        if (c && c->len == pat->len && memcmp(c->pattern, fn_sp(pat), pat->len) == 0) {
+                *re = &c->re;
+                return SL_OK;
+        }
+        sl_func_regex fresh;
+        if (!sl_func_regex_compile(&fresh, fn_sp(pat), pat->len))
                 return sl_err_set(ctx->err, SL_ERR_FUNCTION, "Invalid regular expression pattern: %.*s", (int)pat->len,
                                   fn_sp(pat));
+        sl_func_ctx_release(ctx);
+        c = sl_calloc(1, sizeof *c);
+        c->pattern = sl_strndup(pat->len ? fn_sp(pat) : "", pat->len);
+        c->len = pat->len;
+        c->re = fresh;
+        ctx->cache = c;
+        ctx->cache_free = regex_cache_free;
+        *re = &c->re;
         return SL_OK;
 }
 
@@ -28,23 +59,22 @@ static size_t char_len(const char *p, size_t len, size_t i)
 /* REGEXP_EXTRACT(pattern, input [, group]). */
 static sl_err fn_regexp_extract(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
 {
-        sl_func_regex re;
+        const sl_func_regex *re;
         long s[MAXG], e[MAXG];
         int64_t g = n > 2 ? a[2].u.i32 : 0;
         sl_err rc = compile(ctx, &a[0], &re);
         if (rc)
                 return rc;
-        if (g >= 0 && (size_t)g <= sl_func_regex_groups(&re) && g < MAXG &&
-            sl_func_regex_find(&re, fn_sp(&a[1]), a[1].len, 0, s, e, MAXG) && s[g] >= 0)
+        if (g >= 0 && (size_t)g <= sl_func_regex_groups(re) && g < MAXG &&
+            sl_func_regex_find(re, fn_sp(&a[1]), a[1].len, 0, s, e, MAXG) && s[g] >= 0)
                 *out = fn_str(ctx, fn_sp(&a[1]) + s[g], (size_t)(e[g] - s[g]));
-        sl_func_regex_free(&re);
         return SL_OK;
 }
 
 /* REGEXP_EXTRACT_ALL(pattern, input [, group]). */
 static sl_err fn_regexp_extract_all(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
 {
-        sl_func_regex re;
+        const sl_func_regex *re;
         long s[MAXG], e[MAXG];
         int64_t g = n > 2 ? a[2].u.i32 : 0;
         const char *p = fn_sp(&a[1]);
@@ -53,12 +83,11 @@ static sl_err fn_regexp_extract_all(sl_func_ctx *ctx, const sl_value *a, size_t 
         sl_err rc = compile(ctx, &a[0], &re);
         if (rc)
                 return rc;
-        if (g < 0 || (size_t)g > sl_func_regex_groups(&re) || g >= MAXG) {
-                sl_func_regex_free(&re);
-                return SL_OK;
+        if (g < 0 || (size_t)g > sl_func_regex_groups(re) || g >= MAXG) {
+                        return SL_OK;
         }
         sl_vec_init(&found, sizeof(sl_value));
-        while (pos <= len && sl_func_regex_find(&re, p, len, pos, s, e, MAXG)) {
+        while (pos <= len && sl_func_regex_find(re, p, len, pos, s, e, MAXG)) {
                 sl_value v = s[g] >= 0 ? fn_str(ctx, p + s[g], (size_t)(e[g] - s[g])) : sl_value_null();
                 sl_vec_push(&found, &v);
                 pos = e[0] > s[0] ? (size_t)e[0] : (size_t)e[0] + char_len(p, len, (size_t)e[0]);
@@ -68,7 +97,6 @@ static sl_err fn_regexp_extract_all(sl_func_ctx *ctx, const sl_value *a, size_t 
         if (found.len)
                 memcpy(items, found.items, found.len * sizeof *items);
         sl_vec_deinit(&found);
-        sl_func_regex_free(&re);
         return SL_OK;
 }
 
@@ -94,17 +122,17 @@ static void append_replacement(sl_str *b, const sl_value *rep, const char *text,
 static sl_err fn_regexp_replace(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
 {
         (void)n;
-        sl_func_regex re;
+        const sl_func_regex *re;
         long s[MAXG], e[MAXG];
         const char *p = fn_sp(&a[0]);
         size_t len = a[0].len, pos = 0, last = 0;
         sl_err rc = compile(ctx, &a[1], &re);
         if (rc)
                 return rc;
-        size_t ng = sl_func_regex_groups(&re);
+        size_t ng = sl_func_regex_groups(re);
         sl_str b;
         sl_str_init(&b);
-        while (pos <= len && sl_func_regex_find(&re, p, len, pos, s, e, MAXG)) {
+        while (pos <= len && sl_func_regex_find(re, p, len, pos, s, e, MAXG)) {
                 sl_str_append_n(&b, p + last, (size_t)s[0] - last);
                 append_replacement(&b, &a[2], p, s, e, ng);
                 last = (size_t)e[0];
@@ -123,7 +151,6 @@ static sl_err fn_regexp_replace(sl_func_ctx *ctx, const sl_value *a, size_t n, s
                 sl_str_append_n(&b, p + last, len - last);
         *out = fn_str_from(ctx, &b);
         sl_str_deinit(&b);
-        sl_func_regex_free(&re);
         return SL_OK;
 }
 
@@ -131,7 +158,7 @@ static sl_err fn_regexp_replace(sl_func_ctx *ctx, const sl_value *a, size_t n, s
 static sl_err fn_regexp_split(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
 {
         (void)n;
-        sl_func_regex re;
+        const sl_func_regex *re;
         long s[1], e[1];
         const char *p = fn_sp(&a[0]);
         size_t len = a[0].len, pos = 0, last = 0;
@@ -140,7 +167,7 @@ static sl_err fn_regexp_split(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_
         if (rc)
                 return rc;
         sl_vec_init(&parts, sizeof(sl_value));
-        while (pos < len && sl_func_regex_find(&re, p, len, pos, s, e, 1)) {
+        while (pos < len && sl_func_regex_find(re, p, len, pos, s, e, 1)) {
                 if (e[0] == s[0]) {  /* an empty match splits between characters */
                         if (s[0] == 0) {
                                 pos = char_len(p, len, 0);
@@ -160,7 +187,6 @@ static sl_err fn_regexp_split(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_
         *out = fn_comp_new(ctx, parts.len, &items);
         memcpy(items, parts.items, parts.len * sizeof *items);
         sl_vec_deinit(&parts);
-        sl_func_regex_free(&re);
         return SL_OK;
 }
 

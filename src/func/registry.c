@@ -869,3 +869,11 @@ sl_err sl_func_call(sl_func_ctx *ctx, const sl_value *args, size_t nargs, sl_val
         *out = sl_value_null();
         return ov->invoke(ctx, args, nargs, out);
 }
+
+void sl_func_ctx_release(sl_func_ctx *ctx)
+{
+        if (ctx->cache && ctx->cache_free)
+                ctx->cache_free(ctx->cache);
+        ctx->cache = NULL;
+        ctx->cache_free = NULL;
+}

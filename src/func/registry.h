@@ -219,6 +219,10 @@ struct sl_func_ctx {
          * resolved lret). Set by the expression compiler; NULL when the call has no lambda. */
         sl_err (*lambda)(sl_func_ctx *ctx, size_t argi, const sl_value *largs, size_t n, sl_value *out);
         void *lambda_data;               /* the compiler's state for `lambda` */
+        /* A function's private cache for this call site (a compiled regular expression, say), kept
+         * across calls. Zero-initialised by the evaluator, released by sl_func_ctx_release. */
+        void *cache;
+        void (*cache_free)(void *cache);  /* frees `cache`; set together with it */
 };
 
 /* Creates an empty registry / frees it and everything registered. _free(NULL) does nothing. */
@@ -267,6 +271,9 @@ bool sl_func_type_widens(const sl_type *from, const sl_type *to);
 /* Calls the resolved overload: applies SL_FUNC_NULL_IN_NULL_OUT, then invoke. Arguments must
  * already be converted (sl_func_args_convert). */
 sl_err sl_func_call(sl_func_ctx *ctx, const sl_value *args, size_t nargs, sl_value *out);
+
+/* Frees the call site's cache (ctx->cache); the ctx can be reused afterwards. */
+void sl_func_ctx_release(sl_func_ctx *ctx);
 
 /* Parses a parameter list / a single pattern (for plugins and tests); result in `arena`. */
 sl_err sl_func_sig_parse(sl_arena *arena, const char *params, const char *returns, sl_func_sig *out,

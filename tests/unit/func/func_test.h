@@ -166,6 +166,7 @@ static inline sl_value fc_call(const char *name, const sl_value *args, size_t n)
         sl_value out;
         fc_cur_args = args;
         rc = sl_func_call(&ctx, conv, n, &out);
+        sl_func_ctx_release(&ctx);
         cr_assert_eq(rc, SL_OK, "%s: call failed: %s", name, err.message);
         int want = res.func->kind == SL_FUNC_TABLE ? SL_TYPE_ARRAY : (int)res.ret->kind;  /* TABLE: rows */
         if (out.kind != SL_TYPE_NULL && res.ret->kind != SL_TYPE_NULL)
@@ -184,7 +185,9 @@ static inline sl_err fc_call_err(const char *name, const sl_value *args, size_t 
         sl_func_ctx ctx = {.arena = arena, .err = err, .res = &res, .lambda = fc_eval_lambda};
         sl_value out;
         fc_cur_args = args;
-        return sl_func_call(&ctx, conv, n, &out);
+        rc = sl_func_call(&ctx, conv, n, &out);
+        sl_func_ctx_release(&ctx);
+        return rc;
 }
 
 static inline const char *fc_render(const sl_value *v)

@@ -36,6 +36,8 @@ Test(func_datetime, format_and_parse_dates_and_times)
                 FC("format_time", "00_01_05_000", TM(65000), S("HH_mm_ss_SSS")),
                 FC("format_time", "002034AAAAA", TM(1234567), S("HHmmss'AAAAA'")),
                 FC("format_time", "01:00 PM", TM(46800000), S("hh:mm a")),
+                FC("format_time", "1 o'clock", TM(3600000), S("h 'o''clock'")),
+                FC("format_time", "'13'", TM(46800000), S("''HH''")),
                 FC("parse_time", "00:01:05", S("00:01:05Lit"), S("HH:mm:ss'Lit'")),
                 FC("parse_time", "11:05:19", S("11/05/19"), S("HH/mm/ss")),
                 FC("parse_time", "13:00", S("01:00:00 PM"), S("hh:mm:ss a")),

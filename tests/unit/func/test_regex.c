@@ -55,3 +55,30 @@ Test(func_regex, bad_pattern_is_an_error)
         sl_value b[] = {S("x"), S("[z-a]"), S("y")};
         cr_expect_eq(fc_call_err("regexp_replace", b, 3, &err), SL_ERR_FUNCTION);
 }
+
+/* One call site keeps its compiled pattern across calls and recompiles when the pattern changes. */
+Test(func_regex, call_site_cache)
+{
+        sl_value args[] = {S("a(b+)"), S("xabbby"), I(1)};
+        sl_func_resolved res;
+        sl_err_detail err;
+        cr_assert_eq(fc_resolve("regexp_extract", args, 3, &res, &err), SL_OK);
+        sl_func_ctx ctx = {.arena = arena, .err = &err, .res = &res};
+        sl_value out;
+        cr_assert_eq(sl_func_call(&ctx, args, 3, &out), SL_OK);
+        cr_expect_str_eq(fc_render(&out), "bbb");
+        void *first = ctx.cache;
+        cr_assert_not_null(first);
+        args[1] = S("ab");
+        cr_assert_eq(sl_func_call(&ctx, args, 3, &out), SL_OK);
+        cr_expect_str_eq(fc_render(&out), "b");
+        cr_expect_eq(ctx.cache, first);
+        args[0] = S("(y+)");
+        args[1] = S("xyyz");
+        cr_assert_eq(sl_func_call(&ctx, args, 3, &out), SL_OK);
+        cr_expect_str_eq(fc_render(&out), "yy");
+        args[0] = S("(bad");
+        cr_expect_eq(sl_func_call(&ctx, args, 3, &out), SL_ERR_FUNCTION);
+        sl_func_ctx_release(&ctx);
+        cr_expect_null(ctx.cache);
+}
