@@ -330,3 +330,32 @@ Test(func_registry, aggregate_and_table_kinds)
         fcase cases[] = {FC("chars", "[a, b, c]", S("abc"))};
         FC_RUN(cases);
 }
+
+/* ksqlDB's own test UDF (udf.json, udf-implicit-cast.json): the exact match wins, NULL literals
+ * pick the non-variadic overload, five BIGINTs take the variadic one, a STRUCT matches STRUCT. */
+Test(func_registry, ksqldb_test_udf_resolution)
+{
+        sl_func *fn = add_fn("test_udf");
+        add_ov(fn, "INT i, STRING s", "INT", 1, which);
+        add_ov(fn, "BIGINT l, STRING s", "INT", 2, which);
+        add_ov(fn, "BIGINT a, BIGINT b, STRING s", "INT", 3, which);
+        add_ov(fn, "BIGINT... ls", "INT", 4, which);
+        add_ov(fn, "STRUCT s", "INT", 5, which);
+        sl_type_field f[1] = {{"A", sl_type_string()}};
+        sl_value *items;
+        sl_value sv = sl_value_composite_new(arena, sl_type_struct(arena, f, 1), 1, &items);
+        items[0] = S("expect-result");
+        fcase cases[] = {
+                FC("test_udf", "1", I(1), S("foo")),
+                FC("test_udf", "2", L(1), NUL()),
+                FC("test_udf", "3", L(1), L(1), NUL()),
+                FC("test_udf", "4", L(0), L(0), L(0), L(0), L(0)),
+                FC("test_udf", "5", sv),
+        };
+        FC_RUN(cases);
+        fcase geo[] = {FC("geo_distance", "8682.459061368269", D(37.4439), D(-122.1663), I(51), I(0)),
+                       FC("geo_distance", "8682.459061368269", D(37.4439), D(-122.1663), DEC("51.0"), L(0))};
+        FC_RUN(geo);
+        FC_FAILS("geo_distance", "Function 'geo_distance' does not accept parameters", D(37.4439), D(-122.1663),
+                 S("foo"), I(0));
+}
