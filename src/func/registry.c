@@ -595,6 +595,8 @@ static bool match(const sl_func_pat *pat, const sl_type *t, bool widen, const sl
                         vars[pat->var] = t;
                         return true;
                 }
+                if (widen && !sl_func_type_widens(t, vars[pat->var]) && sl_func_type_widens(vars[pat->var], t))
+                        vars[pat->var] = t;  /* a later, wider occurrence widens the binding */
                 *conv = vars[pat->var];
                 return widen ? sl_func_type_widens(t, vars[pat->var]) : sl_type_eq(t, vars[pat->var]);
         case SL_FUNC_PAT_ARRAY: {
@@ -655,18 +657,22 @@ static bool try_overload(const sl_func_overload *ov, const sl_func_arg *args, si
         if (ov->sig.variadic ? nargs + 1 < np : nargs != np)
                 return false;
         memset(vars, 0, NVARS * sizeof *vars);
-        for (size_t i = 0; i < nargs; i++) {
-                const sl_func_pat *pat = param_pat(ov, i);
-                if (!args[i].type) {
-                        if (pat->kind != SL_FUNC_PAT_LAMBDA || pat->nparams != args[i].lambda_arity)
+        /* with widening, a second round computes every conversion under the final (widest)
+         * bindings: IFNULL(INT, BIGINT) binds T to BIGINT and converts the first argument too */
+        for (int round = 0; round < (widen ? 2 : 1); round++) {
+                for (size_t i = 0; i < nargs; i++) {
+                        const sl_func_pat *pat = param_pat(ov, i);
+                        if (!args[i].type) {
+                                if (pat->kind != SL_FUNC_PAT_LAMBDA || pat->nparams != args[i].lambda_arity)
+                                        return false;
+                                conv[i] = NULL;
+                                continue;
+                        }
+                        if (pat->kind == SL_FUNC_PAT_LAMBDA)
                                 return false;
-                        conv[i] = NULL;
-                        continue;
+                        if (!match(pat, args[i].type, widen, vars, arena, &conv[i]))
+                                return false;
                 }
-                if (pat->kind == SL_FUNC_PAT_LAMBDA)
-                        return false;
-                if (!match(pat, args[i].type, widen, vars, arena, &conv[i]))
-                        return false;
         }
         return true;
 }

@@ -18,7 +18,8 @@
  * its first non-NULL occurrence and later occurrences must be equal); when several match, the ones
  * without type variables, then the non-variadic ones are preferred, and a remaining tie is
  * ambiguous. Pass 2 allows ksqlDB's implicit widening INT -> BIGINT -> DECIMAL -> DOUBLE
- * (element-wise in ARRAY and MAP); exactly one overload must then match, else the call is ambiguous
+ * (element-wise in ARRAY and MAP), and a type variable takes the widest type of its occurrences
+ * (IFNULL(INT, BIGINT) is BIGINT); exactly one overload must then match, else the call is ambiguous
  * (GREATEST(INT, BIGINT) is, as in ksqlDB). Lambda arguments are typed last: once the other
  * arguments bind the variables of a lambda's parameters, the caller's type_lambda callback types
  * the lambda body, and its result binds or must fit the lambda's return pattern.

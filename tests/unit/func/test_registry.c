@@ -215,13 +215,22 @@ Test(func_registry, generics_bind_and_check)
         sl_err_detail err;
         cr_assert_eq(fc_resolve("gen", args, 2, &res, &err), SL_OK);
         cr_expect_eq(res.args[1].type->kind, SL_TYPE_INT);
-        /* T bound by the array; a wider second argument does not fit it, a narrower one widens */
+        /* T bound by the array; an unrelated second argument does not fit it, a narrower one widens */
         FC_FAILS("gen", "does not accept parameters (ARRAY<INTEGER>, STRING)", ai, S("x"));
         sl_value al = ARRV(T_BIG(), L(1));
         sl_value args2[] = {al, I(5)};
         cr_assert_eq(fc_resolve("gen", args2, 2, &res, &err), SL_OK, "%s", err.message);
         cr_expect_eq(res.args[1].type->kind, SL_TYPE_BIGINT);
         cr_expect_str_eq(sl_type_to_cstr(arena, res.ret), "MAP<STRING, BIGINT>");
+        /* a later, wider occurrence widens the binding, and earlier arguments convert to it */
+        sl_value args4[] = {ai, L(5)};
+        cr_assert_eq(fc_resolve("gen", args4, 2, &res, &err), SL_OK, "%s", err.message);
+        cr_expect_str_eq(sl_type_to_cstr(arena, res.args[0].type), "ARRAY<BIGINT>");
+        cr_expect_str_eq(sl_type_to_cstr(arena, res.ret), "MAP<STRING, BIGINT>");
+        cr_expect_str_eq(FC_RET("ifnull", I(1), L(2)), "BIGINT");
+        cr_expect_str_eq(FC_RET("coalesce", I(1), L(2), D(3)), "DOUBLE");
+        fcase widened[] = {FC("coalesce", "1.0", I(1), L(2), D(3)), FC("ifnull", "2", TN(T_INT()), L(2))};
+        FC_RUN(widened);
         /* ARRAY<INT> widens element-wise to a concrete ARRAY<BIGINT> parameter */
         sl_func *fa = add_fn("takes_bigints");
         add_ov(fa, "ARRAY<BIGINT> xs", "INT", 9, which);
