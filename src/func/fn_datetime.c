@@ -8,6 +8,7 @@
  * The time-unit argument of DATEADD/TIMEADD/TIMESTAMPADD (and the SUB forms) is a STRING holding
  * the unit's name: the analyzer passes the bare keyword (DAYS, HOURS, MINUTES, SECONDS,
  * MILLISECONDS, singular or plural) as a string literal. */
+#include "common/mem.h"
 #include "common/time.h"
 #include "func/func_int.h"
 
@@ -19,11 +20,40 @@ static int64_t floor_div(int64_t a, int64_t b)
         return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
 
+/* The last zone argument of this call site (zones are usually constants), so that rows do not
+ * go through the process-wide zone cache and its lock. */
+typedef struct zone_cache {
+        char id[64];             /* the zone text */
+        size_t len;              /* its length */
+        const sl_func_tz *tz;    /* the zone (process lifetime) */
+} zone_cache;
+
+static void zone_cache_free(void *p)
+{
+        sl_free(p);
+}
+
 static sl_err zone_arg(sl_func_ctx *ctx, const sl_value *v, const sl_func_tz **tz)
 {
+        zone_cache *c = ctx->cache_free == zone_cache_free ? ctx->cache : NULL;
+        if (c && c->len == v->len && memcmp(c->id, fn_sp(v), v->len) == 0) {
+                *tz = c->tz;
+                return SL_OK;
+        }
         *tz = sl_func_tz_get(fn_sp(v), v->len);
         if (!*tz)
                 return sl_err_set(ctx->err, SL_ERR_FUNCTION, "Unknown time-zone ID: %.*s", (int)v->len, fn_sp(v));
+        if (v->len < sizeof c->id) {
+                if (!c) {
+                        sl_func_ctx_release(ctx);
+                        c = sl_calloc(1, sizeof *c);
+                        ctx->cache = c;
+                        ctx->cache_free = zone_cache_free;
+                }
+                memcpy(c->id, fn_sp(v), v->len);
+                c->len = v->len;
+                c->tz = *tz;
+        }
         return SL_OK;
 }
 

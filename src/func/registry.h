@@ -210,7 +210,9 @@ struct sl_func_resolved {
         const sl_type *ret;                /* the result type (TABLE: the type of one row) */
 };
 
-/* What a function sees while it runs. The evaluator fills one per call site and reuses it. */
+/* What a function sees while it runs. The evaluator fills one per call site and reuses it; a ctx
+ * (with its cache) belongs to one thread at a time, so an evaluator whose compiled expressions are
+ * shared between stream threads keeps one ctx per call site per thread. */
 struct sl_func_ctx {
         sl_arena *arena;                 /* all result memory; outlives the result */
         sl_err_detail *err;              /* filled when invoke returns an error */

@@ -396,9 +396,14 @@ static sl_func_tz *make_zone(const char *id)
         return load_region(id);
 }
 
+/* UTC, the default zone of every function, answered without the cache lock. */
+static sl_func_tz utc_zone = {.id = (char *)"UTC", .fixed = true};
+
 const sl_func_tz *sl_func_tz_get(const char *id, size_t len)
 {
         char buf[128];
+        if (len == 3 && memcmp(id, "UTC", 3) == 0)
+                return &utc_zone;
         if (len == 0 || len >= sizeof buf)
                 return NULL;
         memcpy(buf, id, len);
@@ -438,7 +443,7 @@ const sl_func_tz *sl_func_tz_get_abbrev(const char *abbr, size_t len)
 
 const sl_func_tz *sl_func_tz_utc(void)
 {
-        return sl_func_tz_get("UTC", 3);
+        return &utc_zone;
 }
 
 const char *sl_func_tz_id(const sl_func_tz *tz)

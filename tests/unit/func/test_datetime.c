@@ -181,3 +181,29 @@ Test(func_datetime, add_and_sub)
         sl_value big[] = {S("DAYS"), L(INT64_MAX / 2), TS(0)};
         cr_expect_eq(fc_call_err("timestampadd", big, 3, &err), SL_ERR_OVERFLOW);
 }
+
+/* One call site remembers its zone argument and follows a change of it. */
+Test(func_datetime, call_site_zone_cache)
+{
+        sl_value args[] = {TS(0), S("HH:mm xxx"), S("+02:00")};
+        sl_func_resolved res;
+        sl_err_detail err;
+        cr_assert_eq(fc_resolve("format_timestamp", args, 3, &res, &err), SL_OK);
+        sl_func_ctx ctx = {.arena = arena, .err = &err, .res = &res};
+        sl_value out;
+        cr_assert_eq(sl_func_call(&ctx, args, 3, &out), SL_OK);
+        cr_expect_str_eq(fc_render(&out), "02:00 +02:00");
+        cr_assert_not_null(ctx.cache);
+        args[0] = TS(3600000);
+        cr_assert_eq(sl_func_call(&ctx, args, 3, &out), SL_OK);
+        cr_expect_str_eq(fc_render(&out), "03:00 +02:00");
+        args[2] = S("-0130");
+        cr_assert_eq(sl_func_call(&ctx, args, 3, &out), SL_OK);
+        cr_expect_str_eq(fc_render(&out), "23:30 -01:30");
+        args[2] = S("Nowhere/Special");
+        cr_expect_eq(sl_func_call(&ctx, args, 3, &out), SL_ERR_FUNCTION);
+        args[2] = S("UTC");
+        cr_assert_eq(sl_func_call(&ctx, args, 3, &out), SL_OK);
+        cr_expect_str_eq(fc_render(&out), "01:00 +00:00");
+        sl_func_ctx_release(&ctx);
+}
