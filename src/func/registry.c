@@ -523,6 +523,29 @@ sl_err sl_func_value_widen(sl_arena *arena, const sl_value *v, const sl_type *to
                 }
                 break;
         }
+        case SL_TYPE_DATE:
+        case SL_TYPE_TIME:
+        case SL_TYPE_TIMESTAMP: {
+                if (v->kind != SL_TYPE_STRING)
+                        break;
+                int32_t i32;
+                int64_t i64;
+                const char *p = (const char *)v->u.bytes;
+                if (to->kind == SL_TYPE_TIMESTAMP) {
+                        if ((rc = sl_cast_parse_timestamp(p, v->len, &i64, err)))
+                                return rc;
+                        *out = sl_value_timestamp(i64);
+                } else if (to->kind == SL_TYPE_DATE) {
+                        if ((rc = sl_cast_parse_date(p, v->len, &i32, err)))
+                                return rc;
+                        *out = sl_value_date(i32);
+                } else {
+                        if ((rc = sl_cast_parse_time(p, v->len, &i32, err)))
+                                return rc;
+                        *out = sl_value_time(i32);
+                }
+                return SL_OK;
+        }
         case SL_TYPE_ARRAY:
         case SL_TYPE_MAP:
         case SL_TYPE_STRUCT: {
@@ -649,6 +672,36 @@ static const sl_func_pat *param_pat(const sl_func_overload *ov, size_t i)
         return ov->sig.params[i < ov->sig.nparams ? i : ov->sig.nparams - 1];
 }
 
+/* A STRING literal given for a DATE, TIME or TIMESTAMP parameter (or a variable bound to one)
+ * fits when it parses as ISO-8601. */
+static bool literal_fits(const sl_func_pat *pat, const sl_func_arg *arg, const sl_type **vars, const sl_type **conv)
+{
+        const sl_type *want = pat->kind == SL_FUNC_PAT_TYPE ? pat->type
+                              : pat->kind == SL_FUNC_PAT_VAR ? vars[pat->var]
+                                                             : NULL;
+        if (!arg->literal || arg->type->kind != SL_TYPE_STRING || !want)
+                return false;
+        int32_t i32;
+        int64_t i64;
+        bool ok = false;
+        switch (want->kind) {
+        case SL_TYPE_DATE:
+                ok = sl_cast_parse_date(arg->literal, arg->literal_len, &i32, NULL) == SL_OK;
+                break;
+        case SL_TYPE_TIME:
+                ok = sl_cast_parse_time(arg->literal, arg->literal_len, &i32, NULL) == SL_OK;
+                break;
+        case SL_TYPE_TIMESTAMP:
+                ok = sl_cast_parse_timestamp(arg->literal, arg->literal_len, &i64, NULL) == SL_OK;
+                break;
+        default:
+                break;
+        }
+        if (ok)
+                *conv = want;
+        return ok;
+}
+
 /* Tries one overload; on success fills conv[] (per argument) and vars. */
 static bool try_overload(const sl_func_overload *ov, const sl_func_arg *args, size_t nargs, bool widen,
                          sl_arena *arena, const sl_type **vars, const sl_type **conv)
@@ -670,7 +723,8 @@ static bool try_overload(const sl_func_overload *ov, const sl_func_arg *args, si
                         }
                         if (pat->kind == SL_FUNC_PAT_LAMBDA)
                                 return false;
-                        if (!match(pat, args[i].type, widen, vars, arena, &conv[i]))
+                        if (!match(pat, args[i].type, widen, vars, arena, &conv[i]) &&
+                            !(widen && literal_fits(pat, &args[i], vars, &conv[i])))
                                 return false;
                 }
         }

@@ -20,7 +20,9 @@
  * ambiguous. Pass 2 allows ksqlDB's implicit widening INT -> BIGINT -> DECIMAL -> DOUBLE
  * (element-wise in ARRAY and MAP), and a type variable takes the widest type of its occurrences
  * (IFNULL(INT, BIGINT) is BIGINT); exactly one overload must then match, else the call is ambiguous
- * (GREATEST(INT, BIGINT) is, as in ksqlDB). Lambda arguments are typed last: once the other
+ * (GREATEST(INT, BIGINT) is, as in ksqlDB); in this pass a STRING literal that parses as ISO-8601
+ * also matches a DATE, TIME or TIMESTAMP parameter (GREATEST(date_col, '2022-06-14')), and
+ * sl_func_args_convert parses it. Lambda arguments are typed last: once the other
  * arguments bind the variables of a lambda's parameters, the caller's type_lambda callback types
  * the lambda body, and its result binds or must fit the lambda's return pattern.
  *
@@ -187,6 +189,9 @@ typedef struct sl_func_builtin {
 typedef struct sl_func_arg {
         const sl_type *type;    /* static type; sl_type_null() for a NULL literal; NULL for a lambda */
         size_t lambda_arity;    /* lambda arguments only: number of parameters */
+        const char *literal;    /* a STRING literal's text, or NULL: ksqlDB lets an ISO-8601 string
+                                 * literal stand for a DATE, TIME or TIMESTAMP parameter */
+        size_t literal_len;     /* its length */
 } sl_func_arg;
 
 /* Types a lambda body given its parameter types; returns the body's type in *ret. */
@@ -266,7 +271,8 @@ sl_err sl_func_resolve(const sl_func *fn, const sl_func_arg *args, size_t nargs,
  * may alias `args`); new memory in `arena`. SL_ERR_OVERFLOW when a value does not fit a DECIMAL. */
 sl_err sl_func_args_convert(sl_arena *arena, const sl_func_resolved *res, const sl_value *args, size_t n,
                             sl_value *out, sl_err_detail *err);
-/* Implicit widening of one value to `to` (INT -> BIGINT -> DECIMAL -> DOUBLE, element-wise). */
+/* Implicit widening of one value to `to` (INT -> BIGINT -> DECIMAL -> DOUBLE, element-wise; a
+ * STRING to DATE/TIME/TIMESTAMP by ISO-8601 parsing, SL_ERR_CAST when it does not parse). */
 sl_err sl_func_value_widen(sl_arena *arena, const sl_value *v, const sl_type *to, sl_value *out, sl_err_detail *err);
 /* True when `from` widens implicitly to `to` (the rule resolution uses). */
 bool sl_func_type_widens(const sl_type *from, const sl_type *to);

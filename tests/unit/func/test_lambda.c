@@ -135,14 +135,14 @@ static sl_err failing_typer(void *data, size_t argi, const sl_type *const *param
 
 Test(func_lambda, lambda_typing_errors_propagate)
 {
-        sl_func_arg args[] = {{sl_type_array(arena, T_INT()), 0}, {NULL, 1}};
+        sl_func_arg args[] = {{.type = sl_type_array(arena, T_INT())}, {.lambda_arity = 1}};
         sl_func_resolved res;
         sl_err_detail err;
         cr_expect_eq(sl_func_registry_resolve(reg, "filter", args, 2, failing_typer, NULL, arena, &res, &err),
                      SL_ERR_ANALYZE);
         cr_expect_str_eq(err.message, "cannot type lambda");
         /* the lambda's parameter types come from the bound variables */
-        sl_func_arg margs[] = {{sl_type_map(arena, T_STR(), T_DBL()), 0}, {NULL, 2}};
+        sl_func_arg margs[] = {{.type = sl_type_map(arena, T_STR(), T_DBL())}, {.lambda_arity = 2}};
         sl_value lam = LAM(&L_LONGKEY);
         sl_value vals[] = {NUL(), lam};
         cr_assert_eq(sl_func_registry_resolve(reg, "filter", margs, 2, fc_type_lambda, vals, arena, &res, &err), SL_OK);
