@@ -25,6 +25,9 @@
 int sl_value_cmp(const sl_value *a, const sl_value *b);
 bool sl_value_eq(const sl_value *a, const sl_value *b);
 uint64_t sl_value_hash(const sl_value *v, uint64_t seed);
+/* Entry indexes 0..len-1 of MAP value `map` in key order (sl_value_cmp of the keys). Caller frees
+ * with sl_free. Never NULL. */
+uint32_t *sl_value_map_sorted(const sl_value *map);
 /* Double.compare: the total order of doubles described above. */
 int sl_value_cmp_double(double a, double b);
 
