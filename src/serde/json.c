@@ -1069,6 +1069,12 @@ static sl_err json_decode(const sl_serde *serde, sl_slice in, sl_arena *arena, s
         sl_buf_deinit(&j.tmp);
         return SL_OK;
 fail:
+        if (rc != SL_OK && j.coercion) {
+                /* Jackson parses the whole text before coercing: a syntax error anywhere wins */
+                jp v = {.p = j.start, .start = j.start, .end = j.end, .arena = arena, .err = err};
+                if (skip_value(&v) != SL_OK)
+                        j.coercion = false;
+        }
         if (rc != SL_OK && j.coercion && err) {
                 /* append ", path: $..." to the message, as ksqlDB's CoercionException does */
                 size_t ml = strlen(err->message), room = sizeof err->message - 1 - ml;
