@@ -18,6 +18,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "types/cast.h"
 #include "types/decimal.h"
@@ -48,7 +49,8 @@ static sl_err convert_field(const sl_serde_column *col, const char *p, size_t n,
         const sl_type *t = col->type;
         switch (t->kind) {
         case SL_TYPE_BOOLEAN:
-                *out = sl_value_bool(sl_cast_parse_bool(p, n));
+                /* Boolean.parseBoolean: "true" in any case, anything else is false */
+                *out = sl_value_bool(n == 4 && strncasecmp(p, "true", 4) == 0);
                 return SL_OK;
         case SL_TYPE_INT:
         case SL_TYPE_DATE:
