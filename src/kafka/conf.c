@@ -55,7 +55,9 @@ const char *sl_kafka_conf_get(const sl_kafka_conf *conf, const char *key)
 static void log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 {
         (void)rk;
-        sl_log_level l = level <= 3 ? SL_LOG_ERROR : level == 4 ? SL_LOG_WARN : level <= 6 ? SL_LOG_INFO : SL_LOG_DEBUG;
+        /* librdkafka's errors are mostly transient (it retries); what the engine must act on comes
+         * back as return codes and delivery reports, so its errors are warnings here */
+        sl_log_level l = level <= 4 ? SL_LOG_WARN : SL_LOG_DEBUG;
         sl_log(l, "kafka", "%s: %s", fac, buf);
 }
 

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/log.h"
 #include "common/mem.h"
@@ -54,6 +55,13 @@ sl_err sl_kafka_consumer_new(const sl_kafka_conf *conf, sl_kafka_consumer **out,
         rd_kafka_conf_t *rconf = sl_kafka_conf_build(conf, consumer_defaults, err);
         if (!rconf)
                 return SL_ERR_INVALID;
+        if (!conf || !sl_kafka_conf_get(conf, "group.id")) {
+                /* librdkafka's consumer needs a group even to assign partitions by hand */
+                static int seq;
+                char gid[96];
+                snprintf(gid, sizeof gid, "_sluice_nogroup_%d_%d", (int)getpid(), __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED));
+                rd_kafka_conf_set(rconf, "group.id", gid, errstr, sizeof errstr);
+        }
         rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, rconf, errstr, sizeof errstr);
         if (!rk) {
                 rd_kafka_conf_destroy(rconf);

@@ -6,8 +6,9 @@
  *
  * Defaults the wrapper sets (the caller's conf overrides them): enable.auto.commit=false,
  * enable.auto.offset.store=false, enable.partition.eof=false, auto.offset.reset=earliest
- * (ksqlDB's default for queries is latest; the engine passes it). group.id is needed for
- * subscribe and commit. Thread: one thread at a time per consumer. */
+ * (ksqlDB's default for queries is latest; the engine passes it). Without group.id the consumer
+ * gets a private group "_sluice_nogroup_<pid>_<n>" (librdkafka needs one even for assign), so
+ * subscribe and commit want a real group.id. Thread: one thread at a time per consumer. */
 #ifndef SL_KAFKA_CONSUMER_H
 #define SL_KAFKA_CONSUMER_H
 
