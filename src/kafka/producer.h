@@ -48,7 +48,8 @@ sl_err sl_kafka_producer_send(sl_kafka_producer *producer, const char *topic, in
 int sl_kafka_producer_poll(sl_kafka_producer *producer, int timeout_ms);
 /* Waits until every queued record is delivered or failed (reports served), or SL_ERR_TIMEOUT. */
 sl_err sl_kafka_producer_flush(sl_kafka_producer *producer, int timeout_ms, sl_err_detail *err);
-/* Records queued or in flight (not yet reported). */
+/* Records queued or in flight plus events not yet served (librdkafka rd_kafka_outq_len); 0
+ * once everything is delivered and reported. */
 size_t sl_kafka_producer_outstanding(const sl_kafka_producer *producer);
 /* Delivery reports so far: succeeded and failed. */
 void sl_kafka_producer_stats(const sl_kafka_producer *producer, uint64_t *delivered, uint64_t *failed);

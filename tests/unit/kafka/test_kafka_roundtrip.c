@@ -209,7 +209,7 @@ Test(kafka_producer, undeliverable_record_is_reported_as_failed)
         cr_assert_eq(sl_kafka_producer_send(p, "t", -1, sl_slice_from_cstr("k"), sl_slice_from_cstr("v"), NULL, 0, 0,
                                             (void *)(intptr_t)0, &err),
                      SL_OK);
-        cr_expect_eq(sl_kafka_producer_outstanding(p), 1);
+        cr_expect_geq(sl_kafka_producer_outstanding(p), 1);  /* plus any queued error events */
         cr_expect_eq(sl_kafka_producer_flush(p, 10000, &err), SL_OK, "%s", err.message);
         cr_expect_eq(r.n, 1);
         cr_expect_eq(r.failed, 1);
