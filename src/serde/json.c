@@ -444,7 +444,7 @@ static sl_err skip_container(jp *j, char close)
 
 static sl_err skip_value(jp *j)
 {
-        jkind k;
+        jkind k = J_NULL;
         sl_err rc = peek_kind(j, &k);
         if (rc != SL_OK)
                 return rc;
@@ -529,7 +529,7 @@ static void append_json_string(sl_buf *out, const char *p, size_t len);
 
 static sl_err reserialize(jp *j, sl_buf *out)
 {
-        jkind k;
+        jkind k = J_NULL;
         sl_err rc = peek_kind(j, &k);
         if (rc != SL_OK)
                 return rc;
@@ -647,7 +647,7 @@ static sl_err stringify(jp *j, jkind k, sl_buf *out)
                 for (bool first = true;; first = false) {
                         if (!first)
                                 sl_buf_append(out, ", ", 2);
-                        jkind ek;
+                        jkind ek = J_NULL;
                         if ((rc = peek_kind(j, &ek)) != SL_OK)
                                 return rc;
                         if ((rc = stringify(j, ek, out)) != SL_OK)
@@ -893,7 +893,7 @@ static sl_err parse_map(jp *j, const sl_type *type, sl_value *out)
 /* Decodes the value at the cursor as `type` into *out, with ksqlDB's coercions. */
 static sl_err parse_typed(jp *j, const sl_type *type, sl_value *out)
 {
-        jkind k;
+        jkind k = J_NULL;
         sl_err rc = peek_kind(j, &k);
         if (rc != SL_OK)
                 return rc;
@@ -1048,7 +1048,7 @@ static sl_err json_decode(const sl_serde *serde, sl_slice in, sl_arena *arena, s
                 .arena = arena, .scratch = scratch, .err = err,
         };
         sl_buf_init(&j.tmp);
-        jkind k;
+        jkind k = J_NULL;
         sl_err rc = peek_kind(&j, &k);
         if (rc != SL_OK)
                 goto fail;
