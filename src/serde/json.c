@@ -47,6 +47,7 @@
 /* Precomputed for the encoder and decoder; lives in the serde's arena. */
 typedef struct json_priv {
         const sl_type *top;      /* STRUCT of all columns: the wrapped top-level object */
+        int top_upper_only;      /* no column name has a lower-case letter (fast matching) */
         sl_slice *prefix;        /* per column: `"NAME":`, with `{` or `,` in front */
 } json_priv;
 
@@ -305,6 +306,20 @@ static size_t put_utf8(char *d, unsigned cp)
         return 4;
 }
 
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* A mask with the high bit set in (at least) the first byte of `v` that is '"', '\\', a
+ * control character or not ASCII. Bytes above the first such byte may be flagged wrongly (borrows),
+ * so only the lowest set bit counts. */
+static inline uint64_t string_special(uint64_t v)
+{
+        uint64_t q = v ^ (ONES * '"');
+        uint64_t b = v ^ (ONES * '\\');
+        uint64_t special = ((v - ONES * 0x20) | (q - ONES) | (b - ONES)) & ~v;
+        return (special | v) & HIGHS;
+}
+
 /* Parses the string at the cursor (on its quote). Without escapes the result borrows the input;
  * with escapes it is decoded into the arena. */
 static sl_err parse_string(jp *j, const char **out, size_t *outlen)
@@ -314,6 +329,17 @@ static sl_err parse_string(jp *j, const char **out, size_t *outlen)
         const unsigned char *s = p;
         bool escapes = false;
         for (;;) {
+                /* eight bytes at a time while none is special (SWAR; little-endian) */
+                while (e - p >= 8) {
+                        uint64_t v;
+                        memcpy(&v, p, 8);
+                        uint64_t m = string_special(v);
+                        if (m) {
+                                p += __builtin_ctzll(m) >> 3;
+                                break;
+                        }
+                        p += 8;
+                }
                 while (p < e && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
                         p++;
                 if (p >= e) {
@@ -675,7 +701,39 @@ static sl_err parse_typed(jp *j, const sl_type *type, sl_value *out);
 /* Index of the field `key` matches exactly, else -1. `hint` is tried first. */
 static inline bool name_eq(const char *name, const char *key, size_t n)
 {
-        return memcmp(name, key, n) == 0 && name[n] == 0;
+        for (size_t i = 0; i < n; i++)
+                if (name[i] != key[i])
+                        return false;
+        return name[n] == 0;
+}
+
+/* name == upper(key); *lower records whether the key had a lower-case letter. */
+static inline bool name_eq_ci(const char *name, const char *key, size_t n, bool *lower)
+{
+        bool low = false;
+        for (size_t i = 0; i < n; i++) {
+                char c = key[i];
+                if (c >= 'a' && c <= 'z') {
+                        c = (char)(c - 'a' + 'A');
+                        low = true;
+                }
+                if (name[i] != c)
+                        return false;
+        }
+        if (name[n] != 0)
+                return false;
+        *lower = low;
+        return true;
+}
+
+/* True when no field name has a lower-case ASCII letter (unquoted names always qualify). */
+static bool names_upper_only(const sl_type *type)
+{
+        for (size_t i = 0; i < type->nfields; i++)
+                for (const char *c = type->fields[i].name; *c; c++)
+                        if (*c >= 'a' && *c <= 'z')
+                                return false;
+        return true;
 }
 
 static inline bool name_eq_upper(const char *name, const char *key, size_t n)
@@ -691,9 +749,11 @@ static inline bool name_eq_upper(const char *name, const char *key, size_t n)
 }
 
 /* Decodes the object at the cursor against STRUCT `type` into vals[0..nfields) (already NULL). */
-static sl_err parse_fields(jp *j, const sl_type *type, sl_value *vals)
+static sl_err parse_fields(jp *j, const sl_type *type, sl_value *vals, int upper_only)
 {
         size_t nf = type->nfields;
+        if (upper_only < 0)
+                upper_only = names_upper_only(type);
         const sl_type_field *f = type->fields;
         uint64_t exact_small = 0;
         uint8_t *exact_big = nf > 64 ? sl_arena_calloc(j->arena, nf, 1) : NULL;
@@ -720,13 +780,26 @@ static sl_err parse_fields(jp *j, const sl_type *type, sl_value *vals)
                 if (j->p >= j->end || *j->p != ':')
                         return syntax(j, "expected ':'");
                 j->p++;
-                /* exact match first (schema order is the common case), then upper-cased */
                 long idx = -1;
                 bool exact = false;
-                if (hint < nf && name_eq(f[hint].name, key, klen)) {
-                        idx = (long)hint;
-                        exact = true;
+                if (upper_only) {
+                        /* every name is upper case, so a key matches at most one field and
+                         * matches it exactly iff the key has no lower-case letter; try the field
+                         * after the last match first (keys usually come in schema order) */
+                        bool lower = false;
+                        if (hint < nf && name_eq_ci(f[hint].name, key, klen, &lower)) {
+                                idx = (long)hint;
+                        } else {
+                                for (size_t i = 0; i < nf; i++) {
+                                        if (i != hint && name_eq_ci(f[i].name, key, klen, &lower)) {
+                                                idx = (long)i;
+                                                break;
+                                        }
+                                }
+                        }
+                        exact = !lower;
                 } else {
+                        /* exact match first, then upper-cased */
                         for (size_t i = 0; i < nf; i++) {
                                 if (name_eq(f[i].name, key, klen)) {
                                         idx = (long)i;
@@ -1024,7 +1097,7 @@ static sl_err parse_typed(jp *j, const sl_type *type, sl_value *out)
                 if (k == J_OBJECT) {
                         sl_value *items;
                         *out = sl_value_composite_new(j->arena, type, type->nfields, &items);
-                        return parse_fields(j, type, items);
+                        return parse_fields(j, type, items, -1);
                 }
                 break;
         default:
@@ -1060,7 +1133,7 @@ static sl_err json_decode(const sl_serde *serde, sl_slice in, sl_arena *arena, s
         if (serde->unwrapped) {
                 rc = parse_typed(&j, serde->columns[0].type, &row[0]);
         } else if (k == J_OBJECT) {
-                rc = parse_fields(&j, priv->top, row);
+                rc = parse_fields(&j, priv->top, row, priv->top_upper_only);
         } else {
                 rc = parse_typed(&j, priv->top, &row[0]);  /* reports the mismatch */
         }
@@ -1292,6 +1365,7 @@ static sl_err json_check(sl_serde *serde, sl_err_detail *err)
         }
         sl_buf_deinit(&b);
         priv->top = sl_type_struct(&serde->arena, fields, serde->ncolumns);
+        priv->top_upper_only = names_upper_only(priv->top);
         serde->priv = priv;
         return SL_OK;
 }
