@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "types/compare.h"
 #include "types/decimal.h"
 
 /* ---- which casts exist ---- */
@@ -468,11 +469,28 @@ static sl_err cast_composite(sl_arena *arena, const sl_value *v, const sl_type *
                 for (uint32_t i = 0; i < v->len && rc == SL_OK; i++)
                         rc = sl_value_cast(arena, &v->u.comp.items[i], to->elem, &items[i], err);
                 break;
-        case SL_TYPE_MAP:
+        case SL_TYPE_MAP: {
+                /* keys that become equal collapse into one entry holding the last value, as
+                 * ksqlDB's HashMap.put does */
                 r = sl_value_composite_new(arena, to, v->len, &items);
-                for (uint32_t i = 0; i < 2 * v->len && rc == SL_OK; i++)
-                        rc = sl_value_cast(arena, &v->u.comp.items[i], i % 2 ? to->elem : to->key, &items[i], err);
+                uint32_t n = 0;
+                for (uint32_t i = 0; i < v->len && rc == SL_OK; i++) {
+                        sl_value k, val;
+                        rc = sl_value_cast(arena, &v->u.comp.items[2 * i], to->key, &k, err);
+                        if (rc == SL_OK)
+                                rc = sl_value_cast(arena, &v->u.comp.items[2 * i + 1], to->elem, &val, err);
+                        if (rc != SL_OK)
+                                break;
+                        uint32_t j = 0;
+                        while (j < n && !sl_value_eq(&items[2 * j], &k))
+                                j++;
+                        items[2 * j] = k;
+                        items[2 * j + 1] = val;
+                        n += j == n;
+                }
+                r.len = n;
                 break;
+        }
         default:
                 r = sl_value_composite_new(arena, to, to->nfields, &items);
                 for (size_t i = 0; i < to->nfields && rc == SL_OK; i++) {

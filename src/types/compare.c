@@ -126,9 +126,11 @@ static int cmp_map(const sl_value *a, const sl_value *b)
 
 int sl_value_cmp(const sl_value *a, const sl_value *b)
 {
-        if (a->kind != b->kind)
-                return a->kind == SL_TYPE_NULL || b->kind == SL_TYPE_NULL ? cmp_i64(a->kind != SL_TYPE_NULL, b->kind != SL_TYPE_NULL)
-                                                                           : cmp_mixed(a, b);
+        if (a->kind != b->kind) {
+                if (a->kind == SL_TYPE_NULL || b->kind == SL_TYPE_NULL)
+                        return cmp_i64(a->kind != SL_TYPE_NULL, b->kind != SL_TYPE_NULL);
+                return cmp_mixed(a, b);
+        }
         switch (a->kind) {
         case SL_TYPE_NULL:
                 return 0;

@@ -428,8 +428,10 @@ sl_err sl_decimal_from_double(double v, int precision, int scale, sl_decimal *ou
 {
         if (!isfinite(v))
                 return sl_err_set(err, SL_ERR_OVERFLOW, "cannot convert %f to DECIMAL(%d, %d)", v, precision, scale);
-        if (v == 0)
-                return sl_decimal_from_i64(0, precision, scale, out, err);
+        /* integers up to 2^53 are exact; with at most `precision` digits no rounding happens, with
+         * more the value overflows either way */
+        if (fabs(v) <= 9007199254740992.0 && v == trunc(v))
+                return sl_decimal_from_i64((int64_t)v, precision, scale, out, err);
         /* The exact binary value: 767 significant digits are enough for any double. */
         char buf[800];
         snprintf(buf, sizeof buf, "%.770e", fabs(v));
@@ -476,6 +478,41 @@ int64_t sl_decimal_to_i64_wrap(sl_decimal d)
 {
         sl_i128 t = d.unscaled / (sl_i128)pow10_tab[d.scale];
         return (int64_t)(uint64_t)(u128)t;
+}
+
+size_t sl_decimal_to_be_bytes(sl_decimal d, uint8_t out[16])
+{
+        u128 u = (u128)d.unscaled;
+        int n = 16;
+        /* drop leading bytes that only repeat the sign of the next one */
+        while (n > 1) {
+                uint8_t top = (uint8_t)(u >> (8 * (n - 1))), next = (uint8_t)(u >> (8 * (n - 2)));
+                if (!((top == 0x00 && !(next & 0x80)) || (top == 0xFF && (next & 0x80))))
+                        break;
+                n--;
+        }
+        for (int i = 0; i < n; i++)
+                out[i] = (uint8_t)(u >> (8 * (n - 1 - i)));
+        return (size_t)n;
+}
+
+sl_err sl_decimal_from_be_bytes(const uint8_t *p, size_t len, int precision, int scale, sl_decimal *out,
+                                sl_err_detail *err)
+{
+        if (len == 0)
+                return sl_err_set(err, SL_ERR_CORRUPT, "empty decimal bytes");
+        uint8_t ext = (p[0] & 0x80) ? 0xFF : 0x00;
+        for (; len > 16; p++, len--)
+                if (p[0] != ext || ((p[1] ^ ext) & 0x80))
+                        return sl_err_set(err, SL_ERR_CORRUPT, "decimal bytes wider than 128 bits");
+        u128 u = ext ? ~(u128)0 : 0;
+        for (size_t i = 0; i < len; i++)
+                u = (u << 8) | p[i];
+        sl_i128 v = (sl_i128)u;
+        if (!sl_decimal_fits(v, precision))
+                return overflow(err, precision, scale);
+        *out = (sl_decimal){.unscaled = v, .precision = (uint8_t)precision, .scale = (uint8_t)scale};
+        return SL_OK;
 }
 
 /* ---- arithmetic ---- */

@@ -196,27 +196,31 @@ static sl_err decode_decimal(cursor *c, uint8_t tag, const sl_type *type, sl_val
 
 static sl_err decode_bytes(sl_arena *arena, cursor *c, sl_type_kind kind, sl_value *out, sl_err_detail *err)
 {
-        /* the decoded length is at most the encoded length */
-        size_t start = c->pos;
-        uint8_t *buf = sl_arena_alloc(arena, c->len - start + 1);
-        size_t n = 0;
-        for (;;) {
-                if (c->pos >= c->len)
+        /* first find the terminator and the decoded length, then copy */
+        size_t end = c->pos, n = 0;
+        for (;; n++) {
+                const uint8_t *z = memchr(c->p + end, 0, c->len - end);
+                if (!z || (size_t)(z - c->p) + 1 >= c->len) {
+                        c->pos = c->len;
                         return corrupt(err, c, "unterminated string");
-                uint8_t ch = c->p[c->pos++];
-                if (ch != 0) {
-                        buf[n++] = ch;
-                        continue;
                 }
-                if (c->pos >= c->len)
-                        return corrupt(err, c, "unterminated string");
-                uint8_t next = c->p[c->pos++];
-                if (next == 0x01)
+                n += (size_t)(z - (c->p + end));
+                end = (size_t)(z - c->p) + 2;
+                if (z[1] == 0x01)
                         break;
-                if (next != 0xFF)
+                if (z[1] != 0xFF) {
+                        c->pos = end - 1;
                         return corrupt(err, c, "bad string escape");
-                buf[n++] = 0;
+                }
         }
+        uint8_t *buf = sl_arena_alloc(arena, n + 1);
+        size_t k = 0;
+        while (c->pos < end - 2) {
+                uint8_t ch = c->p[c->pos];
+                buf[k++] = ch;
+                c->pos += ch == 0 ? 2 : 1;
+        }
+        c->pos = end;
         *out = kind == SL_TYPE_STRING ? sl_value_string((const char *)buf, n) : sl_value_bytes(buf, n);
         return SL_OK;
 }

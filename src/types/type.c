@@ -192,20 +192,25 @@ const char *sl_type_kind_name(sl_type_kind kind)
 
 void sl_type_print(sl_str *out, const sl_type *type)
 {
+        sl_type_print_ex(out, type, NULL, NULL);
+}
+
+void sl_type_print_ex(sl_str *out, const sl_type *type, sl_type_quote_fn quote, void *ctx)
+{
         switch (type->kind) {
         case SL_TYPE_DECIMAL:
                 sl_str_appendf(out, "DECIMAL(%d, %d)", type->precision, type->scale);
                 break;
         case SL_TYPE_ARRAY:
                 sl_str_append(out, "ARRAY<");
-                sl_type_print(out, type->elem);
+                sl_type_print_ex(out, type->elem, quote, ctx);
                 sl_str_append_char(out, '>');
                 break;
         case SL_TYPE_MAP:
                 sl_str_append(out, "MAP<");
-                sl_type_print(out, type->key);
+                sl_type_print_ex(out, type->key, quote, ctx);
                 sl_str_append(out, ", ");
-                sl_type_print(out, type->elem);
+                sl_type_print_ex(out, type->elem, quote, ctx);
                 sl_str_append_char(out, '>');
                 break;
         case SL_TYPE_STRUCT:
@@ -213,15 +218,21 @@ void sl_type_print(sl_str *out, const sl_type *type)
                 for (size_t i = 0; i < type->nfields; i++) {
                         if (i > 0)
                                 sl_str_append(out, ", ");
-                        /* ksqlDB quotes every field name, doubling embedded backquotes */
-                        sl_str_append_char(out, '`');
-                        for (const char *c = type->fields[i].name; *c; c++) {
-                                if (*c == '`')
-                                        sl_str_append_char(out, '`');
-                                sl_str_append_char(out, *c);
+                        /* messages quote every field name, doubling embedded backquotes */
+                        const char *name = type->fields[i].name;
+                        if (quote && !quote(name, ctx)) {
+                                sl_str_append(out, name);
+                        } else {
+                                sl_str_append_char(out, '`');
+                                for (const char *c = name; *c; c++) {
+                                        if (*c == '`')
+                                                sl_str_append_char(out, '`');
+                                        sl_str_append_char(out, *c);
+                                }
+                                sl_str_append_char(out, '`');
                         }
-                        sl_str_append(out, "` ");
-                        sl_type_print(out, type->fields[i].type);
+                        sl_str_append_char(out, ' ');
+                        sl_type_print_ex(out, type->fields[i].type, quote, ctx);
                 }
                 sl_str_append_char(out, '>');
                 break;

@@ -96,8 +96,11 @@ sl_value sl_value_copy(sl_arena *arena, const sl_value *v)
 
 /* ---- primitive formatters ---- */
 
-/* Shortest digits that read back as `v` (v finite, > 0): digits without a point into `digs`,
- * returns the count; *exp10 is the exponent of the first digit. */
+/* The digits Java's Double.toString picks for `v` (finite, > 0): the shortest that read back as
+ * `v`, the closest such; when one digit would do, the closest of one or two digits (4.9E-324, not
+ * 5.0E-324). Writes the digits without a point into `digs` and returns the count; *exp10 is the
+ * exponent of the first digit. Any 15-digit rounding that reads back, stripped of trailing zeros,
+ * is the shortest: a shorter round-tripping decimal would be that rounding. */
 static int shortest_digits(double v, char *digs, int *exp10)
 {
         char buf[40];
@@ -109,6 +112,12 @@ static int shortest_digits(double v, char *digs, int *exp10)
         }
         if (prec == 17)
                 snprintf(buf, sizeof buf, "%.16e", v);
+        if (prec == 15) {
+                char two[16];
+                snprintf(two, sizeof two, "%.1e", v);
+                if (strtod(two, NULL) == v)
+                        memcpy(buf, two, strlen(two) + 1);
+        }
         int n = 0;
         char *p = buf;
         for (; *p != 'e'; p++)

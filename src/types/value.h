@@ -57,7 +57,7 @@ struct sl_value {
 
 /* Flags for sl_value_format_json. The serde uses 0: DATE as days, TIME as ms of day and TIMESTAMP as
  * ms (numbers), BYTES as base64, DECIMAL as a plain JSON number, DOUBLE NaN/Infinity as strings.
- * The REST API wants temporal values as ISO text. */
+ * SL_VALUE_JSON_TEMPORAL_TEXT gives what ksqlDB's TO_JSON_STRING returns (and the REST API shows). */
 enum {
         SL_VALUE_JSON_TEMPORAL_TEXT = 1 << 0,  /* DATE, TIME, TIMESTAMP as the sl_value_fmt_* text */
         SL_VALUE_JSON_DECIMAL_TEXT = 1 << 1,   /* DECIMAL as a JSON string "10.50" */
