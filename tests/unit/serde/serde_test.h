@@ -22,13 +22,13 @@ typedef struct tparse {
         sl_arena *arena;
 } tparse;
 
-static void tp_ws(tparse *tp)
+static __attribute__((unused)) void tp_ws(tparse *tp)
 {
         while (*tp->p == ' ')
                 tp->p++;
 }
 
-static size_t tp_word(tparse *tp, char *out, size_t cap)
+static __attribute__((unused)) size_t tp_word(tparse *tp, char *out, size_t cap)
 {
         tp_ws(tp);
         size_t n = 0;
@@ -46,9 +46,9 @@ static size_t tp_word(tparse *tp, char *out, size_t cap)
         return n;
 }
 
-static const sl_type *tp_type(tparse *tp);
+static __attribute__((unused)) const sl_type *tp_type(tparse *tp);
 
-static sl_type_field *tp_fields(tparse *tp, char close, size_t *n)
+static __attribute__((unused)) sl_type_field *tp_fields(tparse *tp, char close, size_t *n)
 {
         sl_type_field *f = sl_arena_calloc(tp->arena, 64, sizeof *f);
         *n = 0;
@@ -67,7 +67,7 @@ static sl_type_field *tp_fields(tparse *tp, char close, size_t *n)
         return f;
 }
 
-static const sl_type *tp_type(tparse *tp)
+static __attribute__((unused)) const sl_type *tp_type(tparse *tp)
 {
         char w[32];
         tp_word(tp, w, sizeof w);
@@ -115,14 +115,14 @@ static const sl_type *tp_type(tparse *tp)
         return NULL;
 }
 
-static const sl_type *parse_type(sl_arena *arena, const char *text)
+static __attribute__((unused)) const sl_type *parse_type(sl_arena *arena, const char *text)
 {
         tparse tp = {text, arena};
         return tp_type(&tp);
 }
 
 /* Builds a serde for columns "A INT, B STRING"; fails the test on error. */
-static sl_serde *make_serde(sl_arena *arena, sl_serde_format fmt, const char *columns, bool unwrapped, char delim)
+static __attribute__((unused)) sl_serde *make_serde(sl_arena *arena, sl_serde_format fmt, const char *columns, bool unwrapped, char delim)
 {
         tparse tp = {columns, arena};
         size_t n;
@@ -141,7 +141,7 @@ static sl_serde *make_serde(sl_arena *arena, sl_serde_format fmt, const char *co
 }
 
 /* "v1|v2|..." with each value as sl_value_format_json renders it; "<null row>" for a null row. */
-static char *render_row(sl_arena *arena, const sl_value *row, size_t n, bool row_null)
+static __attribute__((unused)) char *render_row(sl_arena *arena, const sl_value *row, size_t n, bool row_null)
 {
         if (row_null)
                 return sl_arena_strdup(arena, "<null row>");
@@ -158,7 +158,7 @@ static char *render_row(sl_arena *arena, const sl_value *row, size_t n, bool row
 }
 
 /* Decodes `in` (len (size_t)-1 means strlen) and renders the row, or "ERR: <message>". */
-static char *decode_text(sl_arena *arena, const sl_serde *serde, const char *in, size_t len)
+static __attribute__((unused)) char *decode_text(sl_arena *arena, const sl_serde *serde, const char *in, size_t len)
 {
         if (len == (size_t)-1)
                 len = strlen(in);
