@@ -23,9 +23,9 @@
  *   - null gives NULL everywhere; a top-level null (or absent record) is a null row
  * Anything else is SL_ERR_SERDE "Can't convert type. sourceType: TextNode, requiredType: INTEGER,
  * path: $.V" (Jackson's node names, ksqlDB's text). Syntax errors name the offset. As with Jackson's
- * readTree, text after the first complete value is ignored. Deviations: ASCII-only upper-casing;
- * number-to-STRING keeps the number's text as written (Java would print 1e2 as 1E+2); a lone
- * surrogate escape becomes '?' (Java's UTF-8 encoder does the same).
+ * readTree, text after the first complete value is ignored. A number becomes STRING text as Jackson
+ * prints it (BigDecimal.toString: 1e2 is "1E+2"). Deviations: ASCII-only upper-casing of keys; a
+ * lone surrogate escape becomes '?' (as Java's UTF-8 encoder writes it).
  *
  * Encoding writes compact JSON as Jackson does: fields in schema order with their declared names,
  * DOUBLE as Java's Double.toString (NaN and infinities as strings), DECIMAL as a plain number with
@@ -549,6 +549,92 @@ static sl_err number_to_double(jp *j, const char *s, size_t n, double *out)
         return SL_OK;
 }
 
+/* Appends the text Jackson gives a JSON number (`s`, valid JSON syntax): an integer as Java prints
+ * it (BigInteger: no leading zeros, "-0" is "0"), any other number as BigDecimal.toString()
+ * ("1.50" stays, 1e5 is "1E+5", 0.0000001 is "1E-7"), since ksqlDB reads floats as BigDecimal. */
+static void append_java_number(sl_buf *out, const char *s, size_t n, bool integral)
+{
+        size_t i = 0;
+        bool neg = false;
+        if (s[0] == '-') {
+                neg = true;
+                i = 1;
+        }
+        char digits[400];
+        size_t nd = 0, nfrac = 0;
+        bool too_long = false;
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+                if (nd < sizeof digits)
+                        digits[nd++] = s[i];
+                else
+                        too_long = true;
+        }
+        if (i < n && s[i] == '.') {
+                for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, nfrac++) {
+                        if (nd < sizeof digits)
+                                digits[nd++] = s[i];
+                        else
+                                too_long = true;
+                }
+        }
+        long exp = 0;
+        if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+                i++;
+                bool eneg = false;
+                if (s[i] == '+' || s[i] == '-')
+                        eneg = s[i++] == '-';
+                for (; i < n; i++)
+                        if (exp < 100000000)
+                                exp = exp * 10 + (s[i] - '0');
+                if (eneg)
+                        exp = -exp;
+        }
+        if (too_long) {
+                sl_buf_append(out, s, n);  /* beyond any real record; keep the text */
+                return;
+        }
+        /* unscaled value: the digits without leading zeros; scale = nfrac - exp */
+        size_t lead = 0;
+        while (lead + 1 < nd && digits[lead] == '0')
+                lead++;
+        const char *u = digits + lead;
+        size_t un = nd - lead;
+        bool zero = un == 1 && u[0] == '0';
+        if (integral) {
+                if (neg && !zero)
+                        sl_buf_append_u8(out, '-');
+                sl_buf_append(out, u, un);
+                return;
+        }
+        long scale = (long)nfrac - exp;
+        long adjusted = -scale + (long)un - 1;
+        if (neg && !zero)
+                sl_buf_append_u8(out, '-');  /* a zero has no sign: -0.0 reads as 0.0 */
+        if (scale == 0) {
+                sl_buf_append(out, u, un);
+        } else if (scale > 0 && adjusted >= -6) {
+                if ((long)un > scale) {
+                        sl_buf_append(out, u, un - (size_t)scale);
+                        sl_buf_append_u8(out, '.');
+                        sl_buf_append(out, u + un - (size_t)scale, (size_t)scale);
+                } else {
+                        sl_buf_append(out, "0.", 2);
+                        for (long z = 0; z < scale - (long)un; z++)
+                                sl_buf_append_u8(out, '0');
+                        sl_buf_append(out, u, un);
+                }
+        } else {
+                sl_buf_append_u8(out, (uint8_t)u[0]);
+                if (un > 1) {
+                        sl_buf_append_u8(out, '.');
+                        sl_buf_append(out, u + 1, un - 1);
+                }
+                char e[32];
+                int en = snprintf(e, sizeof e, "E%c%ld", adjusted < 0 ? '-' : '+', adjusted < 0 ? -adjusted : adjusted);
+                sl_buf_append(out, e, (size_t)en);
+        }
+}
+
 /* Compact JSON text of the value at the cursor, as Jackson writes a parsed value back (for a
  * STRING column that receives an object). Appends to j->tmp. */
 static void append_json_string(sl_buf *out, const char *p, size_t len);
@@ -574,7 +660,7 @@ static sl_err reserialize(jp *j, sl_buf *out)
                 return expect_word(j, "false", 5);
         case J_NUMBER:
                 if ((rc = scan_number(j, &s, &n, &integral)) == SL_OK)
-                        sl_buf_append(out, s, n);
+                        append_java_number(out, s, n, integral);
                 return rc;
         case J_STRING:
                 if ((rc = parse_string(j, &s, &n)) == SL_OK)
@@ -645,7 +731,7 @@ static sl_err stringify(jp *j, jkind k, sl_buf *out)
                 return rc;
         case J_NUMBER:
                 if ((rc = scan_number(j, &s, &n, &integral)) == SL_OK)
-                        sl_buf_append(out, s, n);
+                        append_java_number(out, s, n, integral);
                 return rc;
         case J_TRUE:
                 sl_buf_append(out, "true", 4);
@@ -1065,7 +1151,9 @@ static sl_err parse_typed(jp *j, const sl_type *type, sl_value *out)
                 if (k == J_NUMBER) {
                         if ((rc = scan_number(j, &s, &n, &integral)) != SL_OK)
                                 return rc;
-                        *out = sl_value_string_copy(j->arena, s, n);
+                        sl_buf_reset(&j->tmp);
+                        append_java_number(&j->tmp, s, n, integral);
+                        *out = sl_value_string_copy(j->arena, (const char *)j->tmp.data, j->tmp.len);
                         return SL_OK;
                 }
                 sl_buf_reset(&j->tmp);
