@@ -1082,6 +1082,23 @@ static sl_err parse_typed(jp *j, const sl_type *type, sl_value *out)
                 bool wide = type->kind == SL_TYPE_BIGINT || type->kind == SL_TYPE_TIMESTAMP;
                 int64_t v = 0;
                 if (k == J_NUMBER) {
+                        /* fast path: a plain integer of up to 18 digits */
+                        const char *p = j->p, *e = j->end;
+                        bool neg = *p == '-';
+                        p += neg;
+                        const char *d0 = p;
+                        uint64_t u = 0;
+                        while (p < e && (unsigned)(*p - '0') <= 9 && p - d0 < 19)
+                                u = u * 10 + (uint64_t)(*p++ - '0');
+                        size_t nd = (size_t)(p - d0);
+                        if (nd && nd <= 18 && (nd == 1 || *d0 != '0') &&
+                            (p >= e || (*p != '.' && *p != 'e' && *p != 'E' && (unsigned)(*p - '0') > 9))) {
+                                j->p = p;
+                                v = neg ? -(int64_t)u : (int64_t)u;
+                                if (!wide)
+                                        v = (int32_t)(uint32_t)(uint64_t)v;
+                                goto have_int;
+                        }
                         if ((rc = scan_number(j, &s, &n, &integral)) != SL_OK)
                                 return rc;
                         v = (int64_t)number_low_bits(s, n);
@@ -1100,6 +1117,7 @@ static sl_err parse_typed(jp *j, const sl_type *type, sl_value *out)
                 } else {
                         break;
                 }
+        have_int:
                 if (wide)
                         *out = (sl_value){.kind = (uint8_t)type->kind, .u.i64 = v};
                 else

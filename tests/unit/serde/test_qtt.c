@@ -333,9 +333,9 @@ static sl_serde *build_side(sl_arena *arena, sl_serde_format fmt, const qcol *co
 static int run_case(sl_arena *arena, const char *fname, const char *cname, const char *s1, const char *s2,
                     json_t *props, json_t *inputs, json_t *outputs)
 {
-        char a[4096], b[4096];
-        snprintf(a, sizeof a, "%s", s1);
-        snprintf(b, sizeof b, "%s", s2);
+        char a[8192], b[8192];
+        snprintf(a, sizeof a, "%.8000s", s1);
+        snprintf(b, sizeof b, "%.8000s", s2);
         /* CREATE STREAM X (cols) WITH (props) */
         if (strncasecmp(trim(a), "CREATE STREAM ", 14))
                 return -1;
