@@ -230,6 +230,7 @@ static sl_err delimited_encode(const sl_serde *serde, const sl_value *row, sl_bu
                                sl_err_detail *err)
 {
         (void)out_null;
+        size_t mark = out->len;
         sl_buf tmp;
         sl_buf_init(&tmp);
         char num[64];
@@ -273,6 +274,9 @@ static sl_err delimited_encode(const sl_serde *serde, const sl_value *row, sl_bu
                         break;
                 default:
                         sl_buf_deinit(&tmp);
+                        out->len = mark;
+                        if (out->data)
+                                out->data[mark] = 0;
                         return sl_err_set(err, SL_ERR_SERDE, "The 'DELIMITED' format does not support type '%s'",
                                           sl_type_kind_name(v->kind));
                 }

@@ -99,8 +99,8 @@ sl_err sl_serde_deserialize(const sl_serde *serde, sl_slice in, sl_arena *arena,
 /* Appends the encoding of row[0..ncolumns) to `out` (not reset first). `row` NULL is a null record.
  * *out_null is set when the record must be written without key/value bytes; then nothing is
  * appended. Values must have their column's type (or be NULL): the serde does not cast.
- * Errors: SL_ERR_SERDE (a value the format cannot write, e.g. a non-finite DOUBLE in DELIMITED is
- * fine but a non-STRING map key in JSON is not). */
+ * Errors: SL_ERR_SERDE for a value the format cannot write (a non-STRING MAP key in JSON, a value
+ * of another type than the KAFKA column's); `out` is then as it was. */
 sl_err sl_serde_serialize(const sl_serde *serde, const sl_value *row, sl_buf *out, bool *out_null,
                           sl_err_detail *err);
 
