@@ -100,9 +100,11 @@ sl_err sl_state_db_open(const char *task_dir, const sl_state_db_opts *opts, sl_s
         /* RocksDB must be opened with all its column families; a fresh directory has none listed */
         size_t n = 0;
         char **names = rocksdb_list_column_families(db->opts, rdir, &n, &e);
-        if (e) {
+        if (e) { /* no db yet (the array may still have been allocated) */
                 rocksdb_free(e);
                 e = NULL;
+                if (names)
+                        rocksdb_list_column_families_destroy(names, n);
                 n = 0;
                 names = NULL;
         }

@@ -69,4 +69,53 @@ int64_t sl_state_time_load(const uint8_t *p);
 /* floor(t / interval) for any sign of t. */
 int64_t sl_state_floor_div(int64_t t, int64_t interval);
 
+/* Segmented layout shared by window_store.c and session_store.c (segments.c). Keys are
+ * segment || escaped key || times; the empty key holds the store's stream time (8 bytes, as
+ * sl_state_time_append), so that retention survives a restart. Reports of the empty key are
+ * filtered out by the wrappers. */
+typedef struct sl_state_segs {
+        sl_state_kv *kv;        /* the underlying store */
+        int64_t retention;      /* retention in ms */
+        int64_t seg_ms;         /* segment interval in ms */
+        int64_t observed;       /* stream time; INT64_MIN before any */
+        int64_t purged_below;   /* segments below this id are already range-deleted */
+        uint64_t expired;       /* writes dropped as expired */
+} sl_state_segs;
+
+/* Validates the intervals and reads the persisted stream time. */
+sl_err sl_state_segs_init(sl_state_segs *sg, sl_state_kv *kv, int64_t retention, int64_t seg_ms,
+                          sl_err_detail *err);
+/* Oldest live time: observed - retention + 1, or INT64_MIN. */
+int64_t sl_state_segs_min_live(const sl_state_segs *sg);
+int64_t sl_state_segs_id(const sl_state_segs *sg, int64_t t);
+/* Advances stream time to `t` if later (persisting it through the cache, or through the restore
+ * batch when `restoring`), and range-deletes fully expired segments. */
+sl_err sl_state_segs_observe(sl_state_segs *sg, int64_t t, bool restoring, sl_err_detail *err);
+/* Appends the 8-byte encoding of segment `id`. */
+void sl_state_segs_append(sl_buf *out, int64_t id);
+
+/* A scan over segments [seg_lo, seg_hi] that, in each segment, visits only keys in
+ * [seg || klo || tlo, upper) where upper is seg || klo || thi when thi is set, else seg || khi when
+ * has_khi, else the next segment. Empty segments cost one seek. The caller fills the four bounds
+ * after init, then starts. */
+typedef struct sl_state_seg_scan {
+        sl_state_kv_iter *kit;  /* NULL once finished (or when the range is empty) */
+        int64_t seg_hi;         /* last segment */
+        sl_buf klo;             /* key part of the lower bound */
+        sl_buf tlo;             /* time part of the lower bound */
+        sl_buf khi;             /* key part of the upper bound */
+        bool has_khi;           /* khi is set */
+        sl_buf thi;             /* time part of the upper bound (with klo) */
+        sl_buf bound;           /* scratch for the bounds */
+        sl_err status;          /* error that ended the scan */
+        sl_err_detail detail;   /* its description */
+} sl_state_seg_scan;
+
+void sl_state_seg_scan_init(sl_state_seg_scan *sc);
+sl_err sl_state_seg_scan_start(sl_state_seg_scan *sc, sl_state_kv *kv, int64_t seg_lo, int64_t seg_hi,
+                               sl_err_detail *err);
+/* Next raw entry inside the bounds; false at the end or on error (sc->status). */
+bool sl_state_seg_scan_next(sl_state_seg_scan *sc, sl_slice *key, sl_slice *value);
+void sl_state_seg_scan_deinit(sl_state_seg_scan *sc);
+
 #endif
