@@ -97,7 +97,8 @@ static sl_err parse(const uint8_t *p, size_t len, sl_state_checkpoint *out)
         pos += 4;
         if (n > (end - pos) / 10) /* each entry takes 10 bytes at least */
                 return SL_ERR_CORRUPT;
-        out->entries = sl_calloc(n ? n : 1, sizeof *out->entries);
+        if (n)
+                out->entries = sl_calloc(n, sizeof *out->entries);
         for (uint32_t i = 0; i < n; i++) {
                 if (end - pos < 2)
                         return SL_ERR_CORRUPT;

@@ -86,6 +86,7 @@ Test(state_checkpoint, round_trip_and_replace)
         cr_assert_eq(sl_state_checkpoint_write(dir, NULL, 0, NULL), SL_OK);
         cr_assert_eq(sl_state_checkpoint_read(dir, &cp, NULL), SL_OK);
         cr_assert_eq(cp.n, 0);
+        sl_state_checkpoint_deinit(&cp);
         cr_assert_eq(sl_state_checkpoint_remove(dir, NULL), SL_OK);
         cr_assert_eq(sl_state_checkpoint_remove(dir, NULL), SL_OK);
         remove_tmpdir(dir);
