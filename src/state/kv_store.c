@@ -16,6 +16,7 @@
  * written before any other operation on the store. */
 #include "state/kv_store.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,8 +33,9 @@ typedef struct centry {
         struct centry *hnext;   /* hash chain */
         struct centry *dprev;   /* dirty list, earlier update */
         struct centry *dnext;   /* dirty list, later update */
-        uint8_t *val;           /* value bytes (owned), NULL for an empty value or a tombstone */
+        uint8_t *val;           /* value bytes (owned); NULL until a non-empty value is written */
         size_t vlen;            /* value length */
+        size_t vcap;            /* bytes allocated at val */
         uint8_t *old;           /* value RocksDB held, read at staging (owned) */
         size_t oldlen;          /* its length */
         bool has_old;           /* `old` is set */
@@ -264,7 +266,6 @@ static sl_err cache_write(sl_state_kv *kv, sl_slice key, const sl_slice *value, 
         kv->stats.puts++;
         if (e) {
                 account(kv, 0, entry_bytes(e));
-                sl_free(e->val);
                 dirty_unlink(kv, e);
         } else {
                 centry *update[MAX_HEIGHT];
@@ -283,11 +284,13 @@ static sl_err cache_write(sl_state_kv *kv, sl_slice key, const sl_slice *value, 
         }
         e->tomb = value == NULL;
         e->vlen = value ? value->len : 0;
-        e->val = NULL;
-        if (value && value->len) {
-                e->val = sl_malloc(value->len);
-                memcpy(e->val, value->ptr, value->len);
+        if (e->vlen > e->vcap) { /* an update of the same size (a counter, a sum) reuses the buffer */
+                sl_free(e->val);
+                e->val = sl_malloc(e->vlen);
+                e->vcap = e->vlen;
         }
+        if (e->vlen)
+                memcpy(e->val, value->ptr, e->vlen);
         e->ts = ts;
         dirty_append(kv, e);
         account(kv, entry_bytes(e), 0);
@@ -455,7 +458,7 @@ bool sl_state_kv_detach(sl_state_kv *kv)
 {
         if (!kv->dfirst)
                 return false;
-        SL_ALWAYS(kv->flushing == NULL);
+        assert(kv->flushing == NULL); /* flushes do not nest (sl_state_db_flush) */
         kv->flushing = kv->dfirst;
         kv->dfirst = kv->dlast = NULL;
         if (kv->nbuckets)
