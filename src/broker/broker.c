@@ -188,11 +188,14 @@ void sl_broker_free(sl_broker *broker)
 void sl_broker_maintain(sl_broker *broker)
 {
         int64_t wall = sl_time_wall_ms(), mono = sl_time_mono_ms();
+        bool retention = mono >= broker->next_retention_ms;
+        if (retention)
+                broker->next_retention_ms = mono + broker->set.retention_check_ms;
         for (size_t i = 0; i < broker->logs.len; i++) {
                 sl_broker_log *log = SL_VEC_AT(&broker->logs, sl_broker_log *, i);
                 if (!log)
                         continue;
-                sl_broker_log_maintain(log, wall, mono);
+                sl_broker_log_maintain(log, wall, mono, retention);
                 if (log->cfg->compact && mono - log->last_clean_ms >= broker->set.cleaner_backoff_ms) {
                         log->last_clean_ms = mono;
                         sl_broker_cleaner_run(broker, log, wall);

@@ -316,9 +316,42 @@ static bool too_busy(sl_broker_conn *conn)
         return conn->nresp >= MAX_QUEUED_RESPONSES || conn->out_bytes >= MAX_QUEUED_BYTES;
 }
 
-bool sl_broker_conn_on_readable(sl_broker_conn *conn)
+/* Handles the complete frames in `in` while the connection may take more; false: close. */
+static bool process_frames(sl_broker_conn *conn)
 {
         sl_broker *broker = conn->broker;
+        size_t off = 0;
+        bool ok = true;
+        while (conn->in.len - off >= 4 && !too_busy(conn)) {
+                int32_t size = (int32_t)sl_load_be32(conn->in.data + off);
+                if (size < 8 || (int64_t)size > broker->set.request_max_bytes) {
+                        SL_LOG_WARN("broker", "%s: frame size %d out of bounds, closing", conn->peer, size);
+                        return false;
+                }
+                if (conn->in.len - off - 4 < (size_t)size)
+                        break;
+                if (!sl_broker_conn_handle_frame(conn, conn->in.data + off + 4, (size_t)size)) {
+                        ok = false;
+                        break;
+                }
+                off += 4 + (size_t)size;
+        }
+        if (off) {
+                memmove(conn->in.data, conn->in.data + off, conn->in.len - off);
+                conn->in.len -= off;
+        }
+        if (conn->in.len == 0) {
+                sl_buf_deinit(&conn->in); /* idle connections keep no buffer */
+        } else if (conn->in.len >= 4) {
+                int32_t size = (int32_t)sl_load_be32(conn->in.data);
+                if (size > 0 && (int64_t)size <= broker->set.request_max_bytes)
+                        sl_buf_reserve(&conn->in, (size_t)size + 4 - conn->in.len);
+        }
+        return ok;
+}
+
+bool sl_broker_conn_on_readable(sl_broker_conn *conn)
+{
         for (int rounds = 0; rounds < 16 && !too_busy(conn); rounds++) {
                 sl_buf_reserve(&conn->in, 65536);
                 ssize_t n = read(conn->fd, conn->in.data + conn->in.len, conn->in.cap - conn->in.len - 1);
@@ -329,32 +362,11 @@ bool sl_broker_conn_on_readable(sl_broker_conn *conn)
                 if (n <= 0)
                         return false;
                 conn->in.len += (size_t)n;
-                size_t off = 0;
-                while (conn->in.len - off >= 4 && !too_busy(conn)) {
-                        int32_t size = (int32_t)sl_load_be32(conn->in.data + off);
-                        if (size < 8 || (int64_t)size > broker->set.request_max_bytes) {
-                                SL_LOG_WARN("broker", "%s: frame size %d out of bounds, closing", conn->peer, size);
-                                return false;
-                        }
-                        if (conn->in.len - off - 4 < (size_t)size) {
-                                if (off == 0 && conn->in.cap < (size_t)size + 5)
-                                        sl_buf_reserve(&conn->in, (size_t)size + 4 - conn->in.len);
-                                break;
-                        }
-                        if (!sl_broker_conn_handle_frame(conn, conn->in.data + off + 4, (size_t)size))
-                                return false;
-                        off += 4 + (size_t)size;
-                }
-                if (off) {
-                        memmove(conn->in.data, conn->in.data + off, conn->in.len - off);
-                        conn->in.len -= off;
-                }
-                if (conn->in.len >= 4) {
-                        int32_t size = (int32_t)sl_load_be32(conn->in.data);
-                        if (size > 0 && (int64_t)size <= broker->set.request_max_bytes)
-                                sl_buf_reserve(&conn->in, (size_t)size + 4 - conn->in.len);
-                }
+                if (!process_frames(conn))
+                        return false;
         }
+        if (conn->in.len == 0)
+                sl_buf_deinit(&conn->in);
         sl_broker_conn_update_events(conn);
         return true;
 }
@@ -397,6 +409,9 @@ bool sl_broker_conn_on_writable(sl_broker_conn *conn)
                 conn->nresp--;
                 resp_free(resp);
         }
+        /* frames read while the connection was too busy wait in `in`: no event will announce them */
+        if (conn->in.len >= 4 && !too_busy(conn) && !process_frames(conn))
+                return false;
         sl_broker_conn_update_events(conn);
         return true;
 }
