@@ -103,6 +103,7 @@ static sl_err broker_open(const sl_config *cfg, sl_broker **out, sl_err_detail *
                 sl_broker_free(broker);
                 return rc;
         }
+        broker->scratch = sl_malloc(SL_BROKER_SCRATCH);
         broker->adv_host = sl_strdup(strcmp(broker->set.host, "0.0.0.0") == 0 ? "127.0.0.1" : broker->set.host);
         broker->port = broker->set.port;
         *out = broker;
@@ -180,6 +181,7 @@ void sl_broker_free(sl_broker *broker)
         pthread_mutex_destroy(&broker->flush_mu);
         pthread_cond_destroy(&broker->flush_cv);
         sl_broker_settings_deinit(&broker->set);
+        sl_free(broker->scratch);
         sl_free(broker->adv_host);
         sl_free(broker->dir);
         sl_free(broker);

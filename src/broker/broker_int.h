@@ -284,6 +284,8 @@ typedef struct sl_broker_flush_job {
         int64_t offset;   /* durable up to here once the fsync returns */
 } sl_broker_flush_job;
 
+#define SL_BROKER_SCRATCH (256 * 1024)
+
 /* ---- the broker ----------------------------------------------------------------------------- */
 
 struct sl_broker {
@@ -323,6 +325,7 @@ struct sl_broker {
         int64_t producer_id_limit;     /* ids below were reserved on disk */
         bool stopped;
         int64_t produce_count;         /* Produce requests handled, for the fault hook */
+        uint8_t *scratch;              /* network thread's read buffer, SL_BROKER_SCRATCH bytes */
 };
 
 /* ---- functions shared between files ------------------------------------------------------- */
