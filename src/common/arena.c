@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdalign.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,8 +20,12 @@ struct sl_arena_block {
         alignas(max_align_t) unsigned char data[];
 };
 
+/* A size no block can hold (it would wrap when rounded up or added to the header) is a caller's
+ * bug, treated as out of memory. */
 static size_t round_up(size_t n)
 {
+        if (n > (size_t)PTRDIFF_MAX - sizeof(sl_arena_block) - ALIGN)
+                sl_mem_overflow(1, n);
         return (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
 }
 
@@ -31,14 +36,19 @@ void sl_arena_init(sl_arena *arena, size_t block_size)
         arena->used_total = 0;
 }
 
-void sl_arena_deinit(sl_arena *arena)
+/* Frees `b` and every older block chained behind it. */
+static void free_chain(sl_arena_block *b)
 {
-        sl_arena_block *b = arena->head;
         while (b) {
                 sl_arena_block *prev = b->prev;
                 sl_free(b);
                 b = prev;
         }
+}
+
+void sl_arena_deinit(sl_arena *arena)
+{
+        free_chain(arena->head);
         arena->head = NULL;
         arena->used_total = 0;
 }
@@ -48,13 +58,8 @@ void sl_arena_reset(sl_arena *arena)
         sl_arena_block *keep = arena->head;
         if (!keep)
                 return;
-        /* keep the newest block of standard size (or larger); free the rest */
-        sl_arena_block *b = keep->prev;
-        while (b) {
-                sl_arena_block *prev = b->prev;
-                sl_free(b);
-                b = prev;
-        }
+        /* keep the newest block (standard size or larger); free the rest */
+        free_chain(keep->prev);
         keep->prev = NULL;
         keep->used = 0;
         arena->used_total = 0;
@@ -104,6 +109,8 @@ void *sl_arena_alloc(sl_arena *arena, size_t size)
 
 void *sl_arena_calloc(sl_arena *arena, size_t count, size_t size)
 {
+        if (size && count > SIZE_MAX / size)
+                sl_mem_overflow(count, size);
         void *p = sl_arena_alloc(arena, count * size);
         memset(p, 0, count * size);
         return p;

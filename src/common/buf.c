@@ -1,6 +1,7 @@
 /* buf.c: the growable byte buffer, slices and big-endian loads and stores. */
 #include "common/buf.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "common/mem.h"
@@ -45,12 +46,14 @@ void sl_buf_reset(sl_buf *buf)
 
 void sl_buf_reserve(sl_buf *buf, size_t extra)
 {
+        if (extra > (size_t)PTRDIFF_MAX - 1 - buf->len)
+                sl_mem_overflow(1, extra);  /* len + extra + 1 would not fit */
         size_t need = buf->len + extra + 1; /* +1: keep room for the terminating NUL */
         if (need <= buf->cap)
                 return;
         size_t cap = buf->cap ? buf->cap : 64;
         while (cap < need)
-                cap *= 2;
+                cap = cap > (size_t)PTRDIFF_MAX / 2 ? need : cap * 2;
         buf->data = sl_realloc(buf->data, cap);
         buf->cap = cap;
 }

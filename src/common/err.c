@@ -74,22 +74,22 @@ sl_err sl_err_set_at(sl_err_detail *det, sl_err code, sl_pos pos, const char *fm
         return code;
 }
 
+#define SET_FIELD(det, field, fmt)                                            \
+        do {                                                                  \
+                va_list ap;                                                   \
+                if (!(det))                                                   \
+                        return;                                               \
+                va_start(ap, fmt);                                            \
+                vsnprintf((det)->field, sizeof (det)->field, fmt, ap);        \
+                va_end(ap);                                                   \
+        } while (0)
+
 void sl_err_set_detail(sl_err_detail *det, const char *fmt, ...)
 {
-        va_list ap;
-        if (!det)
-                return;
-        va_start(ap, fmt);
-        vsnprintf(det->detail, sizeof det->detail, fmt, ap);
-        va_end(ap);
+        SET_FIELD(det, detail, fmt);
 }
 
 void sl_err_set_hint(sl_err_detail *det, const char *fmt, ...)
 {
-        va_list ap;
-        if (!det)
-                return;
-        va_start(ap, fmt);
-        vsnprintf(det->hint, sizeof det->hint, fmt, ap);
-        va_end(ap);
+        SET_FIELD(det, hint, fmt);
 }

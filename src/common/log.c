@@ -51,16 +51,24 @@ void sl_log(sl_log_level level, const char *component, const char *fmt, ...)
                 return;
         char line[2048], stamp[32];
         sl_time_format_iso(sl_time_wall_ms(), stamp, sizeof stamp);
-        int n = snprintf(line, sizeof line, "%s %-5s %s: ", stamp, level_names[level], component);
-        va_list ap;
-        va_start(ap, fmt);
-        if (n >= 0 && (size_t)n < sizeof line)
-                n += vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
-        va_end(ap);
-        if (n < 0)
+        int head = snprintf(line, sizeof line, "%s %-5s %s: ", stamp, level_names[level], component);
+        if (head < 0)
                 return;
+        int n = head;
+        if ((size_t)head < sizeof line) {
+                va_list ap;
+                va_start(ap, fmt);
+                int m = vsnprintf(line + head, sizeof line - (size_t)head, fmt, ap);
+                va_end(ap);
+                if (m > 0)  /* m is the untruncated length: keep the sum from overflowing */
+                        n = (size_t)m >= sizeof line ? (int)sizeof line : n + m;
+        }
         if ((size_t)n >= sizeof line - 1)
                 n = (int)sizeof line - 2;
+        /* a message is one line: line breaks inside it would start lines without a prefix */
+        for (int i = head; i < n; i++)
+                if (line[i] == '\n' || line[i] == '\r')
+                        line[i] = ' ';
         line[n++] = '\n';
         ssize_t w = write(log_fd, line, (size_t)n);
         (void)w;

@@ -59,6 +59,8 @@ static bool key_eq(const sl_map *map, const sl_map_entry *e, const void *key, si
 {
         if (e->hash != h || e->keylen != keylen)
                 return false;
+        if (keylen == 0)
+                return true;  /* an empty key may come as NULL, which memcmp must not see */
         if (!map->ci)
                 return memcmp(e->key, key, keylen) == 0;
         const unsigned char *a = e->key, *b = key;

@@ -73,6 +73,12 @@ void sl_free(void *ptr)
         free(ptr);
 }
 
+void sl_mem_overflow(size_t count, size_t size)
+{
+        sl_log(SL_LOG_ERROR, "mem", "allocation of %zu x %zu bytes cannot be represented", count, size);
+        abort();
+}
+
 static int fault_now(void)
 {
         if (fault_countdown < 0)

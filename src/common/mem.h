@@ -15,6 +15,9 @@ char *sl_strndup(const char *s, size_t len);
 /* printf into a fresh heap string. Caller frees with sl_free. */
 char *sl_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void sl_free(void *ptr);
+/* Logs the request and aborts, as out-of-memory does. For sizes that overflowed, or exceed
+ * PTRDIFF_MAX, which no allocator can satisfy: containers call it instead of wrapping around. */
+_Noreturn void sl_mem_overflow(size_t count, size_t size);
 
 /* Returns NULL when the allocation fails (or the fault hook fires) instead of aborting. */
 void *sl_try_malloc(size_t size);

@@ -30,10 +30,18 @@ int64_t sl_time_wall_ms(void)
 
 void sl_time_format_iso(int64_t epoch_ms, char *out, unsigned long outlen)
 {
-        time_t secs = (time_t)(epoch_ms >= 0 ? epoch_ms / 1000 : (epoch_ms - 999) / 1000);
-        int ms = (int)(epoch_ms - (int64_t)secs * 1000);
+        /* floor division without computing epoch_ms - 999, which overflows at INT64_MIN */
+        time_t secs = (time_t)(epoch_ms / 1000);
+        int ms = (int)(epoch_ms % 1000);
+        if (ms < 0) {
+                ms += 1000;
+                secs--;
+        }
         struct tm tm;
-        gmtime_r(&secs, &tm);
+        if (!gmtime_r(&secs, &tm)) {
+                snprintf(out, outlen, "(time %lld ms)", (long long)epoch_ms);
+                return;
+        }
         snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
 }

@@ -28,11 +28,21 @@ void sl_buf_append_varint(sl_buf *buf, int64_t v)
         sl_buf_append_uvarint(buf, sl_zigzag64(v));
 }
 
+/* A limit of SL_VARINT_MAX32 bytes or fewer means a 32-bit field: its last group may not carry
+ * bits beyond 32, so a decoded VARINT always zig-zags back into int32 range. No limit reaches past
+ * ten bytes, whose last group carries only bit 63. */
 size_t sl_uvarint_decode(const uint8_t *p, size_t len, size_t maxbytes, uint64_t *out)
 {
+        unsigned bits = maxbytes <= SL_VARINT_MAX32 ? 32 : 64;
         uint64_t v = 0;
+        if (maxbytes > SL_VARINT_MAX64)
+                maxbytes = SL_VARINT_MAX64;
         for (size_t i = 0; i < len && i < maxbytes; i++) {
-                v |= (uint64_t)(p[i] & 0x7f) << (7 * i);
+                unsigned shift = (unsigned)(7 * i);
+                uint64_t group = p[i] & 0x7f;
+                if (shift + 7 > bits && group >> (bits - shift))
+                        return 0;  /* the value does not fit the field */
+                v |= group << shift;
                 if (!(p[i] & 0x80)) {
                         *out = v;
                         return i + 1;

@@ -1,6 +1,7 @@
 /* vec.c: the growable array. */
 #include "common/vec.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,11 +28,15 @@ void sl_vec_clear(sl_vec *vec)
 
 void sl_vec_reserve(sl_vec *vec, size_t extra)
 {
-        if (vec->len + extra <= vec->cap)
+        size_t max = (size_t)PTRDIFF_MAX / (vec->elem_size ? vec->elem_size : 1);
+        if (extra > max - vec->len)
+                sl_mem_overflow(extra, vec->elem_size);  /* the byte size would not fit */
+        size_t need = vec->len + extra;
+        if (need <= vec->cap)
                 return;
         size_t cap = vec->cap ? vec->cap : 8;
-        while (cap < vec->len + extra)
-                cap *= 2;
+        while (cap < need)
+                cap = cap > max / 2 ? need : cap * 2;
         vec->items = sl_realloc(vec->items, cap * vec->elem_size);
         vec->cap = cap;
 }
