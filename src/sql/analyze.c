@@ -68,7 +68,7 @@ void sl_catalog_source_print_schema(sl_str *out, const sl_catalog_source *src)
 
                 if (i)
                         sl_str_append(out, ", ");
-                print_col(out, c->name, c->type, c->role == SL_CATALOG_KEY ? " KEY" :
+                print_col(out, c->name, c->type, c->role == SL_CATALOG_KEY ? (src->kind == SL_CATALOG_TABLE ? " PRIMARY KEY" : " KEY") :
                                                  c->role == SL_CATALOG_HEADERS ? " HEADERS" : "");
                 if (c->role == SL_CATALOG_HEADER)
                         sl_str_appendf(out, " HEADER('%s')", c->header_key);
@@ -682,7 +682,12 @@ static const char *derived_name(az *z, const sl_expr *e, const sl_ast_expr *ast,
         (void)e;
         if (ast->kind == SL_AST_COLUMN) {
                 if (a->nsources > 1) {
-                        for (size_t i = 0; i < a->nsources; i++) {
+                        size_t holders = 0;
+
+                        /* a join prefixes a column with its source only when the name is ambiguous */
+                        for (size_t i = 0; i < a->nsources; i++)
+                                holders += sl_catalog_source_column_index(a->sources[i].src, ast->name) >= 0;
+                        for (size_t i = 0; holders > 1 && i < a->nsources; i++) {
                                 if (sl_catalog_source_column_index(a->sources[i].src, ast->name) < 0)
                                         continue;
                                 if (ast->qual && strcmp(ast->qual, a->sources[i].alias) != 0)
@@ -723,7 +728,10 @@ static bool expand_star(az *z, const char *qual, sl_pos pos, proj_item **items, 
                 if (qual && strcmp(qual, s->alias) != 0)
                         continue;
                 found = true;
-                for (size_t c = 0; c < s->src->ncolumns; c++) {
+                for (size_t c0 = 0; c0 < s->src->ncolumns; c0++) {
+                        /* after PARTITION BY the source's key columns are values, placed last */
+                        size_t nk = a->partition_by ? sl_catalog_source_nkeys(s->src) : 0;
+                        size_t c = (c0 + nk) % s->src->ncolumns;
                         sl_ast_expr *ce = sl_ast_expr_column(z->arena, sl_arena_strdup(z->arena, s->alias),
                                                              (sl_ast_ident){(char *)s->src->columns[c].name, pos});
                         sl_expr *e;
@@ -1050,11 +1058,19 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
         /* keys of the output */
         {
                 size_t *order = sl_arena_calloc(z->arena, nitems + 1, sizeof(size_t));
-                size_t nkeycols = 0;
+                size_t nkeycols = 0;  /* > 0: key columns come in `order` */
 
                 if (persistent) {
                         if (a->ngroup_by) {
-                                if (!choose_keys(z, sink, items, nitems, a->group_by, a->ngroup_by, "grouping expression",
+                                sl_expr **gk = sl_arena_calloc(z->arena, a->ngroup_by, sizeof(*gk));
+
+                                /* the projection reads the agg row, where key k is slot k */
+                                for (size_t k = 0; k < a->ngroup_by; k++) {
+                                        gk[k] = sl_expr_new(z->arena, SL_EXPR_COLUMN, a->group_by[k]->type, 0);
+                                        gk[k]->index = (int)k;
+                                        gk[k]->ast = a->group_by[k]->ast;
+                                }
+                                if (!choose_keys(z, sink, items, nitems, gk, a->ngroup_by, "grouping expression",
                                                  false, order))
                                         return false;
                                 nkeycols = a->ngroup_by;
@@ -1085,6 +1101,8 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
                                         } else if (!choose_keys(z, sink, items, nitems, a->partition_by, a->npartition_by,
                                                                 "partitioning expression", false, order)) {
                                                 return false;
+                                        } else {
+                                                nkeycols = a->npartition_by;
                                         }
                                 }
                         } else if (ns > 1) {
@@ -1142,11 +1160,10 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
                                 nkeycols = nk;
                         }
                 }
-                (void)nkeycols;
                 /* columns: keys first (in key order for GROUP BY / source keys), then values */
                 a->columns = sl_arena_calloc(z->arena, nitems + 1, sizeof(*a->columns));
-                if (persistent && a->ngroup_by) {
-                        for (size_t k = 0; k < a->ngroup_by; k++) {
+                if (nkeycols) {
+                        for (size_t k = 0; k < nkeycols; k++) {
                                 proj_item *it = &items[order[k]];
                                 a->columns[a->ncolumns++] = (sl_analysis_column){it->name, it->expr->type, true, it->expr};
                         }
