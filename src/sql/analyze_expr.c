@@ -50,6 +50,41 @@ void *az_fail(az *z, sl_pos pos, const char *fmt, ...)
         return NULL;
 }
 
+/* ksqlDB's messages print identifiers bare where the canonical printer back-quotes keywords:
+ * drops the back-quotes around plain upper-case names (`ID` -> ID). */
+static const char *unquote_plain(az *z, const char *in)
+{
+        char *out = sl_arena_alloc(z->arena, strlen(in) + 1), *o = out;
+        bool in_str = false;
+
+        for (const char *p = in; *p;) {
+                if (*p == '\'' ) {
+                        in_str = !in_str;
+                        *o++ = *p++;
+                        continue;
+                }
+                if (!in_str && *p == '`') {
+                        const char *q = p + 1;
+                        bool plain = (*q >= 'A' && *q <= 'Z') || *q == '_';
+
+                        while (*q && *q != '`') {
+                                if (!((*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '_'))
+                                        plain = false;
+                                q++;
+                        }
+                        if (plain && *q == '`' && q[1] != '`') {
+                                memcpy(o, p + 1, (size_t)(q - p - 1));
+                                o += q - p - 1;
+                                p = q + 1;
+                                continue;
+                        }
+                }
+                *o++ = *p++;
+        }
+        *o = '\0';
+        return out;
+}
+
 const char *az_expr_text(az *z, const sl_ast_expr *e)
 {
         sl_str s;
@@ -57,7 +92,7 @@ const char *az_expr_text(az *z, const sl_ast_expr *e)
 
         sl_str_init(&s);
         sl_ast_print_expr(&s, e);
-        r = sl_arena_strdup(z->arena, sl_str_cstr(&s));
+        r = unquote_plain(z, sl_str_cstr(&s));
         sl_str_deinit(&s);
         return r;
 }
