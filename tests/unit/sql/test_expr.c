@@ -57,6 +57,11 @@ static const ecase cases[] = {
         {"A[N]", "NULL"}, {"M['k']", "5"}, {"M['nope']", "NULL"}, {"ST->F", "'x'"},
         {"ARRAY[I, N]", "ARRAY[7, NULL]"}, {"MAP('a' := I, 'a' := 2)", "MAP('a' := 2)"}, {"STRUCT(Q := I)->Q", "7"},
         /* functions */
+        /* lambdas (TRANSFORM, FILTER, REDUCE), nested ones included */
+        {"TRANSFORM(A, x => x * 10)", "ARRAY[10, 20, 30]"}, {"FILTER(A, x => x > 1)", "ARRAY[2, 3]"},
+        {"REDUCE(A, 0, (s, x) => s + x)", "6"}, {"TRANSFORM(A, x => x + I)", "ARRAY[8, 9, 10]"},
+        {"TRANSFORM(ARRAY[A, A], y => REDUCE(y, 0, (s, x) => s + x))", "ARRAY[6, 6]"},
+        {"TRANSFORM(M, (k, v) => UCASE(k), (k, v) => v + 1)", "MAP('K' := 6)"},
         {"ABS(-I)", "7"}, {"LEN(NAME)", "2"}, {"UCASE(NAME)", "'AB'"}, {"ABS(N)", "NULL"},
 };
 
