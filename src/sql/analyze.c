@@ -516,7 +516,8 @@ static uint64_t sources_read(const sl_analysis *a, const sl_expr *e)
         if (e->kind == SL_EXPR_COLUMN && (size_t)e->index < a->pseudo_base) {
                 for (size_t i = 0; i < a->nsources; i++)
                         if ((size_t)e->index >= a->sources[i].base &&
-                            (size_t)e->index < a->sources[i].base + a->sources[i].src->ncolumns)
+                            (size_t)e->index < a->sources[i].base + a->sources[i].src->ncolumns +
+                                                       (a->nsources > 1 ? SL_PSEUDO_ROWKEY : 0))
                                 m |= UINT64_C(1) << (i & 63);
         }
         for (size_t i = 0; i < e->nargs; i++)
@@ -661,16 +662,29 @@ static bool analyze_joins(az *z, const sl_ast_query *q)
                                 }
                         }
                 }
-                if (aj->kind == SL_AST_JOIN_FULL || (l->kind != SL_EXPR_COLUMN && r->kind != SL_EXPR_COLUMN)) {
-                        z->synthetic_key = true;
-                        z->rowkey_type = l->type;
-                }
                 if (left_kind == SL_CATALOG_TABLE && rs->src->kind == SL_CATALOG_TABLE)
                         left_kind = SL_CATALOG_TABLE;
                 else
                         left_kind = SL_CATALOG_STREAM;
         }
         a->result_kind = left_kind;
+        /* the result key: a column of the last join's criteria (or one equal to it through an
+         * earlier join), else a synthetic ROWKEY; FULL OUTER joins always get ROWKEY */
+        {
+                const sl_analysis_join *last = &a->joins[a->njoins - 1];
+                bool col = last->left_key->kind == SL_EXPR_COLUMN || last->right_key->kind == SL_EXPR_COLUMN;
+
+                for (size_t j = 0; !col && j + 1 < a->njoins; j++) {
+                        const sl_analysis_join *jn = &a->joins[j];
+
+                        if (sl_expr_equal(jn->right_key, last->left_key) || sl_expr_equal(jn->left_key, last->left_key))
+                                col = jn->left_key->kind == SL_EXPR_COLUMN || jn->right_key->kind == SL_EXPR_COLUMN;
+                }
+                if (last->kind == SL_AST_JOIN_FULL || !col) {
+                        z->synthetic_key = true;
+                        z->rowkey_type = last->left_key->type;
+                }
+        }
         return true;
 }
 
@@ -687,6 +701,11 @@ static const char *derived_name(az *z, const sl_expr *e, const sl_ast_expr *ast,
                         /* a join prefixes a column with its source only when the name is ambiguous */
                         for (size_t i = 0; i < a->nsources; i++)
                                 holders += sl_catalog_source_column_index(a->sources[i].src, ast->name) >= 0;
+                        if (ast->qual) {
+                                for (int p = 0; p < SL_PSEUDO_ROWKEY; p++)
+                                        if (strcmp(ast->name, pseudo_names[p]) == 0)
+                                                return sl_arena_sprintf(z->arena, "%s_%s", ast->qual, ast->name);
+                        }
                         for (size_t i = 0; holders > 1 && i < a->nsources; i++) {
                                 if (sl_catalog_source_column_index(a->sources[i].src, ast->name) < 0)
                                         continue;
@@ -699,7 +718,32 @@ static const char *derived_name(az *z, const sl_expr *e, const sl_ast_expr *ast,
         }
         if (ast->kind == SL_AST_DEREF)
                 return ast->name;
-        return sl_arena_sprintf(z->arena, "KSQL_COL_%d", (*gen)++);
+        for (;;) {
+                /* KSQL_COL_n, skipping names the sources already use */
+                const char *n = sl_arena_sprintf(z->arena, "KSQL_COL_%d", (*gen)++);
+                bool taken = false;
+
+                for (size_t i = 0; i < a->nsources && !taken; i++)
+                        taken = sl_catalog_source_column_index(a->sources[i].src, n) >= 0;
+                if (!taken)
+                        return n;
+        }
+}
+
+/* A derived name that clashes with an earlier item's gets _1, _2, ... (ksqlDB: B, B_1, B_2). */
+static const char *unique_name(az *z, const proj_item *items, size_t n, const char *name)
+{
+        const char *cand = name;
+
+        for (int k = 1;; k++) {
+                bool taken = false;
+
+                for (size_t i = 0; i < n && !taken; i++)
+                        taken = strcmp(items[i].name, cand) == 0;
+                if (!taken)
+                        return cand;
+                cand = sl_arena_sprintf(z->arena, "%s_%d", name, k);
+        }
 }
 
 static void items_push(az *z, proj_item **items, size_t *n, size_t *cap, proj_item it)
@@ -857,7 +901,8 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
                 a->sources[i].alias = rel->alias ? rel->alias : src->name;
                 a->sources[i].base = a->pseudo_base;
                 a->sources[i].pos = rel->name.pos;
-                a->pseudo_base += src->ncolumns;
+                /* in a join every source also has its own ROWTIME .. WINDOWEND (S1.ROWTIME) */
+                a->pseudo_base += src->ncolumns + (ns > 1 ? SL_PSEUDO_ROWKEY : 0);
         }
         a->input_width = a->pseudo_base + SL_PSEUDO__COUNT;
         a->result_kind = a->sources[0].src->kind;
@@ -997,7 +1042,7 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
                                                                    "alias for a column.", it->alias) != NULL;
                                 name = it->alias;
                         } else {
-                                name = derived_name(z, e, it->expr, &gen);
+                                name = unique_name(z, items, nitems, derived_name(z, e, it->expr, &gen));
                                 if (persistent && it->expr->kind == SL_AST_COLUMN && is_reserved_name(name))
                                         return az_fail(z, it->pos, "Reserved column name in select: `%s`. Please remove or "
                                                                    "alias the column.", name) != NULL;
@@ -1128,6 +1173,21 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
                                                                               : a->joins[j].right_key;
                                         if (last->right_key->kind == SL_EXPR_COLUMN && !last->foreign_key)
                                                 cands[nc++] = last->right_key;
+                                }
+                                if (z->synthetic_key) {
+                                        bool star = false, has = false;
+
+                                        for (size_t i = 0; i < nitems; i++) {
+                                                star = star || items[i].star;
+                                                has = has || sl_expr_equal(items[i].expr, cands[0]);
+                                        }
+                                        if (star && !has) {
+                                                /* SELECT * of a FULL OUTER join keeps the synthetic key */
+                                                items_push(z, &items, &nitems, &cap, (proj_item){
+                                                        .name = "ROWKEY", .expr = cands[0], .ast = cands[0]->ast,
+                                                        .pos = q->pos});
+                                                order = sl_arena_calloc(z->arena, nitems + 1, sizeof(size_t));
+                                        }
                                 }
                                 if (last->foreign_key) {
                                         size_t nk = sl_catalog_source_nkeys(a->sources[0].src);

@@ -565,8 +565,12 @@ static sl_expr *column(az *z, const sl_ast_expr *ast)
                         c = sl_catalog_source_column_index(s->src, ast->name);
                         if (c >= 0)
                                 return column_slot(z, ast, s->base + (size_t)c, s->src->columns[c].type);
-                        if ((p = pseudo_of(ast->name)) >= 0 && p != SL_PSEUDO_ROWKEY)
+                        if ((p = pseudo_of(ast->name)) >= 0 && p != SL_PSEUDO_ROWKEY) {
+                                if (a->nsources > 1 && p != SL_PSEUDO_WINDOWSTART && p != SL_PSEUDO_WINDOWEND)
+                                        return column_slot(z, ast, s->base + s->src->ncolumns + (size_t)p,
+                                                           pseudo_type((sl_analysis_pseudo)p));
                                 return pseudo_column(z, ast, p);
+                        }
                         return unresolved(z, ast);
                 }
                 return az_fail(z, ast->pos, "'%s' is not a valid stream/table name or alias.", ast->qual);
