@@ -50,6 +50,11 @@ void *az_fail(az *z, sl_pos pos, const char *fmt, ...)
         return NULL;
 }
 
+static bool is_word_char(char c)
+{
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '`';
+}
+
 /* ksqlDB's messages print identifiers bare where the canonical printer back-quotes keywords:
  * drops the back-quotes around plain upper-case names (`ID` -> ID). */
 static const char *unquote_plain(az *z, const char *in)
@@ -62,6 +67,24 @@ static const char *unquote_plain(az *z, const char *in)
                         in_str = !in_str;
                         *o++ = *p++;
                         continue;
+                }
+                if (!in_str && (p == in || !is_word_char(p[-1]))) {
+                        static const char *const lits[] = {"TRUE", "FALSE", "NULL"};
+                        bool done = false;
+
+                        /* ksqlDB prints these literals in lower case */
+                        for (size_t k = 0; k < 3 && !done; k++) {
+                                size_t l = strlen(lits[k]);
+
+                                if (strncmp(p, lits[k], l) == 0 && !is_word_char(p[l])) {
+                                        for (size_t j = 0; j < l; j++)
+                                                *o++ = (char)(p[j] + 32);
+                                        p += l;
+                                        done = true;
+                                }
+                        }
+                        if (done)
+                                continue;
                 }
                 if (!in_str && *p == '`') {
                         const char *q = p + 1;
@@ -388,6 +411,18 @@ static bool unify_comparison(az *z, sl_expr **l, sl_expr **r)
         }
         if (lt->kind == SL_TYPE_NULL || rt->kind == SL_TYPE_NULL)
                 return true;
+        if ((lt->kind == SL_TYPE_DATE && rt->kind == SL_TYPE_TIMESTAMP) ||
+            (lt->kind == SL_TYPE_TIMESTAMP && rt->kind == SL_TYPE_DATE)) {
+                /* ksqlDB compares a DATE with a TIMESTAMP as the timestamp of its midnight */
+                sl_expr **d = lt->kind == SL_TYPE_DATE ? l : r;
+                sl_expr *c = sl_expr_new(z->arena, SL_EXPR_CAST, sl_type_timestamp(), 1);
+
+                c->args[0] = *d;
+                c->constant = (*d)->constant;
+                c->ast = (*d)->ast;
+                *d = c;
+                return true;
+        }
         common = sl_cast_common_type(z->arena, lt, rt);
         if (!common)
                 return false;
@@ -1006,31 +1041,58 @@ static sl_expr *list_common(az *z, sl_expr **items, size_t n, const sl_type **ou
         return NULL;
 }
 
+/* Literal coercion inside IN lists and ARRAY constructors (ksqlDB's CoercionUtil): against a
+ * STRING, other literals become their text; against a number, a string literal must read as a
+ * number (widening the list when it needs a wider type); otherwise a string literal must read as
+ * the target type. Returns the item, a coerced constant, or NULL when it cannot convert. */
+static sl_expr *coerce_item(az *z, sl_expr *it, const sl_type *target, const sl_expr *against)
+{
+        if (it->kind != SL_EXPR_CONST || sl_value_is_null(&it->value) || sl_type_eq(it->type, target))
+                return it;
+        if (target->kind == SL_TYPE_STRING && !sl_type_is_composite(it->type)) {
+                sl_expr *c = sl_expr_const(z->arena, sl_value_cstr_copy(z->arena, sl_value_to_cstr(z->arena, &it->value)),
+                                           sl_type_string());
+                c->ast = it->ast;
+                return c;
+        }
+        if (!is_string_lit(it))
+                return it;
+        if (against && is_time_pseudo(z, against))
+                return magic_time(z, it);
+        {
+                sl_expr *c = coerce_literal(z, it, target);
+                sl_decimal d;
+                sl_err_detail e;
+
+                if (c || !sl_type_is_numeric(target))
+                        return c;
+                if (sl_decimal_parse((const char *)it->value.u.bytes, it->value.len, &d, &e) != SL_OK)
+                        return NULL;
+                c = sl_expr_const(z->arena, sl_value_decimal(d), sl_type_decimal(d.precision, d.scale));
+                c->ast = it->ast;
+                return c;
+        }
+}
+
 static sl_expr *in_predicate(az *z, const sl_ast_expr *ast)
 {
         size_t n = ast->list ? ast->list->len : 0;
         sl_expr *e = mk(z, SL_EXPR_IN, sl_type_boolean(), n + 1, ast);
-        const sl_type *common;
+        const sl_type *common, *vt;
         sl_expr *bad;
 
         if (!(e->args[0] = az_expr(z, ast->a)))
                 return NULL;
+        vt = e->args[0]->type;
         for (size_t i = 0; i < n; i++) {
-                sl_expr *it = az_expr(z, ast->list->items[i]);
+                sl_expr *it = az_expr(z, ast->list->items[i]), *c;
 
                 if (!it)
                         return NULL;
-                if (is_string_lit(it) && e->args[0]->type->kind != SL_TYPE_STRING &&
-                    e->args[0]->type->kind != SL_TYPE_NULL) {
-                        sl_expr *c = is_time_pseudo(z, e->args[0]) ? magic_time(z, it)
-                                                                   : coerce_literal(z, it, e->args[0]->type);
-                        if (!c)
-                                return az_fail(z, it->ast->pos, "%sinvalid input syntax for type %s: \"%s\"",
-                                               "Invalid Predicate: ", sl_type_kind_name(e->args[0]->type->kind),
-                                               it->ast ? az_expr_text(z, it->ast) : "?");
-                        it = c;
-                }
-                e->args[i + 1] = it;
+                if (vt->kind != SL_TYPE_NULL && !(c = coerce_item(z, it, vt, e->args[0])))
+                        return az_fail(z, it->ast ? it->ast->pos : ast->pos, "Invalid Predicate: invalid input syntax for type %s: \"%s\"",
+                                       sl_type_kind_name(vt->kind), it->ast ? az_expr_text(z, it->ast) : "?");
+                e->args[i + 1] = vt->kind != SL_TYPE_NULL ? c : it;
         }
         if ((bad = list_common(z, e->args, n + 1, &common)) != NULL)
                 return az_fail(z, bad->ast ? bad->ast->pos : ast->pos,
@@ -1173,6 +1235,23 @@ static sl_expr *constructor(az *z, const sl_ast_expr *ast)
                 for (size_t i = 0; i < n; i++)
                         if (!(e->args[i] = az_expr(z, ast->list->items[i])))
                                 return NULL;
+                {
+                        /* string literals take the type of the first other non-NULL element */
+                        const sl_type *first = NULL;
+
+                        for (size_t i = 0; i < n && !first; i++)
+                                if (e->args[i]->type->kind != SL_TYPE_NULL && !is_string_lit(e->args[i]))
+                                        first = e->args[i]->type;
+                        for (size_t i = 0; first && first->kind != SL_TYPE_STRING && i < n; i++) {
+                                sl_expr *c = is_string_lit(e->args[i]) ? coerce_item(z, e->args[i], first, NULL) : e->args[i];
+
+                                if (!c)
+                                        return az_fail(z, e->args[i]->ast ? e->args[i]->ast->pos : ast->pos,
+                                                       "invalid input syntax for type %s: \"%s\"", az_type_text(z, first),
+                                                       e->args[i]->ast ? az_expr_text(z, e->args[i]->ast) : "?");
+                                e->args[i] = c;
+                        }
+                }
                 if ((bad = list_common(z, e->args, n, &t)) != NULL)
                         return az_fail(z, bad->ast ? bad->ast->pos : ast->pos,
                                        "invalid input syntax for type %s: \"%s\"", az_type_text(z, e->args[0]->type),

@@ -204,7 +204,11 @@ Test(sql_analyze, query_errors_with_positions)
                 "Invalid join order: table-stream joins are not supported", 1, 17);
         run_err("SELECT ID, COUNT(*) FROM S GROUP BY ID EMIT FINAL;",
                 "EMIT FINAL is only supported for windowed aggregations.", 0, 0);
-        run_err("SELECT * FROM S WHERE NAME IN (1, 2) EMIT CHANGES;", "Invalid Predicate: operator does not exist: STRING = INTEGER (1)", 1, 32);
+        run_ok("SELECT * FROM S WHERE NAME IN (1, TRUE, 'x') AND ID IN (1, '2', 3.0) EMIT CHANGES;");
+        run_err("SELECT * FROM S WHERE ID IN ('abc', 2) EMIT CHANGES;",
+                "Invalid Predicate: invalid input syntax for type INTEGER: \"'abc'\"", 1, 30);
+        run_err("SELECT * FROM S WHERE ID IN (TRUE) EMIT CHANGES;",
+                "Invalid Predicate: operator does not exist: INTEGER = BOOLEAN (true)", 1, 30);
         run_err("SELECT CAST(NAME AS ARRAY<INT>) FROM S EMIT CHANGES;",
                 "Cast of STRING to ARRAY<INTEGER> is not supported", 1, 8);
         run_err("SELECT NO_SUCH_FN(V) FROM S EMIT CHANGES;", "Can't find any functions with the name 'NO_SUCH_FN'", 1, 8);
