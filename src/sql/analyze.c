@@ -566,6 +566,24 @@ static bool analyze_joins(az *z, const sl_ast_query *q)
                 jn->right = ri;
                 jn->ast = aj;
                 jn->grace_ms = aj->grace.unit != SL_AST_UNIT_NONE ? duration_ms(aj->grace) : -1;
+                if (a->sources[0].src->window != SL_CATALOG_WINDOW_NONE && rs->src->window != SL_CATALOG_WINDOW_NONE) {
+                        const sl_catalog_source *ls = a->sources[0].src;
+                        bool lsess = ls->window == SL_CATALOG_WINDOW_SESSION, rsess = rs->src->window == SL_CATALOG_WINDOW_SESSION;
+
+                        if (lsess != rsess)
+                                return az_fail(z, aj->pos, "Incompatible windowed sources.\nLeft source: %s\nRight source: %s\n"
+                                                           "Session windowed sources can only be joined to other session "
+                                                           "windowed sources, and may still not result in expected behaviour "
+                                                           "as session bounds must be an exact match for the join to work\n"
+                                                           "Hopping and tumbling windowed sources can only be joined to other "
+                                                           "hopping and tumbling windowed sources",
+                                               sl_catalog_window_name(ls->window), sl_catalog_window_name(rs->src->window)) != NULL;
+                        /* schema-registry key formats serialize only the window start, so
+                         * their keys still match (ksqlDB allows that join) */
+                        if ((ls->window != rs->src->window || ls->window_size_ms != rs->src->window_size_ms) &&
+                            !format_has_schema_registry(ls->key_format))
+                                return az_fail(z, aj->pos, "Implicit repartitioning of windowed sources is not supported.") != NULL;
+                }
                 if ((a->sources[0].src->window != SL_CATALOG_WINDOW_NONE) != (rs->src->window != SL_CATALOG_WINDOW_NONE)) {
                         const sl_analysis_source *w = a->sources[0].src->window ? &a->sources[0] : rs;
                         const sl_analysis_source *nw = w == rs ? &a->sources[0] : rs;
@@ -1174,7 +1192,7 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
                                         if (last->right_key->kind == SL_EXPR_COLUMN && !last->foreign_key)
                                                 cands[nc++] = last->right_key;
                                 }
-                                if (z->synthetic_key) {
+                                if (z->synthetic_key && last->kind == SL_AST_JOIN_FULL) {
                                         bool star = false, has = false;
 
                                         for (size_t i = 0; i < nitems; i++) {
@@ -1243,6 +1261,10 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
                                         return az_fail(z, q->pos, "Duplicate %s columns found in schema: `%s` %s",
                                                        a->columns[i].key ? "key" : "value", a->columns[i].name,
                                                        az_type_text(z, a->columns[i].type)) != NULL;
+                for (size_t i = 0; persistent && i < a->ncolumns; i++)
+                        if (a->columns[i].type->kind == SL_TYPE_NULL)
+                                return az_fail(z, q->pos, "Can't infer a type of null. Please explicitly cast it to a required "
+                                                          "type, e.g. CAST(null AS VARCHAR).") != NULL;
                 if (persistent && a->ncolumns > 0) {
                         size_t nv = 0;
                         for (size_t i = 0; i < a->ncolumns; i++)
@@ -1308,6 +1330,11 @@ static bool build_sink(az *z, const sl_ast_stmt *stmt)
                                              a->columns[i].key ? SL_CATALOG_KEY : SL_CATALOG_VALUE, NULL);
         if (!apply_common_props(z, stmt, src, a->sources[0].src, false))
                 return false;
+        if (kind == SL_CATALOG_STREAM && sl_catalog_source_nkeys(src) == 0 && prop_find(stmt, "KEY_FORMAT") &&
+            strcmp(src->key_format, "NONE") != 0)
+                return az_fail(z, stmt->pos, "Key format specified for stream without key columns.") != NULL;
+        if (sl_catalog_source_nkeys(src) == 0 && !prop_find(stmt, "KEY_FORMAT") && !prop_find(stmt, "FORMAT"))
+                src->key_format = sl_catalog_source_strdup(src, "NONE");
         src->window = a->result_window;
         src->sql = sl_catalog_source_strdup(src, stmt->text);
         a->query_id = sl_arena_sprintf(z->arena, "%s_%s_%llu", kind == SL_CATALOG_TABLE ? "CTAS" : "CSAS", stmt->name.name,

@@ -395,14 +395,16 @@ static bool unify_comparison(az *z, sl_expr **l, sl_expr **r)
 {
         const sl_type *lt = (*l)->type, *rt = (*r)->type, *common;
 
-        if (is_string_lit(*r) && rt->kind != lt->kind) {
+        /* ksqlDB converts a string literal only for temporal operands (and the BIGINT time
+         * pseudo columns: ROWTIME >= '2018-01-01'); '100' against a number is a type error */
+        if (is_string_lit(*r) && rt->kind != lt->kind && (is_time_pseudo(z, *l) || sl_type_is_temporal(lt))) {
                 sl_expr *c = is_time_pseudo(z, *l) ? magic_time(z, *r) : coerce_literal(z, *r, lt);
                 if (!c)
                         return false;
                 *r = c;
                 return true;
         }
-        if (is_string_lit(*l) && rt->kind != lt->kind) {
+        if (is_string_lit(*l) && rt->kind != lt->kind && (is_time_pseudo(z, *r) || sl_type_is_temporal(rt))) {
                 sl_expr *c = is_time_pseudo(z, *r) ? magic_time(z, *l) : coerce_literal(z, *l, rt);
                 if (!c)
                         return false;
@@ -563,6 +565,9 @@ static sl_expr *pseudo_column(az *z, const sl_ast_expr *ast, int p)
                         return unresolved(z, ast);
                 return column_slot(z, ast, a->pseudo_base + SL_PSEUDO_ROWKEY, z->rowkey_type);
         }
+        if ((p == SL_PSEUDO_WINDOWSTART || p == SL_PSEUDO_WINDOWEND) && z->in_agg && !z->windowed_input)
+                return az_fail(z, ast->pos, "Window bounds column %s can only be used in the SELECT clause of windowed "
+                                            "aggregations and can not be passed to aggregate functions.", ast->name);
         if ((p == SL_PSEUDO_WINDOWSTART || p == SL_PSEUDO_WINDOWEND) && !z->windowed_input) {
                 if (z->agg_phase || (a->window && z->allow_agg))
                         goto ok;

@@ -185,6 +185,9 @@ static void run_case(json_t *tc, const sl_func_registry *reg, counts *c, FILE *l
                                         script->stmts[s]->text, err.pos.line, err.pos.column, err.message);
                         if (ok && expected_msg && strstr(err.message, expected_msg))
                                 msg_ok = true;
+                        else if (ok && expected_msg && log)
+                                fprintf(log, "  MESSAGE [%s]\n      ours:     %s\n      expected: %s\n",
+                                        json_string_value(json_object_get(tc, "name")), err.message, expected_msg);
                         ok = false;
                         continue;
                 }
@@ -192,6 +195,9 @@ static void run_case(json_t *tc, const sl_func_registry *reg, counts *c, FILE *l
                 sl_analysis_apply(cat, a, &err);
                 sl_analysis_free(a);
         }
+        if (log && exc && ok)
+                fprintf(log, "  MISSED [%s] expected: %s\n", json_string_value(json_object_get(tc, "name")),
+                        expected_msg ? expected_msg : json_string_value(json_object_get(exc, "type")));
         if (ok) {
                 c->clean++;
                 c->clean_expected += !exc;
