@@ -340,6 +340,32 @@ static bool apply_common_props(az *z, const sl_ast_stmt *stmt, sl_catalog_source
         return true;
 }
 
+/* KEY_DELIMITER / VALUE_DELIMITER: one character, TAB or SPACE, and only for DELIMITED. */
+static bool check_delimiters(az *z, const sl_ast_stmt *stmt, const sl_catalog_source *src)
+{
+        static const char *const props[2] = {"KEY_DELIMITER", "VALUE_DELIMITER"};
+
+        for (int i = 0; i < 2; i++) {
+                const char *d = prop_text(z, stmt, props[i]);
+                const char *fmt = i ? src->value_format : src->key_format;
+
+                if (!d)
+                        continue;
+                if (strcmp(fmt, "DELIMITED") != 0)
+                        return az_fail(z, stmt->pos, "%s does not support the following configs: [delimiter]", fmt) != NULL;
+                if (d[0] == '\0' || strcmp(d, " ") == 0 || strcmp(d, "\t") == 0)
+                        return az_fail(z, stmt->pos, "Failed to prepare statement: Configuration %s is invalid: Delimiter cannot "
+                                                     "be empty, if you meant to have a tab or space for delimiter, please use "
+                                                     "the special values 'TAB' or 'SPACE'\nExample valid value: ';'",
+                                       props[i]) != NULL;
+                if (strlen(d) > 1 && !sl_str_eq_ci(d, "TAB") && !sl_str_eq_ci(d, "SPACE"))
+                        return az_fail(z, stmt->pos, "Failed to prepare statement: Configuration %s is invalid: Invalid "
+                                                     "delimiter value: '%s'. Delimiter must be a single character or "
+                                                     "TAB,SPACE\nExample valid value: ';'", props[i], d) != NULL;
+        }
+        return true;
+}
+
 /* TIMESTAMP column: must exist and be BIGINT, TIMESTAMP, or STRING with a TIMESTAMP_FORMAT. */
 static bool check_timestamp(az *z, const sl_ast_stmt *stmt, const sl_catalog_source *src)
 {
@@ -459,10 +485,12 @@ static bool analyze_create(az *z, const sl_ast_stmt *stmt)
         }
         if (!apply_common_props(z, stmt, src, NULL, true))
                 return false;
+        if (!check_delimiters(z, stmt, src))
+                return false;
         if (kind == SL_CATALOG_TABLE && nkeys == 0 && !format_has_schema_registry(src->key_format))
                 return az_fail(z, stmt->pos, "Tables require a PRIMARY KEY. Please define the PRIMARY KEY.") != NULL;
         if (n == 0 && !format_has_schema_registry(src->value_format))
-                return az_fail(z, stmt->pos, "The statement does not define any columns.") != NULL;
+                return az_fail(z, stmt->pos, "No columns supplied.") != NULL;
         wt = prop_text(z, stmt, "WINDOW_TYPE");
         ws = prop_text(z, stmt, "WINDOW_SIZE");
         if (wt) {
@@ -632,7 +660,7 @@ static bool analyze_joins(az *z, const sl_ast_query *q)
                         const sl_ast_expr *la = l->ast ? l->ast : on->a, *ra = r->ast ? r->ast : on->b;
 
                         return az_fail(z, on->pos, "Invalid join condition: types don't match. Got %s{%s} = %s{%s}.",
-                                       az_expr_text(z, la), az_type_text(z, l->type), az_expr_text(z, ra),
+                                       az_expr_text_q(z, la), az_type_text(z, l->type), az_expr_text_q(z, ra),
                                        az_type_text(z, r->type)) != NULL;
                 }
                 jn->left_key = l;
@@ -665,12 +693,13 @@ static bool analyze_joins(az *z, const sl_ast_query *q)
                                                        rs->src->name) != NULL;
                                 if (!is_key_of(a, r, ri))
                                         return az_fail(z, on->pos, "Invalid join condition: stream-table joins require to join on the "
-                                                                   "table's primary key. Got %s.", az_expr_text(z, on)) != NULL;
+                                                                   "table's primary key. Got %s = %s.", az_expr_text_q(z, on->a),
+                                                       az_expr_text_q(z, on->b)) != NULL;
                         } else {
                                 if (!is_key_of(a, r, ri))
                                         return az_fail(z, on->pos, "Invalid join condition: table-table joins require to join on the "
-                                                                   "primary key of the right input table. Got %s.",
-                                                       az_expr_text(z, on)) != NULL;
+                                                                   "primary key of the right input table. Got %s = %s.",
+                                                       az_expr_text_q(z, on->a), az_expr_text_q(z, on->b)) != NULL;
                                 if (!is_key_of(a, l, (size_t)__builtin_ctzll(lm))) {
                                         jn->foreign_key = true;
                                         if (aj->kind == SL_AST_JOIN_RIGHT)
@@ -839,16 +868,21 @@ static const char *join_names(az *z, const char *const *names, size_t n, const c
 static bool choose_keys(az *z, const char *sink, proj_item *items, size_t n, sl_expr **keys, size_t nkeys,
                         const char *what, bool any_of, size_t *order)
 {
+        bool qualified = strcmp(what, "partitioning expression") == 0 || strcmp(what, "join expression") == 0;
+        bool grouping = strcmp(what, "grouping expression") == 0;
         const char **texts = sl_arena_calloc(z->arena, nkeys ? nkeys : 1, sizeof(*texts));
         size_t missing = 0;
 
         for (size_t k = 0; k < nkeys; k++) {
                 size_t found = SIZE_MAX;
 
-                texts[k] = keys[k]->ast ? az_expr_text(z, keys[k]->ast) : "?";
+                texts[k] = !keys[k]->ast ? "?" : qualified ? az_expr_text_q(z, keys[k]->ast) : az_expr_text(z, keys[k]->ast);
                 for (size_t i = 0; i < n; i++) {
                         if (!sl_expr_equal(items[i].expr, keys[k]))
                                 continue;
+                        if (found != SIZE_MAX && grouping)
+                                return az_fail(z, items[i].pos, "The projection contains a key column more than once: `%s` and `%s`.",
+                                               items[found].name, items[i].name) != NULL;
                         if (found != SIZE_MAX) {
                                 return az_fail(z, items[i].pos, "The projection contains a key column (`%s`) more than once, "
                                                                 "aliased as: %s and %s.",
@@ -905,7 +939,7 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
                 const sl_catalog_source *src = sl_catalog_source_get(z->ctx->cat, rel->name.name);
 
                 if (!src)
-                        return az_fail_code(z, SL_ERR_NOT_FOUND, rel->name.pos, "%s does not exist.", rel->name.name) != NULL;
+                        return az_fail_code(z, SL_ERR_NOT_FOUND, rel->name.pos, "Source `%s` does not exist.", rel->name.name) != NULL;
                 for (size_t j = 0; j < i; j++) {
                         if (a->sources[j].src != src)
                                 continue;
@@ -1072,10 +1106,6 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
                 }
         }
         z->allow_table_fn = false;
-        if (nnonagg)
-                return az_fail(z, q->pos, "Non-aggregate SELECT expression(s) not part of GROUP BY: %s\nEither add the "
-                                          "column(s) to the GROUP BY or remove them from the SELECT.",
-                               join_names(z, nonagg, nnonagg, ", ")) != NULL;
         /* HAVING */
         if (q->having) {
                 if (!q->group_by)
@@ -1086,8 +1116,8 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
                 if (!(a->having = az_expect_boolean(z, az_expr(z, q->having), q->having, "HAVING")))
                         return false;
                 if (z->nonagg_seen)
-                        return az_fail(z, q->having->pos, "Non-aggregate HAVING expression not part of GROUP BY: %s",
-                                       az_expr_text(z, q->having)) != NULL;
+                        return az_fail(z, z->nonagg_ast->pos, "Non-aggregate HAVING expression not part of GROUP BY: %s",
+                                       az_expr_text(z, z->nonagg_ast)) != NULL;
                 z->prefix = "";
         }
         z->agg_phase = false;
@@ -1095,12 +1125,22 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
         a->agg_width = a->ngroup_by + 2 + a->naggs;
         if (q->group_by && a->naggs == 0)
                 return az_fail(z, q->pos, "GROUP BY requires aggregate functions in either the SELECT or HAVING clause.") != NULL;
+        if (nnonagg)
+                return az_fail(z, q->pos, "Non-aggregate SELECT expression(s) not part of GROUP BY: %s\nEither add the "
+                                          "column(s) to the GROUP BY or remove them from the SELECT.",
+                               join_names(z, nonagg, nnonagg, ", ")) != NULL;
         if (a->aggregate && !q->group_by) {
-                if (persistent)
-                        return az_fail(z, q->pos, "%s statement does not support aggregate function%s without a GROUP BY clause.",
+                if (persistent) {
+                        const char **names = sl_arena_calloc(z->arena, a->naggs + 1, sizeof(*names));
+
+                        for (size_t i = 0; i < a->naggs; i++)
+                                names[i] = a->aggs[i].star ? sl_arena_sprintf(z->arena, "%s(ROWTIME)", a->aggs[i].name)
+                                                           : az_expr_text(z, a->aggs[i].ast);
+                        return az_fail(z, q->pos, "%s statement does not support aggregate function [%s] without a GROUP BY clause.",
                                        a->stmt->kind == SL_AST_STMT_CREATE_TABLE_AS ? "CREATE TABLE AS SELECT"
                                                                                   : "CREATE STREAM AS SELECT",
-                                       "") != NULL;
+                                       join_names(z, names, a->naggs, ", ")) != NULL;
+                }
                 return az_fail(z, q->pos, "Aggregate functions require a GROUP BY clause.") != NULL;
         }
         if (a->has_table_function && a->aggregate)
@@ -1355,11 +1395,11 @@ static bool check_insert_into(az *z, const sl_ast_stmt *stmt)
         if (!sink)
                 return az_fail_code(z, SL_ERR_NOT_FOUND, stmt->name.pos, "%s does not exist.", stmt->name.name) != NULL;
         a->sink = sink;
-        if (sink->source_only)
-                return az_fail(z, stmt->name.pos, "Cannot insert into read-only %s: %s", sl_catalog_kind_name(sink->kind),
-                               sink->name) != NULL;
         if (sink->kind == SL_CATALOG_TABLE)
                 return az_fail(z, stmt->name.pos, "INSERT INTO can only be used to insert into a stream. %s is a table.",
+                               sink->name) != NULL;
+        if (sink->source_only)
+                return az_fail(z, stmt->name.pos, "Cannot insert into read-only %s: %s", sl_catalog_kind_name(sink->kind),
                                sink->name) != NULL;
         for (size_t i = 0; i < sink->ncolumns; i++)
                 if (sink->columns[i].role == SL_CATALOG_HEADERS || sink->columns[i].role == SL_CATALOG_HEADER)
@@ -1414,8 +1454,7 @@ static bool check_insert_values(az *z, const sl_ast_stmt *stmt)
                 ncols = 0;
                 names = sl_arena_calloc(z->arena, sink->ncolumns + 1, sizeof(*names));
                 for (size_t i = 0; i < sink->ncolumns; i++)
-                        if (sink->columns[i].role == SL_CATALOG_KEY || sink->columns[i].role == SL_CATALOG_VALUE)
-                                names[ncols++] = sink->columns[i].name;
+                        names[ncols++] = sink->columns[i].name;
         }
         if (nv != ncols)
                 return az_fail(z, stmt->pos, "Expected number columns and values to match: [%s], %s",

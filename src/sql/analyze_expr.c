@@ -127,6 +127,41 @@ const char *az_type_text(az *z, const sl_type *t)
         return sl_type_to_cstr(z->arena, t);
 }
 
+/* A copy of `e` whose unqualified source columns carry their source's alias. */
+static sl_ast_expr *qualify(az *z, const sl_ast_expr *e)
+{
+        sl_ast_expr *c;
+
+        if (!e)
+                return NULL;
+        c = sl_arena_memdup(z->arena, e, sizeof(*e));
+        if (e->kind == SL_AST_COLUMN && !e->qual && z->a->has_query) {
+                for (size_t i = 0; i < z->a->nsources; i++) {
+                        if (sl_catalog_source_column_index(z->a->sources[i].src, e->name) >= 0) {
+                                c->qual = (char *)z->a->sources[i].alias;
+                                break;
+                        }
+                }
+        }
+        if (e->kind == SL_AST_LAMBDA)
+                return c;
+        c->a = qualify(z, e->a);
+        c->b = qualify(z, e->b);
+        c->c = qualify(z, e->c);
+        if (e->list && e->kind != SL_AST_LAMBDA) {
+                c->list = sl_arena_memdup(z->arena, e->list, sizeof(*e->list));
+                c->list->items = sl_arena_calloc(z->arena, e->list->len ? e->list->len : 1, sizeof(void *));
+                for (size_t i = 0; i < e->list->len; i++)
+                        c->list->items[i] = qualify(z, e->list->items[i]);
+        }
+        return c;
+}
+
+const char *az_expr_text_q(az *z, const sl_ast_expr *e)
+{
+        return az_expr_text(z, qualify(z, e));
+}
+
 /* ---- types ---- */
 
 const sl_type *az_type(az *z, const sl_ast_type *t)
@@ -551,6 +586,10 @@ static sl_expr *column_slot(az *z, const sl_ast_expr *ast, size_t slot, const sl
 
 static sl_expr *unresolved(az *z, const sl_ast_expr *ast)
 {
+        if (strcmp(z->clause, "PARTITION BY") == 0 && !ast->qual)
+                return az_fail(z, ast->pos, "PARTITION BY column '%s' cannot be resolved. '%s' must be a column in the "
+                                            "source schema since PARTITION BY is applied on the input.",
+                               ast->name, ast->name);
         if (ast->qual)
                 return az_fail(z, ast->pos, "%s column '%s.%s' cannot be resolved.", z->clause, ast->qual, ast->name);
         return az_fail(z, ast->pos, "%s column '%s' cannot be resolved.", z->clause, ast->name);
@@ -1046,6 +1085,14 @@ static sl_expr *list_common(az *z, sl_expr **items, size_t n, const sl_type **ou
         return NULL;
 }
 
+/* A literal's text for "invalid input syntax" messages: string contents unquoted. */
+static const char *lit_text(az *z, const sl_expr *e)
+{
+        if (is_string_lit(e))
+                return sl_arena_strndup(z->arena, (const char *)e->value.u.bytes, e->value.len);
+        return e->ast ? az_expr_text(z, e->ast) : "?";
+}
+
 /* Literal coercion inside IN lists and ARRAY constructors (ksqlDB's CoercionUtil): against a
  * STRING, other literals become their text; against a number, a string literal must read as a
  * number (widening the list when it needs a wider type); otherwise a string literal must read as
@@ -1096,7 +1143,7 @@ static sl_expr *in_predicate(az *z, const sl_ast_expr *ast)
                         return NULL;
                 if (vt->kind != SL_TYPE_NULL && !(c = coerce_item(z, it, vt, e->args[0])))
                         return az_fail(z, it->ast ? it->ast->pos : ast->pos, "Invalid Predicate: invalid input syntax for type %s: \"%s\"",
-                                       sl_type_kind_name(vt->kind), it->ast ? az_expr_text(z, it->ast) : "?");
+                                       sl_type_kind_name(vt->kind), lit_text(z, it));
                 e->args[i + 1] = vt->kind != SL_TYPE_NULL ? c : it;
         }
         if ((bad = list_common(z, e->args, n + 1, &common)) != NULL)
@@ -1253,7 +1300,7 @@ static sl_expr *constructor(az *z, const sl_ast_expr *ast)
                                 if (!c)
                                         return az_fail(z, e->args[i]->ast ? e->args[i]->ast->pos : ast->pos,
                                                        "invalid input syntax for type %s: \"%s\"", az_type_text(z, first),
-                                                       e->args[i]->ast ? az_expr_text(z, e->args[i]->ast) : "?");
+                                                       lit_text(z, e->args[i]));
                                 e->args[i] = c;
                         }
                 }
@@ -1279,6 +1326,23 @@ static sl_expr *constructor(az *z, const sl_ast_expr *ast)
 
                         if (!(keys[i] = az_expr(z, en->a)) || !(vals[i] = az_expr(z, en->b)))
                                 return NULL;
+                }
+                for (int side = 0; side < 2; side++) {
+                        sl_expr **xs = side ? vals : keys;
+                        const sl_type *first = NULL;
+
+                        for (size_t i = 0; i < n && !first; i++)
+                                if (xs[i]->type->kind != SL_TYPE_NULL && !is_string_lit(xs[i]))
+                                        first = xs[i]->type;
+                        for (size_t i = 0; first && first->kind != SL_TYPE_STRING && i < n; i++) {
+                                sl_expr *c = is_string_lit(xs[i]) ? coerce_item(z, xs[i], first, NULL) : xs[i];
+
+                                if (!c)
+                                        return az_fail(z, xs[i]->ast ? xs[i]->ast->pos : ast->pos,
+                                                       "invalid input syntax for type %s: \"%s\".", az_type_text(z, first),
+                                                       lit_text(z, xs[i]));
+                                xs[i] = c;
+                        }
                 }
                 if (list_common(z, keys, n, &kt) || list_common(z, vals, n, &vt))
                         return az_fail(z, ast->pos, "Map keys and values must each have one type: %s",
@@ -1324,7 +1388,10 @@ static sl_expr *cast(az *z, const sl_ast_expr *ast)
         if (!a || !(to = az_type(z, ast->type)))
                 return NULL;
         if (a->type->kind != SL_TYPE_NULL && sl_cast_check(a->type, to, &err) != SL_OK)
-                return az_fail(z, ast->pos, "%s%s", z->prefix, err.message);
+                return az_fail(z, ast->pos, "%s%s", strcmp(z->clause, "SELECT") == 0   ? "Invalid Select: "
+                                                    : strcmp(z->clause, "WHERE") == 0 ? "Invalid Predicate: "
+                                                                                      : z->prefix,
+                               err.message);
         e = mk(z, SL_EXPR_CAST, to, 1, ast);
         e->args[0] = a;
         e->constant = a->constant;
@@ -1504,6 +1571,8 @@ static sl_expr *agg_phase_expr(az *z, const sl_ast_expr *ast)
                         return column_slot(z, ast, a->ngroup_by, t->type);
                 if (t->index == (int)(a->pseudo_base + SL_PSEUDO_WINDOWEND))
                         return column_slot(z, ast, a->ngroup_by + 1, t->type);
+                if (!z->nonagg_seen)
+                        z->nonagg_ast = ast;
                 z->nonagg_seen = true;
                 return t;
         }

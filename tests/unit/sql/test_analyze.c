@@ -182,7 +182,7 @@ Test(sql_analyze, query_errors_with_positions)
                 2, 3);
         run_err("SELECT * FROM S WHERE V + 1 EMIT CHANGES;",
                 "Type error in WHERE expression: Should evaluate to boolean but is (V + 1) (BIGINT) instead.", 1, 23);
-        run_err("SELECT * FROM NOPE EMIT CHANGES;", "NOPE does not exist", 1, 15);
+        run_err("SELECT * FROM NOPE EMIT CHANGES;", "Source `NOPE` does not exist.", 1, 15);
         run_err("SELECT X.ID FROM S EMIT CHANGES;", "'X' is not a valid stream/table name or alias.", 1, 8);
         run_err("SELECT ID FROM S JOIN S2 WITHIN 1 SECOND ON S.ID = S2.ID EMIT CHANGES;",
                 "Column 'ID' is ambiguous. Could be S.ID or S2.ID.", 1, 8);
