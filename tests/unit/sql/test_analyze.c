@@ -206,7 +206,7 @@ Test(sql_analyze, query_errors_with_positions)
                 "EMIT FINAL is only supported for windowed aggregations.", 0, 0);
         run_ok("SELECT * FROM S WHERE NAME IN (1, TRUE, 'x') AND ID IN (1, '2', 3.0) EMIT CHANGES;");
         run_err("SELECT * FROM S WHERE ID IN ('abc', 2) EMIT CHANGES;",
-                "Invalid Predicate: invalid input syntax for type INTEGER: \"'abc'\"", 1, 30);
+                "Invalid Predicate: invalid input syntax for type INTEGER: \"abc\"", 1, 30);
         run_err("SELECT * FROM S WHERE ID IN (TRUE) EMIT CHANGES;",
                 "Invalid Predicate: operator does not exist: INTEGER = BOOLEAN (true)", 1, 30);
         run_err("SELECT CAST(NAME AS ARRAY<INT>) FROM S EMIT CHANGES;",
