@@ -23,7 +23,7 @@ typedef struct proj_item {
         const sl_ast_expr *ast;    /* the expression (NULL for star expansions) */
         sl_pos pos;                /* where the item is */
         bool key;                  /* chosen as a key column */
-        bool star;                 /* came from * (not an explicit item) */
+        int star;                  /* 0: explicit item, 1: from *, 2: from alias.* */
 } proj_item;
 
 static const char *const pseudo_names[SL_PSEUDO__COUNT] = {
@@ -839,7 +839,7 @@ static bool expand_star(az *z, const char *qual, sl_pos pos, proj_item **items, 
                         items_push(z, items, n, cap, (proj_item){
                                 .name = a->nsources > 1 ? sl_arena_sprintf(z->arena, "%s_%s", s->alias, s->src->columns[c].name)
                                                         : s->src->columns[c].name,
-                                .expr = e, .ast = ce, .pos = pos, .star = true});
+                                .expr = e, .ast = ce, .pos = pos, .star = qual ? 2 : 1});
                 }
         }
         if (!found)
@@ -1232,15 +1232,15 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
                                         if (last->right_key->kind == SL_EXPR_COLUMN && !last->foreign_key)
                                                 cands[nc++] = last->right_key;
                                 }
-                                if (z->synthetic_key && last->kind == SL_AST_JOIN_FULL) {
+                                if (z->synthetic_key) {
                                         bool star = false, has = false;
 
+                                        /* an unqualified * keeps the synthetic key */
                                         for (size_t i = 0; i < nitems; i++) {
-                                                star = star || items[i].star;
+                                                star = star || items[i].star == 1;
                                                 has = has || sl_expr_equal(items[i].expr, cands[0]);
                                         }
                                         if (star && !has) {
-                                                /* SELECT * of a FULL OUTER join keeps the synthetic key */
                                                 items_push(z, &items, &nitems, &cap, (proj_item){
                                                         .name = "ROWKEY", .expr = cands[0], .ast = cands[0]->ast,
                                                         .pos = q->pos});
@@ -1373,8 +1373,14 @@ static bool build_sink(az *z, const sl_ast_stmt *stmt)
         if (kind == SL_CATALOG_STREAM && sl_catalog_source_nkeys(src) == 0 && prop_find(stmt, "KEY_FORMAT") &&
             strcmp(src->key_format, "NONE") != 0)
                 return az_fail(z, stmt->pos, "Key format specified for stream without key columns.") != NULL;
-        if (sl_catalog_source_nkeys(src) == 0 && !prop_find(stmt, "KEY_FORMAT") && !prop_find(stmt, "FORMAT"))
-                src->key_format = sl_catalog_source_strdup(src, "NONE");
+        if (!prop_find(stmt, "KEY_FORMAT") && !prop_find(stmt, "FORMAT")) {
+                /* the inherited key format follows whether the result has a key */
+                if (sl_catalog_source_nkeys(src) == 0)
+                        src->key_format = sl_catalog_source_strdup(src, "NONE");
+                else if (strcmp(src->key_format, "NONE") == 0)
+                        src->key_format = sl_catalog_source_strdup(
+                                src, z->ctx->default_key_format ? z->ctx->default_key_format : "KAFKA");
+        }
         src->window = a->result_window;
         src->sql = sl_catalog_source_strdup(src, stmt->text);
         a->query_id = sl_arena_sprintf(z->arena, "%s_%s_%llu", kind == SL_CATALOG_TABLE ? "CTAS" : "CSAS", stmt->name.name,
@@ -1410,7 +1416,8 @@ static bool check_insert_into(az *z, const sl_ast_stmt *stmt)
         same = a->ncolumns == sink->ncolumns;
         for (size_t i = 0; same && i < a->ncolumns; i++)
                 same = strcmp(a->columns[i].name, sink->columns[i].name) == 0 &&
-                       sl_type_eq(a->columns[i].type, sink->columns[i].type) &&
+                       (sl_type_eq(a->columns[i].type, sink->columns[i].type) ||
+                        sl_cast_implicit_ok(a->columns[i].type, sink->columns[i].type)) &&
                        a->columns[i].key == (sink->columns[i].role == SL_CATALOG_KEY);
         if (!same) {
                 sl_str r, s;

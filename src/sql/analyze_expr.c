@@ -645,7 +645,8 @@ static sl_expr *column(az *z, const sl_ast_expr *ast)
                         if (c >= 0)
                                 return column_slot(z, ast, s->base + (size_t)c, s->src->columns[c].type);
                         if ((p = pseudo_of(ast->name)) >= 0 && p != SL_PSEUDO_ROWKEY) {
-                                if (a->nsources > 1 && p != SL_PSEUDO_WINDOWSTART && p != SL_PSEUDO_WINDOWEND)
+                                if (a->nsources > 1 && ((p != SL_PSEUDO_WINDOWSTART && p != SL_PSEUDO_WINDOWEND) ||
+                                                        s->src->window != SL_CATALOG_WINDOW_NONE))
                                         return column_slot(z, ast, s->base + s->src->ncolumns + (size_t)p,
                                                            pseudo_type((sl_analysis_pseudo)p));
                                 return pseudo_column(z, ast, p);
