@@ -700,7 +700,10 @@ static bool analyze_joins(az *z, const sl_ast_query *q)
                                         return az_fail(z, on->pos, "Invalid join condition: table-table joins require to join on the "
                                                                    "primary key of the right input table. Got %s = %s.",
                                                        az_expr_text_q(z, on->a), az_expr_text_q(z, on->b)) != NULL;
-                                if (!is_key_of(a, l, (size_t)__builtin_ctzll(lm))) {
+                                /* a primary-key join uses the left table's only key column */
+                                size_t li = (size_t)__builtin_ctzll(lm);
+
+                                if (!is_key_of(a, l, li) || sl_catalog_source_nkeys(a->sources[li].src) != 1) {
                                         jn->foreign_key = true;
                                         if (aj->kind == SL_AST_JOIN_RIGHT)
                                                 return az_fail(z, aj->pos, "RIGHT OUTER JOIN on a foreign key is not supported") != NULL;
@@ -836,6 +839,21 @@ static bool expand_star(az *z, const char *qual, sl_pos pos, proj_item **items, 
                                                        "Either add the column(s) to the GROUP BY or remove them from the SELECT.",
                                                s->src->columns[c].name) != NULL;
                         z->nonagg_seen = saved;
+                        if (a->nsources > 1 && s->src->window != SL_CATALOG_WINDOW_NONE && c0 == sl_catalog_source_nkeys(s->src) &&
+                            !a->partition_by) {
+                                /* a windowed source's bounds follow its key columns */
+                                for (int p = SL_PSEUDO_WINDOWSTART; p <= SL_PSEUDO_WINDOWEND; p++) {
+                                        sl_ast_expr *we = sl_ast_expr_column(z->arena, sl_arena_strdup(z->arena, s->alias),
+                                                                             (sl_ast_ident){(char *)pseudo_names[p], pos});
+                                        sl_expr *w = sl_expr_new(z->arena, SL_EXPR_COLUMN, sl_type_bigint(), 0);
+
+                                        w->index = (int)(s->base + s->src->ncolumns + (size_t)p);
+                                        w->ast = we;
+                                        items_push(z, items, n, cap, (proj_item){
+                                                .name = sl_arena_sprintf(z->arena, "%s_%s", s->alias, pseudo_names[p]),
+                                                .expr = w, .ast = we, .pos = pos, .star = qual ? 2 : 1});
+                                }
+                        }
                         items_push(z, items, n, cap, (proj_item){
                                 .name = a->nsources > 1 ? sl_arena_sprintf(z->arena, "%s_%s", s->alias, s->src->columns[c].name)
                                                         : s->src->columns[c].name,
@@ -1200,7 +1218,9 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
                                                                 order = sl_arena_calloc(z->arena, nitems + 1, sizeof(size_t));
                                                         }
                                                         items[f].key = true;
+                                                        order[k] = f;
                                                 }
+                                                nkeycols = a->npartition_by;
                                         } else if (!choose_keys(z, sink, items, nitems, a->partition_by, a->npartition_by,
                                                                 "partitioning expression", false, order)) {
                                                 return false;
