@@ -594,31 +594,6 @@ static bool analyze_joins(az *z, const sl_ast_query *q)
                 jn->right = ri;
                 jn->ast = aj;
                 jn->grace_ms = aj->grace.unit != SL_AST_UNIT_NONE ? duration_ms(aj->grace) : -1;
-                if (a->sources[0].src->window != SL_CATALOG_WINDOW_NONE && rs->src->window != SL_CATALOG_WINDOW_NONE) {
-                        const sl_catalog_source *ls = a->sources[0].src;
-                        bool lsess = ls->window == SL_CATALOG_WINDOW_SESSION, rsess = rs->src->window == SL_CATALOG_WINDOW_SESSION;
-
-                        if (lsess != rsess)
-                                return az_fail(z, aj->pos, "Incompatible windowed sources.\nLeft source: %s\nRight source: %s\n"
-                                                           "Session windowed sources can only be joined to other session "
-                                                           "windowed sources, and may still not result in expected behaviour "
-                                                           "as session bounds must be an exact match for the join to work\n"
-                                                           "Hopping and tumbling windowed sources can only be joined to other "
-                                                           "hopping and tumbling windowed sources",
-                                               sl_catalog_window_name(ls->window), sl_catalog_window_name(rs->src->window)) != NULL;
-                        /* schema-registry key formats serialize only the window start, so
-                         * their keys still match (ksqlDB allows that join) */
-                        if ((ls->window != rs->src->window || ls->window_size_ms != rs->src->window_size_ms) &&
-                            !format_has_schema_registry(ls->key_format))
-                                return az_fail(z, aj->pos, "Implicit repartitioning of windowed sources is not supported.") != NULL;
-                }
-                if ((a->sources[0].src->window != SL_CATALOG_WINDOW_NONE) != (rs->src->window != SL_CATALOG_WINDOW_NONE)) {
-                        const sl_analysis_source *w = a->sources[0].src->window ? &a->sources[0] : rs;
-                        const sl_analysis_source *nw = w == rs ? &a->sources[0] : rs;
-
-                        return az_fail(z, aj->pos, "Can not join windowed source to non-windowed source.\n`%s` is %s windowed\n`%s` is not windowed",
-                                       w->src->name, sl_catalog_window_name(w->src->window), nw->src->name) != NULL;
-                }
                 if (on->kind == SL_AST_BINARY && on->op == SL_AST_OP_AND)
                         return az_fail(z, on->pos, "Invalid join condition: joins on multiple conditions are not yet supported. Got %s.",
                                        az_expr_text(z, on)) != NULL;
@@ -656,6 +631,45 @@ static bool analyze_joins(az *z, const sl_ast_query *q)
                                        rs->alias, a->sources[__builtin_ctzll(rm)].alias,
                                        a->sources[__builtin_ctzll(lm)].alias) != NULL;
                 }
+                jn->left_key = l;
+                jn->right_key = r;
+        }
+        /* then the kinds, windows and types of each step (ksqlDB checks every criteria first) */
+        for (size_t j = 0; j < a->njoins; j++) {
+                const sl_ast_join *aj = q->joins->items[j];
+                sl_analysis_join *jn = &a->joins[j];
+                size_t ri = j + 1;
+                const sl_analysis_source *rs = &a->sources[ri];
+                const sl_ast_expr *on = aj->on;
+                sl_expr *l = jn->left_key, *r = jn->right_key;
+                uint64_t lm = sources_read(a, l);
+                const sl_analysis_source *lsrc = &a->sources[__builtin_ctzll(lm)];
+
+                if (a->sources[0].src->window != SL_CATALOG_WINDOW_NONE && rs->src->window != SL_CATALOG_WINDOW_NONE) {
+                        const sl_catalog_source *ls = a->sources[0].src;
+                        bool lsess = ls->window == SL_CATALOG_WINDOW_SESSION, rsess = rs->src->window == SL_CATALOG_WINDOW_SESSION;
+
+                        if (lsess != rsess)
+                                return az_fail(z, aj->pos, "Incompatible windowed sources.\nLeft source: %s\nRight source: %s\n"
+                                                           "Session windowed sources can only be joined to other session "
+                                                           "windowed sources, and may still not result in expected behaviour "
+                                                           "as session bounds must be an exact match for the join to work\n"
+                                                           "Hopping and tumbling windowed sources can only be joined to other "
+                                                           "hopping and tumbling windowed sources",
+                                               sl_catalog_window_name(ls->window), sl_catalog_window_name(rs->src->window)) != NULL;
+                        /* schema-registry key formats serialize only the window start, so
+                         * their keys still match (ksqlDB allows that join) */
+                        if ((ls->window != rs->src->window || ls->window_size_ms != rs->src->window_size_ms) &&
+                            !format_has_schema_registry(ls->key_format))
+                                return az_fail(z, aj->pos, "Implicit repartitioning of windowed sources is not supported.") != NULL;
+                }
+                if ((a->sources[0].src->window != SL_CATALOG_WINDOW_NONE) != (rs->src->window != SL_CATALOG_WINDOW_NONE)) {
+                        const sl_analysis_source *w = a->sources[0].src->window ? &a->sources[0] : rs;
+                        const sl_analysis_source *nw = w == rs ? &a->sources[0] : rs;
+
+                        return az_fail(z, aj->pos, "Can not join windowed source to non-windowed source.\n`%s` is %s windowed\n`%s` is not windowed",
+                                       w->src->name, sl_catalog_window_name(w->src->window), nw->src->name) != NULL;
+                }
                 if (!sl_type_eq(l->type, r->type)) {
                         const sl_ast_expr *la = l->ast ? l->ast : on->a, *ra = r->ast ? r->ast : on->b;
 
@@ -663,11 +677,9 @@ static bool analyze_joins(az *z, const sl_ast_query *q)
                                        az_expr_text_q(z, la), az_type_text(z, l->type), az_expr_text_q(z, ra),
                                        az_type_text(z, r->type)) != NULL;
                 }
-                jn->left_key = l;
-                jn->right_key = r;
                 if (left_kind == SL_CATALOG_TABLE && rs->src->kind == SL_CATALOG_STREAM)
                         return az_fail(z, aj->pos, "Invalid join order: table-stream joins are not supported; only stream-table "
-                                                   "joins. Got %s %s %s.", a->sources[j].src->name,
+                                                   "joins. Got %s %s %s.", lsrc->src->name,
                                        join_kind_text(aj->kind), rs->src->name) != NULL;
                 if (left_kind == SL_CATALOG_STREAM && rs->src->kind == SL_CATALOG_STREAM) {
                         jn->stream_stream = true;
@@ -689,7 +701,7 @@ static bool analyze_joins(az *z, const sl_ast_query *q)
                                         return az_fail(z, aj->pos, "Invalid join type: %s join not supported for stream-table join. "
                                                                    "Got %s %s %s.",
                                                        aj->kind == SL_AST_JOIN_FULL ? "full-outer" : "right-outer",
-                                                       a->sources[j].src->name, join_kind_text(aj->kind),
+                                                       lsrc->src->name, join_kind_text(aj->kind),
                                                        rs->src->name) != NULL;
                                 if (!is_key_of(a, r, ri))
                                         return az_fail(z, on->pos, "Invalid join condition: stream-table joins require to join on the "
@@ -889,12 +901,13 @@ static bool choose_keys(az *z, const char *sink, proj_item *items, size_t n, sl_
         bool qualified = strcmp(what, "partitioning expression") == 0 || strcmp(what, "join expression") == 0;
         bool grouping = strcmp(what, "grouping expression") == 0;
         const char **texts = sl_arena_calloc(z->arena, nkeys ? nkeys : 1, sizeof(*texts));
+        const char **all = sl_arena_calloc(z->arena, nkeys ? nkeys : 1, sizeof(*all));
         size_t missing = 0;
 
         for (size_t k = 0; k < nkeys; k++) {
                 size_t found = SIZE_MAX;
 
-                texts[k] = !keys[k]->ast ? "?" : qualified ? az_expr_text_q(z, keys[k]->ast) : az_expr_text(z, keys[k]->ast);
+                all[k] = !keys[k]->ast ? "?" : qualified ? az_expr_text_q(z, keys[k]->ast) : az_expr_text(z, keys[k]->ast);
                 for (size_t i = 0; i < n; i++) {
                         if (!sl_expr_equal(items[i].expr, keys[k]))
                                 continue;
@@ -902,14 +915,27 @@ static bool choose_keys(az *z, const char *sink, proj_item *items, size_t n, sl_
                                 return az_fail(z, items[i].pos, "The projection contains a key column more than once: `%s` and `%s`.",
                                                items[found].name, items[i].name) != NULL;
                         if (found != SIZE_MAX) {
+                                const char *x = items[found].name, *y = items[i].name, *kn = x;
+
+                                if (strcmp(x, y) > 0) {
+                                        x = y;
+                                        y = items[found].name;
+                                }
+                                if (z->a->nsources > 1 && keys[k]->ast && keys[k]->ast->kind == SL_AST_COLUMN) {
+                                        const char *qn = az_expr_text_q(z, keys[k]->ast);
+                                        char *u = sl_arena_strdup(z->arena, qn), *dot = strchr(u, '.');
+
+                                        if (dot)
+                                                *dot = '_';
+                                        kn = u;
+                                }
                                 return az_fail(z, items[i].pos, "The projection contains a key column (`%s`) more than once, "
-                                                                "aliased as: %s and %s.",
-                                               items[found].name, items[found].name, items[i].name) != NULL;
+                                                                "aliased as: %s and %s.", kn, x, y) != NULL;
                         }
                         found = i;
                 }
                 if (found == SIZE_MAX) {
-                        missing++;
+                        texts[missing++] = all[k];
                         continue;
                 }
                 if (items[found].key)
@@ -927,13 +953,13 @@ static bool choose_keys(az *z, const char *sink, proj_item *items, size_t n, sl_
                                "Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\n"
                                "The query used to build `%s` must include the %s %s in its projection (eg, SELECT %s...).",
                                sink, nkeys > 1 ? "join expressions" : "join expression",
-                               join_names(z, texts, nkeys, " or "), texts[0]) != NULL;
+                               join_names(z, all, nkeys, " or "), all[0]) != NULL;
         }
         return az_fail(z, z->a->stmt->pos,
                        "Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\n"
                        "The query used to build `%s` must include the %s%s %s in its projection (eg, SELECT %s...).",
-                       sink, what, nkeys > 1 ? "s" : "", join_names(z, texts, nkeys, " and "),
-                       join_names(z, texts, nkeys, ", ")) != NULL;
+                       sink, what, missing > 1 ? "s" : "", join_names(z, texts, missing, " and "),
+                       join_names(z, texts, missing, ", ")) != NULL;
 }
 
 static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool persistent)
@@ -985,18 +1011,10 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
         if (q->where) {
                 z->clause = "WHERE";
                 z->prefix = "Error in WHERE expression: ";
-                if (az_has_aggregate(z, q->where)) {
-                        const sl_ast_expr *w = q->where;
-                        return az_fail(z, w->pos, "WHERE clause can not contain aggregate functions: %s",
-                                       az_expr_text(z, w)) != NULL;
-                }
                 if (!(a->where = az_expect_boolean(z, az_expr(z, q->where), q->where, "WHERE")))
                         return false;
                 z->prefix = "";
         }
-        /* WINDOW */
-        if (q->window && !q->group_by)
-                return az_fail(z, q->window->pos, "WINDOW clause requires a GROUP BY clause.") != NULL;
         /* PARTITION BY */
         if (q->partition_by) {
                 size_t n = q->partition_by->len;
@@ -1101,6 +1119,10 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
                         sl_expr *e;
                         const char *name;
 
+                        if (persistent && it->expr->kind == SL_AST_COLUMN && is_reserved_name(it->expr->name) &&
+                            (it->alias ? strcmp(it->alias, it->expr->name) == 0 : !(it->expr->qual && ns > 1)))
+                                return az_fail(z, it->pos, "Reserved column name in select: `%s`. Please remove or "
+                                                           "alias the column.", it->expr->name) != NULL;
                         z->nonagg_seen = false;
                         if (!(e = az_expr(z, it->expr)))
                                 return false;
@@ -1147,6 +1169,8 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
                 return az_fail(z, q->pos, "Non-aggregate SELECT expression(s) not part of GROUP BY: %s\nEither add the "
                                           "column(s) to the GROUP BY or remove them from the SELECT.",
                                join_names(z, nonagg, nnonagg, ", ")) != NULL;
+        if (q->window && !q->group_by)
+                return az_fail(z, q->window->pos, "WINDOW clause requires a GROUP BY clause.") != NULL;
         if (a->aggregate && !q->group_by) {
                 if (persistent) {
                         const char **names = sl_arena_calloc(z->arena, a->naggs + 1, sizeof(*names));
@@ -1277,8 +1301,30 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
                                                 lk[k]->ast = sl_ast_expr_column(z->arena, (char *)a->sources[0].alias,
                                                                                 (sl_ast_ident){(char *)a->sources[0].src->columns[k].name, q->pos});
                                         }
+                                        {
+                                                const char **miss = sl_arena_calloc(z->arena, nk + 1, sizeof(*miss));
+                                                size_t nmiss = 0;
+
+                                                for (size_t k = 0; k < nk; k++) {
+                                                        bool found = false;
+
+                                                        for (size_t i = 0; i < nitems && !found; i++)
+                                                                found = sl_expr_equal(items[i].expr, lk[k]);
+                                                        if (!found)
+                                                                miss[nmiss++] = sl_arena_sprintf(z->arena, "`%s`",
+                                                                                                 a->sources[0].src->columns[k].name);
+                                                }
+                                                if (nmiss)
+                                                        return az_fail(z, q->pos, "Primary key column%s missing in projection. For "
+                                                                                  "foreign-key table-table joins, the projection must "
+                                                                                  "include all primary key columns from the left input "
+                                                                                  "table (`%s`). Missing column%s: %s.",
+                                                                       nmiss > 1 ? "s" : "", a->sources[0].alias,
+                                                                       nmiss > 1 ? "s" : "", join_names(z, miss, nmiss, ", ")) != NULL;
+                                        }
                                         if (!choose_keys(z, sink, items, nitems, lk, nk, "key column", false, order))
                                                 return false;
+                                        nkeycols = nk;
                                 } else if (!choose_keys(z, sink, items, nitems, cands, nc, "join expression", true, order)) {
                                         return false;
                                 }
@@ -1437,7 +1483,9 @@ static bool check_insert_into(az *z, const sl_ast_stmt *stmt)
         for (size_t i = 0; same && i < a->ncolumns; i++)
                 same = strcmp(a->columns[i].name, sink->columns[i].name) == 0 &&
                        (sl_type_eq(a->columns[i].type, sink->columns[i].type) ||
-                        sl_cast_implicit_ok(a->columns[i].type, sink->columns[i].type)) &&
+                        sl_cast_implicit_ok(a->columns[i].type, sink->columns[i].type) ||
+                        (sl_type_is_numeric(a->columns[i].type) &&
+                         (sink->columns[i].type->kind == SL_TYPE_DECIMAL || sink->columns[i].type->kind == SL_TYPE_DOUBLE))) &&
                        a->columns[i].key == (sink->columns[i].role == SL_CATALOG_KEY);
         if (!same) {
                 sl_str r, s;

@@ -108,11 +108,17 @@ static const char *unquote_plain(az *z, const char *in)
         return out;
 }
 
+/* In a join, ksqlDB's messages outside JOIN ON name source columns ALIAS_COLUMN. */
+static sl_ast_expr *join_names_ast(az *z, const sl_ast_expr *e);
+
 const char *az_expr_text(az *z, const sl_ast_expr *e)
 {
         sl_str s;
         const char *r;
 
+        if (z->a->has_query && z->a->nsources > 1 && z->clause && strcmp(z->clause, "JOIN ON") != 0 &&
+            strcmp(z->clause, "PARTITION BY") != 0)
+                e = join_names_ast(z, e);
         sl_str_init(&s);
         sl_ast_print_expr(&s, e);
         r = unquote_plain(z, sl_str_cstr(&s));
@@ -159,7 +165,37 @@ static sl_ast_expr *qualify(az *z, const sl_ast_expr *e)
 
 const char *az_expr_text_q(az *z, const sl_ast_expr *e)
 {
-        return az_expr_text(z, qualify(z, e));
+        const char *saved = z->clause, *r;
+
+        z->clause = "JOIN ON";  /* dotted, not ALIAS_COLUMN */
+        r = az_expr_text(z, qualify(z, e));
+        z->clause = saved;
+        return r;
+}
+
+static sl_ast_expr *join_names_ast(az *z, const sl_ast_expr *e)
+{
+        sl_ast_expr *c = qualify(z, e);
+
+        /* qualify copied every node: rename the qualified source columns in place */
+        if (c && c->kind == SL_AST_COLUMN && c->qual) {
+                for (size_t i = 0; i < z->a->nsources; i++)
+                        if (strcmp(z->a->sources[i].alias, c->qual) == 0 &&
+                            sl_catalog_source_column_index(z->a->sources[i].src, c->name) >= 0) {
+                                c->name = sl_arena_sprintf(z->arena, "%s_%s", c->qual, c->name);
+                                c->qual = NULL;
+                                break;
+                        }
+                return c;
+        }
+        if (!c || c->kind == SL_AST_LAMBDA)
+                return c;
+        c->a = c->a ? join_names_ast(z, c->a) : NULL;
+        c->b = c->b ? join_names_ast(z, c->b) : NULL;
+        c->c = c->c ? join_names_ast(z, c->c) : NULL;
+        for (size_t i = 0; c->list && i < c->list->len; i++)
+                c->list->items[i] = join_names_ast(z, c->list->items[i]);
+        return c;
 }
 
 /* ---- types ---- */
@@ -604,9 +640,10 @@ static sl_expr *pseudo_column(az *z, const sl_ast_expr *ast, int p)
                         return unresolved(z, ast);
                 return column_slot(z, ast, a->pseudo_base + SL_PSEUDO_ROWKEY, z->rowkey_type);
         }
-        if ((p == SL_PSEUDO_WINDOWSTART || p == SL_PSEUDO_WINDOWEND) && z->in_agg && !z->windowed_input)
+        if ((p == SL_PSEUDO_WINDOWSTART || p == SL_PSEUDO_WINDOWEND) && !z->windowed_input &&
+            ((z->in_agg && z->allow_agg) || strcmp(z->clause, "GROUP BY") == 0 || strcmp(z->clause, "HAVING") == 0))
                 return az_fail(z, ast->pos, "Window bounds column %s can only be used in the SELECT clause of windowed "
-                                            "aggregations and can not be passed to aggregate functions.", ast->name);
+                                            "aggregations", ast->name);
         if ((p == SL_PSEUDO_WINDOWSTART || p == SL_PSEUDO_WINDOWEND) && !z->windowed_input) {
                 if (z->agg_phase || (a->window && z->allow_agg))
                         goto ok;
@@ -880,7 +917,10 @@ static const sl_type *builtin_tf_type(az *z, const char *name, sl_expr **args, s
 {
         if (n == 1 && args[0]->type->kind == SL_TYPE_ARRAY)
                 return sl_str_eq_ci(name, "EXPLODE") ? args[0]->type->elem : args[0]->type;
-        return az_fail(z, ast->pos, "Function '%s' does not accept parameters (%s).", name,
+        char *lower = sl_arena_strdup(z->arena, name);
+
+        sl_str_lower(lower);
+        return az_fail(z, ast->pos, "Function '%s' does not accept parameters (%s).", lower,
                        n ? az_type_text(z, args[0]->type) : "");
 }
 
@@ -984,9 +1024,6 @@ static sl_expr *aggregate_call(az *z, const sl_ast_expr *ast)
         sl_analysis_agg *agg;
         sl_expr *slot;
 
-        if (!z->allow_agg)
-                return az_fail(z, ast->pos, "%s does not support aggregate functions: %s is an aggregate function.",
-                               z->clause, ast->name);
         if (z->in_agg)
                 return az_fail(z, ast->pos, "Aggregate functions can not be nested: %s(%s())", z->agg_name,
                                ast->name);
@@ -1002,6 +1039,9 @@ static sl_expr *aggregate_call(az *z, const sl_ast_expr *ast)
         }
         z->agg_phase = saved_phase;
         z->in_agg = saved_in;
+        if (!z->allow_agg)
+                return az_fail(z, ast->pos, "%s does not support aggregate functions: %s is an aggregate function.",
+                               z->clause, ast->name);
         if (fn) {
                 sl_func_arg *fargs = sl_arena_calloc(z->arena, n ? n : 1, sizeof(*fargs));
                 sl_func_resolved *r = sl_arena_calloc(z->arena, 1, sizeof(*r));
