@@ -1465,7 +1465,7 @@ static bool check_insert_into(az *z, const sl_ast_stmt *stmt)
         bool same;
 
         if (!sink)
-                return az_fail_code(z, SL_ERR_NOT_FOUND, stmt->name.pos, "%s does not exist.", stmt->name.name) != NULL;
+                return az_fail_code(z, SL_ERR_NOT_FOUND, stmt->name.pos, "Source `%s` does not exist.", stmt->name.name) != NULL;
         a->sink = sink;
         if (sink->kind == SL_CATALOG_TABLE)
                 return az_fail(z, stmt->name.pos, "INSERT INTO can only be used to insert into a stream. %s is a table.",

@@ -21,6 +21,7 @@ typedef struct counts {
         long err_cases, err_caught, err_msg; /* cases expecting an error; caught; message matched */
         long schemas, schemas_ok;            /* post-condition schemas compared; equal */
         long stmts, stmts_ok;                /* statements analyzed; without error */
+        long pos_checked, pos_ok;            /* expected messages with "Line: l, Col: c:"; same position here */
 } counts;
 
 static void strip_comments(char *s)
@@ -183,6 +184,23 @@ static void run_case(json_t *tc, const sl_func_registry *reg, counts *c, FILE *l
                         if (ok && log && !exc)
                                 fprintf(log, "  [%s] %s\n      -> %d:%d: %s\n", json_string_value(json_object_get(tc, "name")),
                                         script->stmts[s]->text, err.pos.line, err.pos.column, err.message);
+                        if (ok && expected_msg && strstr(expected_msg, "Line: ")) {
+                                /* ksqlDB's "Line: 2, Col: 13: message": check our position too */
+                                int line, col, off = 0;
+                                const char *at = strstr(expected_msg, "Line: ");
+
+                                if (sscanf(at, "Line: %d, Col: %d: %n", &line, &col, &off) == 2 && off > 0) {
+                                        c->pos_checked++;
+                                        if (err.pos.line == line && err.pos.column == col && strstr(err.message, at + off)) {
+                                                c->pos_ok++;
+                                                msg_ok = true;
+                                        } else if (log) {
+                                                fprintf(log, "  POSITION [%s] ours %d:%d %s\n      expected: %s\n",
+                                                        json_string_value(json_object_get(tc, "name")), err.pos.line,
+                                                        err.pos.column, err.message, expected_msg);
+                                        }
+                                }
+                        }
                         if (ok && expected_msg && strstr(err.message, expected_msg))
                                 msg_ok = true;
                         else if (ok && expected_msg && log)
@@ -319,8 +337,9 @@ Test(sql_analyze_qtt, corpus_analyzes_without_crashing, .timeout = 240)
                 fclose(log);
         sl_func_registry_free(reg);
         printf("analyze/qtt: %ld cases: %ld analyze cleanly (%ld of them expected to), %ld/%ld expected errors caught "
-               "(%ld with a matching message); statements %ld/%ld analyzed; post schemas %ld/%ld equal\n",
+               "(%ld with a matching message); statements %ld/%ld analyzed; post schemas %ld/%ld equal; "
+               "error positions %ld/%ld equal\n",
                c.cases, c.clean, c.clean_expected, c.err_caught, c.err_cases, c.err_msg, c.stmts_ok, c.stmts, c.schemas_ok,
-               c.schemas);
+               c.schemas, c.pos_ok, c.pos_checked);
         cr_assert_gt(c.cases, 0);
 }
