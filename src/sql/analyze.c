@@ -1171,7 +1171,7 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
                                join_names(z, nonagg, nnonagg, ", ")) != NULL;
         if (q->window && !q->group_by)
                 return az_fail(z, q->window->pos, "WINDOW clause requires a GROUP BY clause.") != NULL;
-        if (a->aggregate && !q->group_by) {
+        if (a->aggregate && !q->group_by && a->naggs) {
                 if (persistent) {
                         const char **names = sl_arena_calloc(z->arena, a->naggs + 1, sizeof(*names));
 
@@ -1183,7 +1183,7 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
                                                                                   : "CREATE STREAM AS SELECT",
                                        join_names(z, names, a->naggs, ", ")) != NULL;
                 }
-                return az_fail(z, q->pos, "Aggregate functions require a GROUP BY clause.") != NULL;
+                a->result_kind = SL_CATALOG_TABLE;  /* a transient push query aggregates all rows as one group */
         }
         if (a->has_table_function && a->aggregate)
                 return az_fail(z, q->pos, "Table functions cannot be used with aggregations.") != NULL;
@@ -1382,32 +1382,43 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
         return true;
 }
 
-/* Pull query rules (ksqlDB's PullQueryValidator). */
+#define SL_PULL_MORE " See https://cnfl.io/queries for more info."
+
+/* Pull query clause rules (ksqlDB's PullQueryValidator), checked before anything else. */
+static bool check_pull_clauses(az *z, const sl_ast_query *q)
+{
+        if (q->joins)
+                return az_fail(z, q->pos, "Pull queries don't support JOIN clauses." SL_PULL_MORE) != NULL;
+        if (q->window)
+                return az_fail(z, q->window->pos, "Pull queries don't support WINDOW clauses." SL_PULL_MORE) != NULL;
+        if (q->group_by)
+                return az_fail(z, q->pos, "Pull queries don't support GROUP BY clauses." SL_PULL_MORE) != NULL;
+        if (q->partition_by)
+                return az_fail(z, q->pos, "Pull queries don't support PARTITION BY clauses." SL_PULL_MORE) != NULL;
+        if (q->having)
+                return az_fail(z, q->having->pos, "Pull queries don't support HAVING clauses." SL_PULL_MORE) != NULL;
+        if (q->has_limit && q->limit < 0)
+                return az_fail(z, q->pos, "Pull queries don't support negative integers in the LIMIT clause." SL_PULL_MORE) != NULL;
+        return true;
+}
+
+/* Pull query rules on the analyzed query: pseudo columns, queryable sources. */
 static bool check_pull(az *z, const sl_ast_query *q)
 {
         sl_analysis *a = z->a;
         const sl_catalog_source *src = a->sources[0].src;
+        static const sl_analysis_pseudo banned[2] = {SL_PSEUDO_ROWPARTITION, SL_PSEUDO_ROWOFFSET};
 
-        if (q->joins)
-                return az_fail(z, q->pos, "Pull queries don't support JOIN clauses.") != NULL;
-        if (q->window)
-                return az_fail(z, q->window->pos, "Pull queries don't support WINDOW clauses.") != NULL;
-        if (q->group_by)
-                return az_fail(z, q->pos, "Pull queries don't support GROUP BY clauses.") != NULL;
-        if (q->partition_by)
-                return az_fail(z, q->pos, "Pull queries don't support PARTITION BY clauses.") != NULL;
-        if (q->having)
-                return az_fail(z, q->having->pos, "Pull queries don't support HAVING clauses.") != NULL;
-        if (a->limit < -1)
-                return az_fail(z, q->pos, "Pull queries don't support negative integers in the LIMIT clause.") != NULL;
-        for (size_t i = 0; i < a->ncolumns; i++) {
-                if (sl_expr_uses_column(a->columns[i].expr, (int)(a->pseudo_base + SL_PSEUDO_ROWPARTITION)) ||
-                    sl_expr_uses_column(a->columns[i].expr, (int)(a->pseudo_base + SL_PSEUDO_ROWOFFSET)))
-                        return az_fail(z, q->pos, "Pull queries don't support ROWPARTITION or ROWOFFSET in SELECT clauses.") != NULL;
+        for (int b = 0; b < 2; b++) {
+                for (size_t i = 0; i < a->ncolumns; i++)
+                        if (sl_expr_uses_column(a->columns[i].expr, (int)(a->pseudo_base + banned[b])))
+                                return az_fail(z, q->pos, "Pull queries don't support the following columns in SELECT "
+                                                          "clauses: `%s`", pseudo_names[banned[b]]) != NULL;
         }
-        if (a->where && (sl_expr_uses_column(a->where, (int)(a->pseudo_base + SL_PSEUDO_ROWPARTITION)) ||
-                         sl_expr_uses_column(a->where, (int)(a->pseudo_base + SL_PSEUDO_ROWOFFSET))))
-                return az_fail(z, q->where->pos, "Pull queries don't support ROWPARTITION or ROWOFFSET in WHERE clauses.") != NULL;
+        for (int b = 0; b < 2; b++)
+                if (a->where && sl_expr_uses_column(a->where, (int)(a->pseudo_base + banned[b])))
+                        return az_fail(z, q->where->pos, "Pull queries don't support the following columns in WHERE "
+                                                         "clauses: `%s`", pseudo_names[banned[b]]) != NULL;
         if (src->kind == SL_CATALOG_TABLE && !src->query_id && !src->source_only)
                 return az_fail(z, q->from.name.pos, "The `%s` table isn't queryable. To derive a queryable table, you can "
                                                     "do 'CREATE TABLE QUERYABLE_%s AS SELECT * FROM %s'. See "
@@ -1532,8 +1543,8 @@ static bool check_insert_values(az *z, const sl_ast_stmt *stmt)
                         names[ncols++] = sink->columns[i].name;
         }
         if (nv != ncols)
-                return az_fail(z, stmt->pos, "Expected number columns and values to match: [%s], %s",
-                               join_names(z, names, ncols, ", "), "[...]") != NULL;
+                return az_fail(z, stmt->pos, "Failed to prepare statement: Expected number columns and values to match: %zu, %zu",
+                               ncols, nv) != NULL;
         z->clause = "VALUES";
         for (size_t i = 0; i < ncols; i++) {
                 const sl_ast_expr *ve = stmt->values->items[i];
@@ -1643,9 +1654,11 @@ static bool analyze_stmt(az *z, const sl_ast_stmt *stmt)
 
         switch (stmt->kind) {
         case SL_AST_STMT_QUERY:
+                a->pull = stmt->query->emit == SL_AST_EMIT_NONE;
+                if (a->pull && !check_pull_clauses(z, stmt->query))
+                        return false;
                 if (!analyze_query(z, stmt->query, NULL, false))
                         return false;
-                a->pull = stmt->query->emit == SL_AST_EMIT_NONE;
                 return !a->pull || check_pull(z, stmt->query);
         case SL_AST_STMT_CREATE_STREAM:
         case SL_AST_STMT_CREATE_TABLE:
@@ -1655,6 +1668,10 @@ static bool analyze_stmt(az *z, const sl_ast_stmt *stmt)
                 if (!check_existing(z, stmt, stmt->kind == SL_AST_STMT_CREATE_TABLE_AS ? SL_CATALOG_TABLE : SL_CATALOG_STREAM,
                                     &skip))
                         return false;
+                if (stmt->query->has_limit)
+                        return az_fail(z, stmt->pos, "%s statements don't support LIMIT clause.",
+                                       stmt->kind == SL_AST_STMT_CREATE_TABLE_AS ? "CREATE TABLE AS SELECT"
+                                                                                 : "CREATE STREAM AS SELECT") != NULL;
                 if (!analyze_query(z, stmt->query, stmt->name.name, true))
                         return false;
                 return skip || build_sink(z, stmt);

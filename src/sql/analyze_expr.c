@@ -536,10 +536,9 @@ static sl_expr *arithmetic(az *z, const sl_ast_expr *ast, sl_ast_op op, sl_expr 
         const sl_type *lt = l->type, *rt = r->type, *res;
         sl_expr *e;
 
-        if (lt->kind == SL_TYPE_NULL && rt->kind != SL_TYPE_NULL)
-                lt = rt;
-        if (rt->kind == SL_TYPE_NULL)
-                rt = lt;
+        if (lt->kind == SL_TYPE_NULL || rt->kind == SL_TYPE_NULL)
+                return az_fail(z, ast->pos, "%sError processing expression: %s. Arithmetic on types %s and %s are not supported.",
+                               z->prefix, az_expr_text(z, ast), az_type_text(z, lt), az_type_text(z, rt));
         if (op == SL_AST_OP_CONCAT || (op == SL_AST_OP_ADD && lt->kind == SL_TYPE_STRING && rt->kind == SL_TYPE_STRING)) {
                 if (lt->kind != SL_TYPE_STRING || rt->kind != SL_TYPE_STRING)
                         goto bad;
@@ -669,6 +668,8 @@ static sl_expr *column(az *z, const sl_ast_expr *ast)
                         }
                 }
         }
+        if (!a->has_query && ast->qual)
+                return az_fail(z, ast->pos, "'%s' is not a valid stream/table name or alias.", ast->qual);
         if (!a->has_query)
                 return unresolved(z, ast);
         if (ast->qual) {

@@ -239,8 +239,14 @@ Test(sql_analyze, pull_and_push_rules)
         run_ok("SELECT * FROM AGG WHERE ID = 1;");
         run_ok("SELECT ID, ROWPARTITION, ROWOFFSET FROM S EMIT CHANGES;");
         run_err("SELECT * FROM T;", "The `T` table isn't queryable.", 1, 15);
-        run_err("SELECT ID, ROWPARTITION FROM AGG;", "Pull queries don't support ROWPARTITION or ROWOFFSET", 0, 0);
+        run_err("SELECT ID, ROWPARTITION FROM AGG;", "Pull queries don't support the following columns in SELECT clauses: `ROWPARTITION`", 0, 0);
         run_err("SELECT ID, COUNT(*) FROM S GROUP BY ID;", "Pull queries don't support GROUP BY clauses.", 0, 0);
+        run_ok("SELECT COUNT(*) AS C FROM S EMIT CHANGES LIMIT 2;");
+        run_err("CREATE TABLE O AS SELECT COUNT(*) AS C FROM S;",
+                "CREATE TABLE AS SELECT statement does not support aggregate function [COUNT(ROWTIME)] without a GROUP BY clause.", 0, 0);
+        run_err("CREATE STREAM O AS SELECT * FROM S LIMIT 1;", "CREATE STREAM AS SELECT statements don't support LIMIT clause.", 0, 0);
+        run_err("SELECT 1 + NULL FROM S EMIT CHANGES;",
+                "Error processing expression: (1 + null). Arithmetic on types INTEGER and null are not supported.", 1, 8);
 }
 
 Test(sql_analyze, insert_into_and_values)
