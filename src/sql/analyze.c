@@ -1570,7 +1570,8 @@ static bool check_insert_values(az *z, const sl_ast_stmt *stmt)
                         ce->ast = ve;
                         e = ce;
                 } else if (e->type->kind != SL_TYPE_NULL && !sl_type_eq(e->type, t)) {
-                        if (!sl_cast_implicit_ok(e->type, t) && !(sl_type_is_numeric(e->type) && sl_type_is_numeric(t)))
+                        if (!sl_cast_implicit_ok(e->type, t) && !(sl_type_is_numeric(e->type) && sl_type_is_numeric(t)) &&
+                            !(e->type->kind == t->kind && sl_type_is_composite(t) && sl_cast_allowed(e->type, t)))
                                 return az_fail(z, ve->pos, "Expected type %s for field %s but got %s(%s)",
                                                az_type_text(z, t), names[i], az_expr_text(z, ve), az_type_text(z, e->type)) != NULL;
                         {

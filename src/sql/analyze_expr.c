@@ -86,6 +86,13 @@ static const char *unquote_plain(az *z, const char *in)
                         if (done)
                                 continue;
                 }
+                if (!in_str && strncmp(p, " := ", 4) == 0) {
+                        /* ksqlDB prints constructors as MAP(1:='cat'), STRUCT(F0:=V) */
+                        memcpy(o, ":=", 2);
+                        o += 2;
+                        p += 4;
+                        continue;
+                }
                 if (!in_str && *p == '`') {
                         const char *q = p + 1;
                         bool plain = (*q >= 'A' && *q <= 'Z') || *q == '_';
