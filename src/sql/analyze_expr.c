@@ -1343,8 +1343,8 @@ static sl_expr *constructor(az *z, const sl_ast_expr *ast)
                         for (size_t i = 0; i < n && !first; i++)
                                 if (e->args[i]->type->kind != SL_TYPE_NULL && !is_string_lit(e->args[i]))
                                         first = e->args[i]->type;
-                        for (size_t i = 0; first && first->kind != SL_TYPE_STRING && i < n; i++) {
-                                sl_expr *c = is_string_lit(e->args[i]) ? coerce_item(z, e->args[i], first, NULL) : e->args[i];
+                        for (size_t i = 0; first && i < n; i++) {
+                                sl_expr *c = coerce_item(z, e->args[i], first, NULL);
 
                                 if (!c)
                                         return az_fail(z, e->args[i]->ast ? e->args[i]->ast->pos : ast->pos,
@@ -1383,8 +1383,8 @@ static sl_expr *constructor(az *z, const sl_ast_expr *ast)
                         for (size_t i = 0; i < n && !first; i++)
                                 if (xs[i]->type->kind != SL_TYPE_NULL && !is_string_lit(xs[i]))
                                         first = xs[i]->type;
-                        for (size_t i = 0; first && first->kind != SL_TYPE_STRING && i < n; i++) {
-                                sl_expr *c = is_string_lit(xs[i]) ? coerce_item(z, xs[i], first, NULL) : xs[i];
+                        for (size_t i = 0; first && i < n; i++) {
+                                sl_expr *c = coerce_item(z, xs[i], first, NULL);
 
                                 if (!c)
                                         return az_fail(z, xs[i]->ast ? xs[i]->ast->pos : ast->pos,
