@@ -23,7 +23,7 @@ typedef struct proj_item {
         const sl_ast_expr *ast;    /* the expression (NULL for star expansions) */
         sl_pos pos;                /* where the item is */
         bool key;                  /* chosen as a key column */
-        bool star;                 /* came from * (not an explicit item) */
+        int star;                  /* 0: explicit item, 1: from *, 2: from alias.* */
 } proj_item;
 
 static const char *const pseudo_names[SL_PSEUDO__COUNT] = {
@@ -340,6 +340,32 @@ static bool apply_common_props(az *z, const sl_ast_stmt *stmt, sl_catalog_source
         return true;
 }
 
+/* KEY_DELIMITER / VALUE_DELIMITER: one character, TAB or SPACE, and only for DELIMITED. */
+static bool check_delimiters(az *z, const sl_ast_stmt *stmt, const sl_catalog_source *src)
+{
+        static const char *const props[2] = {"KEY_DELIMITER", "VALUE_DELIMITER"};
+
+        for (int i = 0; i < 2; i++) {
+                const char *d = prop_text(z, stmt, props[i]);
+                const char *fmt = i ? src->value_format : src->key_format;
+
+                if (!d)
+                        continue;
+                if (strcmp(fmt, "DELIMITED") != 0)
+                        return az_fail(z, stmt->pos, "%s does not support the following configs: [delimiter]", fmt) != NULL;
+                if (d[0] == '\0' || strcmp(d, " ") == 0 || strcmp(d, "\t") == 0)
+                        return az_fail(z, stmt->pos, "Failed to prepare statement: Configuration %s is invalid: Delimiter cannot "
+                                                     "be empty, if you meant to have a tab or space for delimiter, please use "
+                                                     "the special values 'TAB' or 'SPACE'\nExample valid value: ';'",
+                                       props[i]) != NULL;
+                if (strlen(d) > 1 && !sl_str_eq_ci(d, "TAB") && !sl_str_eq_ci(d, "SPACE"))
+                        return az_fail(z, stmt->pos, "Failed to prepare statement: Configuration %s is invalid: Invalid "
+                                                     "delimiter value: '%s'. Delimiter must be a single character or "
+                                                     "TAB,SPACE\nExample valid value: ';'", props[i], d) != NULL;
+        }
+        return true;
+}
+
 /* TIMESTAMP column: must exist and be BIGINT, TIMESTAMP, or STRING with a TIMESTAMP_FORMAT. */
 static bool check_timestamp(az *z, const sl_ast_stmt *stmt, const sl_catalog_source *src)
 {
@@ -459,10 +485,12 @@ static bool analyze_create(az *z, const sl_ast_stmt *stmt)
         }
         if (!apply_common_props(z, stmt, src, NULL, true))
                 return false;
+        if (!check_delimiters(z, stmt, src))
+                return false;
         if (kind == SL_CATALOG_TABLE && nkeys == 0 && !format_has_schema_registry(src->key_format))
                 return az_fail(z, stmt->pos, "Tables require a PRIMARY KEY. Please define the PRIMARY KEY.") != NULL;
         if (n == 0 && !format_has_schema_registry(src->value_format))
-                return az_fail(z, stmt->pos, "The statement does not define any columns.") != NULL;
+                return az_fail(z, stmt->pos, "No columns supplied.") != NULL;
         wt = prop_text(z, stmt, "WINDOW_TYPE");
         ws = prop_text(z, stmt, "WINDOW_SIZE");
         if (wt) {
@@ -516,7 +544,8 @@ static uint64_t sources_read(const sl_analysis *a, const sl_expr *e)
         if (e->kind == SL_EXPR_COLUMN && (size_t)e->index < a->pseudo_base) {
                 for (size_t i = 0; i < a->nsources; i++)
                         if ((size_t)e->index >= a->sources[i].base &&
-                            (size_t)e->index < a->sources[i].base + a->sources[i].src->ncolumns)
+                            (size_t)e->index < a->sources[i].base + a->sources[i].src->ncolumns +
+                                                       (a->nsources > 1 ? SL_PSEUDO_ROWKEY : 0))
                                 m |= UINT64_C(1) << (i & 63);
         }
         for (size_t i = 0; i < e->nargs; i++)
@@ -565,13 +594,6 @@ static bool analyze_joins(az *z, const sl_ast_query *q)
                 jn->right = ri;
                 jn->ast = aj;
                 jn->grace_ms = aj->grace.unit != SL_AST_UNIT_NONE ? duration_ms(aj->grace) : -1;
-                if ((a->sources[0].src->window != SL_CATALOG_WINDOW_NONE) != (rs->src->window != SL_CATALOG_WINDOW_NONE)) {
-                        const sl_analysis_source *w = a->sources[0].src->window ? &a->sources[0] : rs;
-                        const sl_analysis_source *nw = w == rs ? &a->sources[0] : rs;
-
-                        return az_fail(z, aj->pos, "Can not join windowed source to non-windowed source.\n`%s` is %s windowed\n`%s` is not windowed",
-                                       w->src->name, sl_catalog_window_name(w->src->window), nw->src->name) != NULL;
-                }
                 if (on->kind == SL_AST_BINARY && on->op == SL_AST_OP_AND)
                         return az_fail(z, on->pos, "Invalid join condition: joins on multiple conditions are not yet supported. Got %s.",
                                        az_expr_text(z, on)) != NULL;
@@ -609,18 +631,55 @@ static bool analyze_joins(az *z, const sl_ast_query *q)
                                        rs->alias, a->sources[__builtin_ctzll(rm)].alias,
                                        a->sources[__builtin_ctzll(lm)].alias) != NULL;
                 }
+                jn->left_key = l;
+                jn->right_key = r;
+        }
+        /* then the kinds, windows and types of each step (ksqlDB checks every criteria first) */
+        for (size_t j = 0; j < a->njoins; j++) {
+                const sl_ast_join *aj = q->joins->items[j];
+                sl_analysis_join *jn = &a->joins[j];
+                size_t ri = j + 1;
+                const sl_analysis_source *rs = &a->sources[ri];
+                const sl_ast_expr *on = aj->on;
+                sl_expr *l = jn->left_key, *r = jn->right_key;
+                uint64_t lm = sources_read(a, l);
+                const sl_analysis_source *lsrc = &a->sources[__builtin_ctzll(lm)];
+
+                if (a->sources[0].src->window != SL_CATALOG_WINDOW_NONE && rs->src->window != SL_CATALOG_WINDOW_NONE) {
+                        const sl_catalog_source *ls = a->sources[0].src;
+                        bool lsess = ls->window == SL_CATALOG_WINDOW_SESSION, rsess = rs->src->window == SL_CATALOG_WINDOW_SESSION;
+
+                        if (lsess != rsess)
+                                return az_fail(z, aj->pos, "Incompatible windowed sources.\nLeft source: %s\nRight source: %s\n"
+                                                           "Session windowed sources can only be joined to other session "
+                                                           "windowed sources, and may still not result in expected behaviour "
+                                                           "as session bounds must be an exact match for the join to work\n"
+                                                           "Hopping and tumbling windowed sources can only be joined to other "
+                                                           "hopping and tumbling windowed sources",
+                                               sl_catalog_window_name(ls->window), sl_catalog_window_name(rs->src->window)) != NULL;
+                        /* schema-registry key formats serialize only the window start, so
+                         * their keys still match (ksqlDB allows that join) */
+                        if ((ls->window != rs->src->window || ls->window_size_ms != rs->src->window_size_ms) &&
+                            !format_has_schema_registry(ls->key_format))
+                                return az_fail(z, aj->pos, "Implicit repartitioning of windowed sources is not supported.") != NULL;
+                }
+                if ((a->sources[0].src->window != SL_CATALOG_WINDOW_NONE) != (rs->src->window != SL_CATALOG_WINDOW_NONE)) {
+                        const sl_analysis_source *w = a->sources[0].src->window ? &a->sources[0] : rs;
+                        const sl_analysis_source *nw = w == rs ? &a->sources[0] : rs;
+
+                        return az_fail(z, aj->pos, "Can not join windowed source to non-windowed source.\n`%s` is %s windowed\n`%s` is not windowed",
+                                       w->src->name, sl_catalog_window_name(w->src->window), nw->src->name) != NULL;
+                }
                 if (!sl_type_eq(l->type, r->type)) {
                         const sl_ast_expr *la = l->ast ? l->ast : on->a, *ra = r->ast ? r->ast : on->b;
 
                         return az_fail(z, on->pos, "Invalid join condition: types don't match. Got %s{%s} = %s{%s}.",
-                                       az_expr_text(z, la), az_type_text(z, l->type), az_expr_text(z, ra),
+                                       az_expr_text_q(z, la), az_type_text(z, l->type), az_expr_text_q(z, ra),
                                        az_type_text(z, r->type)) != NULL;
                 }
-                jn->left_key = l;
-                jn->right_key = r;
                 if (left_kind == SL_CATALOG_TABLE && rs->src->kind == SL_CATALOG_STREAM)
                         return az_fail(z, aj->pos, "Invalid join order: table-stream joins are not supported; only stream-table "
-                                                   "joins. Got %s %s %s.", a->sources[j].src->name,
+                                                   "joins. Got %s %s %s.", lsrc->src->name,
                                        join_kind_text(aj->kind), rs->src->name) != NULL;
                 if (left_kind == SL_CATALOG_STREAM && rs->src->kind == SL_CATALOG_STREAM) {
                         jn->stream_stream = true;
@@ -642,17 +701,21 @@ static bool analyze_joins(az *z, const sl_ast_query *q)
                                         return az_fail(z, aj->pos, "Invalid join type: %s join not supported for stream-table join. "
                                                                    "Got %s %s %s.",
                                                        aj->kind == SL_AST_JOIN_FULL ? "full-outer" : "right-outer",
-                                                       a->sources[j].src->name, join_kind_text(aj->kind),
+                                                       lsrc->src->name, join_kind_text(aj->kind),
                                                        rs->src->name) != NULL;
                                 if (!is_key_of(a, r, ri))
                                         return az_fail(z, on->pos, "Invalid join condition: stream-table joins require to join on the "
-                                                                   "table's primary key. Got %s.", az_expr_text(z, on)) != NULL;
+                                                                   "table's primary key. Got %s = %s.", az_expr_text_q(z, on->a),
+                                                       az_expr_text_q(z, on->b)) != NULL;
                         } else {
                                 if (!is_key_of(a, r, ri))
                                         return az_fail(z, on->pos, "Invalid join condition: table-table joins require to join on the "
-                                                                   "primary key of the right input table. Got %s.",
-                                                       az_expr_text(z, on)) != NULL;
-                                if (!is_key_of(a, l, (size_t)__builtin_ctzll(lm))) {
+                                                                   "primary key of the right input table. Got %s = %s.",
+                                                       az_expr_text_q(z, on->a), az_expr_text_q(z, on->b)) != NULL;
+                                /* a primary-key join uses the left table's only key column */
+                                size_t li = (size_t)__builtin_ctzll(lm);
+
+                                if (!is_key_of(a, l, li) || sl_catalog_source_nkeys(a->sources[li].src) != 1) {
                                         jn->foreign_key = true;
                                         if (aj->kind == SL_AST_JOIN_RIGHT)
                                                 return az_fail(z, aj->pos, "RIGHT OUTER JOIN on a foreign key is not supported") != NULL;
@@ -661,16 +724,29 @@ static bool analyze_joins(az *z, const sl_ast_query *q)
                                 }
                         }
                 }
-                if (aj->kind == SL_AST_JOIN_FULL || (l->kind != SL_EXPR_COLUMN && r->kind != SL_EXPR_COLUMN)) {
-                        z->synthetic_key = true;
-                        z->rowkey_type = l->type;
-                }
                 if (left_kind == SL_CATALOG_TABLE && rs->src->kind == SL_CATALOG_TABLE)
                         left_kind = SL_CATALOG_TABLE;
                 else
                         left_kind = SL_CATALOG_STREAM;
         }
         a->result_kind = left_kind;
+        /* the result key: a column of the last join's criteria (or one equal to it through an
+         * earlier join), else a synthetic ROWKEY; FULL OUTER joins always get ROWKEY */
+        {
+                const sl_analysis_join *last = &a->joins[a->njoins - 1];
+                bool col = last->left_key->kind == SL_EXPR_COLUMN || last->right_key->kind == SL_EXPR_COLUMN;
+
+                for (size_t j = 0; !col && j + 1 < a->njoins; j++) {
+                        const sl_analysis_join *jn = &a->joins[j];
+
+                        if (sl_expr_equal(jn->right_key, last->left_key) || sl_expr_equal(jn->left_key, last->left_key))
+                                col = jn->left_key->kind == SL_EXPR_COLUMN || jn->right_key->kind == SL_EXPR_COLUMN;
+                }
+                if (last->kind == SL_AST_JOIN_FULL || !col) {
+                        z->synthetic_key = true;
+                        z->rowkey_type = last->left_key->type;
+                }
+        }
         return true;
 }
 
@@ -687,6 +763,11 @@ static const char *derived_name(az *z, const sl_expr *e, const sl_ast_expr *ast,
                         /* a join prefixes a column with its source only when the name is ambiguous */
                         for (size_t i = 0; i < a->nsources; i++)
                                 holders += sl_catalog_source_column_index(a->sources[i].src, ast->name) >= 0;
+                        if (ast->qual) {
+                                for (int p = 0; p < SL_PSEUDO_ROWKEY; p++)
+                                        if (strcmp(ast->name, pseudo_names[p]) == 0)
+                                                return sl_arena_sprintf(z->arena, "%s_%s", ast->qual, ast->name);
+                        }
                         for (size_t i = 0; holders > 1 && i < a->nsources; i++) {
                                 if (sl_catalog_source_column_index(a->sources[i].src, ast->name) < 0)
                                         continue;
@@ -699,7 +780,32 @@ static const char *derived_name(az *z, const sl_expr *e, const sl_ast_expr *ast,
         }
         if (ast->kind == SL_AST_DEREF)
                 return ast->name;
-        return sl_arena_sprintf(z->arena, "KSQL_COL_%d", (*gen)++);
+        for (;;) {
+                /* KSQL_COL_n, skipping names the sources already use */
+                const char *n = sl_arena_sprintf(z->arena, "KSQL_COL_%d", (*gen)++);
+                bool taken = false;
+
+                for (size_t i = 0; i < a->nsources && !taken; i++)
+                        taken = sl_catalog_source_column_index(a->sources[i].src, n) >= 0;
+                if (!taken)
+                        return n;
+        }
+}
+
+/* A derived name that clashes with an earlier item's gets _1, _2, ... (ksqlDB: B, B_1, B_2). */
+static const char *unique_name(az *z, const proj_item *items, size_t n, const char *name)
+{
+        const char *cand = name;
+
+        for (int k = 1;; k++) {
+                bool taken = false;
+
+                for (size_t i = 0; i < n && !taken; i++)
+                        taken = strcmp(items[i].name, cand) == 0;
+                if (!taken)
+                        return cand;
+                cand = sl_arena_sprintf(z->arena, "%s_%d", name, k);
+        }
 }
 
 static void items_push(az *z, proj_item **items, size_t *n, size_t *cap, proj_item it)
@@ -745,10 +851,25 @@ static bool expand_star(az *z, const char *qual, sl_pos pos, proj_item **items, 
                                                        "Either add the column(s) to the GROUP BY or remove them from the SELECT.",
                                                s->src->columns[c].name) != NULL;
                         z->nonagg_seen = saved;
+                        if (a->nsources > 1 && s->src->window != SL_CATALOG_WINDOW_NONE && c0 == sl_catalog_source_nkeys(s->src) &&
+                            !a->partition_by) {
+                                /* a windowed source's bounds follow its key columns */
+                                for (int p = SL_PSEUDO_WINDOWSTART; p <= SL_PSEUDO_WINDOWEND; p++) {
+                                        sl_ast_expr *we = sl_ast_expr_column(z->arena, sl_arena_strdup(z->arena, s->alias),
+                                                                             (sl_ast_ident){(char *)pseudo_names[p], pos});
+                                        sl_expr *w = sl_expr_new(z->arena, SL_EXPR_COLUMN, sl_type_bigint(), 0);
+
+                                        w->index = (int)(s->base + s->src->ncolumns + (size_t)p);
+                                        w->ast = we;
+                                        items_push(z, items, n, cap, (proj_item){
+                                                .name = sl_arena_sprintf(z->arena, "%s_%s", s->alias, pseudo_names[p]),
+                                                .expr = w, .ast = we, .pos = pos, .star = qual ? 2 : 1});
+                                }
+                        }
                         items_push(z, items, n, cap, (proj_item){
                                 .name = a->nsources > 1 ? sl_arena_sprintf(z->arena, "%s_%s", s->alias, s->src->columns[c].name)
                                                         : s->src->columns[c].name,
-                                .expr = e, .ast = ce, .pos = pos, .star = true});
+                                .expr = e, .ast = ce, .pos = pos, .star = qual ? 2 : 1});
                 }
         }
         if (!found)
@@ -777,25 +898,44 @@ static const char *join_names(az *z, const char *const *names, size_t n, const c
 static bool choose_keys(az *z, const char *sink, proj_item *items, size_t n, sl_expr **keys, size_t nkeys,
                         const char *what, bool any_of, size_t *order)
 {
+        bool qualified = strcmp(what, "partitioning expression") == 0 || strcmp(what, "join expression") == 0;
+        bool grouping = strcmp(what, "grouping expression") == 0;
         const char **texts = sl_arena_calloc(z->arena, nkeys ? nkeys : 1, sizeof(*texts));
+        const char **all = sl_arena_calloc(z->arena, nkeys ? nkeys : 1, sizeof(*all));
         size_t missing = 0;
 
         for (size_t k = 0; k < nkeys; k++) {
                 size_t found = SIZE_MAX;
 
-                texts[k] = keys[k]->ast ? az_expr_text(z, keys[k]->ast) : "?";
+                all[k] = !keys[k]->ast ? "?" : qualified ? az_expr_text_q(z, keys[k]->ast) : az_expr_text(z, keys[k]->ast);
                 for (size_t i = 0; i < n; i++) {
                         if (!sl_expr_equal(items[i].expr, keys[k]))
                                 continue;
+                        if (found != SIZE_MAX && grouping)
+                                return az_fail(z, items[i].pos, "The projection contains a key column more than once: `%s` and `%s`.",
+                                               items[found].name, items[i].name) != NULL;
                         if (found != SIZE_MAX) {
+                                const char *x = items[found].name, *y = items[i].name, *kn = x;
+
+                                if (strcmp(x, y) > 0) {
+                                        x = y;
+                                        y = items[found].name;
+                                }
+                                if (z->a->nsources > 1 && keys[k]->ast && keys[k]->ast->kind == SL_AST_COLUMN) {
+                                        const char *qn = az_expr_text_q(z, keys[k]->ast);
+                                        char *u = sl_arena_strdup(z->arena, qn), *dot = strchr(u, '.');
+
+                                        if (dot)
+                                                *dot = '_';
+                                        kn = u;
+                                }
                                 return az_fail(z, items[i].pos, "The projection contains a key column (`%s`) more than once, "
-                                                                "aliased as: %s and %s.",
-                                               items[found].name, items[found].name, items[i].name) != NULL;
+                                                                "aliased as: %s and %s.", kn, x, y) != NULL;
                         }
                         found = i;
                 }
                 if (found == SIZE_MAX) {
-                        missing++;
+                        texts[missing++] = all[k];
                         continue;
                 }
                 if (items[found].key)
@@ -813,13 +953,13 @@ static bool choose_keys(az *z, const char *sink, proj_item *items, size_t n, sl_
                                "Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\n"
                                "The query used to build `%s` must include the %s %s in its projection (eg, SELECT %s...).",
                                sink, nkeys > 1 ? "join expressions" : "join expression",
-                               join_names(z, texts, nkeys, " or "), texts[0]) != NULL;
+                               join_names(z, all, nkeys, " or "), all[0]) != NULL;
         }
         return az_fail(z, z->a->stmt->pos,
                        "Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\n"
                        "The query used to build `%s` must include the %s%s %s in its projection (eg, SELECT %s...).",
-                       sink, what, nkeys > 1 ? "s" : "", join_names(z, texts, nkeys, " and "),
-                       join_names(z, texts, nkeys, ", ")) != NULL;
+                       sink, what, missing > 1 ? "s" : "", join_names(z, texts, missing, " and "),
+                       join_names(z, texts, missing, ", ")) != NULL;
 }
 
 static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool persistent)
@@ -843,7 +983,7 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
                 const sl_catalog_source *src = sl_catalog_source_get(z->ctx->cat, rel->name.name);
 
                 if (!src)
-                        return az_fail_code(z, SL_ERR_NOT_FOUND, rel->name.pos, "%s does not exist.", rel->name.name) != NULL;
+                        return az_fail_code(z, SL_ERR_NOT_FOUND, rel->name.pos, "Source `%s` does not exist.", rel->name.name) != NULL;
                 for (size_t j = 0; j < i; j++) {
                         if (a->sources[j].src != src)
                                 continue;
@@ -857,7 +997,8 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
                 a->sources[i].alias = rel->alias ? rel->alias : src->name;
                 a->sources[i].base = a->pseudo_base;
                 a->sources[i].pos = rel->name.pos;
-                a->pseudo_base += src->ncolumns;
+                /* in a join every source also has its own ROWTIME .. WINDOWEND (S1.ROWTIME) */
+                a->pseudo_base += src->ncolumns + (ns > 1 ? SL_PSEUDO_ROWKEY : 0);
         }
         a->input_width = a->pseudo_base + SL_PSEUDO__COUNT;
         a->result_kind = a->sources[0].src->kind;
@@ -870,18 +1011,10 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
         if (q->where) {
                 z->clause = "WHERE";
                 z->prefix = "Error in WHERE expression: ";
-                if (az_has_aggregate(z, q->where)) {
-                        const sl_ast_expr *w = q->where;
-                        return az_fail(z, w->pos, "WHERE clause can not contain aggregate functions: %s",
-                                       az_expr_text(z, w)) != NULL;
-                }
                 if (!(a->where = az_expect_boolean(z, az_expr(z, q->where), q->where, "WHERE")))
                         return false;
                 z->prefix = "";
         }
-        /* WINDOW */
-        if (q->window && !q->group_by)
-                return az_fail(z, q->window->pos, "WINDOW clause requires a GROUP BY clause.") != NULL;
         /* PARTITION BY */
         if (q->partition_by) {
                 size_t n = q->partition_by->len;
@@ -986,6 +1119,10 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
                         sl_expr *e;
                         const char *name;
 
+                        if (persistent && it->expr->kind == SL_AST_COLUMN && is_reserved_name(it->expr->name) &&
+                            (it->alias ? strcmp(it->alias, it->expr->name) == 0 : !(it->expr->qual && ns > 1)))
+                                return az_fail(z, it->pos, "Reserved column name in select: `%s`. Please remove or "
+                                                           "alias the column.", it->expr->name) != NULL;
                         z->nonagg_seen = false;
                         if (!(e = az_expr(z, it->expr)))
                                 return false;
@@ -997,7 +1134,7 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
                                                                    "alias for a column.", it->alias) != NULL;
                                 name = it->alias;
                         } else {
-                                name = derived_name(z, e, it->expr, &gen);
+                                name = unique_name(z, items, nitems, derived_name(z, e, it->expr, &gen));
                                 if (persistent && it->expr->kind == SL_AST_COLUMN && is_reserved_name(name))
                                         return az_fail(z, it->pos, "Reserved column name in select: `%s`. Please remove or "
                                                                    "alias the column.", name) != NULL;
@@ -1009,10 +1146,6 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
                 }
         }
         z->allow_table_fn = false;
-        if (nnonagg)
-                return az_fail(z, q->pos, "Non-aggregate SELECT expression(s) not part of GROUP BY: %s\nEither add the "
-                                          "column(s) to the GROUP BY or remove them from the SELECT.",
-                               join_names(z, nonagg, nnonagg, ", ")) != NULL;
         /* HAVING */
         if (q->having) {
                 if (!q->group_by)
@@ -1023,8 +1156,8 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
                 if (!(a->having = az_expect_boolean(z, az_expr(z, q->having), q->having, "HAVING")))
                         return false;
                 if (z->nonagg_seen)
-                        return az_fail(z, q->having->pos, "Non-aggregate HAVING expression not part of GROUP BY: %s",
-                                       az_expr_text(z, q->having)) != NULL;
+                        return az_fail(z, z->nonagg_ast->pos, "Non-aggregate HAVING expression not part of GROUP BY: %s",
+                                       az_expr_text(z, z->nonagg_ast)) != NULL;
                 z->prefix = "";
         }
         z->agg_phase = false;
@@ -1032,13 +1165,25 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
         a->agg_width = a->ngroup_by + 2 + a->naggs;
         if (q->group_by && a->naggs == 0)
                 return az_fail(z, q->pos, "GROUP BY requires aggregate functions in either the SELECT or HAVING clause.") != NULL;
-        if (a->aggregate && !q->group_by) {
-                if (persistent)
-                        return az_fail(z, q->pos, "%s statement does not support aggregate function%s without a GROUP BY clause.",
+        if (nnonagg)
+                return az_fail(z, q->pos, "Non-aggregate SELECT expression(s) not part of GROUP BY: %s\nEither add the "
+                                          "column(s) to the GROUP BY or remove them from the SELECT.",
+                               join_names(z, nonagg, nnonagg, ", ")) != NULL;
+        if (q->window && !q->group_by)
+                return az_fail(z, q->window->pos, "WINDOW clause requires a GROUP BY clause.") != NULL;
+        if (a->aggregate && !q->group_by && a->naggs) {
+                if (persistent) {
+                        const char **names = sl_arena_calloc(z->arena, a->naggs + 1, sizeof(*names));
+
+                        for (size_t i = 0; i < a->naggs; i++)
+                                names[i] = a->aggs[i].star ? sl_arena_sprintf(z->arena, "%s(ROWTIME)", a->aggs[i].name)
+                                                           : az_expr_text(z, a->aggs[i].ast);
+                        return az_fail(z, q->pos, "%s statement does not support aggregate function [%s] without a GROUP BY clause.",
                                        a->stmt->kind == SL_AST_STMT_CREATE_TABLE_AS ? "CREATE TABLE AS SELECT"
                                                                                   : "CREATE STREAM AS SELECT",
-                                       "") != NULL;
-                return az_fail(z, q->pos, "Aggregate functions require a GROUP BY clause.") != NULL;
+                                       join_names(z, names, a->naggs, ", ")) != NULL;
+                }
+                a->result_kind = SL_CATALOG_TABLE;  /* a transient push query aggregates all rows as one group */
         }
         if (a->has_table_function && a->aggregate)
                 return az_fail(z, q->pos, "Table functions cannot be used with aggregations.") != NULL;
@@ -1097,7 +1242,9 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
                                                                 order = sl_arena_calloc(z->arena, nitems + 1, sizeof(size_t));
                                                         }
                                                         items[f].key = true;
+                                                        order[k] = f;
                                                 }
+                                                nkeycols = a->npartition_by;
                                         } else if (!choose_keys(z, sink, items, nitems, a->partition_by, a->npartition_by,
                                                                 "partitioning expression", false, order)) {
                                                 return false;
@@ -1129,6 +1276,21 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
                                         if (last->right_key->kind == SL_EXPR_COLUMN && !last->foreign_key)
                                                 cands[nc++] = last->right_key;
                                 }
+                                if (z->synthetic_key) {
+                                        bool star = false, has = false;
+
+                                        /* an unqualified * keeps the synthetic key */
+                                        for (size_t i = 0; i < nitems; i++) {
+                                                star = star || items[i].star == 1;
+                                                has = has || sl_expr_equal(items[i].expr, cands[0]);
+                                        }
+                                        if (star && !has) {
+                                                items_push(z, &items, &nitems, &cap, (proj_item){
+                                                        .name = "ROWKEY", .expr = cands[0], .ast = cands[0]->ast,
+                                                        .pos = q->pos});
+                                                order = sl_arena_calloc(z->arena, nitems + 1, sizeof(size_t));
+                                        }
+                                }
                                 if (last->foreign_key) {
                                         size_t nk = sl_catalog_source_nkeys(a->sources[0].src);
                                         sl_expr **lk = sl_arena_calloc(z->arena, nk + 1, sizeof(*lk));
@@ -1139,8 +1301,30 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
                                                 lk[k]->ast = sl_ast_expr_column(z->arena, (char *)a->sources[0].alias,
                                                                                 (sl_ast_ident){(char *)a->sources[0].src->columns[k].name, q->pos});
                                         }
+                                        {
+                                                const char **miss = sl_arena_calloc(z->arena, nk + 1, sizeof(*miss));
+                                                size_t nmiss = 0;
+
+                                                for (size_t k = 0; k < nk; k++) {
+                                                        bool found = false;
+
+                                                        for (size_t i = 0; i < nitems && !found; i++)
+                                                                found = sl_expr_equal(items[i].expr, lk[k]);
+                                                        if (!found)
+                                                                miss[nmiss++] = sl_arena_sprintf(z->arena, "`%s`",
+                                                                                                 a->sources[0].src->columns[k].name);
+                                                }
+                                                if (nmiss)
+                                                        return az_fail(z, q->pos, "Primary key column%s missing in projection. For "
+                                                                                  "foreign-key table-table joins, the projection must "
+                                                                                  "include all primary key columns from the left input "
+                                                                                  "table (`%s`). Missing column%s: %s.",
+                                                                       nmiss > 1 ? "s" : "", a->sources[0].alias,
+                                                                       nmiss > 1 ? "s" : "", join_names(z, miss, nmiss, ", ")) != NULL;
+                                        }
                                         if (!choose_keys(z, sink, items, nitems, lk, nk, "key column", false, order))
                                                 return false;
+                                        nkeycols = nk;
                                 } else if (!choose_keys(z, sink, items, nitems, cands, nc, "join expression", true, order)) {
                                         return false;
                                 }
@@ -1183,6 +1367,10 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
                                         return az_fail(z, q->pos, "Duplicate %s columns found in schema: `%s` %s",
                                                        a->columns[i].key ? "key" : "value", a->columns[i].name,
                                                        az_type_text(z, a->columns[i].type)) != NULL;
+                for (size_t i = 0; persistent && i < a->ncolumns; i++)
+                        if (a->columns[i].type->kind == SL_TYPE_NULL)
+                                return az_fail(z, q->pos, "Can't infer a type of null. Please explicitly cast it to a required "
+                                                          "type, e.g. CAST(null AS VARCHAR).") != NULL;
                 if (persistent && a->ncolumns > 0) {
                         size_t nv = 0;
                         for (size_t i = 0; i < a->ncolumns; i++)
@@ -1194,32 +1382,43 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
         return true;
 }
 
-/* Pull query rules (ksqlDB's PullQueryValidator). */
+#define SL_PULL_MORE " See https://cnfl.io/queries for more info."
+
+/* Pull query clause rules (ksqlDB's PullQueryValidator), checked before anything else. */
+static bool check_pull_clauses(az *z, const sl_ast_query *q)
+{
+        if (q->joins)
+                return az_fail(z, q->pos, "Pull queries don't support JOIN clauses." SL_PULL_MORE) != NULL;
+        if (q->window)
+                return az_fail(z, q->window->pos, "Pull queries don't support WINDOW clauses." SL_PULL_MORE) != NULL;
+        if (q->group_by)
+                return az_fail(z, q->pos, "Pull queries don't support GROUP BY clauses." SL_PULL_MORE) != NULL;
+        if (q->partition_by)
+                return az_fail(z, q->pos, "Pull queries don't support PARTITION BY clauses." SL_PULL_MORE) != NULL;
+        if (q->having)
+                return az_fail(z, q->having->pos, "Pull queries don't support HAVING clauses." SL_PULL_MORE) != NULL;
+        if (q->has_limit && q->limit < 0)
+                return az_fail(z, q->pos, "Pull queries don't support negative integers in the LIMIT clause." SL_PULL_MORE) != NULL;
+        return true;
+}
+
+/* Pull query rules on the analyzed query: pseudo columns, queryable sources. */
 static bool check_pull(az *z, const sl_ast_query *q)
 {
         sl_analysis *a = z->a;
         const sl_catalog_source *src = a->sources[0].src;
+        static const sl_analysis_pseudo banned[2] = {SL_PSEUDO_ROWPARTITION, SL_PSEUDO_ROWOFFSET};
 
-        if (q->joins)
-                return az_fail(z, q->pos, "Pull queries don't support JOIN clauses.") != NULL;
-        if (q->window)
-                return az_fail(z, q->window->pos, "Pull queries don't support WINDOW clauses.") != NULL;
-        if (q->group_by)
-                return az_fail(z, q->pos, "Pull queries don't support GROUP BY clauses.") != NULL;
-        if (q->partition_by)
-                return az_fail(z, q->pos, "Pull queries don't support PARTITION BY clauses.") != NULL;
-        if (q->having)
-                return az_fail(z, q->having->pos, "Pull queries don't support HAVING clauses.") != NULL;
-        if (a->limit < -1)
-                return az_fail(z, q->pos, "Pull queries don't support negative integers in the LIMIT clause.") != NULL;
-        for (size_t i = 0; i < a->ncolumns; i++) {
-                if (sl_expr_uses_column(a->columns[i].expr, (int)(a->pseudo_base + SL_PSEUDO_ROWPARTITION)) ||
-                    sl_expr_uses_column(a->columns[i].expr, (int)(a->pseudo_base + SL_PSEUDO_ROWOFFSET)))
-                        return az_fail(z, q->pos, "Pull queries don't support ROWPARTITION or ROWOFFSET in SELECT clauses.") != NULL;
+        for (int b = 0; b < 2; b++) {
+                for (size_t i = 0; i < a->ncolumns; i++)
+                        if (sl_expr_uses_column(a->columns[i].expr, (int)(a->pseudo_base + banned[b])))
+                                return az_fail(z, q->pos, "Pull queries don't support the following columns in SELECT "
+                                                          "clauses: `%s`", pseudo_names[banned[b]]) != NULL;
         }
-        if (a->where && (sl_expr_uses_column(a->where, (int)(a->pseudo_base + SL_PSEUDO_ROWPARTITION)) ||
-                         sl_expr_uses_column(a->where, (int)(a->pseudo_base + SL_PSEUDO_ROWOFFSET))))
-                return az_fail(z, q->where->pos, "Pull queries don't support ROWPARTITION or ROWOFFSET in WHERE clauses.") != NULL;
+        for (int b = 0; b < 2; b++)
+                if (a->where && sl_expr_uses_column(a->where, (int)(a->pseudo_base + banned[b])))
+                        return az_fail(z, q->where->pos, "Pull queries don't support the following columns in WHERE "
+                                                         "clauses: `%s`", pseudo_names[banned[b]]) != NULL;
         if (src->kind == SL_CATALOG_TABLE && !src->query_id && !src->source_only)
                 return az_fail(z, q->from.name.pos, "The `%s` table isn't queryable. To derive a queryable table, you can "
                                                     "do 'CREATE TABLE QUERYABLE_%s AS SELECT * FROM %s'. See "
@@ -1248,6 +1447,17 @@ static bool build_sink(az *z, const sl_ast_stmt *stmt)
                                              a->columns[i].key ? SL_CATALOG_KEY : SL_CATALOG_VALUE, NULL);
         if (!apply_common_props(z, stmt, src, a->sources[0].src, false))
                 return false;
+        if (kind == SL_CATALOG_STREAM && sl_catalog_source_nkeys(src) == 0 && prop_find(stmt, "KEY_FORMAT") &&
+            strcmp(src->key_format, "NONE") != 0)
+                return az_fail(z, stmt->pos, "Key format specified for stream without key columns.") != NULL;
+        if (!prop_find(stmt, "KEY_FORMAT") && !prop_find(stmt, "FORMAT")) {
+                /* the inherited key format follows whether the result has a key */
+                if (sl_catalog_source_nkeys(src) == 0)
+                        src->key_format = sl_catalog_source_strdup(src, "NONE");
+                else if (strcmp(src->key_format, "NONE") == 0)
+                        src->key_format = sl_catalog_source_strdup(
+                                src, z->ctx->default_key_format ? z->ctx->default_key_format : "KAFKA");
+        }
         src->window = a->result_window;
         src->sql = sl_catalog_source_strdup(src, stmt->text);
         a->query_id = sl_arena_sprintf(z->arena, "%s_%s_%llu", kind == SL_CATALOG_TABLE ? "CTAS" : "CSAS", stmt->name.name,
@@ -1266,13 +1476,13 @@ static bool check_insert_into(az *z, const sl_ast_stmt *stmt)
         bool same;
 
         if (!sink)
-                return az_fail_code(z, SL_ERR_NOT_FOUND, stmt->name.pos, "%s does not exist.", stmt->name.name) != NULL;
+                return az_fail_code(z, SL_ERR_NOT_FOUND, stmt->name.pos, "Source `%s` does not exist.", stmt->name.name) != NULL;
         a->sink = sink;
-        if (sink->source_only)
-                return az_fail(z, stmt->name.pos, "Cannot insert into read-only %s: %s", sl_catalog_kind_name(sink->kind),
-                               sink->name) != NULL;
         if (sink->kind == SL_CATALOG_TABLE)
                 return az_fail(z, stmt->name.pos, "INSERT INTO can only be used to insert into a stream. %s is a table.",
+                               sink->name) != NULL;
+        if (sink->source_only)
+                return az_fail(z, stmt->name.pos, "Cannot insert into read-only %s: %s", sl_catalog_kind_name(sink->kind),
                                sink->name) != NULL;
         for (size_t i = 0; i < sink->ncolumns; i++)
                 if (sink->columns[i].role == SL_CATALOG_HEADERS || sink->columns[i].role == SL_CATALOG_HEADER)
@@ -1283,7 +1493,10 @@ static bool check_insert_into(az *z, const sl_ast_stmt *stmt)
         same = a->ncolumns == sink->ncolumns;
         for (size_t i = 0; same && i < a->ncolumns; i++)
                 same = strcmp(a->columns[i].name, sink->columns[i].name) == 0 &&
-                       sl_type_eq(a->columns[i].type, sink->columns[i].type) &&
+                       (sl_type_eq(a->columns[i].type, sink->columns[i].type) ||
+                        sl_cast_implicit_ok(a->columns[i].type, sink->columns[i].type) ||
+                        (sl_type_is_numeric(a->columns[i].type) &&
+                         (sink->columns[i].type->kind == SL_TYPE_DECIMAL || sink->columns[i].type->kind == SL_TYPE_DOUBLE))) &&
                        a->columns[i].key == (sink->columns[i].role == SL_CATALOG_KEY);
         if (!same) {
                 sl_str r, s;
@@ -1327,12 +1540,11 @@ static bool check_insert_values(az *z, const sl_ast_stmt *stmt)
                 ncols = 0;
                 names = sl_arena_calloc(z->arena, sink->ncolumns + 1, sizeof(*names));
                 for (size_t i = 0; i < sink->ncolumns; i++)
-                        if (sink->columns[i].role == SL_CATALOG_KEY || sink->columns[i].role == SL_CATALOG_VALUE)
-                                names[ncols++] = sink->columns[i].name;
+                        names[ncols++] = sink->columns[i].name;
         }
         if (nv != ncols)
-                return az_fail(z, stmt->pos, "Expected number columns and values to match: [%s], %s",
-                               join_names(z, names, ncols, ", "), "[...]") != NULL;
+                return az_fail(z, stmt->pos, "Failed to prepare statement: Expected number columns and values to match: %zu, %zu",
+                               ncols, nv) != NULL;
         z->clause = "VALUES";
         for (size_t i = 0; i < ncols; i++) {
                 const sl_ast_expr *ve = stmt->values->items[i];
@@ -1358,7 +1570,8 @@ static bool check_insert_values(az *z, const sl_ast_stmt *stmt)
                         ce->ast = ve;
                         e = ce;
                 } else if (e->type->kind != SL_TYPE_NULL && !sl_type_eq(e->type, t)) {
-                        if (!sl_cast_implicit_ok(e->type, t) && !(sl_type_is_numeric(e->type) && sl_type_is_numeric(t)))
+                        if (!sl_cast_implicit_ok(e->type, t) && !(sl_type_is_numeric(e->type) && sl_type_is_numeric(t)) &&
+                            !(e->type->kind == t->kind && sl_type_is_composite(t) && sl_cast_allowed(e->type, t)))
                                 return az_fail(z, ve->pos, "Expected type %s for field %s but got %s(%s)",
                                                az_type_text(z, t), names[i], az_expr_text(z, ve), az_type_text(z, e->type)) != NULL;
                         {
@@ -1442,9 +1655,11 @@ static bool analyze_stmt(az *z, const sl_ast_stmt *stmt)
 
         switch (stmt->kind) {
         case SL_AST_STMT_QUERY:
+                a->pull = stmt->query->emit == SL_AST_EMIT_NONE;
+                if (a->pull && !check_pull_clauses(z, stmt->query))
+                        return false;
                 if (!analyze_query(z, stmt->query, NULL, false))
                         return false;
-                a->pull = stmt->query->emit == SL_AST_EMIT_NONE;
                 return !a->pull || check_pull(z, stmt->query);
         case SL_AST_STMT_CREATE_STREAM:
         case SL_AST_STMT_CREATE_TABLE:
@@ -1454,6 +1669,10 @@ static bool analyze_stmt(az *z, const sl_ast_stmt *stmt)
                 if (!check_existing(z, stmt, stmt->kind == SL_AST_STMT_CREATE_TABLE_AS ? SL_CATALOG_TABLE : SL_CATALOG_STREAM,
                                     &skip))
                         return false;
+                if (stmt->query->has_limit)
+                        return az_fail(z, stmt->pos, "%s statements don't support LIMIT clause.",
+                                       stmt->kind == SL_AST_STMT_CREATE_TABLE_AS ? "CREATE TABLE AS SELECT"
+                                                                                 : "CREATE STREAM AS SELECT") != NULL;
                 if (!analyze_query(z, stmt->query, stmt->name.name, true))
                         return false;
                 return skip || build_sink(z, stmt);

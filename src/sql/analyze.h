@@ -8,11 +8,13 @@
  *
  * Row layouts (what SL_EXPR_COLUMN indexes):
  *   input row   for each source i of FROM/JOIN in order: its columns in catalog order (keys first)
- *               starting at sources[i].base; then the shared pseudo block at `pseudo_base`:
+ *               starting at sources[i].base, in a join followed by that source's own ROWTIME,
+ *               ROWPARTITION, ROWOFFSET, WINDOWSTART, WINDOWEND (S1.ROWTIME); then the shared
+ *               pseudo block at `pseudo_base`:
  *               ROWTIME, ROWPARTITION, ROWOFFSET, WINDOWSTART, WINDOWEND, ROWKEY (the synthetic key
  *               of a FULL OUTER or expression join); `input_width` slots in all.
- *   agg row     (GROUP BY only) group keys 0..ngroup, then aggregate results, then WINDOWSTART and
- *               WINDOWEND; `agg_width` slots. Projections and HAVING of an aggregation read it;
+ *   agg row     (GROUP BY only) group keys 0..ngroup, then WINDOWSTART and WINDOWEND, then the
+ *               aggregate results; `agg_width` slots. Projections and HAVING of an aggregation read it;
  *               WHERE, GROUP BY and aggregate arguments read the input row.
  * Nothing here touches the catalog: sl_analysis_apply registers the effects of a DDL statement. */
 #ifndef SL_SQL_ANALYZE_H

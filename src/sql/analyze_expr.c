@@ -50,6 +50,11 @@ void *az_fail(az *z, sl_pos pos, const char *fmt, ...)
         return NULL;
 }
 
+static bool is_word_char(char c)
+{
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '`';
+}
+
 /* ksqlDB's messages print identifiers bare where the canonical printer back-quotes keywords:
  * drops the back-quotes around plain upper-case names (`ID` -> ID). */
 static const char *unquote_plain(az *z, const char *in)
@@ -61,6 +66,31 @@ static const char *unquote_plain(az *z, const char *in)
                 if (*p == '\'' ) {
                         in_str = !in_str;
                         *o++ = *p++;
+                        continue;
+                }
+                if (!in_str && (p == in || !is_word_char(p[-1]))) {
+                        static const char *const lits[] = {"TRUE", "FALSE", "NULL"};
+                        bool done = false;
+
+                        /* ksqlDB prints these literals in lower case */
+                        for (size_t k = 0; k < 3 && !done; k++) {
+                                size_t l = strlen(lits[k]);
+
+                                if (strncmp(p, lits[k], l) == 0 && !is_word_char(p[l])) {
+                                        for (size_t j = 0; j < l; j++)
+                                                *o++ = (char)(p[j] + 32);
+                                        p += l;
+                                        done = true;
+                                }
+                        }
+                        if (done)
+                                continue;
+                }
+                if (!in_str && strncmp(p, " := ", 4) == 0) {
+                        /* ksqlDB prints constructors as MAP(1:='cat'), STRUCT(F0:=V) */
+                        memcpy(o, ":=", 2);
+                        o += 2;
+                        p += 4;
                         continue;
                 }
                 if (!in_str && *p == '`') {
@@ -85,11 +115,17 @@ static const char *unquote_plain(az *z, const char *in)
         return out;
 }
 
+/* In a join, ksqlDB's messages outside JOIN ON name source columns ALIAS_COLUMN. */
+static sl_ast_expr *join_names_ast(az *z, const sl_ast_expr *e);
+
 const char *az_expr_text(az *z, const sl_ast_expr *e)
 {
         sl_str s;
         const char *r;
 
+        if (z->a->has_query && z->a->nsources > 1 && z->clause && strcmp(z->clause, "JOIN ON") != 0 &&
+            strcmp(z->clause, "PARTITION BY") != 0)
+                e = join_names_ast(z, e);
         sl_str_init(&s);
         sl_ast_print_expr(&s, e);
         r = unquote_plain(z, sl_str_cstr(&s));
@@ -102,6 +138,71 @@ const char *az_type_text(az *z, const sl_type *t)
         if (t->kind == SL_TYPE_NULL)
                 return "null";
         return sl_type_to_cstr(z->arena, t);
+}
+
+/* A copy of `e` whose unqualified source columns carry their source's alias. */
+static sl_ast_expr *qualify(az *z, const sl_ast_expr *e)
+{
+        sl_ast_expr *c;
+
+        if (!e)
+                return NULL;
+        c = sl_arena_memdup(z->arena, e, sizeof(*e));
+        if (e->kind == SL_AST_COLUMN && !e->qual && z->a->has_query) {
+                for (size_t i = 0; i < z->a->nsources; i++) {
+                        if (sl_catalog_source_column_index(z->a->sources[i].src, e->name) >= 0) {
+                                c->qual = (char *)z->a->sources[i].alias;
+                                break;
+                        }
+                }
+        }
+        if (e->kind == SL_AST_LAMBDA)
+                return c;
+        c->a = qualify(z, e->a);
+        c->b = qualify(z, e->b);
+        c->c = qualify(z, e->c);
+        if (e->list && e->kind != SL_AST_LAMBDA) {
+                c->list = sl_arena_memdup(z->arena, e->list, sizeof(*e->list));
+                c->list->items = sl_arena_calloc(z->arena, e->list->len ? e->list->len : 1, sizeof(void *));
+                for (size_t i = 0; i < e->list->len; i++)
+                        c->list->items[i] = qualify(z, e->list->items[i]);
+        }
+        return c;
+}
+
+const char *az_expr_text_q(az *z, const sl_ast_expr *e)
+{
+        const char *saved = z->clause, *r;
+
+        z->clause = "JOIN ON";  /* dotted, not ALIAS_COLUMN */
+        r = az_expr_text(z, qualify(z, e));
+        z->clause = saved;
+        return r;
+}
+
+static sl_ast_expr *join_names_ast(az *z, const sl_ast_expr *e)
+{
+        sl_ast_expr *c = qualify(z, e);
+
+        /* qualify copied every node: rename the qualified source columns in place */
+        if (c && c->kind == SL_AST_COLUMN && c->qual) {
+                for (size_t i = 0; i < z->a->nsources; i++)
+                        if (strcmp(z->a->sources[i].alias, c->qual) == 0 &&
+                            sl_catalog_source_column_index(z->a->sources[i].src, c->name) >= 0) {
+                                c->name = sl_arena_sprintf(z->arena, "%s_%s", c->qual, c->name);
+                                c->qual = NULL;
+                                break;
+                        }
+                return c;
+        }
+        if (!c || c->kind == SL_AST_LAMBDA)
+                return c;
+        c->a = c->a ? join_names_ast(z, c->a) : NULL;
+        c->b = c->b ? join_names_ast(z, c->b) : NULL;
+        c->c = c->c ? join_names_ast(z, c->c) : NULL;
+        for (size_t i = 0; c->list && i < c->list->len; i++)
+                c->list->items[i] = join_names_ast(z, c->list->items[i]);
+        return c;
 }
 
 /* ---- types ---- */
@@ -372,14 +473,16 @@ static bool unify_comparison(az *z, sl_expr **l, sl_expr **r)
 {
         const sl_type *lt = (*l)->type, *rt = (*r)->type, *common;
 
-        if (is_string_lit(*r) && rt->kind != lt->kind) {
+        /* ksqlDB converts a string literal only for temporal operands (and the BIGINT time
+         * pseudo columns: ROWTIME >= '2018-01-01'); '100' against a number is a type error */
+        if (is_string_lit(*r) && rt->kind != lt->kind && (is_time_pseudo(z, *l) || sl_type_is_temporal(lt))) {
                 sl_expr *c = is_time_pseudo(z, *l) ? magic_time(z, *r) : coerce_literal(z, *r, lt);
                 if (!c)
                         return false;
                 *r = c;
                 return true;
         }
-        if (is_string_lit(*l) && rt->kind != lt->kind) {
+        if (is_string_lit(*l) && rt->kind != lt->kind && (is_time_pseudo(z, *r) || sl_type_is_temporal(rt))) {
                 sl_expr *c = is_time_pseudo(z, *r) ? magic_time(z, *l) : coerce_literal(z, *l, rt);
                 if (!c)
                         return false;
@@ -388,6 +491,18 @@ static bool unify_comparison(az *z, sl_expr **l, sl_expr **r)
         }
         if (lt->kind == SL_TYPE_NULL || rt->kind == SL_TYPE_NULL)
                 return true;
+        if ((lt->kind == SL_TYPE_DATE && rt->kind == SL_TYPE_TIMESTAMP) ||
+            (lt->kind == SL_TYPE_TIMESTAMP && rt->kind == SL_TYPE_DATE)) {
+                /* ksqlDB compares a DATE with a TIMESTAMP as the timestamp of its midnight */
+                sl_expr **d = lt->kind == SL_TYPE_DATE ? l : r;
+                sl_expr *c = sl_expr_new(z->arena, SL_EXPR_CAST, sl_type_timestamp(), 1);
+
+                c->args[0] = *d;
+                c->constant = (*d)->constant;
+                c->ast = (*d)->ast;
+                *d = c;
+                return true;
+        }
         common = sl_cast_common_type(z->arena, lt, rt);
         if (!common)
                 return false;
@@ -428,10 +543,9 @@ static sl_expr *arithmetic(az *z, const sl_ast_expr *ast, sl_ast_op op, sl_expr 
         const sl_type *lt = l->type, *rt = r->type, *res;
         sl_expr *e;
 
-        if (lt->kind == SL_TYPE_NULL && rt->kind != SL_TYPE_NULL)
-                lt = rt;
-        if (rt->kind == SL_TYPE_NULL)
-                rt = lt;
+        if (lt->kind == SL_TYPE_NULL || rt->kind == SL_TYPE_NULL)
+                return az_fail(z, ast->pos, "%sError processing expression: %s. Arithmetic on types %s and %s are not supported.",
+                               z->prefix, az_expr_text(z, ast), az_type_text(z, lt), az_type_text(z, rt));
         if (op == SL_AST_OP_CONCAT || (op == SL_AST_OP_ADD && lt->kind == SL_TYPE_STRING && rt->kind == SL_TYPE_STRING)) {
                 if (lt->kind != SL_TYPE_STRING || rt->kind != SL_TYPE_STRING)
                         goto bad;
@@ -514,6 +628,10 @@ static sl_expr *column_slot(az *z, const sl_ast_expr *ast, size_t slot, const sl
 
 static sl_expr *unresolved(az *z, const sl_ast_expr *ast)
 {
+        if (strcmp(z->clause, "PARTITION BY") == 0 && !ast->qual)
+                return az_fail(z, ast->pos, "PARTITION BY column '%s' cannot be resolved. '%s' must be a column in the "
+                                            "source schema since PARTITION BY is applied on the input.",
+                               ast->name, ast->name);
         if (ast->qual)
                 return az_fail(z, ast->pos, "%s column '%s.%s' cannot be resolved.", z->clause, ast->qual, ast->name);
         return az_fail(z, ast->pos, "%s column '%s' cannot be resolved.", z->clause, ast->name);
@@ -528,6 +646,10 @@ static sl_expr *pseudo_column(az *z, const sl_ast_expr *ast, int p)
                         return unresolved(z, ast);
                 return column_slot(z, ast, a->pseudo_base + SL_PSEUDO_ROWKEY, z->rowkey_type);
         }
+        if ((p == SL_PSEUDO_WINDOWSTART || p == SL_PSEUDO_WINDOWEND) && !z->windowed_input &&
+            ((z->in_agg && z->allow_agg) || strcmp(z->clause, "GROUP BY") == 0 || strcmp(z->clause, "HAVING") == 0))
+                return az_fail(z, ast->pos, "Window bounds column %s can only be used in the SELECT clause of windowed "
+                                            "aggregations", ast->name);
         if ((p == SL_PSEUDO_WINDOWSTART || p == SL_PSEUDO_WINDOWEND) && !z->windowed_input) {
                 if (z->agg_phase || (a->window && z->allow_agg))
                         goto ok;
@@ -553,6 +675,8 @@ static sl_expr *column(az *z, const sl_ast_expr *ast)
                         }
                 }
         }
+        if (!a->has_query && ast->qual)
+                return az_fail(z, ast->pos, "'%s' is not a valid stream/table name or alias.", ast->qual);
         if (!a->has_query)
                 return unresolved(z, ast);
         if (ast->qual) {
@@ -565,8 +689,13 @@ static sl_expr *column(az *z, const sl_ast_expr *ast)
                         c = sl_catalog_source_column_index(s->src, ast->name);
                         if (c >= 0)
                                 return column_slot(z, ast, s->base + (size_t)c, s->src->columns[c].type);
-                        if ((p = pseudo_of(ast->name)) >= 0 && p != SL_PSEUDO_ROWKEY)
+                        if ((p = pseudo_of(ast->name)) >= 0 && p != SL_PSEUDO_ROWKEY) {
+                                if (a->nsources > 1 && ((p != SL_PSEUDO_WINDOWSTART && p != SL_PSEUDO_WINDOWEND) ||
+                                                        s->src->window != SL_CATALOG_WINDOW_NONE))
+                                        return column_slot(z, ast, s->base + s->src->ncolumns + (size_t)p,
+                                                           pseudo_type((sl_analysis_pseudo)p));
                                 return pseudo_column(z, ast, p);
+                        }
                         return unresolved(z, ast);
                 }
                 return az_fail(z, ast->pos, "'%s' is not a valid stream/table name or alias.", ast->qual);
@@ -796,7 +925,10 @@ static const sl_type *builtin_tf_type(az *z, const char *name, sl_expr **args, s
 {
         if (n == 1 && args[0]->type->kind == SL_TYPE_ARRAY)
                 return sl_str_eq_ci(name, "EXPLODE") ? args[0]->type->elem : args[0]->type;
-        return az_fail(z, ast->pos, "Function '%s' does not accept parameters (%s).", name,
+        char *lower = sl_arena_strdup(z->arena, name);
+
+        sl_str_lower(lower);
+        return az_fail(z, ast->pos, "Function '%s' does not accept parameters (%s).", lower,
                        n ? az_type_text(z, args[0]->type) : "");
 }
 
@@ -900,9 +1032,6 @@ static sl_expr *aggregate_call(az *z, const sl_ast_expr *ast)
         sl_analysis_agg *agg;
         sl_expr *slot;
 
-        if (!z->allow_agg)
-                return az_fail(z, ast->pos, "%s does not support aggregate functions: %s is an aggregate function.",
-                               z->clause, ast->name);
         if (z->in_agg)
                 return az_fail(z, ast->pos, "Aggregate functions can not be nested: %s(%s())", z->agg_name,
                                ast->name);
@@ -918,6 +1047,9 @@ static sl_expr *aggregate_call(az *z, const sl_ast_expr *ast)
         }
         z->agg_phase = saved_phase;
         z->in_agg = saved_in;
+        if (!z->allow_agg)
+                return az_fail(z, ast->pos, "%s does not support aggregate functions: %s is an aggregate function.",
+                               z->clause, ast->name);
         if (fn) {
                 sl_func_arg *fargs = sl_arena_calloc(z->arena, n ? n : 1, sizeof(*fargs));
                 sl_func_resolved *r = sl_arena_calloc(z->arena, 1, sizeof(*r));
@@ -1002,31 +1134,66 @@ static sl_expr *list_common(az *z, sl_expr **items, size_t n, const sl_type **ou
         return NULL;
 }
 
+/* A literal's text for "invalid input syntax" messages: string contents unquoted. */
+static const char *lit_text(az *z, const sl_expr *e)
+{
+        if (is_string_lit(e))
+                return sl_arena_strndup(z->arena, (const char *)e->value.u.bytes, e->value.len);
+        return e->ast ? az_expr_text(z, e->ast) : "?";
+}
+
+/* Literal coercion inside IN lists and ARRAY constructors (ksqlDB's CoercionUtil): against a
+ * STRING, other literals become their text; against a number, a string literal must read as a
+ * number (widening the list when it needs a wider type); otherwise a string literal must read as
+ * the target type. Returns the item, a coerced constant, or NULL when it cannot convert. */
+static sl_expr *coerce_item(az *z, sl_expr *it, const sl_type *target, const sl_expr *against)
+{
+        if (it->kind != SL_EXPR_CONST || sl_value_is_null(&it->value) || sl_type_eq(it->type, target))
+                return it;
+        if (target->kind == SL_TYPE_STRING && !sl_type_is_composite(it->type)) {
+                sl_expr *c = sl_expr_const(z->arena, sl_value_cstr_copy(z->arena, sl_value_to_cstr(z->arena, &it->value)),
+                                           sl_type_string());
+                c->ast = it->ast;
+                return c;
+        }
+        if (!is_string_lit(it))
+                return it;
+        if (against && is_time_pseudo(z, against))
+                return magic_time(z, it);
+        {
+                sl_expr *c = coerce_literal(z, it, target);
+                sl_decimal d;
+                sl_err_detail e;
+
+                if (c || !sl_type_is_numeric(target))
+                        return c;
+                if (sl_decimal_parse((const char *)it->value.u.bytes, it->value.len, &d, &e) != SL_OK)
+                        return NULL;
+                c = sl_expr_const(z->arena, sl_value_decimal(d), sl_type_decimal(d.precision, d.scale));
+                c->ast = it->ast;
+                return c;
+        }
+}
+
 static sl_expr *in_predicate(az *z, const sl_ast_expr *ast)
 {
         size_t n = ast->list ? ast->list->len : 0;
         sl_expr *e = mk(z, SL_EXPR_IN, sl_type_boolean(), n + 1, ast);
-        const sl_type *common;
+        const sl_type *common, *vt;
         sl_expr *bad;
 
         if (!(e->args[0] = az_expr(z, ast->a)))
                 return NULL;
+        vt = e->args[0]->type;
         for (size_t i = 0; i < n; i++) {
-                sl_expr *it = az_expr(z, ast->list->items[i]);
+                sl_expr *it = az_expr(z, ast->list->items[i]), *c;
 
                 if (!it)
                         return NULL;
-                if (is_string_lit(it) && e->args[0]->type->kind != SL_TYPE_STRING &&
-                    e->args[0]->type->kind != SL_TYPE_NULL) {
-                        sl_expr *c = is_time_pseudo(z, e->args[0]) ? magic_time(z, it)
-                                                                   : coerce_literal(z, it, e->args[0]->type);
-                        if (!c)
-                                return az_fail(z, it->ast->pos, "%sinvalid input syntax for type %s: \"%s\"",
-                                               "Invalid Predicate: ", sl_type_kind_name(e->args[0]->type->kind),
-                                               it->ast ? az_expr_text(z, it->ast) : "?");
-                        it = c;
-                }
-                e->args[i + 1] = it;
+                if (vt->kind != SL_TYPE_NULL && !(c = coerce_item(z, it, vt, e->args[0])))
+                        return az_fail(z, it->ast ? it->ast->pos : ast->pos, "Invalid Predicate: invalid input syntax for type %s: \"%s\"",
+                                       sl_type_kind_name(vt->kind), lit_text(z, it));
+                e->args[i + 1] = vt->kind != SL_TYPE_NULL ? c : it;
         }
         if ((bad = list_common(z, e->args, n + 1, &common)) != NULL)
                 return az_fail(z, bad->ast ? bad->ast->pos : ast->pos,
@@ -1169,6 +1336,23 @@ static sl_expr *constructor(az *z, const sl_ast_expr *ast)
                 for (size_t i = 0; i < n; i++)
                         if (!(e->args[i] = az_expr(z, ast->list->items[i])))
                                 return NULL;
+                {
+                        /* string literals take the type of the first other non-NULL element */
+                        const sl_type *first = NULL;
+
+                        for (size_t i = 0; i < n && !first; i++)
+                                if (e->args[i]->type->kind != SL_TYPE_NULL && !is_string_lit(e->args[i]))
+                                        first = e->args[i]->type;
+                        for (size_t i = 0; first && i < n; i++) {
+                                sl_expr *c = coerce_item(z, e->args[i], first, NULL);
+
+                                if (!c)
+                                        return az_fail(z, e->args[i]->ast ? e->args[i]->ast->pos : ast->pos,
+                                                       "invalid input syntax for type %s: \"%s\"", az_type_text(z, first),
+                                                       lit_text(z, e->args[i]));
+                                e->args[i] = c;
+                        }
+                }
                 if ((bad = list_common(z, e->args, n, &t)) != NULL)
                         return az_fail(z, bad->ast ? bad->ast->pos : ast->pos,
                                        "invalid input syntax for type %s: \"%s\"", az_type_text(z, e->args[0]->type),
@@ -1191,6 +1375,23 @@ static sl_expr *constructor(az *z, const sl_ast_expr *ast)
 
                         if (!(keys[i] = az_expr(z, en->a)) || !(vals[i] = az_expr(z, en->b)))
                                 return NULL;
+                }
+                for (int side = 0; side < 2; side++) {
+                        sl_expr **xs = side ? vals : keys;
+                        const sl_type *first = NULL;
+
+                        for (size_t i = 0; i < n && !first; i++)
+                                if (xs[i]->type->kind != SL_TYPE_NULL && !is_string_lit(xs[i]))
+                                        first = xs[i]->type;
+                        for (size_t i = 0; first && i < n; i++) {
+                                sl_expr *c = coerce_item(z, xs[i], first, NULL);
+
+                                if (!c)
+                                        return az_fail(z, xs[i]->ast ? xs[i]->ast->pos : ast->pos,
+                                                       "invalid input syntax for type %s: \"%s\".", az_type_text(z, first),
+                                                       lit_text(z, xs[i]));
+                                xs[i] = c;
+                        }
                 }
                 if (list_common(z, keys, n, &kt) || list_common(z, vals, n, &vt))
                         return az_fail(z, ast->pos, "Map keys and values must each have one type: %s",
@@ -1236,7 +1437,10 @@ static sl_expr *cast(az *z, const sl_ast_expr *ast)
         if (!a || !(to = az_type(z, ast->type)))
                 return NULL;
         if (a->type->kind != SL_TYPE_NULL && sl_cast_check(a->type, to, &err) != SL_OK)
-                return az_fail(z, ast->pos, "%s%s", z->prefix, err.message);
+                return az_fail(z, ast->pos, "%s%s", strcmp(z->clause, "SELECT") == 0   ? "Invalid Select: "
+                                                    : strcmp(z->clause, "WHERE") == 0 ? "Invalid Predicate: "
+                                                                                      : z->prefix,
+                               err.message);
         e = mk(z, SL_EXPR_CAST, to, 1, ast);
         e->args[0] = a;
         e->constant = a->constant;
@@ -1416,6 +1620,8 @@ static sl_expr *agg_phase_expr(az *z, const sl_ast_expr *ast)
                         return column_slot(z, ast, a->ngroup_by, t->type);
                 if (t->index == (int)(a->pseudo_base + SL_PSEUDO_WINDOWEND))
                         return column_slot(z, ast, a->ngroup_by + 1, t->type);
+                if (!z->nonagg_seen)
+                        z->nonagg_ast = ast;
                 z->nonagg_seen = true;
                 return t;
         }

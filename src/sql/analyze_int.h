@@ -38,6 +38,7 @@ typedef struct az {
         bool synthetic_key;          /* ROWKEY resolves (FULL OUTER or expression join) */
         const sl_type *rowkey_type;  /* its type */
         bool nonagg_seen;            /* a column outside GROUP BY was met in agg_phase */
+        const sl_ast_expr *nonagg_ast; /* the first such column */
         bool failed;                 /* an error is already in err */
 } az;
 
@@ -47,6 +48,8 @@ void *az_fail(az *z, sl_pos pos, const char *fmt, ...) __attribute__((format(pri
 void *az_fail_code(az *z, sl_err code, sl_pos pos, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* The expression as ksqlDB prints it in messages, in the analysis arena. */
 const char *az_expr_text(az *z, const sl_ast_expr *e);
+/* Same with unqualified source columns qualified by their source (join messages). */
+const char *az_expr_text_q(az *z, const sl_ast_expr *e);
 /* The type as ksqlDB prints it, in the analysis arena. */
 const char *az_type_text(az *z, const sl_type *t);
 

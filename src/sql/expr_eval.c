@@ -152,12 +152,14 @@ static bool composite(const sl_value *v)
 static bool compare(sl_ast_op op, const sl_value *a, const sl_value *b)
 {
         bool un;
+        int c;
 
         if (composite(a) || composite(b)) {
                 bool eq = sl_value_eq(a, b);
                 return op == SL_AST_OP_NE ? !eq : eq;
         }
-        return cmp_result(op, cmp_values(a, b, &un), un);
+        c = cmp_values(a, b, &un);
+        return cmp_result(op, c, un);
 }
 
 /* ---- arithmetic ---- */

@@ -182,7 +182,7 @@ Test(sql_analyze, query_errors_with_positions)
                 2, 3);
         run_err("SELECT * FROM S WHERE V + 1 EMIT CHANGES;",
                 "Type error in WHERE expression: Should evaluate to boolean but is (V + 1) (BIGINT) instead.", 1, 23);
-        run_err("SELECT * FROM NOPE EMIT CHANGES;", "NOPE does not exist", 1, 15);
+        run_err("SELECT * FROM NOPE EMIT CHANGES;", "Source `NOPE` does not exist.", 1, 15);
         run_err("SELECT X.ID FROM S EMIT CHANGES;", "'X' is not a valid stream/table name or alias.", 1, 8);
         run_err("SELECT ID FROM S JOIN S2 WITHIN 1 SECOND ON S.ID = S2.ID EMIT CHANGES;",
                 "Column 'ID' is ambiguous. Could be S.ID or S2.ID.", 1, 8);
@@ -204,7 +204,11 @@ Test(sql_analyze, query_errors_with_positions)
                 "Invalid join order: table-stream joins are not supported", 1, 17);
         run_err("SELECT ID, COUNT(*) FROM S GROUP BY ID EMIT FINAL;",
                 "EMIT FINAL is only supported for windowed aggregations.", 0, 0);
-        run_err("SELECT * FROM S WHERE NAME IN (1, 2) EMIT CHANGES;", "Invalid Predicate: operator does not exist: STRING = INTEGER (1)", 1, 32);
+        run_ok("SELECT * FROM S WHERE NAME IN (1, TRUE, 'x') AND ID IN (1, '2', 3.0) EMIT CHANGES;");
+        run_err("SELECT * FROM S WHERE ID IN ('abc', 2) EMIT CHANGES;",
+                "Invalid Predicate: invalid input syntax for type INTEGER: \"abc\"", 1, 30);
+        run_err("SELECT * FROM S WHERE ID IN (TRUE) EMIT CHANGES;",
+                "Invalid Predicate: operator does not exist: INTEGER = BOOLEAN (true)", 1, 30);
         run_err("SELECT CAST(NAME AS ARRAY<INT>) FROM S EMIT CHANGES;",
                 "Cast of STRING to ARRAY<INTEGER> is not supported", 1, 8);
         run_err("SELECT NO_SUCH_FN(V) FROM S EMIT CHANGES;", "Can't find any functions with the name 'NO_SUCH_FN'", 1, 8);
@@ -235,8 +239,14 @@ Test(sql_analyze, pull_and_push_rules)
         run_ok("SELECT * FROM AGG WHERE ID = 1;");
         run_ok("SELECT ID, ROWPARTITION, ROWOFFSET FROM S EMIT CHANGES;");
         run_err("SELECT * FROM T;", "The `T` table isn't queryable.", 1, 15);
-        run_err("SELECT ID, ROWPARTITION FROM AGG;", "Pull queries don't support ROWPARTITION or ROWOFFSET", 0, 0);
+        run_err("SELECT ID, ROWPARTITION FROM AGG;", "Pull queries don't support the following columns in SELECT clauses: `ROWPARTITION`", 0, 0);
         run_err("SELECT ID, COUNT(*) FROM S GROUP BY ID;", "Pull queries don't support GROUP BY clauses.", 0, 0);
+        run_ok("SELECT COUNT(*) AS C FROM S EMIT CHANGES LIMIT 2;");
+        run_err("CREATE TABLE O AS SELECT COUNT(*) AS C FROM S;",
+                "CREATE TABLE AS SELECT statement does not support aggregate function [COUNT(ROWTIME)] without a GROUP BY clause.", 0, 0);
+        run_err("CREATE STREAM O AS SELECT * FROM S LIMIT 1;", "CREATE STREAM AS SELECT statements don't support LIMIT clause.", 0, 0);
+        run_err("SELECT 1 + NULL FROM S EMIT CHANGES;",
+                "Error processing expression: (1 + null). Arithmetic on types INTEGER and null are not supported.", 1, 8);
 }
 
 Test(sql_analyze, insert_into_and_values)

@@ -96,7 +96,7 @@ Test(sql_check, ddl_applies_in_order)
         char expect[1024];
 
         cr_assert_eq(rc, 1);
-        snprintf(expect, sizeof(expect), "%s:1:15: S does not exist.\n%s:5:15: S does not exist.\n", path, path);
+        snprintf(expect, sizeof(expect), "%s:1:15: Source `S` does not exist.\n%s:5:15: Source `S` does not exist.\n", path, path);
         cr_assert_str_eq(out, expect);
         free(out);
         unlink(path);
