@@ -616,6 +616,8 @@ sl_err sl_func_dt_parse(const char *pat, size_t plen, const char *text, size_t t
         if (month < 1 || month > 12 || day < 1 || day > month_len(year, month) || hour > 23 || minute > 59 ||
             second > 59)
                 goto bad;
+        if (year < -1000000 || year > 1000000)  /* keeps epoch milliseconds far from overflow */
+                goto bad;
         int64_t ms = sl_value_days_from_civil(year, month, day) * 86400000 +
                      ((int64_t)hour * 3600 + minute * 60 + second) * 1000 + (f.nanos >= 0 ? f.nanos / 1000000 : 0);
         if (f.milli_of_day >= 0)

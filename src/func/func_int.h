@@ -28,6 +28,10 @@ sl_err sl_func_json_register(sl_func_registry *reg, sl_err_detail *err);
 sl_err sl_func_datetime_register(sl_func_registry *reg, sl_err_detail *err);
 sl_err sl_func_conversion_register(sl_func_registry *reg, sl_err_detail *err);
 
+/* The longest STRING/BYTES a function builds from a length argument (LPAD/RPAD): beyond it the
+ * call fails with SL_ERR_LIMIT instead of exhausting memory. */
+#define SL_FUNC_MAX_RESULT (64 * 1024 * 1024)
+
 /* Registers a static table: SL_FUNC_TABLE(reg, rows, err). */
 #define SL_FUNC_ADD_TABLE(reg, rows, err) sl_func_registry_add_table((reg), (rows), sizeof(rows) / sizeof((rows)[0]), (err))
 
