@@ -100,13 +100,22 @@ static sl_err tokenize(const char *pat, size_t plen, dt_tok *toks, int *ntoks, s
 
 /* ---- formatting ---- */
 
+/* Appends v zero-padded to `width` digits (printf is the slow part of formatting otherwise). */
 static void pad_num(sl_str *out, int64_t v, int width)
 {
-        if (v < 0) {
+        char buf[24];
+        int n = 0;
+        uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+        if (v < 0)
                 sl_str_append_char(out, '-');
-                v = -v;
-        }
-        sl_str_appendf(out, "%0*lld", width, (long long)v);
+        do {
+                buf[n++] = (char)('0' + u % 10);
+                u /= 10;
+        } while (u);
+        for (int k = n; k < width; k++)
+                sl_str_append_char(out, '0');
+        while (n > 0)
+                sl_str_append_char(out, buf[--n]);
 }
 
 static void fmt_offset(sl_str *out, int32_t off, bool colon, bool with_min, bool with_sec, bool z_for_zero)
