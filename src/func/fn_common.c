@@ -120,6 +120,9 @@ static void translate_regex(sl_str *out, const char *p, size_t len, int *icase)
                                         sl_str_append_char(out, n);
                         } else if (cls) {
                                 sl_str_append(out, cls);
+                        } else if (n == 'b' || n == 'B') {
+                                sl_str_append_char(out, '\\');  /* word boundaries: a GNU extension */
+                                sl_str_append_char(out, n);
                         } else if (isalnum((unsigned char)n)) {
                                 sl_str_append_char(out, n);  /* unknown escape: the letter */
                         } else {
