@@ -7,7 +7,7 @@
 #include "func/func_int.h"
 
 #define N SL_FUNC_NULL_IN_NULL_OUT
-#define MAXG 10
+#define MAXG (SL_FUNC_REGEX_MAX_GROUPS + 1)
 
 /* The compiled pattern cached in the call site's ctx (patterns are usually constants). */
 typedef struct regex_cache {

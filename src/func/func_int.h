@@ -89,16 +89,20 @@ void sl_func_append_value(sl_str *s, const sl_value *v);
 /* Java-compatible regular expressions on top of POSIX ERE: translates \d \D \s \S \w \W, (?i),
  * non-capturing groups and escapes; compiles with REG_EXTENDED. Returns false (and leaves nothing
  * to free) on a bad pattern. The compiled pattern must be freed with sl_func_regex_free. */
+#define SL_FUNC_REGEX_MAX_GROUPS 15
 typedef struct sl_func_regex {
-        void *impl;  /* regex_t, heap */
+        void *impl;         /* regex_t, heap */
+        size_t ngroups;     /* capture groups of the Java pattern */
+        uint8_t map[SL_FUNC_REGEX_MAX_GROUPS + 1];  /* Java group number -> POSIX group number */
 } sl_func_regex;
 bool sl_func_regex_compile(sl_func_regex *re, const char *pattern, size_t len);
 void sl_func_regex_free(sl_func_regex *re);
 /* Finds the first match at or after byte `from` of text[0..len); fills up to `nm` group offsets
- * (start/end, -1 when a group did not take part). Returns false when there is none. */
+ * (start/end, -1 when a group did not take part), numbered as in the Java pattern. Returns false
+ * when there is none. */
 bool sl_func_regex_find(const sl_func_regex *re, const char *text, size_t len, size_t from, long *starts,
                         long *ends, size_t nm);
-/* Number of capture groups. */
+/* Number of capture groups (as the Java pattern counts them: (?:...) is not one). */
 size_t sl_func_regex_groups(const sl_func_regex *re);
 
 /* ---- time zones (tz.c) ---- */
