@@ -12,10 +12,57 @@
 #include "kafka/kafka_int.h"
 
 struct sl_kafka_consumer {
-        rd_kafka_t *rk;          /* the librdkafka handle, owned */
-        rd_kafka_queue_t *queue; /* its consumer queue, owned reference */
-        bool subscribed;         /* close leaves the group */
+        rd_kafka_t *rk;                     /* the librdkafka handle, owned */
+        rd_kafka_queue_t *queue;            /* its consumer queue, owned reference */
+        bool subscribed;                    /* close leaves the group */
+        sl_kafka_rebalance_fn on_rebalance; /* may be NULL */
+        void *rebalance_opaque;             /* passed to on_rebalance */
 };
+
+/* Calls the user's hook with `list` as sl_kafka_tpo (topics borrowed from the list). */
+static void notify(sl_kafka_consumer *c, bool assigned, const rd_kafka_topic_partition_list_t *list)
+{
+        if (!c->on_rebalance)
+                return;
+        size_t n = list ? (size_t)list->cnt : 0;
+        sl_kafka_tpo *parts = sl_calloc(n + 1, sizeof *parts);
+        for (size_t i = 0; i < n; i++)
+                parts[i] = (sl_kafka_tpo){list->elems[i].topic, list->elems[i].partition, list->elems[i].offset};
+        c->on_rebalance(c->rebalance_opaque, assigned, parts, n);
+        sl_free(parts);
+}
+
+/* librdkafka's rebalance callback: tell the engine, then take or give up the partitions, with
+ * the incremental calls under a cooperative assignor. */
+static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t rerr, rd_kafka_topic_partition_list_t *parts,
+                         void *opaque)
+{
+        sl_kafka_consumer *c = opaque;
+        bool cooperative = strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+        if (rerr == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+                notify(c, true, parts);
+                if (cooperative) {
+                        rd_kafka_error_t *e = rd_kafka_incremental_assign(rk, parts);
+                        if (e) {
+                                SL_LOG_WARN("kafka", "incremental assign: %s", rd_kafka_error_string(e));
+                                rd_kafka_error_destroy(e);
+                        }
+                } else {
+                        rd_kafka_assign(rk, parts);
+                }
+        } else {
+                notify(c, false, parts);
+                if (cooperative) {
+                        rd_kafka_error_t *e = rd_kafka_incremental_unassign(rk, parts);
+                        if (e) {
+                                SL_LOG_WARN("kafka", "incremental unassign: %s", rd_kafka_error_string(e));
+                                rd_kafka_error_destroy(e);
+                        }
+                } else {
+                        rd_kafka_assign(rk, NULL);
+                }
+        }
+}
 
 static const char *const consumer_defaults[] = {
         "enable.auto.commit", "false",
@@ -50,6 +97,12 @@ void sl_kafka_batch_deinit(sl_kafka_batch *batch)
 
 sl_err sl_kafka_consumer_new(const sl_kafka_conf *conf, sl_kafka_consumer **out, sl_err_detail *err)
 {
+        return sl_kafka_consumer_new_rebalance(conf, NULL, NULL, out, err);
+}
+
+sl_err sl_kafka_consumer_new_rebalance(const sl_kafka_conf *conf, sl_kafka_rebalance_fn on_rebalance, void *opaque,
+                                       sl_kafka_consumer **out, sl_err_detail *err)
+{
         char errstr[512];
         *out = NULL;
         rd_kafka_conf_t *rconf = sl_kafka_conf_build(conf, consumer_defaults, err);
@@ -62,14 +115,20 @@ sl_err sl_kafka_consumer_new(const sl_kafka_conf *conf, sl_kafka_consumer **out,
                 snprintf(gid, sizeof gid, "_sluice_nogroup_%d_%d", (int)getpid(), __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED));
                 rd_kafka_conf_set(rconf, "group.id", gid, errstr, sizeof errstr);
         }
+        sl_kafka_consumer *c = sl_calloc(1, sizeof *c);
+        c->on_rebalance = on_rebalance;
+        c->rebalance_opaque = opaque;
+        rd_kafka_conf_set_opaque(rconf, c);
+        if (on_rebalance)
+                rd_kafka_conf_set_rebalance_cb(rconf, rebalance_cb);
         rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, rconf, errstr, sizeof errstr);
         if (!rk) {
                 rd_kafka_conf_destroy(rconf);
+                sl_free(c);
                 return sl_err_set(err, SL_ERR_INVALID, "cannot create Kafka consumer: %s", errstr);
         }
         /* rconf now belongs to rk; route every event of the main queue to the consumer queue */
         rd_kafka_poll_set_consumer(rk);
-        sl_kafka_consumer *c = sl_calloc(1, sizeof *c);
         c->rk = rk;
         c->queue = rd_kafka_queue_get_consumer(rk);
         *out = c;
@@ -252,4 +311,46 @@ sl_err sl_kafka_consumer_watermarks(sl_kafka_consumer *consumer, const char *top
         rd_kafka_resp_err_t rerr = rd_kafka_query_watermark_offsets(consumer->rk, topic, partition, low, high,
                                                                      timeout_ms);
         return rerr ? sl_kafka_err_set(err, rerr, "watermarks") : SL_OK;
+}
+
+sl_err sl_kafka_consumer_seek(sl_kafka_consumer *consumer, const sl_kafka_tpo *parts, size_t n, int timeout_ms,
+                              sl_err_detail *err)
+{
+        if (n == 0)
+                return SL_OK;
+        rd_kafka_topic_partition_list_t *list = sl_kafka_tpo_to_list(parts, n);
+        rd_kafka_error_t *e = rd_kafka_seek_partitions(consumer->rk, list, timeout_ms);
+        sl_err rc = SL_OK;
+        if (e) {
+                rc = sl_kafka_err_set(err, rd_kafka_error_code(e), "seek");
+                rd_kafka_error_destroy(e);
+        }
+        for (int i = 0; rc == SL_OK && i < list->cnt; i++)
+                if (list->elems[i].err)
+                        rc = sl_kafka_err_set(err, list->elems[i].err, "seek");
+        rd_kafka_topic_partition_list_destroy(list);
+        return rc;
+}
+
+static sl_err pause_resume(sl_kafka_consumer *consumer, const sl_kafka_tpo *parts, size_t n, bool pause,
+                           sl_err_detail *err)
+{
+        if (n == 0)
+                return SL_OK;
+        rd_kafka_topic_partition_list_t *list = sl_kafka_tpo_to_list(parts, n);
+        rd_kafka_resp_err_t rerr = pause ? rd_kafka_pause_partitions(consumer->rk, list)
+                                         : rd_kafka_resume_partitions(consumer->rk, list);
+        sl_err rc = rerr ? sl_kafka_err_set(err, rerr, pause ? "pause" : "resume") : SL_OK;
+        rd_kafka_topic_partition_list_destroy(list);
+        return rc;
+}
+
+sl_err sl_kafka_consumer_pause(sl_kafka_consumer *consumer, const sl_kafka_tpo *parts, size_t n, sl_err_detail *err)
+{
+        return pause_resume(consumer, parts, n, true, err);
+}
+
+sl_err sl_kafka_consumer_resume(sl_kafka_consumer *consumer, const sl_kafka_tpo *parts, size_t n, sl_err_detail *err)
+{
+        return pause_resume(consumer, parts, n, false, err);
 }

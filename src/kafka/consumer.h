@@ -50,8 +50,16 @@ void sl_kafka_batch_init(sl_kafka_batch *batch);
 void sl_kafka_batch_reset(sl_kafka_batch *batch);
 void sl_kafka_batch_deinit(sl_kafka_batch *batch);
 
+/* Called when the group assigns partitions to this member (assigned) or takes them away, before
+ * the consumer starts or stops reading them. parts borrow librdkafka's list: valid during the call. */
+typedef void (*sl_kafka_rebalance_fn)(void *opaque, bool assigned, const sl_kafka_tpo *parts, size_t n);
+
 /* Creates a consumer from `conf` (see the defaults above). SL_ERR_INVALID for a bad property. */
 sl_err sl_kafka_consumer_new(const sl_kafka_conf *conf, sl_kafka_consumer **out, sl_err_detail *err);
+/* The same with a rebalance callback, run from inside sl_kafka_consumer_poll on the polling thread
+ * (eager and cooperative assignors both work). */
+sl_err sl_kafka_consumer_new_rebalance(const sl_kafka_conf *conf, sl_kafka_rebalance_fn on_rebalance, void *opaque,
+                                       sl_kafka_consumer **out, sl_err_detail *err);
 /* Leaves the group (if any) and frees. NULL does nothing. Pending batches must be reset first. */
 void sl_kafka_consumer_free(sl_kafka_consumer *consumer);
 
@@ -80,6 +88,12 @@ sl_err sl_kafka_consumer_committed(sl_kafka_consumer *consumer, sl_kafka_tpo *pa
 /* The partitions currently assigned, in `arena` (topics copied). */
 sl_err sl_kafka_consumer_assignment(sl_kafka_consumer *consumer, sl_arena *arena, sl_kafka_tpo **parts, size_t *n,
                                     sl_err_detail *err);
+/* Moves the read position of assigned partitions parts[i] to parts[i].offset. */
+sl_err sl_kafka_consumer_seek(sl_kafka_consumer *consumer, const sl_kafka_tpo *parts, size_t n, int timeout_ms,
+                              sl_err_detail *err);
+/* Stops / restarts fetching of assigned partitions (back-pressure); polls keep serving the others. */
+sl_err sl_kafka_consumer_pause(sl_kafka_consumer *consumer, const sl_kafka_tpo *parts, size_t n, sl_err_detail *err);
+sl_err sl_kafka_consumer_resume(sl_kafka_consumer *consumer, const sl_kafka_tpo *parts, size_t n, sl_err_detail *err);
 /* Low and high watermark of a partition (high = offset of the next record to be written). */
 sl_err sl_kafka_consumer_watermarks(sl_kafka_consumer *consumer, const char *topic, int32_t partition, int64_t *low,
                                     int64_t *high, int timeout_ms, sl_err_detail *err);

@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/map.h"
 #include "common/mem.h"
 #include "common/str.h"
 #include "types/cast.h"
@@ -979,39 +980,55 @@ static sl_err parse_array(jp *j, const sl_type *type, sl_value *out)
         return SL_OK;
 }
 
+/* Maps with more entries than this find repeated keys through a hash index instead of a scan. */
+#define MAP_SCAN_MAX 16
+
 static sl_err parse_map(jp *j, const sl_type *type, sl_value *out)
 {
         sl_serde_scratch *sc = j->scratch;
         size_t base = sc->len;
-        sl_err rc;
+        sl_map index;    /* key -> 1 + entry number, built once the map is large */
+        bool indexed = false;
+        sl_err rc = SL_OK;
         if (++j->depth > MAX_DEPTH)
                 return syntax(j, "nesting too deep");
         j->p++;
         skip_ws(j);
         if (j->p < j->end && *j->p == '}') {
                 j->p++;
-        } else {
-                for (;;) {
-                        skip_ws(j);
-                        if (j->p >= j->end || *j->p != '"')
-                                return syntax(j, "expected a field name");
-                        const char *key;
-                        size_t klen;
-                        if ((rc = parse_string(j, &key, &klen)) != SL_OK)
-                                return rc;
-                        skip_ws(j);
-                        if (j->p >= j->end || *j->p != ':')
-                                return syntax(j, "expected ':'");
-                        j->p++;
-                        sl_value v = sl_value_null();
-                        if ((rc = parse_typed(j, type->elem, &v)) != SL_OK) {
-                                char part[160];
-                                int pn = snprintf(part, sizeof part, ".%.*s.value", (int)(klen < 140 ? klen : 140), key);
-                                path_prepend(j, part, (size_t)pn);
-                                return rc;
-                        }
-                        /* a repeated key replaces the earlier value (Java's HashMap.put) */
-                        sl_value *dup = NULL;
+                goto done;
+        }
+        for (;;) {
+                skip_ws(j);
+                if (j->p >= j->end || *j->p != '"') {
+                        rc = syntax(j, "expected a field name");
+                        goto fail;
+                }
+                const char *key;
+                size_t klen;
+                if ((rc = parse_string(j, &key, &klen)) != SL_OK)
+                        goto fail;
+                skip_ws(j);
+                if (j->p >= j->end || *j->p != ':') {
+                        rc = syntax(j, "expected ':'");
+                        goto fail;
+                }
+                j->p++;
+                sl_value v = sl_value_null();
+                if ((rc = parse_typed(j, type->elem, &v)) != SL_OK) {
+                        char part[160];
+                        int pn = snprintf(part, sizeof part, ".%.*s.value", (int)(klen < 140 ? klen : 140), key);
+                        path_prepend(j, part, (size_t)pn);
+                        goto fail;
+                }
+                /* a repeated key replaces the earlier value (Java's HashMap.put) */
+                size_t entries = (sc->len - base) / 2;
+                sl_value *dup = NULL;
+                if (indexed) {
+                        uintptr_t at = (uintptr_t)sl_map_get(&index, key, klen);
+                        if (at)
+                                dup = &sc->stack[base + 2 * (at - 1) + 1];
+                } else {
                         for (size_t i = base; i < sc->len; i += 2) {
                                 const sl_value *k = &sc->stack[i];
                                 if (k->len == klen && memcmp(k->u.bytes, key, klen) == 0) {
@@ -1019,34 +1036,52 @@ static sl_err parse_map(jp *j, const sl_type *type, sl_value *out)
                                         break;
                                 }
                         }
-                        if (dup) {
-                                *dup = v;
-                        } else {
-                                sl_value *slot = sl_serde_scratch_push(sc, 2);
-                                slot[0] = sl_value_string_copy(j->arena, key, klen);
-                                slot[1] = v;
-                                sc->len += 2;
-                        }
-                        skip_ws(j);
-                        if (j->p < j->end && *j->p == ',') {
-                                j->p++;
-                                continue;
-                        }
-                        if (j->p < j->end && *j->p == '}') {
-                                j->p++;
-                                break;
-                        }
-                        return syntax(j, "expected ',' or '}'");
                 }
+                if (dup) {
+                        *dup = v;
+                } else {
+                        sl_value *slot = sl_serde_scratch_push(sc, 2);
+                        slot[0] = sl_value_string_copy(j->arena, key, klen);
+                        slot[1] = v;
+                        sc->len += 2;
+                        entries++;
+                        if (indexed) {
+                                sl_map_put(&index, key, klen, (void *)(uintptr_t)entries);
+                        } else if (entries > MAP_SCAN_MAX) {
+                                sl_map_init(&index, false);
+                                indexed = true;
+                                for (size_t e = 0; e < entries; e++) {
+                                        const sl_value *k = &sc->stack[base + 2 * e];
+                                        sl_map_put(&index, k->u.bytes, k->len, (void *)(uintptr_t)(e + 1));
+                                }
+                        }
+                }
+                skip_ws(j);
+                if (j->p < j->end && *j->p == ',') {
+                        j->p++;
+                        continue;
+                }
+                if (j->p < j->end && *j->p == '}') {
+                        j->p++;
+                        break;
+                }
+                rc = syntax(j, "expected ',' or '}'");
+                goto fail;
         }
+done:
         j->depth--;
-        size_t n = (sc->len - base) / 2;
-        sl_value *items;
-        *out = sl_value_composite_new(j->arena, type, n, &items);
-        if (n)
-                memcpy(items, sc->stack + base, 2 * n * sizeof *items);
+        {
+                size_t n = (sc->len - base) / 2;
+                sl_value *items;
+                *out = sl_value_composite_new(j->arena, type, n, &items);
+                if (n)
+                        memcpy(items, sc->stack + base, 2 * n * sizeof *items);
+        }
+fail:
         sc->len = base;
-        return SL_OK;
+        if (indexed)
+                sl_map_deinit(&index);
+        return rc;
 }
 
 /* Decodes the value at the cursor as `type` into *out, with ksqlDB's coercions. */

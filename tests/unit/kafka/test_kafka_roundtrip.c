@@ -435,3 +435,83 @@ Test(kafka_broker, produce_consume_commit_round_trip)
         sl_kafka_conf_deinit(&cfg2);
         sl_kafka_conf_deinit(&conf);
 }
+
+typedef struct rebal {
+        int assigned;  /* partitions handed to us */
+        int revoked;   /* partitions taken back */
+        int calls;
+} rebal;
+
+static void on_rebalance(void *opaque, bool assigned, const sl_kafka_tpo *parts, size_t n)
+{
+        rebal *r = opaque;
+        r->calls++;
+        for (size_t i = 0; i < n; i++)
+                cr_expect_str_eq(parts[i].topic, "rb");
+        if (assigned)
+                r->assigned += (int)n;
+        else
+                r->revoked += (int)n;
+}
+
+Test(kafka_broker, rebalance_hook_seek_pause)
+{
+        sl_kafka_conf conf;
+        conf_for(&conf);
+        sl_err_detail err;
+        sl_kafka_admin *a;
+        cr_assert_eq(sl_kafka_admin_new(&conf, &a, &err), SL_OK);
+        cr_assert_eq(sl_kafka_admin_create_topic(a, "rb", 2, 1, NULL, 0, 10000, &err), SL_OK, "%s", err.message);
+        sl_kafka_admin_free(a);
+        sl_kafka_producer *p;
+        cr_assert_eq(sl_kafka_producer_new(&conf, NULL, NULL, &p, &err), SL_OK);
+        for (int i = 0; i < 20; i++) {
+                char v[16];
+                snprintf(v, sizeof v, "%d", i);
+                cr_assert_eq(sl_kafka_producer_send(p, "rb", i % 2, SL_SLICE(NULL, 0), sl_slice_from_cstr(v), NULL, 0, 0,
+                                                    NULL, &err),
+                             SL_OK);
+        }
+        cr_assert_eq(sl_kafka_producer_flush(p, 30000, &err), SL_OK, "%s", err.message);
+        uint64_t ok, bad;
+        sl_kafka_producer_stats(p, &ok, &bad);
+        cr_expect(ok == 20 && bad == 0);
+        sl_kafka_producer_free(p, 1000);
+
+        sl_kafka_conf_set(&conf, "group.id", "g-rb");
+        rebal r = {0};
+        sl_kafka_consumer *c;
+        cr_assert_eq(sl_kafka_consumer_new_rebalance(&conf, on_rebalance, &r, &c, &err), SL_OK, "%s", err.message);
+        const char *topics[] = {"rb"};
+        cr_assert_eq(sl_kafka_consumer_subscribe(c, topics, 1, &err), SL_OK);
+        static seen s;
+        consume(c, &s, 20);
+        cr_expect_eq(s.n, 20);
+        cr_expect_eq(r.assigned, 2, "assigned %d partitions", r.assigned);
+
+        /* back to the start of partition 0: its 10 records come again */
+        sl_kafka_tpo p0 = {"rb", 0, 0};
+        cr_assert_eq(sl_kafka_consumer_seek(c, &p0, 1, 10000, &err), SL_OK, "%s", err.message);
+        static seen again;
+        consume(c, &again, 10);
+        cr_expect_eq(again.n, 10);
+        for (int k = 0; k < again.n; k++)
+                cr_expect(again.part[k] == 0 && again.off[k] == k);
+
+        /* paused partitions deliver nothing; resumed ones continue */
+        sl_kafka_tpo both[2] = {{"rb", 0, 0}, {"rb", 1, 0}};
+        cr_expect_eq(sl_kafka_consumer_pause(c, both, 2, &err), SL_OK, "%s", err.message);
+        cr_expect_eq(sl_kafka_consumer_seek(c, &p0, 1, 10000, &err), SL_OK, "%s", err.message);
+        sl_kafka_batch batch;
+        sl_kafka_batch_init(&batch);
+        cr_expect_eq(sl_kafka_consumer_poll(c, &batch, 64, 500, &err), SL_OK);
+        cr_expect_eq(batch.len, 0);
+        cr_expect_eq(sl_kafka_consumer_resume(c, both, 2, &err), SL_OK, "%s", err.message);
+        sl_kafka_batch_deinit(&batch);
+        static seen after;
+        consume(c, &after, 10);
+        cr_expect_eq(after.n, 10);
+        sl_kafka_consumer_free(c);
+        cr_expect_eq(r.revoked, 2, "revoked %d partitions on close", r.revoked);
+        sl_kafka_conf_deinit(&conf);
+}

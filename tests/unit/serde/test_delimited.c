@@ -145,6 +145,22 @@ Test(serde_delimited, encode_every_type)
         cr_expect_str_eq(encode_text(&arena, one, NULL), "<absent>");
         sl_serde_free(one);
         sl_serde_free(serde);
+
+        /* a value the format cannot hold fails and leaves the buffer as it was */
+        sl_serde *two = make_serde(&arena, SL_SERDE_DELIMITED, "A INT, B INT", false, 0);
+        const sl_type *at = parse_type(&arena, "ARRAY<INT>");
+        sl_value *items;
+        sl_value bad[2] = {sl_value_int(1), sl_value_composite_new(&arena, at, 0, &items)};
+        sl_buf out;
+        sl_buf_init(&out);
+        sl_buf_append(&out, "pre", 3);
+        bool on;
+        sl_err_detail err;
+        cr_expect_eq(sl_serde_serialize(two, bad, &out, &on, &err), SL_ERR_SERDE);
+        cr_expect_eq(out.len, 3);
+        cr_expect_str_eq((const char *)out.data, "pre");
+        sl_buf_deinit(&out);
+        sl_serde_free(two);
         sl_arena_deinit(&arena);
 }
 

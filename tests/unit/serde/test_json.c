@@ -226,6 +226,49 @@ Test(serde_json, absent_record_is_null_row)
         sl_arena_deinit(&arena);
 }
 
+Test(serde_json, large_maps_keep_the_last_value_of_repeated_keys)
+{
+        sl_arena arena;
+        sl_arena_init(&arena, 0);
+        sl_serde *serde = make_serde(&arena, SL_SERDE_JSON, "M MAP<STRING, INT>", true, 0);
+        /* 2000 distinct keys, then every key again with a new value, then one more new key */
+        sl_str in;
+        sl_str_init(&in);
+        sl_str_append_char(&in, '{');
+        for (int round = 0; round < 2; round++)
+                for (int i = 0; i < 2000; i++)
+                        sl_str_appendf(&in, "\"k%d\": %d,", i, round * 10000 + i);
+        sl_str_append(&in, "\"last\": -1}");
+        sl_value row[1];
+        bool rn;
+        sl_err_detail err;
+        cr_assert_eq(sl_serde_deserialize(serde, SL_SLICE(sl_str_cstr(&in), sl_str_len(&in)), &arena, NULL, row, &rn,
+                                          &err),
+                     SL_OK, "%s", err.message);
+        cr_assert_eq(row[0].len, 2001);
+        for (int i = 0; i < 2000; i++) {
+                char k[16];
+                snprintf(k, sizeof k, "k%d", i);
+                sl_value key = sl_value_string(k, strlen(k));
+                const sl_value *v = sl_value_map_get(&row[0], &key);
+                cr_assert_not_null(v, "%s missing", k);
+                cr_expect_eq(v->u.i32, 10000 + i);
+                cr_expect_str_eq(sl_value_to_cstr(&arena, &row[0].u.comp.items[2 * i]), k, "insertion order");
+        }
+        /* an error inside a large map frees its index (LeakSanitizer checks) */
+        sl_str_reset(&in);
+        sl_str_append_char(&in, '{');
+        for (int i = 0; i < 100; i++)
+                sl_str_appendf(&in, "\"k%d\": %d,", i, i);
+        sl_str_append(&in, "\"bad\": \"x\"}");
+        cr_expect_eq(sl_serde_deserialize(serde, SL_SLICE(sl_str_cstr(&in), sl_str_len(&in)), &arena, NULL, row, &rn,
+                                          &err),
+                     SL_ERR_SERDE);
+        sl_str_deinit(&in);
+        sl_serde_free(serde);
+        sl_arena_deinit(&arena);
+}
+
 Test(serde_json, scratch_is_reused_across_records_and_errors)
 {
         sl_arena arena;
