@@ -248,7 +248,7 @@ sl_err sl_plan_logical(const sl_plan_ctx *ctx, sl_analysis *a, sl_plan **out, sl
                         sl_plan_tf *tf = &node->u.flatmap.tfs[k];
 
                         is_tf_call(call, &tf->kind);
-                        tf->name = call->fn ? call->fn->func->name : call->ast->name;
+                        tf->name = sl_arena_strdup(&plan->arena, call->fn ? call->fn->func->name : call->ast->name);
                         tf->fn = call->fn;
                         tf->type = call->type;
                         tf->nargs = call->nargs;

@@ -411,6 +411,7 @@ typedef struct run {
         sl_exec_driver *d;
         sl_plan *plans[64];
         size_t nplans;
+        sl_script *script_keep;  /* the parsed statements, freed after the plans */
         char why[1024];  /* failure or skip reason */
 } run;
 
@@ -468,6 +469,7 @@ static bool expected_message(const json_t *exc, const char *msg)
  * with *done when the expected exception was raised). */
 static outcome run_statements(run *r, const char *sql, const json_t *tc, const sl_func_registry *reg, bool *done)
 {
+        /* the script stays alive with the run: plans borrow their statements' AST */
         const json_t *exc = json_object_get(tc, "expectedException");
         const json_t *props = json_object_get(tc, "properties");
         sl_analyze_ctx ctx = {.cat = r->cat, .reg = reg};
@@ -570,7 +572,7 @@ static outcome run_statements(run *r, const char *sql, const json_t *tc, const s
                 }
         }
 out:
-        sl_script_free(script);
+        r->script_keep = script;
         return oc;
 }
 
@@ -807,6 +809,7 @@ static outcome run_one(const json_t *tc, const char *fmt, const sl_func_registry
         sl_exec_driver_free(r.d);
         for (size_t p = 0; p < r.nplans; p++)
                 sl_plan_free(r.plans[p]);
+        sl_script_free(r.script_keep);
         sl_catalog_free(r.cat);
         sl_free(sql);
         return oc;

@@ -17,6 +17,8 @@ typedef struct fixture {
         sl_catalog *cat;
         sl_plan *plans[8];
         size_t nplans;
+        sl_script *scripts[8];  /* kept until the end: plans borrow their statements */
+        size_t nscripts;
         sl_exec_driver *d;
 } fixture;
 
@@ -38,6 +40,8 @@ static void teardown(void)
         sl_exec_driver_free(fx.d);
         for (size_t i = 0; i < fx.nplans; i++)
                 sl_plan_free(fx.plans[i]);
+        for (size_t i = 0; i < fx.nscripts; i++)
+                sl_script_free(fx.scripts[i]);
         sl_catalog_free(fx.cat);
         sl_func_registry_free(fx.reg);
 }
@@ -66,7 +70,7 @@ static void run_sql(const char *sql)
                         sl_analysis_free(a);
                 }
         }
-        sl_script_free(script);
+        fx.scripts[fx.nscripts++] = script;
 }
 
 static void pipe_raw(const char *topic, sl_slice k, const char *value, int64_t ts)
