@@ -27,14 +27,17 @@ typedef struct sl_exec_writer {
         sl_buf value;         /* value bytes of the current record */
         sl_value *cols;       /* the side's columns gathered from the row */
         size_t ncols;         /* allocated entries of cols */
+        sl_func_ctx fctx;     /* PARSE_TIMESTAMP call site for a text TIMESTAMP column */
+        sl_err_detail ferr;   /* its error slot */
 } sl_exec_writer;
 
 void sl_exec_writer_init(sl_exec_writer *w, const sl_plan_topic *topic);
 void sl_exec_writer_deinit(sl_exec_writer *w);
-/* Writes every record of `batch` to `topic`: the key from the key slots, the value from the value
- * slots (absent for tombstones), the event time from `ts_slot` when >= 0. Rows the serdes cannot
- * encode are skipped and logged; an output failure is returned. */
-sl_err sl_exec_writer_write(sl_op *op, sl_exec_writer *w, const sl_plan_topic *topic, int ts_slot, sl_batch *batch,
-                            sl_err_detail *err);
+/* Writes every record of `batch` to `topic`: the key from the key slots (absent when every key
+ * column is NULL), the value from the value slots (absent for tombstones), the event time from
+ * `ts_slot` when >= 0 (text parsed with `ts_parse` and `ts_format`; NULL or negative: the record is
+ * skipped). Rows the serdes cannot encode are skipped and logged; an output failure is returned. */
+sl_err sl_exec_writer_write(sl_op *op, sl_exec_writer *w, const sl_plan_topic *topic, int ts_slot,
+                            const sl_func_resolved *ts_parse, const char *ts_format, sl_batch *batch, sl_err_detail *err);
 
 #endif

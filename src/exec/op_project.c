@@ -37,7 +37,8 @@ static sl_err project_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
 
                 st->ev.ctx.row = rec->row;
                 for (size_t c = 0; c < n; c++) {
-                        if (rec->tombstone && !node->cols[c].key)
+                        /* a null stream row re-keyed by PARTITION BY has a null key */
+                        if (rec->tombstone && (!node->cols[c].key || (node->u.project.rekey && !node->table)))
                                 continue;
                         sl_expr_eval(node->u.project.progs[c], &st->ev.ctx, &row[c]);
                 }

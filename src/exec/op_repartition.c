@@ -32,7 +32,7 @@ static sl_err repartition_process(sl_op *op, sl_batch *batch, sl_err_detail *err
 
         if (!op->node->u.repartition.through)
                 return sl_op_forward(op, batch, err);
-        return sl_exec_writer_write(op, &st->w, &op->node->u.repartition.topic, -1, batch, err);
+        return sl_exec_writer_write(op, &st->w, &op->node->u.repartition.topic, -1, NULL, NULL, batch, err);
 }
 
 const sl_op_class sl_op_repartition_class = {

@@ -24,12 +24,34 @@ void sl_exec_writer_init(sl_exec_writer *w, const sl_plan_topic *topic)
         sl_buf_init(&w->value);
         w->ncols = (topic->nkey > topic->nvalue ? topic->nkey : topic->nvalue) + 1;
         w->cols = sl_calloc(w->ncols, sizeof(sl_value));
+        w->fctx.err = &w->ferr;
+}
+
+/* The event time a TIMESTAMP column of the output row gives; false when it gives none. */
+static bool column_time(sl_exec_writer *w, const sl_func_resolved *ts_parse, const char *ts_format, sl_arena *arena,
+                        const sl_value *v, int64_t *ts)
+{
+        if (v->kind == SL_TYPE_BIGINT || v->kind == SL_TYPE_TIMESTAMP) {
+                *ts = v->u.i64;
+        } else if (v->kind == SL_TYPE_STRING && ts_parse && ts_format) {
+                sl_value args[2] = {*v, sl_value_string(ts_format, strlen(ts_format))}, out;
+
+                w->fctx.arena = arena;
+                w->fctx.res = ts_parse;
+                if (sl_func_call(&w->fctx, args, 2, &out) != SL_OK || out.kind != SL_TYPE_TIMESTAMP)
+                        return false;
+                *ts = out.u.i64;
+        } else {
+                return false;
+        }
+        return *ts >= 0;
 }
 
 void sl_exec_writer_deinit(sl_exec_writer *w)
 {
         sl_buf_deinit(&w->key);
         sl_buf_deinit(&w->value);
+        sl_func_ctx_release(&w->fctx);
         sl_free(w->cols);
         w->cols = NULL;
 }
@@ -43,8 +65,8 @@ static void log_skip(sl_op *op, sl_proclog_kind kind, const char *topic, const s
         sl_proclog_add(op->task->log, kind, 1, topic, rec->partition, rec->offset, reason);
 }
 
-sl_err sl_exec_writer_write(sl_op *op, sl_exec_writer *w, const sl_plan_topic *topic, int ts_slot, sl_batch *batch,
-                            sl_err_detail *err)
+sl_err sl_exec_writer_write(sl_op *op, sl_exec_writer *w, const sl_plan_topic *topic, int ts_slot,
+                            const sl_func_resolved *ts_parse, const char *ts_format, sl_batch *batch, sl_err_detail *err)
 {
         sl_exec_output *out = op->task->out;
         sl_err rc;
@@ -52,15 +74,18 @@ sl_err sl_exec_writer_write(sl_op *op, sl_exec_writer *w, const sl_plan_topic *t
         for (size_t i = 0; i < batch->len; i++) {
                 const sl_rec *rec = &batch->recs[i];
                 sl_slice key = {NULL, 0}, value = {NULL, 0};
-                bool key_null = false, value_null = false;
+                bool key_null = true, value_null = false;
                 int64_t ts = rec->ts;
                 sl_err_detail e;
 
                 sl_buf_reset(&w->key);
                 sl_buf_reset(&w->value);
-                for (size_t k = 0; k < topic->nkey; k++)
+                for (size_t k = 0; k < topic->nkey; k++) {
                         w->cols[k] = rec->row[topic->key_slots[k]];
-                if (sl_serde_serialize(topic->key_serde, w->cols, &w->key, &key_null, &e) != SL_OK) {
+                        key_null &= w->cols[k].kind == SL_TYPE_NULL;
+                }
+                /* a key of only NULLs is no key, as ksqlDB writes it */
+                if (!key_null && sl_serde_serialize(topic->key_serde, w->cols, &w->key, &key_null, &e) != SL_OK) {
                         log_skip(op, SL_PROCLOG_SERIALIZE, topic->name, rec, "failed to serialize key", &e);
                         continue;
                 }
@@ -76,11 +101,11 @@ sl_err sl_exec_writer_write(sl_op *op, sl_exec_writer *w, const sl_plan_topic *t
                         if (!value_null)
                                 value = SL_SLICE(w->value.data ? w->value.data : (const uint8_t *)"", w->value.len);
                 }
-                if (ts_slot >= 0 && (size_t)ts_slot < rec->width) {
-                        const sl_value *v = &rec->row[ts_slot];
-
-                        if (v->kind == SL_TYPE_BIGINT || v->kind == SL_TYPE_TIMESTAMP)
-                                ts = v->u.i64;
+                if (ts_slot >= 0 && (size_t)ts_slot < rec->width && !rec->tombstone &&
+                    !column_time(w, ts_parse, ts_format, batch->arena, &rec->row[ts_slot], &ts)) {
+                        sl_proclog_add(op->task->log, SL_PROCLOG_TIMESTAMP, 1, topic->name, rec->partition, rec->offset,
+                                       "TIMESTAMP column of the sink is NULL, negative or unparseable");
+                        continue;
                 }
                 if ((rc = out->write(out, topic->name, -1, key, value, NULL, 0, ts, err)) != SL_OK)
                         return rc;
@@ -105,7 +130,8 @@ static sl_err sink_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
 {
         sink_state *st = (sink_state *)op;
 
-        return sl_exec_writer_write(op, &st->w, &op->node->u.sink.topic, op->node->u.sink.ts_slot, batch, err);
+        return sl_exec_writer_write(op, &st->w, &op->node->u.sink.topic, op->node->u.sink.ts_slot,
+                                    op->node->u.sink.ts_parse, op->node->u.sink.ts_format, batch, err);
 }
 
 static sl_err sink_flush(sl_op *op, sl_err_detail *err)

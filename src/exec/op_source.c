@@ -135,6 +135,8 @@ static sl_err source_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
                         skip(op, SL_PROCLOG_DESERIALIZE, rec, "failed to deserialize key", &e);
                         continue;
                 }
+                if (node->table && t->nkey && null_row)
+                        continue; /* a table row needs a key: dropped, as Kafka Streams drops it */
                 for (size_t k = 0; k < t->nkey; k++)
                         row[t->key_slots[k]] = st->keys[k];
                 null_row = false;
@@ -162,11 +164,13 @@ static sl_err source_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
                                 continue;
                         }
                 }
-                if (pb + SL_PSEUDO_ROWTIME < node->width)
+                if (rec->tombstone)
+                        ; /* pseudo columns live in the value: a null row has none */
+                else if (pb + SL_PSEUDO_ROWTIME < node->width)
                         row[pb + SL_PSEUDO_ROWTIME] = sl_value_bigint(rec->ts);
-                if (pb + SL_PSEUDO_ROWPARTITION < node->width)
+                if (!rec->tombstone && pb + SL_PSEUDO_ROWPARTITION < node->width)
                         row[pb + SL_PSEUDO_ROWPARTITION] = sl_value_int(rec->partition);
-                if (pb + SL_PSEUDO_ROWOFFSET < node->width)
+                if (!rec->tombstone && pb + SL_PSEUDO_ROWOFFSET < node->width)
                         row[pb + SL_PSEUDO_ROWOFFSET] = sl_value_bigint(rec->offset);
                 if (rec->ts > task->stream_time)
                         task->stream_time = rec->ts;

@@ -116,6 +116,18 @@ static sl_err check_supported(const sl_analysis *a, sl_err_detail *err)
         return SL_OK;
 }
 
+/* PARSE_TIMESTAMP(STRING, STRING), resolved once per plan for TIMESTAMP_FORMAT columns. */
+static const sl_func_resolved *ts_parser(const sl_plan_ctx *ctx, sl_plan *plan, sl_err_detail *err)
+{
+        sl_func_arg args[2] = {{.type = sl_type_string()}, {.type = sl_type_string()}};
+        sl_func_resolved *res = sl_arena_calloc(&plan->arena, 1, sizeof(*res));
+
+        if (!ctx || !ctx->reg ||
+            sl_func_registry_resolve(ctx->reg, "PARSE_TIMESTAMP", args, 2, NULL, NULL, &plan->arena, res, err) != SL_OK)
+                return NULL;
+        return res;
+}
+
 /* The input row of the only source: its columns at `base`, then the pseudo block. */
 static sl_err add_source(const sl_plan_ctx *ctx, sl_plan *plan, const sl_analysis *a, sl_err_detail *err)
 {
@@ -169,22 +181,15 @@ static sl_err add_source(const sl_plan_ctx *ctx, sl_plan *plan, const sl_analysi
                 node->u.source.ts_slot = (int)(as->base + (size_t)c);
                 node->u.source.ts_format =
                         src->timestamp_format ? sl_arena_strdup(&plan->arena, src->timestamp_format) : NULL;
-                if (src->columns[c].type->kind == SL_TYPE_STRING) {
-                        sl_func_arg args[2] = {{.type = sl_type_string()}, {.type = sl_type_string()}};
-                        sl_func_resolved *res = sl_arena_calloc(&plan->arena, 1, sizeof(*res));
-
-                        if (!ctx || !ctx->reg ||
-                            sl_func_registry_resolve(ctx->reg, "PARSE_TIMESTAMP", args, 2, NULL, NULL, &plan->arena, res,
-                                                     err) != SL_OK)
-                                return unsupported(err, "TIMESTAMP_FORMAT without PARSE_TIMESTAMP");
-                        node->u.source.ts_parse = res;
-                }
+                if (src->columns[c].type->kind == SL_TYPE_STRING &&
+                    !(node->u.source.ts_parse = ts_parser(ctx, plan, err)))
+                        return unsupported(err, "TIMESTAMP_FORMAT without PARSE_TIMESTAMP");
         }
         return SL_OK;
 }
 
 /* The sink: the C*AS's new source, or the INSERT INTO target. */
-static sl_err add_sink(sl_plan *plan, const sl_analysis *a, sl_err_detail *err)
+static sl_err add_sink(const sl_plan_ctx *ctx, sl_plan *plan, const sl_analysis *a, sl_err_detail *err)
 {
         const sl_catalog_source *dst = a->new_source ? a->new_source : a->sink;
         sl_plan_node *node = sl_plan_node_add(plan, SL_PLAN_SINK);
@@ -197,6 +202,17 @@ static sl_err add_sink(sl_plan *plan, const sl_analysis *a, sl_err_detail *err)
         node->u.sink.sink = sl_arena_strdup(&plan->arena, dst->name);
         if ((rc = sl_plan_topic_from_source(plan, &node->u.sink.topic, dst, 0, err)) != SL_OK)
                 return rc;
+        if (a->new_source) {
+                /* a C*AS writes with its source's delimiters unless it names its own */
+                const sl_plan_topic *in = &plan->nodes[0]->u.source.topic;
+                sl_plan_topic *t = &node->u.sink.topic;
+
+                if (!t->value_delimiter && t->value_format == SL_SERDE_DELIMITED &&
+                    in->value_format == SL_SERDE_DELIMITED)
+                        t->value_delimiter = in->value_delimiter;
+                if (!t->key_delimiter && t->key_format == SL_SERDE_DELIMITED && in->key_format == SL_SERDE_DELIMITED)
+                        t->key_delimiter = in->key_delimiter;
+        }
         if (dst->timestamp_column) {
                 int c = sl_catalog_source_column_index(dst, dst->timestamp_column);
 
@@ -205,6 +221,8 @@ static sl_err add_sink(sl_plan *plan, const sl_analysis *a, sl_err_detail *err)
                 node->u.sink.ts_slot = c;
                 node->u.sink.ts_format =
                         dst->timestamp_format ? sl_arena_strdup(&plan->arena, dst->timestamp_format) : NULL;
+                if (dst->columns[c].type->kind == SL_TYPE_STRING && !(node->u.sink.ts_parse = ts_parser(ctx, plan, err)))
+                        return unsupported(err, "TIMESTAMP_FORMAT without PARSE_TIMESTAMP");
         }
         return SL_OK;
 }
@@ -223,6 +241,7 @@ sl_err sl_plan_logical(const sl_plan_ctx *ctx, sl_analysis *a, sl_plan **out, sl
                 return rc;
         plan = sl_plan_new(a->query_id);
         plan->nlvars = a->nlvars;
+        plan->wrap_default = ctx ? ctx->wrap_single_values : 0;
         if ((rc = add_source(ctx, plan, a, err)) != SL_OK)
                 goto fail;
         if (a->where) {
@@ -279,11 +298,12 @@ sl_err sl_plan_logical(const sl_plan_ctx *ctx, sl_analysis *a, sl_plan **out, sl
         node->u.project.exprs = sl_arena_calloc(&plan->arena, a->ncolumns + 1, sizeof(*node->u.project.exprs));
         memcpy(node->u.project.exprs, exprs, a->ncolumns * sizeof(*exprs));
         node->u.project.n = a->ncolumns;
+        node->u.project.rekey = a->npartition_by || a->partition_by_null;
         if (a->npartition_by || a->partition_by_null) {
                 node = sl_plan_node_add(plan, SL_PLAN_REPARTITION);
                 sl_plan_node_set_cols(plan, node, node->input->cols, node->input->width);
         }
-        if ((rc = add_sink(plan, a, err)) != SL_OK)
+        if ((rc = add_sink(ctx, plan, a, err)) != SL_OK)
                 goto fail;
         sl_free(tfs.calls);
         sl_free(exprs);

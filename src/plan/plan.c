@@ -121,6 +121,8 @@ sl_err sl_plan_topic_from_source(sl_plan *plan, sl_plan_topic *topic, const sl_c
         topic->nkey = nkey;
         topic->nvalue = nval;
         source_props(src, &wrap, &kd, &vd, &plan->arena);
+        if (wrap < 0)
+                wrap = plan->wrap_default >= 0;
         topic->value_unwrapped = nval == 1 && (wrap == 0 || topic->value_format == SL_SERDE_KAFKA ||
                                                topic->value_format == SL_SERDE_DELIMITED);
         if (kd && (rc = sl_serde_delimiter_parse(kd, &topic->key_delimiter, err)) != SL_OK)

@@ -119,6 +119,7 @@ struct sl_plan_node {
                         const sl_expr **exprs;    /* one per output column (table calls rewritten) */
                         sl_expr_prog **progs;     /* compiled */
                         size_t n;
+                        bool rekey;               /* PARTITION BY: a null stream row gets a null key */
                 } project;
                 struct {
                         sl_plan_tf *tfs;          /* calls, in SELECT-list order */
@@ -133,6 +134,7 @@ struct sl_plan_node {
                         sl_plan_topic topic;      /* key and value slots of the output row */
                         int ts_slot;              /* sink TIMESTAMP column slot, or -1 */
                         const char *ts_format;    /* its TIMESTAMP_FORMAT, or NULL */
+                        const sl_func_resolved *ts_parse; /* PARSE_TIMESTAMP for a STRING column */
                 } sink;
         } u;
 };
@@ -149,6 +151,7 @@ typedef struct sl_plan_sub {
 /* What the planner needs besides the analysis. */
 typedef struct sl_plan_ctx {
         const sl_func_registry *reg;  /* table functions of the registry (may be NULL) */
+        int wrap_single_values;       /* ksql.persistence.wrap.single.values: 1 true, -1 false, 0 unset (true) */
 } sl_plan_ctx;
 
 typedef struct sl_plan {
@@ -160,6 +163,7 @@ typedef struct sl_plan {
         sl_plan_sub *subs;         /* sub-topologies in data order */
         size_t nsubs;
         size_t nlvars;             /* lambda slots any expression needs */
+        int wrap_default;          /* WRAP_SINGLE_VALUE when a source does not say: -1 false, else true */
         size_t nserdes;            /* serdes built (freed with the plan) */
         sl_serde **serdes;
 } sl_plan;

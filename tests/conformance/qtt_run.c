@@ -204,7 +204,13 @@ static bool json_same(const json_t *a, const json_t *b)
                         return false;
                 json_object_foreach((json_t *)a, k, x) {
                         json_t *y = json_object_get(b, k);
+                        const char *k2;
+                        json_t *y2;
 
+                        /* ksqlDB reads expected JSON through its serde: field names match
+                         * case-insensitively when there is no exact match */
+                        if (!y)
+                                json_object_foreach((json_t *)b, k2, y2) if (sl_str_eq_ci(k, k2)) y = y2;
                         if (!y || !json_same(x, y))
                                 return false;
                 }
@@ -239,6 +245,8 @@ static void side_free(side *s)
 }
 
 /* Builds the key or value side of catalog source `src`. */
+static int wrap_default; /* ksql.persistence.wrap.single.values of the case being run */
+
 static bool side_of(const sl_catalog_source *src, bool key, side *s, char *why, size_t whylen)
 {
         sl_serde_column cols[64];
@@ -250,6 +258,7 @@ static bool side_of(const sl_catalog_source *src, bool key, side *s, char *why, 
         bool ok = false;
 
         memset(s, 0, sizeof(*s));
+        tmp->wrap_default = wrap_default;
         if (sl_plan_topic_from_source(tmp, &t, src, 0, &e) != SL_OK) {
                 snprintf(why, whylen, "%s", e.message);
                 goto done;
@@ -301,7 +310,7 @@ static bool encode(const side *s, const json_t *v, sl_buf *out, bool *absent)
                 sl_str_append(&text, json_string_value(v));
         else
                 json_emit(&text, v);
-        if (s->format == SL_SERDE_JSON || s->format == SL_SERDE_DELIMITED) {
+        if (s->format == SL_SERDE_JSON || s->format == SL_SERDE_DELIMITED || s->ncols == 0) {
                 sl_buf_append(out, sl_str_cstr(&text), sl_str_len(&text));
                 ok = true;
         } else if (s->format == SL_SERDE_NONE) {
@@ -478,7 +487,15 @@ static outcome run_statements(run *r, const char *sql, const json_t *tc, const s
         outcome oc = PASS;
 
         *done = false;
+        wrap_default = 0;
         if (json_is_object(props)) {
+                json_t *w = json_object_get(props, "ksql.persistence.wrap.single.values");
+
+                if (json_is_boolean(w) || json_is_string(w))
+                        wrap_default = json_is_true(w) || (json_is_string(w) && sl_str_eq_ci(json_string_value(w), "true"))
+                                               ? 1
+                                               : -1;
+                pctx.wrap_single_values = wrap_default;
                 ctx.default_key_format = json_string_value(json_object_get(props, "ksql.persistence.default.format.key"));
                 ctx.default_value_format =
                         json_string_value(json_object_get(props, "ksql.persistence.default.format.value"));
