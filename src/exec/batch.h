@@ -21,7 +21,8 @@
 typedef struct sl_rec {
         sl_value *row;                   /* `width` slots, NULL before the source decoded it */
         uint32_t width;                  /* slots in row */
-        bool tombstone;                  /* a table delete: only the key columns are meaningful */
+        bool tombstone;                  /* a null value (a table delete): only the key columns hold values */
+        bool null_key;                   /* consumed without a key and not re-keyed since: written without one */
         int32_t partition;               /* source partition */
         int64_t offset;                  /* source offset */
         int64_t ts;                      /* event time, ms since the epoch */

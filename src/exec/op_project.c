@@ -5,23 +5,45 @@
  * Stateless; one per task; rows are built in the per-batch arena. */
 #include "exec/op.h"
 
+#include "common/mem.h"
 #include "exec/exec_int.h"
 
 typedef struct project_state {
         sl_op base;        /* must be first: op.c casts to it */
         sl_exec_eval ev;   /* evaluation context */
+        bool *key_only;    /* per output column: its expression reads key columns only */
 } project_state;
+
+/* Does `e` read only key columns of the input row (constants count as such)? */
+static bool reads_keys_only(const sl_expr *e, const sl_plan_node *in)
+{
+        if (e->kind == SL_EXPR_COLUMN && ((size_t)e->index >= in->width || !in->cols[e->index].key))
+                return false;
+        for (size_t i = 0; i < e->nargs; i++)
+                if (e->args[i] && !reads_keys_only(e->args[i], in))
+                        return false;
+        return true;
+}
 
 static sl_err project_open(sl_op *op, sl_err_detail *err)
 {
+        project_state *st = (project_state *)op;
+        const sl_plan_node *node = op->node;
+
         (void)err;
-        sl_exec_eval_init(&((project_state *)op)->ev, op->task->plan);
+        sl_exec_eval_init(&st->ev, op->task->plan);
+        st->key_only = sl_calloc(node->u.project.n + 1, sizeof(*st->key_only));
+        for (size_t c = 0; c < node->u.project.n; c++)
+                st->key_only[c] = node->input && reads_keys_only(sl_expr_prog_root(node->u.project.progs[c]), node->input);
         return SL_OK;
 }
 
 static void project_close(sl_op *op)
 {
-        sl_exec_eval_deinit(&((project_state *)op)->ev);
+        project_state *st = (project_state *)op;
+
+        sl_exec_eval_deinit(&st->ev);
+        sl_free(st->key_only);
 }
 
 static sl_err project_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
@@ -37,13 +59,15 @@ static sl_err project_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
 
                 st->ev.ctx.row = rec->row;
                 for (size_t c = 0; c < n; c++) {
-                        /* a null stream row re-keyed by PARTITION BY has a null key */
-                        if (rec->tombstone && (!node->cols[c].key || (node->u.project.rekey && !node->table)))
+                        /* a null row has only its key: what reads anything else is NULL */
+                        if (rec->tombstone && (!node->cols[c].key || !st->key_only[c]))
                                 continue;
                         sl_expr_eval(node->u.project.progs[c], &st->ev.ctx, &row[c]);
                 }
                 rec->row = row;
                 rec->width = (uint32_t)n;
+                if (node->u.project.rekey)
+                        rec->null_key = false;
         }
         sl_exec_eval_report(op, &st->ev);
         return sl_op_forward(op, batch, err);

@@ -84,7 +84,8 @@ sl_err sl_exec_writer_write(sl_op *op, sl_exec_writer *w, const sl_plan_topic *t
                         w->cols[k] = rec->row[topic->key_slots[k]];
                         key_null &= w->cols[k].kind == SL_TYPE_NULL;
                 }
-                /* a key of only NULLs is no key, as ksqlDB writes it */
+                /* a record consumed without a key keeps none; a single NULL key column is none */
+                key_null = rec->null_key || (key_null && topic->nkey <= 1);
                 if (!key_null && sl_serde_serialize(topic->key_serde, w->cols, &w->key, &key_null, &e) != SL_OK) {
                         log_skip(op, SL_PROCLOG_SERIALIZE, topic->name, rec, "failed to serialize key", &e);
                         continue;

@@ -137,6 +137,7 @@ static sl_err source_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
                 }
                 if (node->table && t->nkey && null_row)
                         continue; /* a table row needs a key: dropped, as Kafka Streams drops it */
+                rec->null_key = null_row || !rec->key.ptr;
                 for (size_t k = 0; k < t->nkey; k++)
                         row[t->key_slots[k]] = st->keys[k];
                 null_row = false;

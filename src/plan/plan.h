@@ -119,7 +119,7 @@ struct sl_plan_node {
                         const sl_expr **exprs;    /* one per output column (table calls rewritten) */
                         sl_expr_prog **progs;     /* compiled */
                         size_t n;
-                        bool rekey;               /* PARTITION BY: a null stream row gets a null key */
+                        bool rekey;               /* PARTITION BY: computes a new key (records get one) */
                 } project;
                 struct {
                         sl_plan_tf *tfs;          /* calls, in SELECT-list order */
