@@ -928,7 +928,7 @@ static void read_must_pass(const char *path)
         for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
                 size_t n = strlen(line);
 
-                while (n && (line[n - 1] == '\r' || line[n - 1] == ' '))
+                while (n && line[n - 1] == '\r')
                         line[--n] = '\0';
                 if (!n || line[0] == '#')
                         continue;
