@@ -213,3 +213,36 @@ Test(exec_driver, one_query_feeds_another)
         check_outputs((expect[]){{"A", "x", "{\"V\":2}", 1}, {"A", "y", "{\"V\":3}", 2}, {"B", "y", "{\"W\":30}", 2}},
                       3);
 }
+
+Test(exec_driver, repartition_through_an_internal_topic)
+{
+        sl_script *script = NULL;
+        sl_analyze_ctx ctx = {.cat = fx.cat, .reg = fx.reg};
+        sl_plan_ctx pctx = {.reg = fx.reg};
+        sl_analysis *a = NULL;
+        sl_plan *plan = NULL;
+        sl_err_detail e;
+
+        run_sql("CREATE STREAM S (K STRING KEY, ID BIGINT, NAME STRING) WITH (kafka_topic='in', value_format='JSON');");
+        cr_assert_eq(sl_parse_script("CREATE STREAM R AS SELECT NAME, ID FROM S PARTITION BY NAME;", NULL, &script), SL_OK);
+        fx.scripts[fx.nscripts++] = script;
+        cr_assert_eq(sl_analyze(&ctx, script->stmts[0], &a, &e), SL_OK, "%s", e.message);
+        cr_assert_eq(sl_plan_logical(&pctx, a, &plan, &e), SL_OK);
+        plan->nodes[2]->u.repartition.through = true;
+        cr_assert_eq(sl_plan_physical(plan, &e), SL_OK, "%s", e.message);
+        plan->analysis = a;
+        fx.plans[fx.nplans++] = plan;
+        cr_assert_eq(sl_exec_driver_add(fx.d, plan, &e), SL_OK);
+        pipe_rec("in", "k1", "{\"ID\":7,\"NAME\":\"seven\"}", 70);
+        check_outputs((expect[]){{"_sluice_CSAS_R_0-2-repartition", "\"seven\"", "{\"ID\":7}", 70},
+                                 {"R", "seven", "{\"ID\":7}", 70}},
+                      2);
+}
+
+Test(exec_driver, cube_explode_skips_repeated_null_combinations)
+{
+        run_sql("CREATE STREAM S (K STRING KEY, A INT, B INT) WITH (kafka_topic='in', value_format='JSON');"
+                "CREATE STREAM O AS SELECT K, CUBE_EXPLODE(ARRAY[A, B]) AS C FROM S;");
+        pipe_rec("in", "k", "{\"A\":1,\"B\":null}", 1);
+        check_outputs((expect[]){{"O", "k", "{\"C\":[null,null]}", 1}, {"O", "k", "{\"C\":[1,null]}", 1}}, 2);
+}
