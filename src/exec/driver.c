@@ -271,7 +271,7 @@ static sl_err deliver(sl_exec_driver *d, const sl_exec_record *r, sl_err_detail 
                 drv_query *q = *(drv_query **)sl_vec_at(&d->queries, i);
 
                 for (size_t s = 0; s < q->plan->nsubs; s++) {
-                        sl_task *task;
+                        sl_task *task = NULL;
 
                         if (strcmp(q->plan->subs[s].source->u.source.topic.name, r->topic) != 0)
                                 continue;

@@ -205,7 +205,7 @@ sl_err sl_exec_thread_run_once(sl_exec_thread *t, int timeout_ms, sl_err_detail 
         while (i < t->batch.len) {
                 const sl_kafka_msg *m = &t->batch.msgs[i];
                 size_t j = i + 1;
-                sl_task *task;
+                sl_task *task = NULL;
 
                 while (j < t->batch.len && t->batch.msgs[j].partition == m->partition &&
                        strcmp(t->batch.msgs[j].topic, m->topic) == 0)

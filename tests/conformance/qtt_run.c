@@ -890,8 +890,12 @@ static void run_file(const char *dir, const char *file, const sl_func_registry *
         char base[256];
         size_t i;
 
-        snprintf(path, sizeof(path), "%s/%s", dir, file);
-        snprintf(base, sizeof(base), "%s", file);
+        if (strlen(dir) + strlen(file) + 2 > sizeof(path) || strlen(file) >= sizeof(base))
+                return;
+        memcpy(path, dir, strlen(dir));
+        path[strlen(dir)] = '/';
+        memcpy(path + strlen(dir) + 1, file, strlen(file) + 1);
+        memcpy(base, file, strlen(file) + 1);
         if (strstr(base, ".json"))
                 *strstr(base, ".json") = '\0';
         if (!(text = slurp(path)))
