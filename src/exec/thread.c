@@ -217,8 +217,16 @@ sl_err sl_exec_thread_run_once(sl_exec_thread *t, int timeout_ms, sl_err_detail 
         }
         sl_kafka_batch_reset(&t->batch);
         sl_kafka_producer_poll(t->producer, 0);
-        if (rc == SL_OK && sl_time_mono_ms() - t->last_commit_ms >= t->commit_interval_ms)
-                rc = sl_exec_thread_commit(t, err);
+        if (rc == SL_OK && sl_time_mono_ms() - t->last_commit_ms >= t->commit_interval_ms) {
+                sl_err_detail ce;
+
+                /* a commit refused during a rebalance is retried at the next interval: the
+                 * records stay processed and their offsets uncommitted, which at-least-once allows */
+                if (sl_exec_thread_commit(t, &ce) != SL_OK) {
+                        SL_LOG_WARN("exec", "%s: commit failed, retried later: %s", t->plan->query_id, ce.message);
+                        t->last_commit_ms = sl_time_mono_ms();
+                }
+        }
         return rc;
 }
 

@@ -6,7 +6,11 @@
  * Loop: poll a batch, hand each run of records of one partition to its task, and every
  * `commit_interval_ms` (ksql.streams.commit.interval.ms) commit at least once: flush the producer
  * (every record written so far is acknowledged), then commit the source offsets the tasks have
- * processed. A crash between the two replays records, never loses them. */
+ * processed. A crash between the two replays records, never loses them. A commit that fails (a
+ * rebalance in progress) is logged and retried at the next interval.
+ *
+ * Not yet: partitions revoked by a rebalance keep their tasks (their offsets may then fail to
+ * commit until the thread is recreated), and sink topics must exist before records reach them. */
 #ifndef SL_EXEC_THREAD_H
 #define SL_EXEC_THREAD_H
 
