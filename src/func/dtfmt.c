@@ -100,13 +100,22 @@ static sl_err tokenize(const char *pat, size_t plen, dt_tok *toks, int *ntoks, s
 
 /* ---- formatting ---- */
 
+/* Appends v zero-padded to `width` digits (printf is the slow part of formatting otherwise). */
 static void pad_num(sl_str *out, int64_t v, int width)
 {
-        if (v < 0) {
+        char buf[24];
+        int n = 0;
+        uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+        if (v < 0)
                 sl_str_append_char(out, '-');
-                v = -v;
-        }
-        sl_str_appendf(out, "%0*lld", width, (long long)v);
+        do {
+                buf[n++] = (char)('0' + u % 10);
+                u /= 10;
+        } while (u);
+        for (int k = n; k < width; k++)
+                sl_str_append_char(out, '0');
+        while (n > 0)
+                sl_str_append_char(out, buf[--n]);
 }
 
 static void fmt_offset(sl_str *out, int32_t off, bool colon, bool with_min, bool with_sec, bool z_for_zero)
@@ -615,6 +624,8 @@ sl_err sl_func_dt_parse(const char *pat, size_t plen, const char *text, size_t t
         int minute = f.minute >= 0 ? f.minute : 0, second = f.second >= 0 ? f.second : 0;
         if (month < 1 || month > 12 || day < 1 || day > month_len(year, month) || hour > 23 || minute > 59 ||
             second > 59)
+                goto bad;
+        if (year < -1000000 || year > 1000000)  /* keeps epoch milliseconds far from overflow */
                 goto bad;
         int64_t ms = sl_value_days_from_civil(year, month, day) * 86400000 +
                      ((int64_t)hour * 3600 + minute * 60 + second) * 1000 + (f.nanos >= 0 ? f.nanos / 1000000 : 0);

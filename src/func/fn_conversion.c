@@ -226,7 +226,7 @@ static sl_err read_number(sl_func_ctx *ctx, const sl_value *a, size_t n, size_t 
 
 static sl_err fn_int_from_bytes(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
 {
-        uint64_t v;
+        uint64_t v = 0;
         sl_err rc = read_number(ctx, a, n, 4, &v);
         if (!rc)
                 *out = sl_value_int((int32_t)(uint32_t)v);
@@ -235,7 +235,7 @@ static sl_err fn_int_from_bytes(sl_func_ctx *ctx, const sl_value *a, size_t n, s
 
 static sl_err fn_bigint_from_bytes(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
 {
-        uint64_t v;
+        uint64_t v = 0;
         sl_err rc = read_number(ctx, a, n, 8, &v);
         if (!rc)
                 *out = sl_value_bigint((int64_t)v);
@@ -244,7 +244,7 @@ static sl_err fn_bigint_from_bytes(sl_func_ctx *ctx, const sl_value *a, size_t n
 
 static sl_err fn_double_from_bytes(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
 {
-        uint64_t v;
+        uint64_t v = 0;
         double d;
         sl_err rc = read_number(ctx, a, n, 8, &v);
         if (!rc) {

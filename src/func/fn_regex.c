@@ -7,7 +7,7 @@
 #include "func/func_int.h"
 
 #define N SL_FUNC_NULL_IN_NULL_OUT
-#define MAXG 10
+#define MAXG (SL_FUNC_REGEX_MAX_GROUPS + 1)
 
 /* The compiled pattern cached in the call site's ctx (patterns are usually constants). */
 typedef struct regex_cache {
@@ -59,7 +59,7 @@ static size_t char_len(const char *p, size_t len, size_t i)
 /* REGEXP_EXTRACT(pattern, input [, group]). */
 static sl_err fn_regexp_extract(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
 {
-        const sl_func_regex *re;
+        const sl_func_regex *re = NULL;
         long s[MAXG], e[MAXG];
         int64_t g = n > 2 ? a[2].u.i32 : 0;
         sl_err rc = compile(ctx, &a[0], &re);
@@ -74,7 +74,7 @@ static sl_err fn_regexp_extract(sl_func_ctx *ctx, const sl_value *a, size_t n, s
 /* REGEXP_EXTRACT_ALL(pattern, input [, group]). */
 static sl_err fn_regexp_extract_all(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
 {
-        const sl_func_regex *re;
+        const sl_func_regex *re = NULL;
         long s[MAXG], e[MAXG];
         int64_t g = n > 2 ? a[2].u.i32 : 0;
         const char *p = fn_sp(&a[1]);
@@ -122,7 +122,7 @@ static void append_replacement(sl_str *b, const sl_value *rep, const char *text,
 static sl_err fn_regexp_replace(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
 {
         (void)n;
-        const sl_func_regex *re;
+        const sl_func_regex *re = NULL;
         long s[MAXG], e[MAXG];
         const char *p = fn_sp(&a[0]);
         size_t len = a[0].len, pos = 0, last = 0;
@@ -158,7 +158,7 @@ static sl_err fn_regexp_replace(sl_func_ctx *ctx, const sl_value *a, size_t n, s
 static sl_err fn_regexp_split(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
 {
         (void)n;
-        const sl_func_regex *re;
+        const sl_func_regex *re = NULL;
         long s[1], e[1];
         const char *p = fn_sp(&a[0]);
         size_t len = a[0].len, pos = 0, last = 0;

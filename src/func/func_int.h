@@ -28,6 +28,10 @@ sl_err sl_func_json_register(sl_func_registry *reg, sl_err_detail *err);
 sl_err sl_func_datetime_register(sl_func_registry *reg, sl_err_detail *err);
 sl_err sl_func_conversion_register(sl_func_registry *reg, sl_err_detail *err);
 
+/* The longest STRING/BYTES a function builds from a length argument (LPAD/RPAD): beyond it the
+ * call fails with SL_ERR_LIMIT instead of exhausting memory. */
+#define SL_FUNC_MAX_RESULT (64 * 1024 * 1024)
+
 /* Registers a static table: SL_FUNC_TABLE(reg, rows, err). */
 #define SL_FUNC_ADD_TABLE(reg, rows, err) sl_func_registry_add_table((reg), (rows), sizeof(rows) / sizeof((rows)[0]), (err))
 
@@ -85,16 +89,20 @@ void sl_func_append_value(sl_str *s, const sl_value *v);
 /* Java-compatible regular expressions on top of POSIX ERE: translates \d \D \s \S \w \W, (?i),
  * non-capturing groups and escapes; compiles with REG_EXTENDED. Returns false (and leaves nothing
  * to free) on a bad pattern. The compiled pattern must be freed with sl_func_regex_free. */
+#define SL_FUNC_REGEX_MAX_GROUPS 15
 typedef struct sl_func_regex {
-        void *impl;  /* regex_t, heap */
+        void *impl;         /* regex_t, heap */
+        size_t ngroups;     /* capture groups of the Java pattern */
+        uint8_t map[SL_FUNC_REGEX_MAX_GROUPS + 1];  /* Java group number -> POSIX group number */
 } sl_func_regex;
 bool sl_func_regex_compile(sl_func_regex *re, const char *pattern, size_t len);
 void sl_func_regex_free(sl_func_regex *re);
 /* Finds the first match at or after byte `from` of text[0..len); fills up to `nm` group offsets
- * (start/end, -1 when a group did not take part). Returns false when there is none. */
+ * (start/end, -1 when a group did not take part), numbered as in the Java pattern. Returns false
+ * when there is none. */
 bool sl_func_regex_find(const sl_func_regex *re, const char *text, size_t len, size_t from, long *starts,
                         long *ends, size_t nm);
-/* Number of capture groups. */
+/* Number of capture groups (as the Java pattern counts them: (?:...) is not one). */
 size_t sl_func_regex_groups(const sl_func_regex *re);
 
 /* ---- time zones (tz.c) ---- */

@@ -406,7 +406,7 @@ sl_err sl_func_registry_add_table(sl_func_registry *reg, const sl_func_builtin *
 {
         for (size_t i = 0; i < n; i++) {
                 const sl_func_builtin *row = &rows[i];
-                sl_func *fn;
+                sl_func *fn = NULL;
                 sl_func_def def = {.name = row->name, .kind = SL_FUNC_SCALAR, .category = row->category,
                                    .description = row->description, .author = "sluice", .version = "1.0"};
                 sl_err rc = sl_func_registry_add(reg, &def, &fn, err);

@@ -81,7 +81,8 @@ typedef struct sl_func_registry sl_func_registry;
 /* Aggregate callbacks (state type, init, accumulate, undo, merge, result); see below. */
 typedef struct sl_func_agg_ops sl_func_agg_ops;
 
-/* Computes one result into `out`; all memory the result points to comes from ctx->arena. Arguments
+/* Computes one result into `out`; memory the result points to comes from ctx->arena or is borrowed
+ * from the arguments (COALESCE returns one of them), so arguments must outlive results. Arguments
  * have already been converted to the resolved parameter types (ctx->res->args[i].type). Returns
  * SL_OK, with a NULL result for bad input where ksqlDB returns null, or an error code with
  * ctx->err filled when ksqlDB would throw (the evaluator logs it and the result is NULL). */

@@ -200,7 +200,7 @@ Test(broker_log, retention_by_size_and_time, .fini = teardown)
         for (size_t i = 0; i < log->segs.len; i++)
                 total += SL_VEC_AT(&log->segs, sl_broker_segment *, i)->size;
         cr_assert_gt(total, 600);
-        sl_broker_log_maintain(log, 2000, 0);
+        sl_broker_log_maintain(log, 2000, 0, true);
         cr_assert_gt(log->start_offset, 0);
         total = 0;
         for (size_t i = 0; i < log->segs.len; i++)
@@ -212,7 +212,7 @@ Test(broker_log, retention_by_size_and_time, .fini = teardown)
         /* time: timestamps are ~1000-1300, "now" far later deletes every closed segment */
         sl_broker_log *log2 = make_topic(broker, "u", "segment.bytes=300\nretention.ms=1000\n");
         append_n(log2, 30, 2, 1000);
-        sl_broker_log_maintain(log2, 1000000, 0);
+        sl_broker_log_maintain(log2, 1000000, 0, true);
         cr_assert_eq(log2->segs.len, 1);
         cr_assert_eq(log2->start_offset, sl_broker_log_active(log2)->base_offset);
         sl_broker_free(broker);

@@ -23,6 +23,12 @@ Test(func_regex, extract)
                 FC("regexp_extract_all", "[mehta, ]", S("(\\w+) (\\w*)"), S("apurva mehta agavra "), I(2)),
                 FC("regexp_extract_all", "null", S("x"), TN(T_STR())),
                 FC("regexp_extract_all", "[1, 22, 333]", S("[\\d]+"), S("a1b22c333")),
+                FC("regexp_extract_all", "[cat, cat]", S("\\bcat\\b"), S("cat concat cat")),
+                FC("regexp_extract", "a.b", S("a\\.b"), S("xa.by")),
+                FC("regexp_extract", "zhang", S("(?:x|steven) (\\w+)"), S("steven zhang"), I(1)),
+                FC("regexp_extract", "null", S("(?:x|steven) (\\w+)"), S("steven zhang"), I(2)),
+                FC("regexp_replace", "zhang!", S("steven zhang"), S("(?:\\w+) (\\w+)"), S("$1!")),
+                FC("regexp_extract", "null", S("a\\.b"), S("xaxby")),
         };
         FC_RUN(cases);
 }
