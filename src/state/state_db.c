@@ -209,11 +209,20 @@ sl_err sl_state_db_flush(sl_state_db *db, sl_err_detail *err)
         return rc;
 }
 
-sl_err sl_state_db_maybe_flush(sl_state_db *db, sl_err_detail *err)
+sl_err sl_state_db_enforce_budget(sl_state_db *db, sl_state_kv *kv, sl_err_detail *err)
 {
-        if (db->flushing || db->cache_bytes <= db->cache_max)
+        if (db->cache_bytes <= db->cache_max)
                 return SL_OK;
-        return sl_state_db_flush(db, err);
+        sl_state_kv_evict(kv, db->cache_max);
+        for (size_t i = 0; i < db->nstores && db->cache_bytes > db->cache_max; i++)
+                sl_state_kv_evict(db->stores[i], db->cache_max);
+        if (db->cache_bytes <= db->cache_max || db->flushing)
+                return SL_OK;
+        /* dirty entries alone exceed the budget: write them all, then they are clean and evictable */
+        sl_err rc = sl_state_db_flush(db, err);
+        for (size_t i = 0; i < db->nstores && db->cache_bytes > db->cache_max; i++)
+                sl_state_kv_evict(db->stores[i], db->cache_max);
+        return rc;
 }
 
 sl_err sl_state_db_commit(sl_state_db *db, sl_err_detail *err)

@@ -229,6 +229,7 @@ static void run_random(const char *dir, size_t cache, int ops, log *cl, model *m
                                 cr_assert_eq(memcmp(v.ptr, m->value[i], v.len), 0);
                         }
                 } else if (r < 93) {
+                        cr_assert_leq(sl_state_db_cache_bytes(db), cache);
                         size_t j = rng_next() % NKEYS;
                         size_t lo = i < j ? i : j, hi = i < j ? j : i;
                         sl_slice from = mkey(m, lo), to = mkey(m, hi);
@@ -255,7 +256,10 @@ static void run_random(const char *dir, size_t cache, int ops, log *cl, model *m
         }
         check_all(kv, m);
         cr_assert_eq(sl_state_db_commit(db, &err), SL_OK);
-        cr_assert_eq(sl_state_db_cache_bytes(db), 0);
+        sl_state_kv_stats st;
+        sl_state_kv_get_stats(kv, &st);
+        cr_assert_eq(st.dirty_entries, 0);
+        cr_assert_eq(cache == 0, sl_state_db_cache_bytes(db) == 0, "write-through caches nothing");
         sl_state_db_close(db);
 }
 
@@ -328,6 +332,9 @@ Test(state_kv_store, scan_merges_cache_over_disk)
         for (int i = 0; i < 4; i++)
                 cr_assert_eq(sl_state_kv_put(kv, S(disk[i]), S("disk"), 0, NULL), SL_OK);
         cr_assert_eq(sl_state_db_commit(db, NULL), SL_OK);
+        sl_state_db_close(db); /* an empty cache: a..g are on disk only */
+        db = open_db(dir, 1 << 20);
+        kv = open_kv(db, "s", false);
         /* cache: overwrite c, delete e, add b and h, delete a key only on disk (g) */
         cr_assert_eq(sl_state_kv_put(kv, S("c"), S("cache"), 0, NULL), SL_OK);
         cr_assert_eq(sl_state_kv_delete(kv, S("e"), 0, NULL), SL_OK);
@@ -337,6 +344,7 @@ Test(state_kv_store, scan_merges_cache_over_disk)
         sl_state_kv_stats st;
         sl_state_kv_get_stats(kv, &st);
         cr_assert_eq(st.cache_entries, 5);
+        cr_assert_eq(st.dirty_entries, 5);
         const char *want_k[] = {"a", "b", "c", "h"};
         const char *want_v[] = {"disk", "cache", "cache", "cache"};
         sl_state_kv_iter *it;
@@ -364,21 +372,82 @@ Test(state_kv_store, scan_merges_cache_over_disk)
         remove_tmpdir(dir);
 }
 
-Test(state_kv_store, scan_fails_when_store_changes)
+Test(state_kv_store, scan_continues_after_store_changes)
+{
+        size_t caches[] = {1 << 20, 0};
+        for (int round = 0; round < 2; round++) {
+                char *dir = make_tmpdir();
+                sl_state_db *db = open_db(dir, caches[round]);
+                sl_state_kv *kv = open_kv(db, "s", false);
+                cr_assert_eq(sl_state_kv_put(kv, S("a"), S("1"), 0, NULL), SL_OK);
+                cr_assert_eq(sl_state_kv_put(kv, S("c"), S("3"), 0, NULL), SL_OK);
+                cr_assert_eq(sl_state_db_commit(db, NULL), SL_OK);
+                cr_assert_eq(sl_state_kv_put(kv, S("e"), S("5"), 0, NULL), SL_OK);
+                sl_state_kv_iter *it;
+                cr_assert_eq(sl_state_kv_all(kv, &it, NULL), SL_OK);
+                sl_slice k, v;
+                cr_assert(sl_state_kv_iter_next(it, &k, &v) && sl_slice_eq(k, S("a")));
+                /* behind the scan (not seen), ahead of it (seen), deleted ahead (not seen) */
+                cr_assert_eq(sl_state_kv_put(kv, S("0"), S("0"), 0, NULL), SL_OK);
+                cr_assert_eq(sl_state_kv_put(kv, S("b"), S("2"), 0, NULL), SL_OK);
+                cr_assert_eq(sl_state_kv_delete(kv, S("c"), 0, NULL), SL_OK);
+                cr_assert_eq(sl_state_db_flush(db, NULL), SL_OK);
+                cr_assert_eq(sl_state_kv_put(kv, S("d"), S("4"), 0, NULL), SL_OK);
+                cr_assert(sl_state_kv_iter_next(it, &k, &v) && sl_slice_eq(k, S("b")) && sl_slice_eq(v, S("2")));
+                cr_assert_eq(sl_state_kv_put(kv, S("e"), S("55"), 0, NULL), SL_OK);
+                cr_assert(sl_state_kv_iter_next(it, &k, &v) && sl_slice_eq(k, S("d")));
+                cr_assert(sl_state_kv_iter_next(it, &k, &v) && sl_slice_eq(k, S("e")) && sl_slice_eq(v, S("55")));
+                cr_assert_not(sl_state_kv_iter_next(it, &k, &v));
+                cr_assert_eq(sl_state_kv_iter_error(it, NULL), SL_OK);
+                sl_state_kv_iter_free(it);
+                sl_state_db_close(db);
+                remove_tmpdir(dir);
+        }
+}
+
+Test(state_kv_store, reads_are_cached_within_budget)
 {
         char *dir = make_tmpdir();
         sl_state_db *db = open_db(dir, 1 << 20);
         sl_state_kv *kv = open_kv(db, "s", false);
-        cr_assert_eq(sl_state_kv_put(kv, S("a"), S("1"), 0, NULL), SL_OK);
-        sl_state_kv_iter *it;
-        cr_assert_eq(sl_state_kv_all(kv, &it, NULL), SL_OK);
-        sl_slice k, v;
-        cr_assert(sl_state_kv_iter_next(it, &k, &v));
-        cr_assert_eq(sl_state_kv_put(kv, S("b"), S("2"), 0, NULL), SL_OK);
-        cr_assert_not(sl_state_kv_iter_next(it, &k, &v));
-        sl_err_detail err;
-        cr_assert_eq(sl_state_kv_iter_error(it, &err), SL_ERR_STATE);
-        sl_state_kv_iter_free(it);
+        char k[16];
+        for (int i = 0; i < 1000; i++) {
+                snprintf(k, sizeof k, "key%04d", i);
+                cr_assert_eq(sl_state_kv_put(kv, S(k), S("value"), 0, NULL), SL_OK);
+        }
+        cr_assert_eq(sl_state_db_commit(db, NULL), SL_OK);
+        sl_state_db_close(db);
+        /* a budget for about 100 entries: reads fill the cache and evict the least recently used */
+        db = open_db(dir, 100 * 230);
+        kv = open_kv(db, "s", false);
+        sl_state_kv_stats st;
+        sl_slice v;
+        bool found;
+        for (int round = 0; round < 2; round++) {
+                for (int i = 0; i < 50; i++) {
+                        snprintf(k, sizeof k, "key%04d", i);
+                        cr_assert_eq(sl_state_kv_get(kv, S(k), &v, &found, NULL), SL_OK);
+                        cr_assert(found && sl_slice_eq(v, S("value")));
+                }
+        }
+        sl_state_kv_get_stats(kv, &st);
+        cr_assert_eq(st.gets, 100);
+        cr_assert_eq(st.cache_hits, 50, "second round from the cache");
+        for (int i = 0; i < 1000; i++) {
+                snprintf(k, sizeof k, "key%04d", i);
+                cr_assert_eq(sl_state_kv_get(kv, S(k), &v, &found, NULL), SL_OK);
+                cr_assert(found);
+                cr_assert_leq(sl_state_db_cache_bytes(db), 100 * 230);
+        }
+        snprintf(k, sizeof k, "nokey");
+        cr_assert_eq(sl_state_kv_get(kv, S(k), &v, &found, NULL), SL_OK);
+        cr_assert_not(found);
+        cr_assert_eq(sl_state_kv_get(kv, S(k), &v, &found, NULL), SL_OK);
+        cr_assert_not(found, "a cached miss stays a miss");
+        sl_state_kv_get_stats(kv, &st);
+        cr_assert_gt(st.evictions, 600);
+        cr_assert_eq(st.evictions + st.cache_entries, 1001, "every key read was cached once");
+        cr_assert_eq(st.dirty_entries, 0);
         sl_state_db_close(db);
         remove_tmpdir(dir);
 }
@@ -471,7 +540,12 @@ Test(state_kv_store, flush_repeats_while_listeners_dirty_stores)
         cr_assert_eq(sl_state_db_commit(db, NULL), SL_OK);
         cr_assert_eq(f.calls, 100);
         cr_assert_eq(bl.n, 100);
-        cr_assert_eq(sl_state_db_cache_bytes(db), 0);
+        sl_state_kv_stats st;
+        sl_state_kv_get_stats(a, &st);
+        cr_assert_eq(st.dirty_entries, 0);
+        sl_state_kv_get_stats(b, &st);
+        cr_assert_eq(st.dirty_entries, 0);
+        cr_assert_eq(st.cache_entries, 100);
         sl_state_db_close(db);
         db = open_db(dir, 1 << 20);
         b = open_kv(db, "b", false);
