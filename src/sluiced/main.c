@@ -1,14 +1,97 @@
-/* main.c: sluiced, the server. Today it only reports what is built; the broker, engine and REST
- * server start here as their issues land. */
+/* main.c: sluiced, the server. Reads the configuration (--config FILE, --key=value overrides),
+ * starts the bundled broker (and, as they land, the engine and the REST server: one start call
+ * each in start_services), waits for SIGINT/SIGTERM and shuts everything down in reverse order. */
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "broker/broker.h"
+#include "common/config.h"
+#include "common/log.h"
+
+/* Everything the server runs; a field per service. */
+typedef struct services {
+        sl_broker *broker;  /* NULL when an external Kafka is used */
+} services;
+
+static bool broker_only;
+
+static bool is_flag(const char *arg)
+{
+        if (strcmp(arg, "--broker-only") == 0) {
+                broker_only = true;
+                return true;
+        }
+        return false;
+}
+
+static void usage(void)
+{
+        printf("usage: sluiced [--config FILE] [--key=value ...] [--broker-only]\n"
+               "  broker.listeners (PLAINTEXT://127.0.0.1:9092), data.dir (./sluice-data), num.partitions,\n"
+               "  auto.create.topics.enable, log.segment.bytes, log.retention.ms, log.retention.bytes,\n"
+               "  log.flush.interval.messages, log.flush.interval.ms, socket.request.max.bytes, log.level\n");
+}
+
+static int start_services(services *svc, const sl_config *cfg, sl_err_detail *det)
+{
+        if (sl_broker_new(cfg, &svc->broker, det) || sl_broker_start(svc->broker, det))
+                return -1;
+        if (broker_only)
+                return 0;
+        /* the engine and the REST server start here when they exist */
+        return 0;
+}
+
+static void stop_services(services *svc)
+{
+        sl_broker_free(svc->broker);
+        svc->broker = NULL;
+}
+
 int main(int argc, char **argv)
 {
-        if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-                printf("sluiced 0.1.0\n");
-                return 0;
+        for (int i = 1; i < argc; i++) {
+                if (strcmp(argv[i], "--version") == 0) {
+                        printf("sluiced 0.1.0\n");
+                        return 0;
+                }
+                if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+                        usage();
+                        return 0;
+                }
         }
-        fprintf(stderr, "sluiced 0.1.0: the server is not built yet; only the core libraries exist so far.\n");
-        return 2;
+        int status = 1;
+        services svc = {0};
+        sl_err_detail det;
+        sl_config *cfg = sl_config_new();
+        if (sl_config_parse_args(cfg, argc, argv, is_flag, &det)) {
+                fprintf(stderr, "sluiced: %s\n", det.message);
+                usage();
+                goto fail;
+        }
+        const char *level = sl_config_get(cfg, "log.level");
+        sl_log_level lv;
+        if (level && sl_log_level_parse(level, &lv) == 0)
+                sl_log_set_level(lv);
+        /* block the signals in every thread; the main thread waits for them */
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGINT);
+        sigaddset(&set, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &set, NULL);
+        signal(SIGPIPE, SIG_IGN);
+        if (start_services(&svc, cfg, &det)) {
+                fprintf(stderr, "sluiced: %s\n", det.message);
+                goto fail;
+        }
+        int sig = 0;
+        sigwait(&set, &sig);
+        SL_LOG_INFO("sluiced", "%s received, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+        status = 0;
+fail:
+        stop_services(&svc);
+        sl_config_free(cfg);
+        return status;
 }

@@ -2,11 +2,11 @@
  *
  * Explicit casts allowed (ksqlDB's CastEvaluator; sl_cast_check says which):
  *   anything but BYTES -> STRING            Java toString, see sl_value_format
- *   STRING -> BOOLEAN                       "true"/"false" any case, anything else is false
- *                                           (Boolean.parseBoolean)
+ *   STRING -> BOOLEAN                       prefixes of "true"/"yes" any case, else false
+ *                                           (SqlBooleans.parseBoolean)
  *   STRING -> INT/BIGINT/DOUBLE/DECIMAL     trimmed Java number syntax; bad text is SL_ERR_CAST
- *   STRING -> DATE/TIME/TIMESTAMP           ISO-8601: yyyy-MM-dd, HH:mm[:ss[.fff]],
- *                                           yyyy-MM-ddTHH:mm[:ss[.fff]] with optional Z/+hh:mm
+ *   STRING -> DATE/TIME/TIMESTAMP           ISO-8601: yyyy[-MM[-dd]], HH:mm[:ss[.fff]],
+ *                                           yyyy-MM-ddTHH[:mm[:ss[.fff]]] with optional Z/+hh:mm
  *   numeric <-> numeric                     INT/BIGINT narrowing wraps (Java (int)); DOUBLE to
  *                                           INT/BIGINT truncates and saturates, NaN -> 0 (Java);
  *                                           DECIMAL to INT/BIGINT truncates and wraps
@@ -60,13 +60,18 @@ const sl_type *sl_cast_decimal_of(const sl_type *type);
 sl_err sl_cast_parse_int(const char *text, size_t len, int32_t *out, sl_err_detail *err);
 sl_err sl_cast_parse_bigint(const char *text, size_t len, int64_t *out, sl_err_detail *err);
 sl_err sl_cast_parse_double(const char *text, size_t len, double *out, sl_err_detail *err);
-/* Boolean.parseBoolean: true only for "true" in any case. */
+/* ksqlDB's SqlBooleans.parseBoolean (CAST semantics): after trimming, true when the text is a
+ * non-empty case-insensitive prefix of "true" or "yes" ("t", "Y", "tRu"), false otherwise. */
 bool sl_cast_parse_bool(const char *text, size_t len);
-/* yyyy-MM-dd -> days since epoch. */
+/* SqlBooleans.parseBooleanExact (literal coercion): prefixes of "true"/"yes" are true, prefixes of
+ * "false"/"no" false, anything else SL_ERR_CAST. No trimming. */
+sl_err sl_cast_parse_bool_exact(const char *text, size_t len, bool *out, sl_err_detail *err);
+/* yyyy-MM-dd, or the partial yyyy-MM / yyyy (first day) -> days since epoch. */
 sl_err sl_cast_parse_date(const char *text, size_t len, int32_t *out, sl_err_detail *err);
 /* HH:mm[:ss[.fff...]] -> ms of day (extra fraction digits are truncated). */
 sl_err sl_cast_parse_time(const char *text, size_t len, int32_t *out, sl_err_detail *err);
-/* yyyy-MM-dd['T'HH:mm[:ss[.fff...]]][Z|+hh[:mm]|-hh[:mm]] -> ms since epoch (UTC when no zone). */
+/* yyyy[-MM[-dd]] or yyyy-MM-dd'T'HH[:mm[:ss[.fff...]]][Z|+hh[:mm]|-hh[:mm]] -> ms since epoch (UTC
+ * when no zone), as ksqlDB's PartialStringToTimestampParser. */
 sl_err sl_cast_parse_timestamp(const char *text, size_t len, int64_t *out, sl_err_detail *err);
 
 #endif

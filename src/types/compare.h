@@ -11,6 +11,11 @@
  * Mixed numeric kinds compare by value (INT/BIGINT/DECIMAL exactly; with a DOUBLE, as doubles);
  * other mixed kinds order by sl_type_kind.
  *
+ * For the evaluator: ksqlDB compares scalar numbers in expressions with Java's primitive operators
+ * (a DOUBLE -0.0 = 0.0 there, and NaN compares false with everything), so DOUBLE comparison
+ * operators should use C's operators; ARRAY, MAP and STRUCT support only = and <>, done with Java's
+ * equals, which is sl_value_eq (NaN equals NaN inside them, -0.0 <> 0.0).
+ *
  * sl_value_hash agrees with sl_value_eq for values of the same type (equal values of one type hash
  * equal), so decimals hash by their normalised value and maps independently of entry order. */
 #ifndef SL_TYPES_COMPARE_H
@@ -25,6 +30,9 @@
 int sl_value_cmp(const sl_value *a, const sl_value *b);
 bool sl_value_eq(const sl_value *a, const sl_value *b);
 uint64_t sl_value_hash(const sl_value *v, uint64_t seed);
+/* Entry indexes 0..len-1 of MAP value `map` in key order (sl_value_cmp of the keys). Caller frees
+ * with sl_free. Never NULL. */
+uint32_t *sl_value_map_sorted(const sl_value *map);
 /* Double.compare: the total order of doubles described above. */
 int sl_value_cmp_double(double a, double b);
 

@@ -11,7 +11,10 @@
  * When p exceeds 38 it is capped at 38 and the scale shrinks to keep the integer digits, but never
  * below min(s, 6) (the SQL Server rule; ksqlDB itself rejects such types). Results are rounded
  * HALF_UP to the result scale; a result whose integer part does not fit is SL_ERR_OVERFLOW.
- * Division and modulus by zero are SL_ERR_RANGE. ksqlDB turns both into a NULL result. */
+ * Division and modulus by zero are SL_ERR_RANGE. ksqlDB turns both into a NULL result.
+ * One deliberate difference: ksqlDB divides with MathContext(p, UNNECESSARY), so a quotient that
+ * does not terminate within p digits (1/3) fails and yields NULL there; here it rounds HALF_UP
+ * (1/3 -> 0.333333). */
 #ifndef SL_TYPES_DECIMAL_H
 #define SL_TYPES_DECIMAL_H
 
@@ -79,6 +82,16 @@ sl_err sl_decimal_from_double(double v, int precision, int scale, sl_decimal *ou
 double sl_decimal_to_double(sl_decimal d);
 /* Truncates toward zero and keeps the low 64 bits, as BigDecimal.longValue() does. */
 int64_t sl_decimal_to_i64_wrap(sl_decimal d);
+
+/* The unscaled value as minimal big-endian two's complement, as Java's BigInteger.toByteArray
+ * writes it for Avro's "decimal" logical type and Kafka Connect's Decimal: 1..16 bytes into `out`;
+ * returns the count (0 encodes as one 0x00 byte). */
+size_t sl_decimal_to_be_bytes(sl_decimal d, uint8_t out[16]);
+/* The inverse, for a value of DECIMAL(precision, scale). Redundant sign-extension bytes are
+ * accepted. SL_ERR_CORRUPT when `len` is 0 or the value needs more than 128 bits,
+ * SL_ERR_OVERFLOW when it does not fit `precision`. */
+sl_err sl_decimal_from_be_bytes(const uint8_t *p, size_t len, int precision, int scale, sl_decimal *out,
+                                sl_err_detail *err);
 
 /* Result precision and scale of `op` on DECIMAL(p1,s1) and DECIMAL(p2,s2), per the table above. */
 void sl_decimal_result_type(sl_decimal_op op, int p1, int s1, int p2, int s2, int *precision, int *scale);

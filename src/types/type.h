@@ -106,7 +106,13 @@ const char *sl_type_kind_name(sl_type_kind kind);
 /* Appends `type` as ksqlDB prints it in messages and DESCRIBE: INTEGER, STRING, DECIMAL(4, 2),
  * ARRAY<INTEGER>, MAP<STRING, DOUBLE>, STRUCT<`A` INTEGER, `B` STRING>. */
 void sl_type_print(sl_str *out, const sl_type *type);
-/* The same text as a NUL-terminated string in `arena`. */
+/* Decides whether a STRUCT field name must be backquoted (a reserved word, lower-case letters...);
+ * the SQL front end knows the rules. */
+typedef bool (*sl_type_quote_fn)(const char *name, void *ctx);
+/* sl_type_print, quoting only the field names `quote` says need it (DESCRIBE's
+ * STRUCT<A INTEGER, `b` STRING>); NULL quotes them all, as sl_type_print does. */
+void sl_type_print_ex(sl_str *out, const sl_type *type, sl_type_quote_fn quote, void *ctx);
+/* The same text as sl_type_print as a NUL-terminated string in `arena`. */
 char *sl_type_to_cstr(sl_arena *arena, const sl_type *type);
 
 #endif

@@ -57,9 +57,9 @@ struct sl_value {
 
 /* Flags for sl_value_format_json. The serde uses 0: DATE as days, TIME as ms of day and TIMESTAMP as
  * ms (numbers), BYTES as base64, DECIMAL as a plain JSON number, DOUBLE NaN/Infinity as strings.
- * The REST API wants temporal values as ISO text. */
+ * SL_VALUE_JSON_TEMPORAL_TEXT gives what ksqlDB's TO_JSON_STRING returns (and the REST API shows). */
 enum {
-        SL_VALUE_JSON_TEMPORAL_TEXT = 1 << 0,  /* DATE "2022-04-28", TIME "21:44:47.943", TIMESTAMP ISO */
+        SL_VALUE_JSON_TEMPORAL_TEXT = 1 << 0,  /* DATE, TIME, TIMESTAMP as the sl_value_fmt_* text */
         SL_VALUE_JSON_DECIMAL_TEXT = 1 << 1,   /* DECIMAL as a JSON string "10.50" */
 };
 
@@ -127,8 +127,8 @@ char *sl_value_to_cstr(sl_arena *arena, const sl_value *v);
  * double: Java's Double.toString (shortest digits that read back exactly; "1.0", "10.3", "1.0E10",
  *   "1.0E-4", "NaN", "Infinity", "-0.0"); buf >= 32 bytes.
  * date: "yyyy-MM-dd" (ISO; years beyond 9999 get a '+'); buf >= 16.
- * time: "HH:mm:ss" plus ".SSS" unless the milliseconds are 0 (ksqlDB's cast of TIME to STRING);
- *   buf >= 16.
+ * time: ksqlDB's cast of TIME to STRING (LocalTime.ofSecondOfDay(ms / 1000).toString()): "HH:mm:ss",
+ *   or "HH:mm" when the seconds are 0; milliseconds are dropped. buf >= 16.
  * timestamp: "yyyy-MM-ddTHH:mm:ss.SSS" (ksqlDB's cast of TIMESTAMP to STRING, UTC); buf >= 32. */
 size_t sl_value_fmt_double(double v, char *buf);
 size_t sl_value_fmt_date(int32_t days, char *buf);

@@ -1,0 +1,143 @@
+#!/usr/bin/python3
+# 0004-broker-crash-safety: kill -9 of the broker during acks=all production, 20 rounds on one
+# data directory. Each round restarts the broker (it must open its logs without errors), produces
+# with confluent-kafka (acks=all, the default) and SIGKILLs the broker at a random moment. At the
+# end every acknowledged record must be readable at the offset it was acknowledged with, with its
+# value intact; everything in the log must be a complete record some producer sent (no torn or
+# garbage batches: librdkafka checks CRCs), and offsets must be dense.
+import os, random, signal, socket, subprocess, sys, tempfile, threading, time, shutil
+
+from confluent_kafka import Consumer, KafkaError, Producer, TopicPartition
+
+BIN = os.environ.get("SLUICE_BIN", os.path.join(os.path.dirname(__file__), "../../build/bin"))
+N = 100_000
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Broker:
+    def __init__(self, datadir, *extra):
+        self.dir, self.extra, self.port, self.proc = datadir, list(extra), free_port(), None
+
+    def start(self):
+        self.log = open(os.path.join(self.dir, "sluiced.log"), "ab")
+        self.proc = subprocess.Popen([os.path.join(BIN, "sluiced"), "--broker-only", "--data.dir=" + self.dir,
+                                     "--broker.listeners=PLAINTEXT://127.0.0.1:%d" % self.port] + self.extra,
+                                    stdout=self.log, stderr=self.log)
+        for _ in range(300):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                if self.proc.poll() is not None:
+                    sys.exit("sluiced exited with %s" % self.proc.returncode)
+                time.sleep(0.05)
+        sys.exit("sluiced did not start listening")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            rc = self.proc.wait(60)
+            self.proc = None
+            if rc != 0:
+                sys.exit("sluiced exited with status %d on SIGTERM" % rc)
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+    @property
+    def bootstrap(self):
+        return "127.0.0.1:%d" % self.port
+
+
+def check(cond, msg):
+    if not cond:
+        raise AssertionError(msg)
+
+
+ROUNDS = 20
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="sl-0004-")
+    b = Broker(tmp, "--num.partitions=2")
+    acked = {}          # (partition, offset) -> value
+    sent = set()        # every value handed to the producer
+    rnd = random.Random(4)
+    try:
+        for r in range(ROUNDS):
+            b.start()
+            p = Producer({"bootstrap.servers": b.bootstrap, "acks": "all", "linger.ms": 2,
+                          "message.timeout.ms": 5000, "retries": 0})
+
+            def on_delivery(err, msg):
+                if not err:
+                    acked[(msg.partition(), msg.offset())] = msg.value().decode()
+
+            killer = threading.Timer(0.3 + rnd.random() * 0.7, b.proc.kill)
+            killer.start()
+            i = 0
+            while b.proc.poll() is None and i < 200000:
+                for _ in range(50):
+                    v = "r%d-%d-%s" % (r, i, "p" * (i % 200))
+                    sent.add(v)
+                    try:
+                        p.produce("crash", value=v.encode(), key=b"%d" % i, on_delivery=on_delivery)
+                    except BufferError:
+                        pass
+                    i += 1
+                p.poll(0.002)
+            killer.join()
+            b.proc.wait()
+            b.proc = None
+            t = time.time() + 1.0
+            while time.time() < t:   # answers that arrived before the kill
+                p.poll(0.05)
+            p.purge()
+            p.flush(0)
+            del p
+            b.log.close()
+        b.start()
+        log = open(os.path.join(tmp, "sluiced.log")).read()
+        check(" ERROR " not in log, "errors in the broker log:\n" + "\n".join(l for l in log.splitlines() if " ERROR " in l))
+        c = Consumer({"bootstrap.servers": b.bootstrap, "group.id": "crash-check", "auto.offset.reset": "earliest",
+                      "enable.auto.commit": False, "check.crcs": True, "enable.partition.eof": True})
+        c.assign([TopicPartition("crash", p, 0) for p in range(2)])
+        found, eof, expect = {}, set(), {0: 0, 1: 0}
+        deadline = time.time() + 120
+        while len(eof) < 2 and time.time() < deadline:
+            for m in c.consume(num_messages=5000, timeout=1.0):
+                if m.error():
+                    check(m.error().code() == KafkaError._PARTITION_EOF, "consumer error: %s" % m.error())
+                    eof.add(m.partition())
+                    continue
+                eof.discard(m.partition())
+                check(m.offset() == expect[m.partition()], "offset gap in partition %d: %d after %d" %
+                      (m.partition(), m.offset(), expect[m.partition()] - 1))
+                expect[m.partition()] = m.offset() + 1
+                v = m.value().decode()
+                check(v in sent, "record %r at %d/%d was never sent" % (v[:40], m.partition(), m.offset()))
+                found[(m.partition(), m.offset())] = v
+        c.close()
+        b.stop()
+        missing = [k for k in acked if found.get(k) != acked[k]]
+        check(not missing, "%d acknowledged records lost or changed, e.g. %s: %r" %
+              (len(missing), missing[:3], [found.get(k) for k in missing[:3]]))
+        check(len(acked) > ROUNDS * 10, "only %d records were acknowledged" % len(acked))
+        print("ok: %d rounds, %d acknowledged, %d in the log" % (ROUNDS, len(acked), len(found)))
+    finally:
+        b.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

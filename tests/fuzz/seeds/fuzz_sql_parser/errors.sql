@@ -1,0 +1,1 @@
+SELECT * FORM x; CREATE STREAM (x INT); SELECT 'unterminated FROM s;
