@@ -90,6 +90,7 @@ sl_err sl_state_db_open(const char *task_dir, const sl_state_db_opts *opts, sl_s
         const rocksdb_options_t **cf_opts = NULL;
         *out = NULL;
         db->dir = sl_strdup(task_dir);
+        pthread_mutex_init(&db->lock, NULL);
         db->cache_max = opts->cache_max_bytes;
         db->disable_wal = opts->disable_wal;
         set_options(db, opts);
@@ -280,8 +281,19 @@ void sl_state_db_close(sl_state_db *db)
         rocksdb_options_destroy(db->opts);
         rocksdb_block_based_options_destroy(db->bbto);
         rocksdb_cache_destroy(db->block_cache);
+        pthread_mutex_destroy(&db->lock);
         sl_free(db->dir);
         sl_free(db);
+}
+
+void sl_state_db_lock(sl_state_db *db)
+{
+        pthread_mutex_lock(&db->lock);
+}
+
+void sl_state_db_unlock(sl_state_db *db)
+{
+        pthread_mutex_unlock(&db->lock);
 }
 
 static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)

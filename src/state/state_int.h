@@ -4,6 +4,7 @@
 #ifndef SL_STATE_STATE_INT_H
 #define SL_STATE_STATE_INT_H
 
+#include <pthread.h>
 #include <rocksdb/c.h>
 
 #include "state/kv_store.h"
@@ -27,6 +28,7 @@ struct sl_state_db {
         bool disable_wal;                       /* commit flushes memtables instead of syncing the WAL */
         bool flushing;                          /* a flush is running (listeners may re-enter) */
         uint64_t flushes;                       /* flushes that found something to write */
+        pthread_mutex_t lock;                   /* sl_state_db_lock: stream thread vs pull queries */
 };
 
 /* Fills `err` with a RocksDB error message `e` (freed here) and returns SL_ERR_IO. */
