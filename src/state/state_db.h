@@ -14,8 +14,9 @@
  *
  * Caching. Stores buffer writes, and keep recent reads, in an in-memory cache (kv_store.h). The db
  * counts the bytes of all its stores' caches; past `cache_max_bytes` the least recently used clean
- * entries are evicted, and when dirty entries alone exceed it, every dirty store is flushed. sl_state_db_flush writes all dirty entries of all stores as one RocksDB WriteBatch
- * (atomic), then reports each entry to its store's changelog sink and flush listener. A listener
+ * entries are evicted, and when dirty entries alone exceed it, every dirty store is flushed.
+ * sl_state_db_flush writes all dirty entries of all stores as one RocksDB WriteBatch (atomic),
+ * then reports each entry to its store's changelog sink and flush listener. A listener
  * may write to stores (forwarding downstream); the flush repeats until no store is dirty.
  *
  * Thread: a db and its stores belong to one stream thread. Another thread (a pull query) may call

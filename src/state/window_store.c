@@ -268,8 +268,8 @@ bool sl_state_window_iter_next(sl_state_window_iter *it, sl_state_window_rec *re
                 int64_t start;
                 uint32_t seq;
                 if (!parse_store_key(it->ws, k, &it->key, &start, &seq)) {
-                        it->scan.status = sl_err_set(&it->scan.detail, SL_ERR_CORRUPT, "malformed key in window store %s",
-                                                     sl_state_kv_name(it->ws->kv));
+                        it->scan.status = sl_err_set(&it->scan.detail, SL_ERR_CORRUPT,
+                                                     "malformed key in window store %s", sl_state_kv_name(it->ws->kv));
                         return false;
                 }
                 if (start < it->t_from || start > it->t_to)
