@@ -1163,6 +1163,8 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
         z->agg_phase = false;
         z->allow_agg = false;
         a->agg_width = a->ngroup_by + 2 + a->naggs;
+        if (a->has_table_function && a->aggregate)
+                return az_fail(z, q->pos, "Table functions cannot be used with aggregations.") != NULL;
         if (q->group_by && a->naggs == 0)
                 return az_fail(z, q->pos, "GROUP BY requires aggregate functions in either the SELECT or HAVING clause.") != NULL;
         if (nnonagg)
@@ -1185,8 +1187,6 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
                 }
                 a->result_kind = SL_CATALOG_TABLE;  /* a transient push query aggregates all rows as one group */
         }
-        if (a->has_table_function && a->aggregate)
-                return az_fail(z, q->pos, "Table functions cannot be used with aggregations.") != NULL;
         if (a->has_table_function && a->sources[0].src->kind == SL_CATALOG_TABLE && ns == 1)
                 return az_fail(z, q->pos, "Table source is not supported with table functions") != NULL;
         if (q->emit == SL_AST_EMIT_FINAL && !(q->group_by && q->window))

@@ -1337,11 +1337,11 @@ static sl_expr *constructor(az *z, const sl_ast_expr *ast)
                         if (!(e->args[i] = az_expr(z, ast->list->items[i])))
                                 return NULL;
                 {
-                        /* string literals take the type of the first other non-NULL element */
+                        /* literals take the type of the first non-NULL element */
                         const sl_type *first = NULL;
 
                         for (size_t i = 0; i < n && !first; i++)
-                                if (e->args[i]->type->kind != SL_TYPE_NULL && !is_string_lit(e->args[i]))
+                                if (e->args[i]->type->kind != SL_TYPE_NULL)
                                         first = e->args[i]->type;
                         for (size_t i = 0; first && i < n; i++) {
                                 sl_expr *c = coerce_item(z, e->args[i], first, NULL);
@@ -1381,7 +1381,7 @@ static sl_expr *constructor(az *z, const sl_ast_expr *ast)
                         const sl_type *first = NULL;
 
                         for (size_t i = 0; i < n && !first; i++)
-                                if (xs[i]->type->kind != SL_TYPE_NULL && !is_string_lit(xs[i]))
+                                if (xs[i]->type->kind != SL_TYPE_NULL)
                                         first = xs[i]->type;
                         for (size_t i = 0; first && i < n; i++) {
                                 sl_expr *c = coerce_item(z, xs[i], first, NULL);

@@ -307,3 +307,89 @@ Test(sql_analyze, expression_types)
                 sl_ast_stmt_free(st);
         }
 }
+
+Test(sql_analyze, windowed_aggregation_and_sources)
+{
+        sl_ast_stmt *st;
+        sl_analysis *a;
+        sl_err_detail e;
+        const sl_catalog_source *w;
+
+        run_ok(ddl);
+        run_ok("CREATE TABLE W AS SELECT ID, COUNT(*) AS C, WINDOWSTART AS WS, WINDOWEND AS WE FROM S "
+               "WINDOW TUMBLING (SIZE 1 MINUTE, GRACE PERIOD 10 SECONDS) GROUP BY ID EMIT FINAL;");
+        w = sl_catalog_source_get(cat, "W");
+        cr_assert_not_null(w);
+        cr_assert_eq(w->window, SL_CATALOG_WINDOW_TUMBLING);
+        cr_assert_not_null(w->query_id);
+        cr_assert_eq(sl_catalog_source_nkeys(w), 1);
+        /* the agg row: key, WINDOWSTART, WINDOWEND, then the aggregates */
+        cr_assert_eq(sl_parse_statement("SELECT ID, COUNT(*), WINDOWSTART FROM S WINDOW SESSION (5 SECONDS) GROUP BY ID "
+                                        "HAVING COUNT(*) > 1 EMIT CHANGES;", NULL, &st, &e), SL_OK);
+        cr_assert_eq(sl_analyze(&ctx, st, &a, &e), SL_OK, "%s", e.message);
+        cr_assert_eq(a->ngroup_by, 1);
+        cr_assert_eq(a->naggs, 1);
+        cr_assert_eq(a->agg_width, 4);
+        cr_assert_eq(a->columns[1].expr->kind, SL_EXPR_COLUMN);
+        cr_assert_eq(a->columns[1].expr->index, 3);
+        cr_assert_eq(a->columns[2].expr->index, 1);
+        cr_assert_not_null(a->having);
+        cr_assert_eq(a->result_window, SL_CATALOG_WINDOW_SESSION);
+        sl_analysis_free(a);
+        sl_ast_stmt_free(st);
+        run_err("CREATE TABLE X AS SELECT * FROM W;", "KSQL does not support persistent queries on windowed tables.", 0, 0);
+        run_err("SELECT ID, MIN(WINDOWSTART) FROM S WINDOW TUMBLING (SIZE 1 SECOND) GROUP BY ID EMIT CHANGES;",
+                "Window bounds column WINDOWSTART can only be used in the SELECT clause of windowed aggregations", 1, 16);
+        run_err("CREATE STREAM X (K INT KEY, V INT) WITH (KAFKA_TOPIC='x', VALUE_FORMAT='JSON', WINDOW_TYPE='SESSION', "
+                "WINDOW_SIZE='1 SECOND');", "'WINDOW_SIZE' should not be set for SESSION windows.", 1, 1);
+}
+
+Test(sql_analyze, lambdas_and_struct_star)
+{
+        run_ok(ddl);
+        expect_schema("CREATE STREAM O AS SELECT ID, TRANSFORM(A, x => x + 1) AS T, "
+                      "REDUCE(A, 0, (s, x) => s + x) AS R, FILTER(M, (k, v) => v > 1.0) AS F FROM S;",
+                      "`ID` INTEGER KEY, `T` ARRAY<INTEGER>, `R` INTEGER, `F` MAP<STRING, DOUBLE>");
+        run_err("SELECT TRANSFORM(A, x => x + NAME) FROM S EMIT CHANGES;",
+                "Error processing expression", 0, 0);
+}
+
+Test(sql_analyze, table_functions)
+{
+        sl_ast_stmt *st;
+        sl_analysis *a;
+        sl_err_detail e;
+
+        run_ok(ddl);
+        cr_assert_eq(sl_parse_statement("SELECT ID, EXPLODE(A) AS X FROM S EMIT CHANGES;", NULL, &st, &e), SL_OK);
+        cr_assert_eq(sl_analyze(&ctx, st, &a, &e), SL_OK, "%s", e.message);
+        cr_assert(a->has_table_function);
+        cr_assert_eq(a->columns[1].type->kind, SL_TYPE_INT);
+        sl_analysis_free(a);
+        sl_ast_stmt_free(st);
+        run_err("SELECT * FROM S WHERE EXPLODE(A) = 1 EMIT CHANGES;", "Table functions can only be used in the SELECT clause", 1, 23);
+        run_err("SELECT EXPLODE(M) FROM S EMIT CHANGES;", "Function 'explode' does not accept parameters (MAP<STRING, DOUBLE>)", 1, 8);
+        run_err("SELECT ID, EXPLODE(A), COUNT(*) FROM S GROUP BY ID EMIT CHANGES;", "Table functions cannot be used with aggregations.",
+                0, 0);
+        run_err("SELECT EXPLODE(ARRAY[TV]) FROM T EMIT CHANGES;", "Table source is not supported with table functions", 0, 0);
+}
+
+Test(sql_analyze, insert_values_are_typed_per_column)
+{
+        sl_ast_stmt *st;
+        sl_analysis *a;
+        sl_err_detail e;
+
+        run_ok(ddl);
+        cr_assert_eq(sl_parse_statement("INSERT INTO S (ROWTIME, ID, V, NAME) VALUES (5, 1, 2, 'x');", NULL, &st, &e), SL_OK);
+        cr_assert_eq(sl_analyze(&ctx, st, &a, &e), SL_OK, "%s", e.message);
+        cr_assert_eq(a->sink, sl_catalog_source_get(cat, "S"));
+        cr_assert_not_null(a->values[0]);
+        cr_assert_eq(a->values[1]->type->kind, SL_TYPE_BIGINT);  /* 2 is cast to V's BIGINT */
+        cr_assert_null(a->values[3]);                             /* D not given */
+        cr_assert_not_null(a->values[a->sink->ncolumns]);         /* ROWTIME */
+        sl_analysis_free(a);
+        sl_ast_stmt_free(st);
+        run_err("INSERT INTO S (ID, NAME) VALUES (1, ARRAY[1]);", "Expected type STRING for field NAME", 1, 37);
+        run_err("INSERT INTO S (ID) VALUES (1, 2);", "Expected number columns and values to match: 1, 2", 1, 1);
+}

@@ -1,9 +1,11 @@
 /* test_analyze_qtt.c: runs the analyzer over ksqlDB's query-validation tests (read from
- * $SLUICE_SHARED/conformance/qtt or ../shared). Each enabled case gets a fresh in-memory catalog
+ * $SLUICE_SHARED/conformance/qtt or the repository's ../shared). Each enabled case gets a fresh in-memory catalog
  * built from its own statements, in order. Prints how many cases analyze cleanly, how many of the
  * cases expecting an error fail here (and with a matching message), and how many post-condition
  * schemas of created sources equal ours. Unsupported features only lower the counts; a crash or a
- * leak fails the test. Skips with a message when the corpus is absent. */
+ * leak fails the test. Skips with a message when the corpus is absent. The same run covers the
+ * REST query-validation tests (rqtt). SLUICE_QTT_LOG=path writes every mismatch to path.qtt and
+ * path.rqtt for inspection. */
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <jansson.h>

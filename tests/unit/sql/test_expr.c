@@ -56,6 +56,17 @@ static const ecase cases[] = {
         {"A[1]", "1"}, {"A[3]", "3"}, {"A[-1]", "3"}, {"A[-3]", "1"}, {"A[0]", "NULL"}, {"A[4]", "NULL"}, {"A[-4]", "NULL"},
         {"A[N]", "NULL"}, {"M['k']", "5"}, {"M['nope']", "NULL"}, {"ST->F", "'x'"},
         {"ARRAY[I, N]", "ARRAY[7, NULL]"}, {"MAP('a' := I, 'a' := 2)", "MAP('a' := 2)"}, {"STRUCT(Q := I)->Q", "7"},
+        /* Java integer semantics, doubles, decimals */
+        {"-2147483647 - I", "2147483642"}, {"2147483647 * 2", "-2"}, {"-2147483648 / -1", "-2147483648"},
+        {"-2147483648 % -1", "0"}, {"9223372036854775807 + V", "-9223372036854775709"}, {"V / 0", "NULL"},
+        {"CAST('NaN' AS DOUBLE) = CAST('NaN' AS DOUBLE)", "FALSE"}, {"CAST('NaN' AS DOUBLE) <> X", "TRUE"},
+        {"X % 2", "0.5"}, {"D * 100", "250.00"}, {"D - 5", "-2.50"}, {"CAST(D AS DOUBLE) / 4", "0.625"},
+        /* pseudo columns: ROWTIME compared with ISO text */
+        {"ROWTIME", "1000"}, {"ROWTIME > '1970-01-01T00:00:00'", "TRUE"}, {"ROWTIME < '1970-01-01'", "FALSE"},
+        /* composites */
+        {"ARRAY[1, 2] IS DISTINCT FROM ARRAY[1, 2]", "FALSE"}, {"A <> ARRAY[1, 2, 3]", "FALSE"},
+        {"M = MAP('k' := 5)", "TRUE"}, {"ARRAY['a', 1]", "ARRAY['a', '1']"},
+        {"CASE WHEN N > 1 THEN 'a' WHEN N IS NULL THEN 'b' END", "'b'"},
         /* functions */
         /* lambdas (TRANSFORM, FILTER, REDUCE), nested ones included */
         {"TRANSFORM(A, x => x * 10)", "ARRAY[10, 20, 30]"}, {"FILTER(A, x => x > 1)", "ARRAY[2, 3]"},
@@ -99,6 +110,7 @@ static void eval_case(sl_catalog *cat, sl_func_registry *reg, const ecase *c)
         row[8] = sl_value_composite(src->columns[8].type, items, 3);
         row[9] = sl_value_composite(src->columns[9].type, mitems, 1);
         row[10] = sl_value_composite(src->columns[10].type, sitems, 1);
+        row[11] = sl_value_bigint(1000);  /* ROWTIME: the pseudo block follows the 11 columns */
         for (int pass = 0; pass < 2; pass++) {
                 sl_expr_ctx ectx = {.arena = &arena, .row = row};
 
