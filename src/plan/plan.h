@@ -165,7 +165,7 @@ typedef struct sl_plan {
         size_t nlvars;             /* lambda slots any expression needs */
         int wrap_default;          /* WRAP_SINGLE_VALUE when a source does not say: -1 false, else true */
         size_t nserdes;            /* serdes built (freed with the plan) */
-        sl_serde **serdes;
+        sl_serde **serdes;         /* every serde the plan built, freed with it */
 } sl_plan;
 
 /* Builds the plan of a persistent query (C*AS, INSERT INTO ... SELECT) from its analysis:

@@ -696,6 +696,14 @@ out:
         return oc;
 }
 
+/* The bytes of `buf` as a key or value: absent, or present (maybe empty). */
+static sl_slice present(const sl_buf *buf, bool absent)
+{
+        if (absent)
+                return SL_SLICE(NULL, 0);
+        return SL_SLICE(buf->data ? buf->data : (const uint8_t *)"", buf->len);
+}
+
 /* Pipes the inputs; FAIL when an input cannot be serialized. */
 static outcome feed(run *r, const json_t *inputs)
 {
@@ -770,8 +778,7 @@ static outcome feed(run *r, const json_t *inputs)
                                 nh++;
                         }
                 }
-                if (sl_exec_driver_pipe(r->d, topic, -1, kabs ? SL_SLICE(NULL, 0) : SL_SLICE(kb.data ? kb.data : (const uint8_t *)"", kb.len),
-                                        vabs ? SL_SLICE(NULL, 0) : SL_SLICE(vb.data ? vb.data : (const uint8_t *)"", vb.len), h, nh,
+                if (sl_exec_driver_pipe(r->d, topic, -1, present(&kb, kabs), present(&vb, vabs), h, nh,
                                         json_is_integer(ts) ? json_integer_value(ts) : 0, &e) != SL_OK) {
                         snprintf(r->why, sizeof(r->why), "runtime: %s", e.message);
                         oc = FAIL;
@@ -815,7 +822,11 @@ static outcome compare(run *r, const json_t *outputs, bool no_inputs)
                 size_t gi = 0, wi = 0, nwant = 0, nhave = 0;
                 side ks, vs;
 
-                json_array_foreach((json_t *)outputs, i, o) nwant += strcmp(json_string_value(json_object_get(o, "topic")) ? json_string_value(json_object_get(o, "topic")) : "", topics[k]) == 0;
+                json_array_foreach((json_t *)outputs, i, o) {
+                        const char *t = json_string_value(json_object_get(o, "topic"));
+
+                        nwant += t && strcmp(t, topics[k]) == 0;
+                }
                 for (size_t g = 0; g < ngot; g++)
                         nhave += strcmp(got[g].topic, topics[k]) == 0;
                 if (nwant != nhave) {
