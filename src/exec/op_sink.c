@@ -2,7 +2,8 @@
  * topic's key serde and its value columns with the value serde (a tombstone gets no value) and
  * writes the record through the task's output -- the Kafka producer in the runtime, a capture in
  * the topology test driver -- partitioned by the key, with the record's event time (or the sink's
- * TIMESTAMP column). A row the format cannot write is skipped and logged. The writer here is
+ * TIMESTAMP column) and the headers of the record it came from. A row the format cannot write is
+ * skipped and logged. The writer here is
  * shared with op_repartition.c (exec_int.h). */
 #include "exec/op.h"
 
@@ -108,7 +109,8 @@ sl_err sl_exec_writer_write(sl_op *op, sl_exec_writer *w, const sl_plan_topic *t
                                        "TIMESTAMP column of the sink is NULL, negative or unparseable");
                         continue;
                 }
-                if ((rc = out->write(out, topic->name, -1, key, value, NULL, 0, ts, err)) != SL_OK)
+                /* the input record's headers travel with it, as Kafka Streams forwards them */
+                if ((rc = out->write(out, topic->name, -1, key, value, rec->headers, rec->nheaders, ts, err)) != SL_OK)
                         return rc;
         }
         op->out += batch->len;

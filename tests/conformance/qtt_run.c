@@ -795,6 +795,35 @@ static outcome feed(run *r, const json_t *inputs)
         return oc;
 }
 
+/* Expected headers ([{KEY, VALUE base64}], in order) against written ones. */
+static bool same_headers(const json_t *want, const sl_exec_record *got)
+{
+        size_t i;
+        json_t *h;
+
+        if (json_array_size(want) != got->nheaders)
+                return false;
+        json_array_foreach((json_t *)want, i, h) {
+                const char *k = json_string_value(json_object_get(h, "KEY"));
+                const char *v = json_string_value(json_object_get(h, "VALUE"));
+                const sl_kafka_header *g = &got->headers[i];
+                bool same;
+                sl_str b64;
+
+                if (!k || strcmp(k, g->key) != 0 || !v != !g->value.ptr)
+                        return false;
+                if (!v)
+                        continue;
+                sl_str_init(&b64);
+                sl_value_append_base64(&b64, g->value.ptr, g->value.len);
+                same = strcmp(sl_str_cstr(&b64), v) == 0;
+                sl_str_deinit(&b64);
+                if (!same)
+                        return false;
+        }
+        return true;
+}
+
 /* Compares the captured records with `outputs`. */
 static outcome compare(run *r, const json_t *outputs, bool no_inputs)
 {
@@ -858,6 +887,10 @@ static outcome compare(run *r, const json_t *outputs, bool no_inputs)
                                 oc = FAIL;
                         } else if (!same_side(&vs, json_object_get(o, "value"), got[gi].value, desc, sizeof(desc))) {
                                 snprintf(r->why, sizeof(r->why), "topic %s record %zu value: %s", t, wi, desc);
+                                oc = FAIL;
+                        } else if (json_is_array(json_object_get(o, "headers")) &&
+                                   !same_headers(json_object_get(o, "headers"), &got[gi])) {
+                                snprintf(r->why, sizeof(r->why), "topic %s record %zu: headers differ", t, wi);
                                 oc = FAIL;
                         } else if (json_is_integer(ts) && json_integer_value(ts) != got[gi].ts &&
                                    !(no_inputs && json_integer_value(ts) == 0)) {
