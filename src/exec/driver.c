@@ -38,6 +38,7 @@ struct sl_exec_driver {
         sl_vec topics;        /* of drv_topic */
         sl_vec records;       /* of sl_exec_record: everything written by a query */
         sl_vec queue;         /* of sl_exec_record: pending deliveries (own copies) */
+        sl_vec rows;          /* of char *: rows of transient queries, rendered */
         size_t head;          /* first pending entry of queue */
 };
 
@@ -166,16 +167,47 @@ static sl_err capture_write(sl_exec_output *out, const char *topic, int32_t part
         return SL_OK;
 }
 
+static sl_err capture_row(sl_exec_output *out, const sl_plan_node *sink, const sl_value *row, size_t width, int64_t ts,
+                          bool tombstone, sl_err_detail *err)
+{
+        sl_exec_driver *d = (sl_exec_driver *)out;
+        sl_str s;
+        char *text;
+
+        (void)sink;
+        (void)ts;
+        (void)err;
+        sl_str_init(&s);
+        sl_str_append(&s, tombstone ? "DELETE [" : "[");
+        for (size_t i = 0; i < width; i++) {
+                if (i)
+                        sl_str_append_char(&s, ',');
+                sl_value_format_json(&s, &row[i], 0);
+        }
+        sl_str_append_char(&s, ']');
+        text = sl_str_detach(&s);
+        sl_vec_push(&d->rows, &text);
+        return SL_OK;
+}
+
+size_t sl_exec_driver_rows(const sl_exec_driver *d, char *const **rows)
+{
+        *rows = d->rows.items;
+        return d->rows.len;
+}
+
 sl_exec_driver *sl_exec_driver_new(void)
 {
         sl_exec_driver *d = sl_calloc(1, sizeof(*d));
 
+        d->out.row = capture_row;
         d->out.write = capture_write;
         d->out.flush = NULL;
         sl_vec_init(&d->queries, sizeof(drv_query *));
         sl_vec_init(&d->topics, sizeof(drv_topic));
         sl_vec_init(&d->records, sizeof(sl_exec_record));
         sl_vec_init(&d->queue, sizeof(sl_exec_record));
+        sl_vec_init(&d->rows, sizeof(char *));
         return d;
 }
 
@@ -206,6 +238,9 @@ void sl_exec_driver_free(sl_exec_driver *d)
         sl_vec_deinit(&d->topics);
         sl_vec_deinit(&d->records);
         sl_vec_deinit(&d->queue);
+        for (size_t i = 0; i < d->rows.len; i++)
+                sl_free(*(char **)sl_vec_at(&d->rows, i));
+        sl_vec_deinit(&d->rows);
         sl_free(d);
 }
 

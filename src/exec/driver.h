@@ -44,6 +44,9 @@ sl_err sl_exec_driver_pipe(sl_exec_driver *d, const char *topic, int32_t partiti
                            const sl_kafka_header *headers, size_t nheaders, int64_t ts, sl_err_detail *err);
 /* Every record the queries wrote so far, in order; borrowed until the driver is freed. */
 size_t sl_exec_driver_outputs(const sl_exec_driver *d, const sl_exec_record **out);
+/* Every row transient queries emitted, as JSON arrays of the column values ("[1,\"a\"]"; a
+ * table delete is prefixed with "DELETE "), in order; borrowed until the driver is freed. */
+size_t sl_exec_driver_rows(const sl_exec_driver *d, char *const **rows);
 /* The processing log of the i-th query added. */
 sl_proclog *sl_exec_driver_log(sl_exec_driver *d, size_t i);
 /* Kafka's murmur2 partition of a key (the Java client's default partitioner). */

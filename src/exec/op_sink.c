@@ -16,6 +16,7 @@
 typedef struct sink_state {
         sl_op base;        /* must be first: op.c casts to it */
         sl_exec_writer w;  /* serializer buffers */
+        uint64_t rows;     /* transient: rows handed out (LIMIT counts per task) */
 } sink_state;
 
 void sl_exec_writer_init(sl_exec_writer *w, const sl_plan_topic *topic)
@@ -129,9 +130,33 @@ static void sink_close(sl_op *op)
         sl_exec_writer_deinit(&((sink_state *)op)->w);
 }
 
+/* A transient query hands rows to the output, up to its LIMIT. */
+static sl_err sink_rows(sl_op *op, sl_batch *batch, sl_err_detail *err)
+{
+        sink_state *st = (sink_state *)op;
+        sl_exec_output *out = op->task->out;
+        int64_t limit = op->node->u.sink.limit;
+        sl_err rc;
+
+        for (size_t i = 0; i < batch->len; i++) {
+                const sl_rec *rec = &batch->recs[i];
+
+                if (limit >= 0 && st->rows >= (uint64_t)limit)
+                        break;
+                if (out->row && (rc = out->row(out, op->node, rec->row, rec->width, rec->ts, rec->tombstone, err)) != SL_OK)
+                        return rc;
+                st->rows++;
+                op->out++;
+        }
+        return SL_OK;
+}
+
 static sl_err sink_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
 {
         sink_state *st = (sink_state *)op;
+
+        if (op->node->u.sink.transient)
+                return sink_rows(op, batch, err);
 
         return sl_exec_writer_write(op, &st->w, &op->node->u.sink.topic, op->node->u.sink.ts_slot,
                                     op->node->u.sink.ts_parse, op->node->u.sink.ts_format, batch, err);

@@ -29,6 +29,10 @@ struct sl_exec_output {
                         const sl_kafka_header *headers, size_t nheaders, int64_t ts, sl_err_detail *err);
         /* Returns once every record written so far is stored (or failed and was logged). */
         sl_err (*flush)(sl_exec_output *out, sl_err_detail *err);
+        /* Transient queries: one result row (laid out as `sink`->cols; values in the per-batch
+         * arena, valid during the call only); `tombstone` for a table delete. May be NULL. */
+        sl_err (*row)(sl_exec_output *out, const sl_plan_node *sink, const sl_value *row, size_t width, int64_t ts,
+                      bool tombstone, sl_err_detail *err);
 };
 
 struct sl_task {

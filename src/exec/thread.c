@@ -35,6 +35,10 @@ struct sl_exec_thread {
         sl_vec tasks;                /* of thread_task */
         int commit_interval_ms;
         int max_batch;
+        bool transient;              /* a transient query: rows to on_row, no commits */
+        sl_err (*on_row)(void *ctx, const sl_plan_node *sink, const sl_value *row, size_t width, int64_t ts,
+                         bool tombstone, sl_err_detail *err);
+        void *row_ctx;
         int64_t last_commit_ms;      /* monotonic time of the last commit */
         uint64_t records;            /* consumed */
         uint64_t commits;            /* commits made */
@@ -60,6 +64,14 @@ static sl_err producer_flush(sl_exec_output *out, sl_err_detail *err)
         return sl_kafka_producer_flush(t->producer, 60000, err);
 }
 
+static sl_err rows_out(sl_exec_output *out, const sl_plan_node *sink, const sl_value *row, size_t width, int64_t ts,
+                       bool tombstone, sl_err_detail *err)
+{
+        sl_exec_thread *t = (sl_exec_thread *)out;
+
+        return t->on_row ? t->on_row(t->row_ctx, sink, row, width, ts, tombstone, err) : SL_OK;
+}
+
 /* Delivery reports: failures are records lost to the sink, counted in the processing log. */
 static void on_delivery(void *opaque, const sl_kafka_delivery *d)
 {
@@ -82,6 +94,11 @@ sl_err sl_exec_thread_new(const sl_plan *plan, const sl_exec_thread_conf *conf, 
         *out = NULL;
         t->out.write = producer_write;
         t->out.flush = producer_flush;
+        t->out.row = rows_out;
+        t->on_row = conf->on_row;
+        t->row_ctx = conf->row_ctx;
+        t->transient = plan->nnodes && plan->nodes[plan->nnodes - 1]->kind == SL_PLAN_SINK &&
+                       plan->nodes[plan->nnodes - 1]->u.sink.transient;
         t->plan = plan;
         t->log = log;
         t->commit_interval_ms = conf->commit_interval_ms > 0 ? conf->commit_interval_ms : 2000;
@@ -95,7 +112,7 @@ sl_err sl_exec_thread_new(const sl_plan *plan, const sl_exec_thread_conf *conf, 
                 sl_kafka_conf_set(&cc, conf->kafka->keys[i], conf->kafka->values[i]);
                 sl_kafka_conf_set(&pc, conf->kafka->keys[i], conf->kafka->values[i]);
         }
-        snprintf(group, sizeof(group), "_sluice_query_%s", plan->query_id);
+        snprintf(group, sizeof(group), "%s%s", t->transient ? "_sluice_" : "_sluice_query_", plan->query_id);
         sl_kafka_conf_set(&cc, "group.id", group);
         sl_kafka_conf_set(&cc, "auto.offset.reset", conf->auto_offset_reset ? conf->auto_offset_reset : "latest");
         if ((rc = sl_kafka_consumer_new(&cc, &t->consumer, err)) != SL_OK)
@@ -157,6 +174,11 @@ sl_err sl_exec_thread_commit(sl_exec_thread *t, sl_err_detail *err)
         size_t n = 0;
         sl_err rc;
 
+        if (t->transient) {
+                sl_free(offs);
+                t->last_commit_ms = sl_time_mono_ms();
+                return SL_OK;
+        }
         /* sinks first: an offset is committed only once what came of its records is stored */
         for (size_t i = 0; i < t->tasks.len; i++)
                 if ((rc = sl_task_flush(((thread_task *)sl_vec_at(&t->tasks, i))->task, err)) != SL_OK)

@@ -30,6 +30,11 @@ typedef struct sl_exec_thread_conf {
         const char *auto_offset_reset;    /* "earliest" or "latest" (ksqlDB's default); NULL: latest */
         int commit_interval_ms;           /* ksql.streams.commit.interval.ms; <= 0: 2000 */
         int max_batch;                    /* records per poll; <= 0: 1000 */
+        /* Transient queries: receives each result row (see sl_exec_output.row), on the stream
+         * thread. Transient queries read in a group of their own and commit nothing. */
+        sl_err (*on_row)(void *ctx, const sl_plan_node *sink, const sl_value *row, size_t width, int64_t ts,
+                         bool tombstone, sl_err_detail *err);
+        void *row_ctx;                    /* passed to on_row */
 } sl_exec_thread_conf;
 
 /* Creates a thread for `plan` (borrowed; outlives the thread) writing its processing log to `log`

@@ -68,7 +68,7 @@ static void logical(const sl_plan *plan, sl_str *out)
                         sl_str_appendf(out, "KsqlTopic.Source (%s)", node->u.source.topic.name);
                         break;
                 case SL_PLAN_SINK:
-                        sl_str_appendf(out, "%s", node->u.sink.sink);
+                        sl_str_appendf(out, "%s", node->u.sink.transient ? "Transient" : node->u.sink.sink);
                         break;
                 case SL_PLAN_FILTER:
                         sl_str_appendf(out, "WhereFilter");
@@ -113,9 +113,10 @@ static void topology(const sl_plan *plan, sl_str *out)
                                    (node->kind == SL_PLAN_REPARTITION && node->u.repartition.through)) {
                                 sl_str_append(out, "      Sink: ");
                                 processor_name(out, node);
-                                sl_str_appendf(out, " (topic: %s)\n", node->kind == SL_PLAN_SINK
-                                                                              ? node->u.sink.topic.name
-                                                                              : node->u.repartition.topic.name);
+                                sl_str_appendf(out, " (topic: %s)\n",
+                                               node->kind == SL_PLAN_REPARTITION ? node->u.repartition.topic.name
+                                               : node->u.sink.transient          ? "<transient>"
+                                                                                 : node->u.sink.topic.name);
                         } else {
                                 sl_str_append(out, "      Processor: ");
                                 processor_name(out, node);

@@ -15,6 +15,7 @@
  * conformance runner can report it as skipped. */
 #include "plan/plan.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "common/mem.h"
@@ -101,8 +102,10 @@ static const sl_expr *rewrite_tf(sl_arena *arena, const sl_expr *e, tf_list *tfs
 static sl_err check_supported(const sl_analysis *a, sl_err_detail *err)
 {
         if (a->kind != SL_AST_STMT_CREATE_STREAM_AS && a->kind != SL_AST_STMT_CREATE_TABLE_AS &&
-            a->kind != SL_AST_STMT_INSERT_INTO)
+            a->kind != SL_AST_STMT_INSERT_INTO && a->kind != SL_AST_STMT_QUERY)
                 return sl_err_set(err, SL_ERR_INVALID, "not a persistent query");
+        if (a->kind == SL_AST_STMT_QUERY && a->pull)
+                return unsupported(err, "pull queries");
         if (!a->has_query || a->nsources == 0)
                 return sl_err_set(err, SL_ERR_INVALID, "not a persistent query");
         if (a->nsources > 1)
@@ -195,6 +198,14 @@ static sl_err add_sink(const sl_plan_ctx *ctx, sl_plan *plan, const sl_analysis 
         sl_plan_node *node = sl_plan_node_add(plan, SL_PLAN_SINK);
         sl_err rc;
 
+        if (a->kind == SL_AST_STMT_QUERY) {
+                /* transient: rows go to the caller as they are */
+                sl_plan_node_set_cols(plan, node, node->input->cols, node->input->width);
+                node->table = a->result_kind == SL_CATALOG_TABLE;
+                node->u.sink.transient = true;
+                node->u.sink.limit = a->limit;
+                return SL_OK;
+        }
         if (!dst)
                 return sl_err_set(err, SL_ERR_INVALID, "persistent query without a sink");
         sl_plan_node_set_cols(plan, node, node->input->cols, node->input->width);
@@ -239,7 +250,15 @@ sl_err sl_plan_logical(const sl_plan_ctx *ctx, sl_analysis *a, sl_plan **out, sl
         *out = NULL;
         if ((rc = check_supported(a, err)) != SL_OK)
                 return rc;
-        plan = sl_plan_new(a->query_id);
+        if (a->query_id) {
+                plan = sl_plan_new(a->query_id);
+        } else {
+                static _Atomic unsigned long seq;
+                char id[256];
+
+                snprintf(id, sizeof(id), "transient_%s_%lu", a->sources[0].src->name, (unsigned long)++seq);
+                plan = sl_plan_new(id);
+        }
         plan->nlvars = a->nlvars;
         plan->wrap_default = ctx ? ctx->wrap_single_values : 0;
         if ((rc = add_source(ctx, plan, a, err)) != SL_OK)

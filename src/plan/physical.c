@@ -141,7 +141,8 @@ sl_err sl_plan_physical(sl_plan *plan, sl_err_detail *err)
                         }
                         break;
                 case SL_PLAN_SINK:
-                        if ((rc = topic_serdes(plan, node, &node->u.sink.topic, err)) != SL_OK)
+                        if (!node->u.sink.transient &&
+                            (rc = topic_serdes(plan, node, &node->u.sink.topic, err)) != SL_OK)
                                 return rc;
                         break;
                 default:

@@ -130,7 +130,9 @@ struct sl_plan_node {
                         bool through;             /* writes to and re-reads from `topic` */
                 } repartition;
                 struct {
-                        const char *sink;         /* stream or table name */
+                        const char *sink;         /* stream or table name; NULL for a transient query */
+                        bool transient;           /* rows go to the output's row callback, no topic */
+                        int64_t limit;            /* transient: LIMIT n, or -1 */
                         sl_plan_topic topic;      /* key and value slots of the output row */
                         int ts_slot;              /* sink TIMESTAMP column slot, or -1 */
                         const char *ts_format;    /* its TIMESTAMP_FORMAT, or NULL */
@@ -168,12 +170,14 @@ typedef struct sl_plan {
         sl_serde **serdes;         /* every serde the plan built, freed with it */
 } sl_plan;
 
-/* Builds the plan of a persistent query (C*AS, INSERT INTO ... SELECT) from its analysis:
+/* Builds the plan of a persistent query (C*AS, INSERT INTO ... SELECT) or of a transient push
+ * query (SELECT ... EMIT CHANGES: its sink hands rows to the output instead of a topic; its id is
+ * transient_<SOURCE>_<n>) from its analysis:
  * logical chain, then the physical topology. Call it before sl_analysis_apply (the plan copies the
  * sink's description). On success the plan takes ownership of `a` (sl_plan_free frees it, so apply
  * it to the catalog before freeing the plan); on failure the caller keeps `a`. Errors:
  * SL_ERR_UNSUPPORTED with the missing feature as the message ("aggregation", "joins",
- * "windows", "format AVRO"), SL_ERR_INVALID for a statement that is not a persistent query. */
+ * "windows", "format AVRO"), SL_ERR_INVALID for a statement that is neither (DDL, pull queries). */
 sl_err sl_plan_build(const sl_plan_ctx *ctx, sl_analysis *a, sl_plan **out, sl_err_detail *err);
 void sl_plan_free(sl_plan *plan);
 

@@ -246,3 +246,38 @@ Test(exec_driver, cube_explode_skips_repeated_null_combinations)
         pipe_rec("in", "k", "{\"A\":1,\"B\":null}", 1);
         check_outputs((expect[]){{"O", "k", "{\"C\":[null,null]}", 1}, {"O", "k", "{\"C\":[1,null]}", 1}}, 2);
 }
+
+/* Plans a transient SELECT over the catalog built so far and starts it. */
+static void run_transient(const char *sql)
+{
+        sl_script *script = NULL;
+        sl_analyze_ctx ctx = {.cat = fx.cat, .reg = fx.reg};
+        sl_plan_ctx pctx = {.reg = fx.reg};
+        sl_analysis *a = NULL;
+        sl_plan *plan = NULL;
+        sl_err_detail e;
+
+        cr_assert_eq(sl_parse_script(sql, NULL, &script), SL_OK);
+        fx.scripts[fx.nscripts++] = script;
+        cr_assert_eq(sl_analyze(&ctx, script->stmts[0], &a, &e), SL_OK, "%s", e.message);
+        cr_assert_eq(sl_plan_build(&pctx, a, &plan, &e), SL_OK, "%s", e.message);
+        cr_assert(sl_str_starts_with(plan->query_id, "transient_S_"), "%s", plan->query_id);
+        fx.plans[fx.nplans++] = plan;
+        cr_assert_eq(sl_exec_driver_add(fx.d, plan, &e), SL_OK);
+}
+
+Test(exec_driver, transient_push_query_emits_rows_up_to_its_limit)
+{
+        char *const *rows;
+
+        run_sql("CREATE STREAM S (ID STRING KEY, V INT) WITH (kafka_topic='in', value_format='JSON');");
+        run_transient("SELECT ID, V * 2 AS W FROM S WHERE V > 0 EMIT CHANGES LIMIT 2;");
+        pipe_rec("in", "a", "{\"V\":1}", 1);
+        pipe_rec("in", "b", "{\"V\":0}", 2);
+        pipe_rec("in", "c", "{\"V\":3}", 3);
+        pipe_rec("in", "d", "{\"V\":4}", 4);
+        cr_assert_eq(sl_exec_driver_rows(fx.d, &rows), 2);
+        cr_expect_str_eq(rows[0], "[\"a\",2]");
+        cr_expect_str_eq(rows[1], "[\"c\",6]");
+        check_outputs(NULL, 0); /* nothing goes to a topic */
+}

@@ -218,3 +218,21 @@ Test(plan, unsupported_formats_are_named)
         cr_expect_str_eq(e.message, "format AVRO");
         sl_analysis_free(a);
 }
+
+Test(plan, transient_push_query_has_a_row_sink)
+{
+        sl_plan_ctx pctx = {.reg = reg};
+        sl_analysis *a;
+        sl_plan *plan = NULL;
+        sl_err_detail e;
+        char sql[512];
+
+        snprintf(sql, sizeof(sql), "%sSELECT ID, V FROM S WHERE V > 1 EMIT CHANGES LIMIT 3;", ddl);
+        a = analyze_last(sql);
+        cr_assert_eq(sl_plan_build(&pctx, a, &plan, &e), SL_OK, "%s", e.message);
+        expect_kinds(plan, (sl_plan_kind[]){SL_PLAN_SOURCE, SL_PLAN_FILTER, SL_PLAN_PROJECT, SL_PLAN_SINK}, 4);
+        cr_expect(plan->nodes[3]->u.sink.transient);
+        cr_expect_eq(plan->nodes[3]->u.sink.limit, 3);
+        cr_expect_null(plan->nodes[3]->u.sink.topic.value_serde);
+        sl_plan_free(plan);
+}
