@@ -40,8 +40,8 @@ struct sl_exec_thread {
                          bool tombstone, sl_err_detail *err);
         void *row_ctx;
         int64_t last_commit_ms;      /* monotonic time of the last commit */
-        uint64_t records;            /* consumed */
-        uint64_t commits;            /* commits made */
+        _Atomic uint64_t records;    /* consumed (read by other threads for stats) */
+        _Atomic uint64_t commits;    /* commits made */
         pthread_t tid;
         bool running;                /* tid is a live thread */
         atomic_bool stop;            /* asks the loop to end */
@@ -298,8 +298,8 @@ sl_err sl_exec_thread_stop(sl_exec_thread *t, sl_err_detail *err)
 
 void sl_exec_thread_stats(const sl_exec_thread *t, uint64_t *records, uint64_t *commits)
 {
-        *records = t->records;
-        *commits = t->commits;
+        *records = atomic_load(&((sl_exec_thread *)t)->records);
+        *commits = atomic_load(&((sl_exec_thread *)t)->commits);
 }
 
 void sl_exec_thread_free(sl_exec_thread *t)

@@ -26,6 +26,7 @@
 
 #include "common/log.h"
 #include "common/mem.h"
+#include "exec/query.h"
 #include "exec/thread.h"
 #include "kafka/admin.h"
 #include "kafka/consumer.h"
@@ -283,6 +284,76 @@ Test(exec_thread, csas_over_the_bundled_broker_resumes_from_committed_offsets, .
         sl_free(got);
 
         sl_proclog_deinit(&log);
+        sl_plan_free(plan);
+        sl_script_free(script);
+        sl_catalog_free(cat);
+        sl_func_registry_free(reg);
+        sl_kafka_conf_deinit(&kc);
+        broker_stop();
+}
+
+Test(exec_thread, query_with_two_threads_over_two_partitions, .timeout = 120)
+{
+        sl_func_registry *reg = sl_func_registry_new();
+        sl_catalog *cat = sl_catalog_mem_new();
+        sl_script *script = NULL;
+        sl_plan *plan;
+        sl_kafka_conf kc;
+        sl_kafka_admin *admin;
+        sl_exec_thread_conf tc = {.kafka = &kc, .auto_offset_reset = "earliest", .commit_interval_ms = 200};
+        sl_exec_query *q;
+        sl_err_detail e;
+        uint64_t records = 0, commits = 0;
+        char *got;
+        size_t lines = 0;
+
+        sl_log_set_level(SL_LOG_ERROR);
+        broker_start();
+        sl_kafka_conf_init(&kc);
+        sl_kafka_conf_set(&kc, "bootstrap.servers", bootstrap);
+        cr_assert_eq(sl_kafka_admin_new(&kc, &admin, &e), SL_OK);
+        cr_assert_eq(sl_kafka_admin_create_topic(admin, "two", 2, 1, NULL, 0, 10000, &e), SL_OK, "%s", e.message);
+        cr_assert_eq(sl_kafka_admin_create_topic(admin, "ONE", 1, 1, NULL, 0, 10000, &e), SL_OK, "%s", e.message);
+        sl_kafka_admin_free(admin);
+        cr_assert_eq(sl_func_registry_add_builtins(reg, &e), SL_OK);
+        plan = plan_of("CREATE STREAM TWO (ID STRING KEY, V INT) WITH (kafka_topic='two', value_format='JSON');"
+                       "CREATE STREAM ONE WITH (kafka_topic='ONE') AS SELECT ID, V + 1 AS W FROM TWO;",
+                       cat, reg, &script);
+        {
+                sl_kafka_producer *p;
+
+                cr_assert_eq(sl_kafka_producer_new(&kc, NULL, NULL, &p, &e), SL_OK);
+                for (int i = 0; i < 20; i++) {
+                        char k[16], v[32];
+
+                        snprintf(k, sizeof(k), "k%d", i);
+                        snprintf(v, sizeof(v), "{\"V\":%d}", i);
+                        cr_assert_eq(sl_kafka_producer_send(p, "two", i % 2, sl_slice_from_cstr(k), sl_slice_from_cstr(v),
+                                                            NULL, 0, 1000 + i, NULL, &e),
+                                     SL_OK);
+                }
+                cr_assert_eq(sl_kafka_producer_flush(p, 10000, &e), SL_OK);
+                sl_kafka_producer_free(p, 1000);
+        }
+        cr_assert_eq(sl_exec_query_new(plan, &tc, 2, &q, &e), SL_OK, "%s", e.message);
+        cr_assert_eq(sl_exec_query_start(q, &e), SL_OK, "%s", e.message);
+        for (int i = 0; i < 300 && records < 20; i++) {
+                usleep(50000);
+                sl_exec_query_stats(q, &records, &commits);
+        }
+        cr_assert_eq(sl_exec_query_stop(q, &e), SL_OK, "%s", e.message);
+        sl_exec_query_stats(q, &records, &commits);
+        cr_expect_eq(records, 20);
+        cr_expect_gt(commits, 0);
+        cr_expect_eq(sl_proclog_skipped(sl_exec_query_log(q)), 0);
+        sl_exec_query_free(q);
+        got = read_topic("ONE", 20);
+        for (const char *p = got; *p; p++)
+                lines += *p == '\n';
+        cr_expect_eq(lines, 20, "%s", got);
+        cr_expect(strstr(got, "k7={\"W\":8}\n"), "%s", got);
+        cr_expect_null(strstr(got, "EXTRA"), "%s", got);
+        sl_free(got);
         sl_plan_free(plan);
         sl_script_free(script);
         sl_catalog_free(cat);
