@@ -21,6 +21,8 @@ typedef struct source_state {
         sl_serde_scratch scratch;  /* the decoders' reusable stack */
         sl_value *keys;            /* decoded key columns, reused per record */
         sl_value *values;          /* decoded value columns, reused per record */
+        bool keys_direct;          /* key slots are contiguous: decode straight into the row */
+        bool values_direct;        /* value slots are contiguous: decode straight into the row */
         sl_func_ctx fctx;          /* PARSE_TIMESTAMP call site, when the TIMESTAMP column is text */
         sl_err_detail ferr;        /* its error slot */
 } source_state;
@@ -33,6 +35,13 @@ static sl_err source_open(sl_op *op, sl_err_detail *err)
         (void)err;
         st->keys = sl_calloc(t->nkey + 1, sizeof(sl_value));
         st->values = sl_calloc(t->nvalue + 1, sizeof(sl_value));
+        st->keys_direct = st->values_direct = true;
+        for (size_t i = 1; i < t->nkey; i++)
+                st->keys_direct &= t->key_slots[i] == t->key_slots[0] + i;
+        for (size_t i = 1; i < t->nvalue; i++)
+                st->values_direct &= t->value_slots[i] == t->value_slots[0] + i;
+        st->keys_direct &= t->nkey > 0;
+        st->values_direct &= t->nvalue > 0;
         st->fctx.res = op->node->u.source.ts_parse;
         st->fctx.err = &st->ferr;
         return SL_OK;
@@ -130,25 +139,30 @@ static sl_err source_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
                 sl_err_detail e;
                 bool null_row = false;
 
-                if (sl_serde_deserialize(t->key_serde, rec->key, batch->arena, &st->scratch, st->keys, &null_row, &e) !=
-                    SL_OK) {
+                sl_value *keys = st->keys_direct ? &row[t->key_slots[0]] : st->keys;
+                sl_value *values = st->values_direct ? &row[t->value_slots[0]] : st->values;
+
+                if (sl_serde_deserialize(t->key_serde, rec->key, batch->arena, &st->scratch, keys, &null_row, &e) != SL_OK) {
                         skip(op, SL_PROCLOG_DESERIALIZE, rec, "failed to deserialize key", &e);
                         continue;
                 }
                 if (node->table && t->nkey && null_row)
                         continue; /* a table row needs a key: dropped, as Kafka Streams drops it */
                 rec->null_key = null_row || !rec->key.ptr;
-                for (size_t k = 0; k < t->nkey; k++)
-                        row[t->key_slots[k]] = st->keys[k];
+                if (!st->keys_direct)
+                        for (size_t k = 0; k < t->nkey; k++)
+                                row[t->key_slots[k]] = st->keys[k];
                 null_row = false;
                 if (rec->value.ptr &&
-                    sl_serde_deserialize(t->value_serde, rec->value, batch->arena, &st->scratch, st->values, &null_row,
-                                         &e) != SL_OK) {
+                    sl_serde_deserialize(t->value_serde, rec->value, batch->arena, &st->scratch, values, &null_row, &e) !=
+                            SL_OK) {
                         skip(op, SL_PROCLOG_DESERIALIZE, rec, "failed to deserialize value", &e);
                         continue;
                 }
                 rec->tombstone = !rec->value.ptr || null_row;
-                if (!rec->tombstone)
+                if (rec->tombstone && st->values_direct)
+                        memset(values, 0, t->nvalue * sizeof(*values)); /* NULLs (a JSON null may leave any) */
+                else if (!rec->tombstone && !st->values_direct)
                         for (size_t k = 0; k < t->nvalue; k++)
                                 row[t->value_slots[k]] = st->values[k];
                 for (size_t h = 0; h < node->u.source.nhdrs; h++) {
