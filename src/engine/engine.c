@@ -633,9 +633,9 @@ sl_err sl_engine_query_start(sl_engine *engine, const sl_engine_request *req, co
                         goto out;
                 }
         }
-        sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s is not supported yet by this server",
-                       stmt->kind == SL_AST_STMT_PRINT ? "PRINT" :
-                       stmt->query->emit == SL_AST_EMIT_NONE ? "Pull queries" : "Push queries");
+        sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s not supported yet by this server",
+                       stmt->kind == SL_AST_STMT_PRINT ? "PRINT is" :
+                       stmt->query->emit == SL_AST_EMIT_NONE ? "Pull queries are" : "Push queries are");
 out:
         sl_script_free(script);
         return rc;
