@@ -2,6 +2,7 @@
  * QUERIES, DESCRIBE source, DESCRIBE STREAMS/TABLES and DESCRIBE FUNCTION, each turned into the
  * entity ksqlDB answers with. Functions come from the function registry, so what SHOW FUNCTIONS
  * lists is exactly what queries can call. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/str.h"
@@ -23,6 +24,11 @@ static char *upper(sl_arena *arena, const char *s)
         return u;
 }
 
+static int cmp_func_name(const void *a, const void *b)
+{
+        return strcmp(((const sl_engine_func_name *)a)->name, ((const sl_engine_func_name *)b)->name);
+}
+
 static void list_functions(sl_engine *engine, sl_arena *arena, sl_engine_entity *ent)
 {
         const sl_func **funcs;
@@ -36,6 +42,8 @@ static void list_functions(sl_engine *engine, sl_arena *arena, sl_engine_entity 
                 ent->funcs[i].type = func_kind_name(funcs[i]->kind);
                 ent->funcs[i].category = funcs[i]->category ? funcs[i]->category : "OTHER";
         }
+        /* sorted by the names shown (upper case), as ksqlDB lists them */
+        qsort(ent->funcs, n, sizeof(*ent->funcs), cmp_func_name);
 }
 
 static const char *pat_text(sl_arena *arena, const sl_func_pat *pat)
