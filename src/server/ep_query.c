@@ -161,6 +161,13 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
         ssize_t ret;
 
         (void)pos;
+        /* rows may keep the buffer full, so look at the client on every call, not only when idle */
+        if (peer_gone(st->fd)) {
+                pthread_mutex_lock(&st->lock);
+                st->client_gone = true;
+                pthread_mutex_unlock(&st->lock);
+                return MHD_CONTENT_READER_END_WITH_ERROR;
+        }
         pthread_mutex_lock(&st->lock);
         for (;;) {
                 size_t avail = st->out.len - st->off;
