@@ -26,7 +26,7 @@ static const api_entry apis[ApiKey__MAX] = {
         [ApiKey_DeleteTopics] = {sl_broker_handle_DeleteTopics, 0, 3},
         [ApiKey_DescribeConfigs] = {sl_broker_handle_DescribeConfigs, 0, 2},
         [ApiKey_InitProducerId] = {sl_broker_handle_InitProducerId, 0, 1},
-        [ApiKey_ApiVersions] = {sl_broker_handle_ApiVersions, 0, 2},
+        [ApiKey_ApiVersions] = {sl_broker_handle_ApiVersions, 0, 3},
         [ApiKey_CreateTopics] = {sl_broker_handle_CreateTopics, 0, 4},
 };
 

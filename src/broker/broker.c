@@ -103,6 +103,7 @@ static sl_err broker_open(const sl_config *cfg, sl_broker **out, sl_err_detail *
                 sl_broker_free(broker);
                 return rc;
         }
+        broker->scratch = sl_malloc(SL_BROKER_SCRATCH);
         broker->adv_host = sl_strdup(strcmp(broker->set.host, "0.0.0.0") == 0 ? "127.0.0.1" : broker->set.host);
         broker->port = broker->set.port;
         *out = broker;
@@ -180,6 +181,7 @@ void sl_broker_free(sl_broker *broker)
         pthread_mutex_destroy(&broker->flush_mu);
         pthread_cond_destroy(&broker->flush_cv);
         sl_broker_settings_deinit(&broker->set);
+        sl_free(broker->scratch);
         sl_free(broker->adv_host);
         sl_free(broker->dir);
         sl_free(broker);
@@ -188,11 +190,14 @@ void sl_broker_free(sl_broker *broker)
 void sl_broker_maintain(sl_broker *broker)
 {
         int64_t wall = sl_time_wall_ms(), mono = sl_time_mono_ms();
+        bool retention = mono >= broker->next_retention_ms;
+        if (retention)
+                broker->next_retention_ms = mono + broker->set.retention_check_ms;
         for (size_t i = 0; i < broker->logs.len; i++) {
                 sl_broker_log *log = SL_VEC_AT(&broker->logs, sl_broker_log *, i);
                 if (!log)
                         continue;
-                sl_broker_log_maintain(log, wall, mono);
+                sl_broker_log_maintain(log, wall, mono, retention);
                 if (log->cfg->compact && mono - log->last_clean_ms >= broker->set.cleaner_backoff_ms) {
                         log->last_clean_ms = mono;
                         sl_broker_cleaner_run(broker, log, wall);

@@ -284,6 +284,8 @@ typedef struct sl_broker_flush_job {
         int64_t offset;   /* durable up to here once the fsync returns */
 } sl_broker_flush_job;
 
+#define SL_BROKER_SCRATCH (256 * 1024)
+
 /* ---- the broker ----------------------------------------------------------------------------- */
 
 struct sl_broker {
@@ -299,7 +301,8 @@ struct sl_broker {
         sl_broker_conn *conns;         /* every open connection */
         sl_broker_req *polls;          /* parked requests with a poll function */
         bool dirty;                    /* state changed: re-poll parked requests */
-        int64_t next_maint_ms;         /* next retention / cleaning / roll check */
+        int64_t next_maint_ms;         /* next roll / flush / cleaning check */
+        int64_t next_retention_ms;     /* next retention check (log.retention.check.interval.ms) */
         pthread_t net_thread;
         bool net_started;
         atomic_bool stopping;
@@ -322,6 +325,7 @@ struct sl_broker {
         int64_t producer_id_limit;     /* ids below were reserved on disk */
         bool stopped;
         int64_t produce_count;         /* Produce requests handled, for the fault hook */
+        uint8_t *scratch;              /* network thread's read buffer, SL_BROKER_SCRATCH bytes */
 };
 
 /* ---- functions shared between files ------------------------------------------------------- */
@@ -413,8 +417,8 @@ ErrorCode sl_broker_log_read(sl_broker_log *log, int64_t offset, int64_t max_byt
                              sl_broker_read *out);
 /* First offset whose timestamp >= ts, with that timestamp; (-1, -1) if none. */
 void sl_broker_log_offset_for_time(sl_broker_log *log, int64_t ts, int64_t *offset, int64_t *found_ts);
-/* Periodic work: roll by time, retention, flush by interval. */
-void sl_broker_log_maintain(sl_broker_log *log, int64_t now_wall_ms, int64_t now_mono_ms);
+/* Periodic work: roll by time, flush by interval and, with `retention`, delete old segments. */
+void sl_broker_log_maintain(sl_broker_log *log, int64_t now_wall_ms, int64_t now_mono_ms, bool retention);
 /* Asks the flush thread to make everything appended durable. */
 void sl_broker_log_request_flush(sl_broker_log *log);
 

@@ -316,43 +316,89 @@ static bool too_busy(sl_broker_conn *conn)
         return conn->nresp >= MAX_QUEUED_RESPONSES || conn->out_bytes >= MAX_QUEUED_BYTES;
 }
 
+/* Handles the complete frames in p[0..len) while the connection may take more. Returns the bytes
+ * consumed, or -1 when the connection must close. */
+static ssize_t handle_frames(sl_broker_conn *conn, uint8_t *p, size_t len)
+{
+        sl_broker *broker = conn->broker;
+        size_t off = 0;
+        while (len - off >= 4 && !too_busy(conn)) {
+                int32_t size = (int32_t)sl_load_be32(p + off);
+                if (size < 8 || (int64_t)size > broker->set.request_max_bytes) {
+                        SL_LOG_WARN("broker", "%s: frame size %d out of bounds, closing", conn->peer, size);
+                        return -1;
+                }
+                if (len - off - 4 < (size_t)size)
+                        break;
+                if (!sl_broker_conn_handle_frame(conn, p + off + 4, (size_t)size))
+                        return -1;
+                off += 4 + (size_t)size;
+        }
+        return (ssize_t)off;
+}
+
+/* Makes room in `in` for the rest of the frame it starts with. */
+static void reserve_frame(sl_broker_conn *conn)
+{
+        if (conn->in.len >= 4) {
+                int32_t size = (int32_t)sl_load_be32(conn->in.data);
+                if (size > 0 && (int64_t)size <= conn->broker->set.request_max_bytes)
+                        sl_buf_reserve(&conn->in, (size_t)size + 4 - conn->in.len);
+        }
+}
+
+/* Handles what `in` holds; false: close. */
+static bool process_in(sl_broker_conn *conn)
+{
+        ssize_t off = handle_frames(conn, conn->in.data, conn->in.len);
+        if (off < 0)
+                return false;
+        if (off) {
+                memmove(conn->in.data, conn->in.data + off, conn->in.len - (size_t)off);
+                conn->in.len -= (size_t)off;
+        }
+        if (conn->in.len == 0)
+                sl_buf_deinit(&conn->in); /* idle connections keep no buffer */
+        else
+                reserve_frame(conn);
+        return true;
+}
+
 bool sl_broker_conn_on_readable(sl_broker_conn *conn)
 {
         sl_broker *broker = conn->broker;
         for (int rounds = 0; rounds < 16 && !too_busy(conn); rounds++) {
-                sl_buf_reserve(&conn->in, 65536);
-                ssize_t n = read(conn->fd, conn->in.data + conn->in.len, conn->in.cap - conn->in.len - 1);
+                bool direct = conn->in.len == 0;
+                uint8_t *dst;
+                size_t room;
+                if (direct) {
+                        /* the common case: whole frames straight from the shared scratch buffer */
+                        dst = broker->scratch;
+                        room = SL_BROKER_SCRATCH;
+                } else {
+                        sl_buf_reserve(&conn->in, 65536);
+                        dst = conn->in.data + conn->in.len;
+                        room = conn->in.cap - conn->in.len - 1;
+                }
+                ssize_t n = read(conn->fd, dst, room);
                 if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
                         break;
                 if (n < 0 && errno == EINTR)
                         continue;
                 if (n <= 0)
                         return false;
-                conn->in.len += (size_t)n;
-                size_t off = 0;
-                while (conn->in.len - off >= 4 && !too_busy(conn)) {
-                        int32_t size = (int32_t)sl_load_be32(conn->in.data + off);
-                        if (size < 8 || (int64_t)size > broker->set.request_max_bytes) {
-                                SL_LOG_WARN("broker", "%s: frame size %d out of bounds, closing", conn->peer, size);
+                if (!direct) {
+                        conn->in.len += (size_t)n;
+                        if (!process_in(conn))
                                 return false;
-                        }
-                        if (conn->in.len - off - 4 < (size_t)size) {
-                                if (off == 0 && conn->in.cap < (size_t)size + 5)
-                                        sl_buf_reserve(&conn->in, (size_t)size + 4 - conn->in.len);
-                                break;
-                        }
-                        if (!sl_broker_conn_handle_frame(conn, conn->in.data + off + 4, (size_t)size))
-                                return false;
-                        off += 4 + (size_t)size;
+                        continue;
                 }
-                if (off) {
-                        memmove(conn->in.data, conn->in.data + off, conn->in.len - off);
-                        conn->in.len -= off;
-                }
-                if (conn->in.len >= 4) {
-                        int32_t size = (int32_t)sl_load_be32(conn->in.data);
-                        if (size > 0 && (int64_t)size <= broker->set.request_max_bytes)
-                                sl_buf_reserve(&conn->in, (size_t)size + 4 - conn->in.len);
+                ssize_t used = handle_frames(conn, dst, (size_t)n);
+                if (used < 0)
+                        return false;
+                if (used < n) {
+                        sl_buf_append(&conn->in, dst + used, (size_t)(n - used));
+                        reserve_frame(conn);
                 }
         }
         sl_broker_conn_update_events(conn);
@@ -397,6 +443,9 @@ bool sl_broker_conn_on_writable(sl_broker_conn *conn)
                 conn->nresp--;
                 resp_free(resp);
         }
+        /* frames read while the connection was too busy wait in `in`: no event will announce them */
+        if (conn->in.len >= 4 && !too_busy(conn) && !process_in(conn))
+                return false;
         sl_broker_conn_update_events(conn);
         return true;
 }

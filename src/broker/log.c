@@ -8,6 +8,7 @@
 #include "broker/broker_int.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -169,6 +170,13 @@ static sl_err roll(sl_broker_log *log, sl_err_detail *det)
         if (rc)
                 return rc;
         sl_vec_push(&log->segs, &seg);
+        /* the new file's directory entry must be durable before acks=all data in it is */
+        int dfd = open(log->dir, O_RDONLY | O_CLOEXEC);
+        if (dfd >= 0) {
+                if (fsync(dfd) < 0)
+                        SL_LOG_WARN("broker", "fsync %s: %s", log->dir, strerror(errno));
+                close(dfd);
+        }
         SL_LOG_DEBUG("broker", "rolled %s-%d at offset %" PRId64, log->topic->name, log->partition, log->end_offset);
         return SL_OK;
 }
@@ -300,7 +308,7 @@ void sl_broker_log_offset_for_time(sl_broker_log *log, int64_t ts, int64_t *offs
         }
 }
 
-void sl_broker_log_maintain(sl_broker_log *log, int64_t now_wall_ms, int64_t now_mono_ms)
+void sl_broker_log_maintain(sl_broker_log *log, int64_t now_wall_ms, int64_t now_mono_ms, bool retention)
 {
         sl_broker *broker = log_broker(log);
         sl_broker_segment *act = sl_broker_log_active(log);
@@ -309,7 +317,7 @@ void sl_broker_log_maintain(sl_broker_log *log, int64_t now_wall_ms, int64_t now
                 SL_LOG_ERROR("broker", "%s", det.message);
         if (log->unflushed > 0 && broker->set.flush_ms >= 0 && now_mono_ms - log->unflushed_since_ms >= broker->set.flush_ms)
                 sl_broker_log_request_flush(log);
-        if (!log->cfg->delete_old)
+        if (!retention || !log->cfg->delete_old)
                 return;
         int64_t total = 0;
         for (size_t i = 0; i < log->segs.len; i++)

@@ -49,7 +49,7 @@ Test(broker_conn, apiversions_and_bad_requests, .fini = teardown)
         cr_assert_eq(n, 18, "18 APIs advertised, got %d", n);
         cr_assert_eq(r.len, 4 + 2 + 4 + (size_t)n * 6);
         /* ApiVersions above our max: error 35 in the v0 layout with our range for key 18 */
-        header(&b, ApiKey_ApiVersions, 3, 12);
+        header(&b, ApiKey_ApiVersions, 4, 12);
         sl_buf_append(&b, "\x00\x00\x00", 3); /* tagged fields etc.: not parsed */
         cr_assert(sl_broker_conn_handle_frame(conn, b.data, b.len));
         r = response(conn, 1);
