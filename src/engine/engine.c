@@ -113,7 +113,7 @@ size_t sl_engine_command_statuses(sl_engine *engine, sl_arena *arena, const char
 bool sl_engine_source_exists(sl_engine *engine, const char *name, sl_arena *arena, const char **canon)
 {
         pthread_mutex_lock(&engine->lock);
-        sl_engine_source *src = sl_engine_meta_source(engine, name);
+        const sl_catalog_source *src = sl_engine_meta_source(engine, name);
         if (src == NULL) {
                 char *up = sl_arena_strdup(arena, name);
                 sl_str_upper(up);
@@ -346,8 +346,6 @@ static const char *unsupported_name(sl_ast_stmt_kind kind)
         case SL_AST_STMT_PAUSE: return "PAUSE";
         case SL_AST_STMT_RESUME: return "RESUME";
         case SL_AST_STMT_EXPLAIN: return "EXPLAIN";
-        case SL_AST_STMT_ALTER_STREAM: return "ALTER STREAM";
-        case SL_AST_STMT_ALTER_TABLE: return "ALTER TABLE";
         case SL_AST_STMT_ALTER_SYSTEM: return "ALTER SYSTEM";
         case SL_AST_STMT_LIST_TOPICS: return "SHOW TOPICS";
         case SL_AST_STMT_LIST_CONNECTORS: return "SHOW CONNECTORS";
@@ -361,9 +359,8 @@ static const char *unsupported_name(sl_ast_stmt_kind kind)
         }
 }
 
-/* Runs one statement; may take ownership of script->stmts[i] (CREATE). Returns false when the
- * statement failed and the script must stop. */
-static bool run_statement(sl_engine *engine, sl_engine_session *ses, sl_ast_stmt *stmt, bool *taken,
+/* Runs one statement. Returns false when the statement failed and the script must stop. */
+static bool run_statement(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
                           sl_engine_result *res)
 {
         sl_engine_entity ent;
@@ -376,19 +373,13 @@ static bool run_statement(sl_engine *engine, sl_engine_session *ses, sl_ast_stmt
         switch (stmt->kind) {
         case SL_AST_STMT_CREATE_STREAM:
         case SL_AST_STMT_CREATE_TABLE:
-                *taken = true;
-                rc = sl_engine_meta_create_source(engine, ses, stmt, res, &ent);
-                break;
         case SL_AST_STMT_DROP_STREAM:
         case SL_AST_STMT_DROP_TABLE:
-                rc = sl_engine_meta_drop_source(engine, stmt, res, &ent);
-                break;
         case SL_AST_STMT_CREATE_TYPE:
-                *taken = true;
-                rc = sl_engine_meta_create_type(engine, stmt, res, &ent);
-                break;
         case SL_AST_STMT_DROP_TYPE:
-                rc = sl_engine_meta_drop_type(engine, stmt, res, &ent);
+        case SL_AST_STMT_ALTER_STREAM:
+        case SL_AST_STMT_ALTER_TABLE:
+                rc = sl_engine_meta_ddl(engine, ses, stmt, res, &ent);
                 break;
         case SL_AST_STMT_LIST_PROPERTIES:
                 list_properties(engine, ses, &res->arena, &ent);
@@ -462,6 +453,22 @@ static bool run_statement(sl_engine *engine, sl_engine_session *ses, sl_ast_stmt
                                "script");
                 rc = SL_ERR_INVALID;
                 break;
+        case SL_AST_STMT_CREATE_STREAM_AS:
+        case SL_AST_STMT_CREATE_TABLE_AS:
+        case SL_AST_STMT_INSERT_INTO:
+        case SL_AST_STMT_INSERT_VALUES: {
+                /* the analyzer's verdict first: a wrong statement gets its real error */
+                sl_analysis *a = sl_engine_meta_analyze(engine, ses, stmt, res);
+                if (a == NULL) {
+                        rc = SL_ERR_ANALYZE;
+                        break;
+                }
+                sl_analysis_free(a);
+                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, text, "%s is not supported yet by this server",
+                               unsupported_name(stmt->kind));
+                rc = SL_ERR_UNSUPPORTED;
+                break;
+        }
         default:
                 sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, text, "%s is not supported yet by this server",
                                unsupported_name(stmt->kind));
@@ -542,7 +549,6 @@ void sl_engine_execute(sl_engine *engine, const sl_engine_request *req, sl_engin
         for (size_t i = 0; i < script->nstmts; i++) {
                 sl_ast_stmt *stmt = script->stmts[i];
                 sl_ast_stmt *subst = NULL;
-                bool taken = false;
                 if (strstr(stmt->text, "${") != NULL && stmt->kind != SL_AST_STMT_DEFINE &&
                     stmt->kind != SL_AST_STMT_UNDEFINE) {
                         sl_parse_opts opts = {lookup_var, &ses};
@@ -558,11 +564,8 @@ void sl_engine_execute(sl_engine *engine, const sl_engine_request *req, sl_engin
                         }
                         stmt = subst;
                 }
-                bool ok = run_statement(engine, &ses, stmt, &taken, res);
-                if (subst != NULL && !taken)
-                        sl_ast_stmt_free(subst);
-                else if (subst == NULL && taken)
-                        script->stmts[i] = NULL;
+                bool ok = run_statement(engine, &ses, stmt, res);
+                sl_ast_stmt_free(subst);
                 if (!ok)
                         break;
         }
@@ -623,15 +626,18 @@ sl_err sl_engine_query_start(sl_engine *engine, const sl_engine_request *req, co
                 goto out;
         }
         if (stmt->kind == SL_AST_STMT_QUERY) {
-                const char *from = stmt->query->from.name.name;
+                /* the analyzer's verdict first: unknown sources or columns get their real error */
+                sl_engine_session ses;
+                session_init(&ses, req);
                 pthread_mutex_lock(&engine->lock);
-                bool exists = sl_engine_meta_source(engine, from) != NULL;
+                sl_analysis *a = sl_engine_meta_analyze(engine, &ses, stmt, res);
                 pthread_mutex_unlock(&engine->lock);
-                if (!exists) {
-                        sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s does not exist.", from);
-                        rc = SL_ERR_NOT_FOUND;
+                session_deinit(&ses);
+                if (a == NULL) {
+                        rc = SL_ERR_ANALYZE;
                         goto out;
                 }
+                sl_analysis_free(a);
         }
         sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s not supported yet by this server",
                        stmt->kind == SL_AST_STMT_PRINT ? "PRINT is" :

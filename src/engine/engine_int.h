@@ -8,21 +8,9 @@
 #include "common/map.h"
 #include "engine/engine.h"
 #include "func/registry.h"
+#include "sql/analyze.h"
 #include "sql/ast.h"
-
-/* A stream or table as the metastore keeps it until the analyzer's catalog replaces this. */
-typedef struct sl_engine_source {
-        sl_ast_stmt *stmt;          /* the CREATE statement (owned) */
-        const char *name;           /* in stmt's arena */
-        bool table;                 /* TABLE, else STREAM */
-        const char *topic;          /* KAFKA_TOPIC (stmt arena) */
-        const char *key_format;     /* upper case (stmt arena) */
-        const char *value_format;   /* upper case (stmt arena) */
-        const char *timestamp;      /* TIMESTAMP column or NULL */
-        const char *window_type;    /* WINDOW_TYPE upper case or NULL */
-        int partitions;             /* PARTITIONS or 0 */
-        int replication;            /* REPLICAS or 0 */
-} sl_engine_source;
+#include "sql/catalog.h"
 
 /* One accepted command (GET /status). */
 typedef struct sl_engine_command {
@@ -35,8 +23,8 @@ struct sl_engine {
         pthread_mutex_t lock;       /* serializes execute and lookups */
         const sl_config *cfg;       /* borrowed; outlives the engine */
         sl_func_registry *funcs;    /* built-ins */
-        sl_map sources;             /* exact name -> sl_engine_source* */
-        sl_map types;               /* exact name -> sl_ast_stmt* (CREATE TYPE, owned) */
+        sl_catalog *cat;            /* the metastore: sources, types, queries */
+        sl_map type_names;          /* names of the custom types in `cat` (SHOW TYPES), no values */
         sl_vec commands;            /* of sl_engine_command */
         int64_t seq;                /* last command sequence number */
         char service_id[128];       /* ksql.service.id */
@@ -51,34 +39,29 @@ typedef struct sl_engine_session {
         sl_vec var_order;           /* of heap names, for SHOW VARIABLES order */
 } sl_engine_session;
 
-/* engine_meta.c: sources and types */
+/* engine_meta.c: the metastore (the analyzer's catalog) */
 void sl_engine_meta_init(sl_engine *engine);
 void sl_engine_meta_deinit(sl_engine *engine);
-/* CREATE STREAM/TABLE (takes ownership of stmt, even on failure), DROP STREAM/TABLE, CREATE TYPE
- * (takes ownership), DROP TYPE. On success fill `ent` (a CURRENT_STATUS or WARNING entity); on
- * failure `res` gets the error. */
-sl_err sl_engine_meta_create_source(sl_engine *engine, sl_engine_session *ses, sl_ast_stmt *stmt,
-                                    sl_engine_result *res, sl_engine_entity *ent);
-sl_err sl_engine_meta_drop_source(sl_engine *engine, const sl_ast_stmt *stmt, sl_engine_result *res,
-                                  sl_engine_entity *ent);
-sl_err sl_engine_meta_create_type(sl_engine *engine, sl_ast_stmt *stmt, sl_engine_result *res,
-                                  sl_engine_entity *ent);
-sl_err sl_engine_meta_drop_type(sl_engine *engine, const sl_ast_stmt *stmt, sl_engine_result *res,
-                                sl_engine_entity *ent);
-/* The source called `name`, or NULL. */
-sl_engine_source *sl_engine_meta_source(sl_engine *engine, const char *name);
+/* Analyzes a statement against the metastore with the session's default formats. On failure `res`
+ * gets the 40001 error and NULL is returned; free the analysis with sl_analysis_free. */
+sl_analysis *sl_engine_meta_analyze(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
+                                    sl_engine_result *res);
+/* Runs a DDL statement (CREATE/DROP STREAM/TABLE/TYPE, ALTER): analysis, then its effect on the
+ * metastore. On success fills `ent` (CURRENT_STATUS or WARNING); on failure `res` has the error. */
+sl_err sl_engine_meta_ddl(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
+                          sl_engine_result *res, sl_engine_entity *ent);
+/* The source called `name`, or NULL (borrowed from the catalog). */
+const sl_catalog_source *sl_engine_meta_source(sl_engine *engine, const char *name);
 /* A source's rows for SHOW / DESCRIBE, in `arena`. */
-void sl_engine_meta_source_info(const sl_engine_source *src, sl_engine_source_info *out);
-void sl_engine_meta_source_desc(sl_engine *engine, const sl_engine_source *src, bool extended,
+void sl_engine_meta_source_info(const sl_catalog_source *src, sl_engine_source_info *out);
+void sl_engine_meta_source_desc(sl_engine *engine, const sl_catalog_source *src, bool extended,
                                 sl_arena *arena, sl_engine_source_desc *out);
 /* Every source sorted by name; `arena` holds the array. */
-size_t sl_engine_meta_sources(sl_engine *engine, sl_arena *arena, sl_engine_source ***out);
+size_t sl_engine_meta_sources(sl_engine *engine, sl_arena *arena, const sl_catalog_source ***out);
 /* Every custom type sorted by name with its schema, in `arena`. */
 size_t sl_engine_meta_types(sl_engine *engine, sl_arena *arena, sl_engine_type_def **out);
-/* A parse-level type as the REST API shows it; custom names resolve through the metastore. NULL
- * (with a message in `err`) when a custom type is unknown. */
-sl_engine_schema *sl_engine_meta_schema(sl_engine *engine, const sl_ast_type *type, sl_arena *arena,
-                                        sl_err_detail *err);
+/* A type as the REST API shows it, in `arena`. */
+sl_engine_schema *sl_engine_meta_schema(const sl_type *type, sl_arena *arena);
 
 /* engine.c helpers shared with the other files */
 /* Records the failure of `stmt_text` in `res` (message copied). */

@@ -1,149 +1,79 @@
-/* engine_meta.c: the engine's metastore at parse level: streams, tables and custom types kept as
- * their CREATE statements, with the checks ksqlDB makes before the analyzer (issue 4) does them
- * properly: required WITH properties, key columns, names already taken, unknown custom types. It
- * also turns parse-level types into the schema shape the REST API shows. The analyzer's catalog
- * (src/sql/catalog.h) replaces the storage when it lands; the entry points stay. */
+/* engine_meta.c: the engine's metastore: the analyzer's catalog (src/sql/catalog.h, in memory until
+ * the command log of issue 5 makes it durable). DDL statements go through the analyzer, which
+ * checks them as ksqlDB does and builds the source or type, then through sl_analysis_apply; this
+ * file turns the outcome into ksqlDB's currentStatus entities and catalog entries into the REST
+ * API's source and schema shapes. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/mem.h"
 #include "common/str.h"
 #include "engine/engine_int.h"
-#include "sql/ast_print.h"
+#include "types/type.h"
 
 void sl_engine_meta_init(sl_engine *engine)
 {
-        sl_map_init(&engine->sources, false);
-        sl_map_init(&engine->types, false);
-}
-
-static void source_free(sl_engine_source *src)
-{
-        if (src == NULL)
-                return;
-        sl_ast_stmt_free(src->stmt);
-        sl_free(src);
+        engine->cat = sl_catalog_mem_new();
+        sl_map_init(&engine->type_names, false);
 }
 
 void sl_engine_meta_deinit(sl_engine *engine)
 {
-        sl_map_iter it;
-        const void *key;
-        size_t keylen;
-        void *value;
-
-        sl_map_iter_init(&it, &engine->sources);
-        while (sl_map_iter_next(&it, &key, &keylen, &value))
-                source_free(value);
-        sl_map_iter_init(&it, &engine->types);
-        while (sl_map_iter_next(&it, &key, &keylen, &value))
-                sl_ast_stmt_free(value);
-        sl_map_deinit(&engine->sources);
-        sl_map_deinit(&engine->types);
+        sl_catalog_free(engine->cat);
+        sl_map_deinit(&engine->type_names);
 }
 
-sl_engine_source *sl_engine_meta_source(sl_engine *engine, const char *name)
+const sl_catalog_source *sl_engine_meta_source(sl_engine *engine, const char *name)
 {
-        return sl_map_get_s(&engine->sources, name);
+        return sl_catalog_source_get(engine->cat, name);
 }
 
-/* The text of a WITH property literal (in the statement arena), or NULL when absent. */
-static const char *prop_text(const sl_ast_stmt *stmt, const char *name)
+sl_engine_schema *sl_engine_meta_schema(const sl_type *type, sl_arena *arena)
 {
-        if (stmt->props == NULL)
-                return NULL;
-        for (size_t i = 0; i < stmt->props->len; i++) {
-                const sl_ast_property *p = stmt->props->items[i];
-                if (!sl_str_eq_ci(p->name.name, name))
-                        continue;
-                const sl_ast_expr *v = p->value;
-                if (v == NULL)
-                        return NULL;
-                switch (v->kind) {
-                case SL_AST_BOOL:
-                        return v->bval ? "true" : "false";
-                case SL_AST_NULL:
-                        return NULL;
-                default:
-                        return v->text != NULL ? v->text : "";
-                }
-        }
-        return NULL;
-}
-
-static char *upper_dup(sl_arena *arena, const char *s)
-{
-        char *u = sl_arena_strdup(arena, s);
-        sl_str_upper(u);
-        return u;
-}
-
-static const char *type_name(sl_ast_type_kind kind)
-{
-        switch (kind) {
-        case SL_AST_TYPE_BOOLEAN: return "BOOLEAN";
-        case SL_AST_TYPE_INT: return "INTEGER";
-        case SL_AST_TYPE_BIGINT: return "BIGINT";
-        case SL_AST_TYPE_DOUBLE: return "DOUBLE";
-        case SL_AST_TYPE_DECIMAL: return "DECIMAL";
-        case SL_AST_TYPE_STRING: return "STRING";
-        case SL_AST_TYPE_BYTES: return "BYTES";
-        case SL_AST_TYPE_DATE: return "DATE";
-        case SL_AST_TYPE_TIME: return "TIME";
-        case SL_AST_TYPE_TIMESTAMP: return "TIMESTAMP";
-        case SL_AST_TYPE_ARRAY: return "ARRAY";
-        case SL_AST_TYPE_MAP: return "MAP";
-        case SL_AST_TYPE_STRUCT: return "STRUCT";
-        case SL_AST_TYPE_CUSTOM: return "CUSTOM";
-        }
-        return "UNKNOWN";
-}
-
-static sl_engine_schema *schema_of(sl_engine *engine, const sl_ast_type *type, sl_arena *arena,
-                                   sl_err_detail *err, int depth)
-{
-        if (depth > 64) {
-                sl_err_set(err, SL_ERR_INVALID, "custom types nest too deeply");
-                return NULL;
-        }
-        if (type->kind == SL_AST_TYPE_CUSTOM) {
-                const sl_ast_stmt *def = sl_map_get_s(&engine->types, type->name);
-                if (def == NULL) {
-                        sl_err_set(err, SL_ERR_NOT_FOUND, "Unknown type: %s", type->name);
-                        return NULL;
-                }
-                return schema_of(engine, def->type, arena, err, depth + 1);
-        }
         sl_engine_schema *s = sl_arena_calloc(arena, 1, sizeof(*s));
-        s->type = type_name(type->kind);
-        if (type->kind == SL_AST_TYPE_DECIMAL) {
+
+        switch (type->kind) {
+        case SL_TYPE_BOOLEAN: s->type = "BOOLEAN"; break;
+        case SL_TYPE_INT: s->type = "INTEGER"; break;
+        case SL_TYPE_BIGINT: s->type = "BIGINT"; break;
+        case SL_TYPE_DOUBLE: s->type = "DOUBLE"; break;
+        case SL_TYPE_DECIMAL:
+                s->type = "DECIMAL";
                 s->precision = type->precision;
                 s->scale = type->scale;
-        }
-        if (type->elem != NULL) {
-                s->member = schema_of(engine, type->elem, arena, err, depth + 1);
-                if (s->member == NULL)
-                        return NULL;
-        }
-        if (type->kind == SL_AST_TYPE_STRUCT) {
-                size_t n = type->fields ? type->fields->len : 0;
-                s->fields = sl_arena_calloc(arena, n ? n : 1, sizeof(*s->fields));
-                s->nfields = n;
-                for (size_t i = 0; i < n; i++) {
-                        const sl_ast_field_def *f = type->fields->items[i];
-                        s->fields[i].name = sl_arena_strdup(arena, f->name.name);
-                        s->fields[i].schema = schema_of(engine, f->type, arena, err, depth + 1);
-                        if (s->fields[i].schema == NULL)
-                                return NULL;
+                break;
+        case SL_TYPE_STRING: s->type = "STRING"; break;
+        case SL_TYPE_BYTES: s->type = "BYTES"; break;
+        case SL_TYPE_DATE: s->type = "DATE"; break;
+        case SL_TYPE_TIME: s->type = "TIME"; break;
+        case SL_TYPE_TIMESTAMP: s->type = "TIMESTAMP"; break;
+        case SL_TYPE_ARRAY:
+                s->type = "ARRAY";
+                s->member = sl_engine_meta_schema(type->elem, arena);
+                break;
+        case SL_TYPE_MAP:
+                s->type = "MAP";
+                s->member = sl_engine_meta_schema(type->elem, arena);
+                break;
+        case SL_TYPE_STRUCT:
+                s->type = "STRUCT";
+                s->nfields = type->nfields;
+                s->fields = sl_arena_calloc(arena, type->nfields ? type->nfields : 1, sizeof(*s->fields));
+                for (size_t i = 0; i < type->nfields; i++) {
+                        s->fields[i].name = sl_arena_strdup(arena, type->fields[i].name);
+                        s->fields[i].schema = sl_engine_meta_schema(type->fields[i].type, arena);
                 }
+                break;
+        default:
+                s->type = "NULL";
+                break;
         }
         return s;
 }
 
-sl_engine_schema *sl_engine_meta_schema(sl_engine *engine, const sl_ast_type *type, sl_arena *arena,
-                                        sl_err_detail *err)
+size_t sl_engine_meta_sources(sl_engine *engine, sl_arena *arena, const sl_catalog_source ***out)
 {
-        return schema_of(engine, type, arena, err, 0);
+        return engine->cat->ops->list_sources(engine->cat, arena, out);
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -151,373 +81,193 @@ static int cmp_names(const void *a, const void *b)
         return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static size_t sorted_keys(const sl_map *map, sl_arena *arena, const char ***out)
+size_t sl_engine_meta_types(sl_engine *engine, sl_arena *arena, sl_engine_type_def **out)
 {
-        size_t n = sl_map_len(map), i = 0;
-        const char **keys = sl_arena_calloc(arena, n ? n : 1, sizeof(*keys));
+        size_t n = sl_map_len(&engine->type_names), k = 0;
+        const char **names = sl_arena_calloc(arena, n ? n : 1, sizeof(*names));
+        sl_engine_type_def *defs = sl_arena_calloc(arena, n ? n : 1, sizeof(*defs));
         sl_map_iter it;
         const void *key;
         size_t keylen;
         void *value;
 
-        sl_map_iter_init(&it, map);
+        sl_map_iter_init(&it, &engine->type_names);
         while (sl_map_iter_next(&it, &key, &keylen, &value))
-                keys[i++] = sl_arena_strndup(arena, key, keylen);
-        qsort(keys, n, sizeof(*keys), cmp_names);
-        *out = keys;
-        return n;
-}
-
-size_t sl_engine_meta_sources(sl_engine *engine, sl_arena *arena, sl_engine_source ***out)
-{
-        const char **names;
-        size_t n = sorted_keys(&engine->sources, arena, &names);
-        sl_engine_source **srcs = sl_arena_calloc(arena, n ? n : 1, sizeof(*srcs));
-
-        for (size_t i = 0; i < n; i++)
-                srcs[i] = sl_map_get_s(&engine->sources, names[i]);
-        *out = srcs;
-        return n;
-}
-
-size_t sl_engine_meta_types(sl_engine *engine, sl_arena *arena, sl_engine_type_def **out)
-{
-        const char **names;
-        size_t n = sorted_keys(&engine->types, arena, &names);
-        sl_engine_type_def *defs = sl_arena_calloc(arena, n ? n : 1, sizeof(*defs));
-        size_t k = 0;
-
-        for (size_t i = 0; i < n; i++) {
-                const sl_ast_stmt *def = sl_map_get_s(&engine->types, names[i]);
-                sl_err_detail err;
-                sl_engine_schema *s = sl_engine_meta_schema(engine, def->type, arena, &err);
-                if (s == NULL)
+                names[k++] = sl_arena_strndup(arena, key, keylen);
+        qsort(names, k, sizeof(*names), cmp_names);
+        n = 0;
+        for (size_t i = 0; i < k; i++) {
+                const sl_type *t = sl_catalog_type_get(engine->cat, names[i]);
+                if (t == NULL)
                         continue;
-                defs[k].name = names[i];
-                defs[k++].schema = s;
+                defs[n].name = names[i];
+                defs[n++].schema = sl_engine_meta_schema(t, arena);
         }
         *out = defs;
-        return k;
+        return n;
 }
 
-void sl_engine_meta_source_info(const sl_engine_source *src, sl_engine_source_info *out)
+void sl_engine_meta_source_info(const sl_catalog_source *src, sl_engine_source_info *out)
 {
         out->name = src->name;
-        out->type = src->table ? "TABLE" : "STREAM";
+        out->type = src->kind == SL_CATALOG_TABLE ? "TABLE" : "STREAM";
         out->topic = src->topic;
-        out->key_format = src->key_format;
-        out->value_format = src->value_format;
-        out->windowed = src->window_type != NULL;
+        out->key_format = src->key_format ? src->key_format : "KAFKA";
+        out->value_format = src->value_format ? src->value_format : "";
+        out->windowed = src->window != SL_CATALOG_WINDOW_NONE;
 }
 
-void sl_engine_meta_source_desc(sl_engine *engine, const sl_engine_source *src, bool extended,
+void sl_engine_meta_source_desc(sl_engine *engine, const sl_catalog_source *src, bool extended,
                                 sl_arena *arena, sl_engine_source_desc *out)
 {
-        const sl_ast_list *els = src->stmt->elements;
-        size_t n = els ? els->len : 0, k = 0;
-
+        (void)engine;
         memset(out, 0, sizeof(*out));
         sl_engine_meta_source_info(src, &out->info);
-        out->fields = sl_arena_calloc(arena, n ? n : 1, sizeof(*out->fields));
-        /* key columns first, then the others in declaration order, as ksqlDB lists them */
-        for (int pass = 0; pass < 2; pass++) {
-                for (size_t i = 0; i < n; i++) {
-                        const sl_ast_field_def *f = els->items[i];
-                        bool key = f->constraint == SL_AST_COL_KEY || f->constraint == SL_AST_COL_PRIMARY_KEY;
-                        if (key != (pass == 0))
-                                continue;
-                        sl_engine_field *out_f = &out->fields[k];
-                        sl_err_detail err;
-                        out_f->name = sl_arena_strdup(arena, f->name.name);
-                        out_f->schema = sl_engine_meta_schema(engine, f->type, arena, &err);
-                        if (out_f->schema == NULL)
-                                continue;
-                        if (key)
-                                out_f->field_type = "KEY";
-                        else if (f->constraint == SL_AST_COL_HEADER || f->constraint == SL_AST_COL_HEADERS)
-                                out_f->field_type = "HEADER";
-                        if (f->header_key != NULL)
-                                out_f->header_key = sl_arena_strdup(arena, f->header_key);
-                        k++;
-                }
+        out->fields = sl_arena_calloc(arena, src->ncolumns ? src->ncolumns : 1, sizeof(*out->fields));
+        out->nfields = src->ncolumns;
+        for (size_t i = 0; i < src->ncolumns; i++) {
+                const sl_catalog_column *c = &src->columns[i];
+                sl_engine_field *f = &out->fields[i];
+                f->name = sl_arena_strdup(arena, c->name);
+                f->schema = sl_engine_meta_schema(c->type, arena);
+                if (c->role == SL_CATALOG_KEY)
+                        f->field_type = "KEY";
+                else if (c->role == SL_CATALOG_HEADER || c->role == SL_CATALOG_HEADERS)
+                        f->field_type = "HEADER";
+                if (c->header_key != NULL)
+                        f->header_key = sl_arena_strdup(arena, c->header_key);
         }
-        out->nfields = k;
-        out->timestamp = src->timestamp ? src->timestamp : "";
-        out->window_type = src->window_type;
-        out->statement = src->stmt->text;
+        out->timestamp = src->timestamp_column ? src->timestamp_column : "";
+        out->window_type = src->window != SL_CATALOG_WINDOW_NONE ? sl_catalog_window_name(src->window) : NULL;
+        out->statement = src->sql ? src->sql : "";
         out->partitions = src->partitions;
-        out->replication = src->replication;
+        out->replication = src->partitions > 0 ? 1 : 0;
         out->extended = extended;
 }
 
-static bool known_format(const char *f)
+sl_analysis *sl_engine_meta_analyze(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
+                                    sl_engine_result *res)
 {
-        static const char *const formats[] = {"JSON", "JSON_SR", "AVRO", "PROTOBUF", "PROTOBUF_NOSR",
-                                              "DELIMITED", "KAFKA", "NONE"};
-        for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
-                if (strcmp(f, formats[i]) == 0)
-                        return true;
-        return false;
-}
-
-sl_err sl_engine_meta_create_source(sl_engine *engine, sl_engine_session *ses, sl_ast_stmt *stmt,
-                                    sl_engine_result *res, sl_engine_entity *ent)
-{
-        bool table = stmt->kind == SL_AST_STMT_CREATE_TABLE;
-        const char *what = table ? "table" : "stream";
-        const char *text = stmt->text;
-        sl_engine_source *src = NULL;
-        sl_arena *a = stmt->arena;
+        sl_analyze_ctx ctx = {
+                .cat = engine->cat,
+                .reg = engine->funcs,
+                .default_key_format = sl_engine_session_prop(engine, ses, "ksql.persistence.default.format.key"),
+                .default_value_format = sl_engine_session_prop(engine, ses, "ksql.persistence.default.format.value"),
+        };
+        sl_analysis *a = NULL;
         sl_err_detail err;
 
-        sl_engine_source *old = sl_map_get_s(&engine->sources, stmt->name.name);
-        if (old != NULL && !(stmt->flags & SL_AST_OR_REPLACE)) {
-                if (stmt->flags & SL_AST_IF_NOT_EXISTS) {
-                        ent->kind = SL_ENGINE_WARNING;
-                        ent->message = sl_arena_sprintf(&res->arena,
-                                                        "Cannot add %s '%s': A %s with the same name already exists",
-                                                        what, stmt->name.name, old->table ? "table" : "stream");
-                        sl_ast_stmt_free(stmt);
-                        return SL_OK;
-                }
-                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, text,
-                               "Cannot add %s '%s': A %s with the same name already exists", what,
-                               stmt->name.name, old->table ? "table" : "stream");
-                goto fail;
+        if (ctx.default_value_format != NULL && *ctx.default_value_format == '\0')
+                ctx.default_value_format = NULL;
+        if (sl_analyze(&ctx, stmt, &a, &err) != SL_OK) {
+                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s", err.message);
+                return NULL;
         }
-        if (old != NULL && old->table != table) {
-                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, text,
-                               "Cannot add %s '%s': A %s with the same name already exists", what,
-                               stmt->name.name, old->table ? "table" : "stream");
-                goto fail;
-        }
-        if (stmt->elements == NULL || stmt->elements->len == 0) {
-                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, text,
-                               "The statement does not define any columns.");
-                goto fail;
-        }
-        src = sl_calloc(1, sizeof(*src));
-        src->stmt = stmt;
-        src->name = stmt->name.name;
-        src->table = table;
-        bool has_key = false;
-        sl_map seen;
-        sl_map_init(&seen, false);
-        for (size_t i = 0; i < stmt->elements->len; i++) {
-                const sl_ast_field_def *f = stmt->elements->items[i];
-                if (f->constraint == SL_AST_COL_KEY || f->constraint == SL_AST_COL_PRIMARY_KEY)
-                        has_key = true;
-                if (sl_map_put_s(&seen, f->name.name, (void *)f) != NULL) {
-                        sl_map_deinit(&seen);
-                        sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, text, "Duplicate column names:%s%s",
-                                       "\n\t", f->name.name);
-                        goto fail;
-                }
-                if (sl_engine_meta_schema(engine, f->type, a, &err) == NULL) {
-                        sl_map_deinit(&seen);
-                        sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, text, "%s", err.message);
-                        goto fail;
-                }
-        }
-        sl_map_deinit(&seen);
-        if (table && !has_key) {
-                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, text,
-                               "Tables require a PRIMARY KEY. Please define the PRIMARY KEY.");
-                goto fail;
-        }
-        src->topic = prop_text(stmt, "KAFKA_TOPIC");
-        if (src->topic == NULL) {
-                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, text,
-                               "Missing required property \"KAFKA_TOPIC\" which has no default value.");
-                goto fail;
-        }
-        const char *format = prop_text(stmt, "FORMAT");
-        const char *kf = prop_text(stmt, "KEY_FORMAT");
-        const char *vf = prop_text(stmt, "VALUE_FORMAT");
-        if (format != NULL && (kf != NULL || vf != NULL)) {
-                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, text,
-                               "Cannot supply both 'FORMAT' and '%s' properties, as 'FORMAT' sets both key "
-                               "and value formats.", kf != NULL ? "KEY_FORMAT" : "VALUE_FORMAT");
-                goto fail;
-        }
-        if (format != NULL)
-                kf = vf = format;
-        if (kf == NULL)
-                kf = sl_engine_session_prop(engine, ses, "ksql.persistence.default.format.key");
-        if (vf == NULL)
-                vf = sl_engine_session_prop(engine, ses, "ksql.persistence.default.format.value");
-        if (vf == NULL || *vf == '\0') {
-                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, text,
-                               "Statement is missing the 'VALUE_FORMAT' property from the WITH clause. Either "
-                               "provide one or set a default via the 'ksql.persistence.default.format.value' "
-                               "config.");
-                goto fail;
-        }
-        src->key_format = upper_dup(a, kf ? kf : "KAFKA");
-        src->value_format = upper_dup(a, vf);
-        if (!known_format(src->key_format) || !known_format(src->value_format)) {
-                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, text, "Unknown format: %s",
-                               known_format(src->key_format) ? src->value_format : src->key_format);
-                goto fail;
-        }
-        const char *ts = prop_text(stmt, "TIMESTAMP");
-        if (ts != NULL) {
-                char *u = upper_dup(a, ts);
-                bool found = false;
-                for (size_t i = 0; i < stmt->elements->len; i++) {
-                        const sl_ast_field_def *f = stmt->elements->items[i];
-                        if (strcmp(f->name.name, u) == 0 || strcmp(f->name.name, ts) == 0)
-                                found = true;
-                }
-                if (!found) {
-                        sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, text,
-                                       "The TIMESTAMP column set in the WITH clause does not exist in the "
-                                       "schema: '%s'", u);
-                        goto fail;
-                }
-                src->timestamp = u;
-        }
-        const char *wt = prop_text(stmt, "WINDOW_TYPE");
-        if (wt != NULL)
-                src->window_type = upper_dup(a, wt);
-        const char *parts = prop_text(stmt, "PARTITIONS");
-        src->partitions = parts ? atoi(parts) : 0;
-        const char *reps = prop_text(stmt, "REPLICAS");
-        src->replication = reps ? atoi(reps) : (parts ? 1 : 0);
+        return a;
+}
 
-        if (old != NULL)
-                source_free(sl_map_del_s(&engine->sources, old->name));
-        sl_map_put_s(&engine->sources, src->name, src);
-        char *id = sl_arena_sprintf(&res->arena, "%s/`%s`/create", what, src->name);
-        const char *msg = table ? "Table created" : "Stream created";
+static void status(sl_engine *engine, sl_engine_result *res, sl_engine_entity *ent, char *id, char *msg)
+{
         ent->kind = SL_ENGINE_CURRENT_STATUS;
         ent->command_id = id;
         ent->status = "SUCCESS";
         ent->message = msg;
         ent->command_seq = sl_engine_command_add(engine, id, msg);
-        return SL_OK;
-fail:
-        if (src != NULL)
-                source_free(src);
-        else
-                sl_ast_stmt_free(stmt);
-        return SL_ERR_ANALYZE;
+        (void)res;
 }
 
-sl_err sl_engine_meta_drop_source(sl_engine *engine, const sl_ast_stmt *stmt, sl_engine_result *res,
-                                  sl_engine_entity *ent)
+sl_err sl_engine_meta_ddl(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
+                          sl_engine_result *res, sl_engine_entity *ent)
 {
-        bool table = stmt->kind == SL_AST_STMT_DROP_TABLE;
         const char *name = stmt->name.name;
-        sl_engine_source *src = sl_map_get_s(&engine->sources, name);
+        sl_arena *ra = &res->arena;
+        const sl_catalog_source *old = sl_catalog_source_get(engine->cat, name);
+        bool type_existed = sl_catalog_type_get(engine->cat, name) != NULL;
+        const char *old_topic = old && old->topic ? sl_arena_strdup(ra, old->topic) : "";
+        const char *old_kind = old ? (old->kind == SL_CATALOG_TABLE ? "table" : "stream") : NULL;
+        sl_err_detail err;
+        sl_err rc = SL_ERR_ANALYZE;
 
-        if (src == NULL) {
-                if (stmt->flags & SL_AST_IF_EXISTS) {
-                        ent->kind = SL_ENGINE_CURRENT_STATUS;
-                        ent->command_id = sl_arena_sprintf(&res->arena, "%s/`%s`/drop",
-                                                           table ? "table" : "stream", name);
-                        ent->status = "SUCCESS";
-                        ent->message = sl_arena_sprintf(&res->arena, "Source `%s` does not exist.", name);
-                        ent->command_seq = sl_engine_command_add(engine, ent->command_id, ent->message);
-                        return SL_OK;
-                }
-                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s %s does not exist.",
-                               table ? "Table" : "Stream", name);
-                return SL_ERR_NOT_FOUND;
-        }
-        if (src->table != table) {
-                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text,
-                               "Incompatible data source type is %s, but statement was DROP %s",
-                               src->table ? "TABLE" : "STREAM", table ? "TABLE" : "STREAM");
+        sl_analysis *a = sl_engine_meta_analyze(engine, ses, stmt, res);
+        if (a == NULL)
                 return SL_ERR_ANALYZE;
-        }
-        if (stmt->flags & SL_AST_DELETE_TOPIC) {
+        if ((stmt->kind == SL_AST_STMT_DROP_STREAM || stmt->kind == SL_AST_STMT_DROP_TABLE) &&
+            (stmt->flags & SL_AST_DELETE_TOPIC) && old != NULL) {
                 sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text,
                                "DROP ... DELETE TOPIC is not supported yet by this server");
-                return SL_ERR_UNSUPPORTED;
+                rc = SL_ERR_UNSUPPORTED;
+                goto out;
         }
-        char *id = sl_arena_sprintf(&res->arena, "%s/`%s`/drop", table ? "table" : "stream", name);
-        char *msg = sl_arena_sprintf(&res->arena, "Source `%s` (topic: %s) was dropped.", name, src->topic);
-        sl_map_del_s(&engine->sources, name);
-        source_free(src);
-        ent->kind = SL_ENGINE_CURRENT_STATUS;
-        ent->command_id = id;
-        ent->status = "SUCCESS";
-        ent->message = msg;
-        ent->command_seq = sl_engine_command_add(engine, id, msg);
-        return SL_OK;
-}
-
-sl_err sl_engine_meta_create_type(sl_engine *engine, sl_ast_stmt *stmt, sl_engine_result *res,
-                                  sl_engine_entity *ent)
-{
-        const char *name = stmt->name.name;
-        const sl_ast_stmt *old = sl_map_get_s(&engine->types, name);
-        sl_err_detail err;
-
-        if (old != NULL) {
-                char *was = NULL;
-                sl_str s;
-                sl_str_init(&s);
-                sl_ast_print_type(&s, old->type);
-                was = sl_arena_strdup(&res->arena, sl_str_cstr(&s));
-                sl_str_deinit(&s);
-                if (stmt->flags & SL_AST_IF_NOT_EXISTS) {
-                        ent->kind = SL_ENGINE_WARNING;
-                        ent->message = sl_arena_sprintf(&res->arena, "Type %s already exists with type: %s", name,
-                                                        was);
-                        sl_ast_stmt_free(stmt);
-                        return SL_OK;
-                }
-                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text,
-                               "Cannot register custom type '%s' since it is already registered with type: %s",
-                               name, was);
-                sl_ast_stmt_free(stmt);
-                return SL_ERR_EXISTS;
-        }
-        if (sl_engine_meta_schema(engine, stmt->type, stmt->arena, &err) == NULL) {
+        if (sl_analysis_apply(engine->cat, a, &err) != SL_OK) {
                 sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s", err.message);
-                sl_ast_stmt_free(stmt);
-                return SL_ERR_ANALYZE;
+                goto out;
         }
-        sl_str s;
-        sl_str_init(&s);
-        sl_ast_print_type(&s, stmt->type);
-        char *id = sl_arena_sprintf(&res->arena, "type/%s/create", name);
-        char *msg = sl_arena_sprintf(&res->arena, "Registered custom type with name '%s' and SQL type %s", name,
-                                     sl_str_cstr(&s));
-        sl_str_deinit(&s);
-        sl_map_put_s(&engine->types, name, stmt);
-        ent->kind = SL_ENGINE_CURRENT_STATUS;
-        ent->command_id = id;
-        ent->status = "SUCCESS";
-        ent->message = msg;
-        ent->command_seq = sl_engine_command_add(engine, id, msg);
-        return SL_OK;
-}
-
-sl_err sl_engine_meta_drop_type(sl_engine *engine, const sl_ast_stmt *stmt, sl_engine_result *res,
-                                sl_engine_entity *ent)
-{
-        const char *name = stmt->name.name;
-        sl_ast_stmt *old = sl_map_get_s(&engine->types, name);
-        char *id = sl_arena_sprintf(&res->arena, "type/%s/drop", name);
-
-        if (old == NULL) {
-                if (stmt->flags & SL_AST_IF_EXISTS) {
+        rc = SL_OK;
+        switch (stmt->kind) {
+        case SL_AST_STMT_CREATE_STREAM:
+        case SL_AST_STMT_CREATE_TABLE: {
+                bool table = stmt->kind == SL_AST_STMT_CREATE_TABLE;
+                const char *what = table ? "table" : "stream";
+                if (old != NULL && !(stmt->flags & SL_AST_OR_REPLACE)) {
+                        /* IF NOT EXISTS on an existing source: nothing happened */
                         ent->kind = SL_ENGINE_WARNING;
-                        ent->message = sl_arena_sprintf(&res->arena, "Type %s does not exist.", name);
-                        return SL_OK;
+                        ent->message = sl_arena_sprintf(ra, "Cannot add %s '%s': A %s with the same name already exists",
+                                                        what, name, old_kind);
+                        break;
                 }
-                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "Type %s does not exist.", name);
-                return SL_ERR_NOT_FOUND;
+                status(engine, res, ent, sl_arena_sprintf(ra, "%s/`%s`/create", what, name),
+                       table ? "Table created" : "Stream created");
+                break;
         }
-        sl_map_del_s(&engine->types, name);
-        sl_ast_stmt_free(old);
-        ent->kind = SL_ENGINE_CURRENT_STATUS;
-        ent->command_id = id;
-        ent->status = "SUCCESS";
-        ent->message = sl_arena_sprintf(&res->arena, "Dropped type '%s'", name);
-        ent->command_seq = sl_engine_command_add(engine, id, ent->message);
-        return SL_OK;
+        case SL_AST_STMT_DROP_STREAM:
+        case SL_AST_STMT_DROP_TABLE: {
+                const char *what = stmt->kind == SL_AST_STMT_DROP_TABLE ? "table" : "stream";
+                char *id = sl_arena_sprintf(ra, "%s/`%s`/drop", what, name);
+                if (old == NULL)
+                        status(engine, res, ent, id, sl_arena_sprintf(ra, "Source `%s` does not exist.", name));
+                else
+                        status(engine, res, ent, id,
+                               sl_arena_sprintf(ra, "Source `%s` (topic: %s) was dropped.", name, old_topic));
+                break;
+        }
+        case SL_AST_STMT_CREATE_TYPE:
+                if (type_existed) {
+                        ent->kind = SL_ENGINE_WARNING;
+                        ent->message = sl_arena_sprintf(ra, "Type %s already exists", name);
+                        break;
+                }
+                sl_map_put_s(&engine->type_names, name, (void *)1);
+                {
+                        sl_str s;
+                        sl_str_init(&s);
+                        sl_type_print(&s, sl_catalog_type_get(engine->cat, name));
+                        status(engine, res, ent, sl_arena_sprintf(ra, "type/%s/create", name),
+                               sl_arena_sprintf(ra, "Registered custom type with name '%s' and SQL type %s", name,
+                                                sl_str_cstr(&s)));
+                        sl_str_deinit(&s);
+                }
+                break;
+        case SL_AST_STMT_DROP_TYPE:
+                if (!type_existed) {
+                        ent->kind = SL_ENGINE_WARNING;
+                        ent->message = sl_arena_sprintf(ra, "Type %s does not exist.", name);
+                        break;
+                }
+                sl_map_del_s(&engine->type_names, name);
+                status(engine, res, ent, sl_arena_sprintf(ra, "type/%s/drop", name),
+                       sl_arena_sprintf(ra, "Dropped type '%s'", name));
+                break;
+        case SL_AST_STMT_ALTER_STREAM:
+        case SL_AST_STMT_ALTER_TABLE: {
+                bool table = stmt->kind == SL_AST_STMT_ALTER_TABLE;
+                status(engine, res, ent, sl_arena_sprintf(ra, "%s/`%s`/alter", table ? "table" : "stream", name),
+                       table ? "Table altered" : "Stream altered");
+                break;
+        }
+        default:
+                break;
+        }
+out:
+        sl_analysis_free(a);
+        return rc;
 }

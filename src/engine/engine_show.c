@@ -97,14 +97,14 @@ static sl_err describe_function(sl_engine *engine, const sl_ast_stmt *stmt, sl_e
 
 static void list_sources(sl_engine *engine, bool tables, bool extended, sl_arena *arena, sl_engine_entity *ent)
 {
-        sl_engine_source **srcs;
+        const sl_catalog_source **srcs;
         size_t n = sl_engine_meta_sources(engine, arena, &srcs), k = 0;
 
         if (extended) {
                 ent->kind = SL_ENGINE_SOURCE_DESCRIPTIONS;
                 ent->descs = sl_arena_calloc(arena, n ? n : 1, sizeof(*ent->descs));
                 for (size_t i = 0; i < n; i++)
-                        if (srcs[i]->table == tables)
+                        if ((srcs[i]->kind == SL_CATALOG_TABLE) == tables)
                                 sl_engine_meta_source_desc(engine, srcs[i], true, arena, &ent->descs[k++]);
                 ent->ndescs = k;
                 return;
@@ -112,7 +112,7 @@ static void list_sources(sl_engine *engine, bool tables, bool extended, sl_arena
         ent->kind = tables ? SL_ENGINE_TABLES : SL_ENGINE_STREAMS;
         ent->sources = sl_arena_calloc(arena, n ? n : 1, sizeof(*ent->sources));
         for (size_t i = 0; i < n; i++)
-                if (srcs[i]->table == tables)
+                if ((srcs[i]->kind == SL_CATALOG_TABLE) == tables)
                         sl_engine_meta_source_info(srcs[i], &ent->sources[k++]);
         ent->nsources = k;
 }
@@ -155,7 +155,7 @@ sl_err sl_engine_show(sl_engine *engine, sl_engine_session *ses, const sl_ast_st
                 ent->nqueries = 0;
                 return SL_OK;
         case SL_AST_STMT_DESCRIBE: {
-                const sl_engine_source *src = sl_engine_meta_source(engine, stmt->name.name);
+                const sl_catalog_source *src = sl_engine_meta_source(engine, stmt->name.name);
                 if (src == NULL) {
                         sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text,
                                        "Could not find STREAM/TABLE '%s' in the Metastore", stmt->name.name);

@@ -168,7 +168,7 @@ error 40001 400 statement_error "push query"
 check "push query" "'not supported yet' in j['message'] and j['statementText'] == 'SELECT * FROM s1 EMIT CHANGES;'"
 req POST /query '{"ksql": "SELECT * FROM nope EMIT CHANGES;"}'
 error 40001 400 statement_error "query unknown source"
-check "query unknown source" "j['message'] == 'NOPE does not exist.'"
+check "query unknown source" "j['message'] == 'Source \`NOPE\` does not exist.'"
 req POST /query '{"ksql": "SHOW STREAMS;"}'
 error 40000 400 generic_error "non-query on /query"
 req POST /query-stream '{"sql": "SELECT * FROM s1 WHERE id = 1;", "properties": {}}' -H 'Accept: application/vnd.ksqlapi.delimited.v1'

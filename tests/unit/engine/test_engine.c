@@ -111,8 +111,8 @@ Test(engine_engine, ddl_checks)
                  "TIMESTAMP"},
                 {"DROP STREAM nope;", "does not exist"},
                 {"DROP TYPE nope;", "does not exist"},
-                {"CREATE STREAM s AS SELECT * FROM x;", "not supported yet"},
-                {"INSERT INTO s VALUES (1);", "not supported yet"},
+                {"CREATE STREAM s AS SELECT * FROM x;", "`X` does not exist"},
+                {"INSERT INTO s VALUES (1);", "unknown stream/table"},
                 {"SELECT * FROM s EMIT CHANGES;", "'/query'"},
                 {"SET 'no.such.thing' = '1';", "Not recognizable"},
                 {"SET 'auto.offset.reset' = 'sometimes';", "auto.offset.reset"},
@@ -272,7 +272,7 @@ Test(engine_engine, queries_and_inserts_are_refused_clearly)
         sl_engine_result_deinit(&res);
         req.sql = "SELECT * FROM nope;";
         cr_assert_neq(sl_engine_query_start(engine, &req, NULL, &arena, &hdr, &q, &res), SL_OK);
-        cr_assert_str_eq(res.error_message, "NOPE does not exist.");
+        cr_assert_str_eq(res.error_message, "Source `NOPE` does not exist.");
         sl_engine_result_deinit(&res);
         req.sql = "SHOW STREAMS;";
         cr_assert_neq(sl_engine_query_start(engine, &req, NULL, &arena, &hdr, &q, &res), SL_OK);
@@ -289,6 +289,26 @@ Test(engine_engine, queries_and_inserts_are_refused_clearly)
         cr_assert_eq(code, 50000);
         sl_engine_insert_close(ins);
         sl_arena_deinit(&arena);
+}
+
+Test(engine_engine, valid_persistent_queries_wait_for_the_query_manager)
+{
+        sl_engine_result res;
+        run("CREATE STREAM s (k INT KEY, v STRING) WITH (kafka_topic='t', value_format='json');"
+            "CREATE STREAM s2 AS SELECT k, UCASE(v) AS u FROM s;", &res);
+        cr_assert(res.failed);
+        cr_assert_str_eq(res.error_message, "CREATE STREAM AS SELECT is not supported yet by this server");
+        cr_assert_eq(res.entities.len, 1);
+        sl_engine_result_deinit(&res);
+        run("CREATE STREAM s3 AS SELECT nope FROM s;", &res);
+        cr_assert(res.failed);
+        cr_assert(strstr(res.error_message, "NOPE") != NULL, "the analyzer's error: %s", res.error_message);
+        sl_engine_result_deinit(&res);
+        run("ALTER STREAM s ADD COLUMN w INT; DESCRIBE s;", &res);
+        cr_assert_not(res.failed, "%s", res.error_message);
+        cr_assert_str_eq(ent(&res, 0)->message, "Stream altered");
+        cr_assert_eq(ent(&res, 1)->descs[0].nfields, 3);
+        sl_engine_result_deinit(&res);
 }
 
 Test(engine_engine, command_statuses)
