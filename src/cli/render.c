@@ -2,6 +2,7 @@
  * (SHOW STREAMS, status messages), "Name : value" blocks for DESCRIBE and DESCRIBE FUNCTION, and
  * the +---+ frame for query rows. Every width is measured in bytes of UTF-8 text, except that
  * continuation bytes do not count, so accented names line up. */
+#include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -263,8 +264,23 @@ void sl_cli_render_entity(sl_str *out, json_t *ent)
                 render_list(out, json_object_get(ent, "variables"), h, f, 2);
         } else if (strcmp(type, "kafka_topics") == 0) {
                 static const char *const h[] = {"Kafka Topic", "Partitions", "Partition Replicas"};
-                static const char *const f[] = {"name", "partitions", "replicaInfo"};
-                render_list(out, json_object_get(ent, "topics"), h, f, 3);
+                json_t *topics = json_object_get(ent, "topics");
+                size_t n = json_array_size(topics), i;
+                const char **cells = sl_calloc(3 * n + 1, sizeof(char *));
+                char (*nums)[2][24] = sl_calloc(n + 1, sizeof(*nums));
+                json_t *t;
+                json_array_foreach(topics, i, t) {
+                        json_t *reps = json_object_get(t, "replicaInfo");
+                        snprintf(nums[i][0], sizeof(nums[i][0]), "%zu", json_array_size(reps));
+                        snprintf(nums[i][1], sizeof(nums[i][1]), "%lld",
+                                 (long long)json_integer_value(json_array_get(reps, 0)));
+                        cells[3 * i] = jstr(t, "name");
+                        cells[3 * i + 1] = nums[i][0];
+                        cells[3 * i + 2] = nums[i][1];
+                }
+                sl_cli_render_table(out, h, 3, cells, n);
+                sl_free(nums);
+                sl_free(cells);
         } else if (strcmp(type, "warning_entity") == 0) {
                 sl_str_appendf(out, "%s\n", jstr(ent, "message"));
         } else {

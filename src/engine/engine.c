@@ -60,6 +60,7 @@ void sl_engine_free(sl_engine *engine)
         }
         sl_vec_deinit(&engine->commands);
         sl_engine_meta_deinit(engine);
+        sl_kafka_admin_free(engine->admin);
         sl_func_registry_free(engine->funcs);
         pthread_mutex_destroy(&engine->lock);
         sl_free(engine);
@@ -347,7 +348,6 @@ static const char *unsupported_name(sl_ast_stmt_kind kind)
         case SL_AST_STMT_RESUME: return "RESUME";
         case SL_AST_STMT_EXPLAIN: return "EXPLAIN";
         case SL_AST_STMT_ALTER_SYSTEM: return "ALTER SYSTEM";
-        case SL_AST_STMT_LIST_TOPICS: return "SHOW TOPICS";
         case SL_AST_STMT_LIST_CONNECTORS: return "SHOW CONNECTORS";
         case SL_AST_STMT_LIST_PLUGINS: return "SHOW CONNECTOR PLUGINS";
         case SL_AST_STMT_DESCRIBE_CONNECTOR: return "DESCRIBE CONNECTOR";
@@ -380,6 +380,15 @@ static bool run_statement(sl_engine *engine, sl_engine_session *ses, const sl_as
         case SL_AST_STMT_ALTER_STREAM:
         case SL_AST_STMT_ALTER_TABLE:
                 rc = sl_engine_meta_ddl(engine, ses, stmt, res, &ent);
+                break;
+        case SL_AST_STMT_LIST_TOPICS:
+                if (stmt->flags & SL_AST_EXTENDED) {
+                        sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, text,
+                                       "SHOW TOPICS EXTENDED is not supported yet by this server");
+                        rc = SL_ERR_UNSUPPORTED;
+                        break;
+                }
+                rc = sl_engine_topics_show(engine, stmt, res, &ent);
                 break;
         case SL_AST_STMT_LIST_PROPERTIES:
                 list_properties(engine, ses, &res->arena, &ent);

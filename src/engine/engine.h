@@ -142,6 +142,13 @@ typedef struct sl_engine_func_desc {
         size_t nvariants;
 } sl_engine_func_desc;
 
+/* A SHOW TOPICS row. */
+typedef struct sl_engine_topic {
+        const char *name;
+        int partitions;                /* partition count */
+        int replication;               /* replicas of each partition */
+} sl_engine_topic;
+
 /* A SHOW TYPES entry. */
 typedef struct sl_engine_type_def {
         const char *name;
@@ -162,6 +169,7 @@ typedef enum sl_engine_entity_kind {
         SL_ENGINE_TYPE_LIST,           /* type_list */
         SL_ENGINE_VARIABLES,           /* variables */
         SL_ENGINE_WARNING,             /* warning_entity */
+        SL_ENGINE_KAFKA_TOPICS,        /* kafka_topics */
 } sl_engine_entity_kind;
 
 /* One result entity. Every pointer lives in the result's arena. */
@@ -196,6 +204,9 @@ typedef struct sl_engine_entity {
         /* TYPE_LIST */
         sl_engine_type_def *types;
         size_t ntypes;
+        /* KAFKA_TOPICS */
+        sl_engine_topic *topics;
+        size_t ntopics;
         /* VARIABLES (name = variable, value) */
         sl_engine_kv *vars;
         size_t nvars;

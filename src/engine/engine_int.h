@@ -8,6 +8,7 @@
 #include "common/map.h"
 #include "engine/engine.h"
 #include "func/registry.h"
+#include "kafka/admin.h"
 #include "sql/analyze.h"
 #include "sql/ast.h"
 #include "sql/catalog.h"
@@ -26,6 +27,7 @@ struct sl_engine {
         sl_catalog *cat;            /* the metastore: sources, types, queries */
         sl_map type_names;          /* names of the custom types in `cat` (SHOW TYPES), no values */
         sl_vec commands;            /* of sl_engine_command */
+        sl_kafka_admin *admin;      /* Kafka admin client, created at first use (engine_topics.c) */
         int64_t seq;                /* last command sequence number */
         char service_id[128];       /* ksql.service.id */
         char cluster_id[64];        /* reported as kafkaClusterId */
@@ -74,6 +76,10 @@ const char *sl_engine_session_prop(sl_engine *engine, sl_engine_session *ses, co
 
 /* The session's variables in definition order (SHOW VARIABLES), in `arena`. */
 size_t sl_engine_session_vars(sl_engine_session *ses, sl_arena *arena, sl_engine_kv **out);
+
+/* engine_topics.c: SHOW [ALL] TOPICS through the Kafka admin client */
+sl_err sl_engine_topics_show(sl_engine *engine, const sl_ast_stmt *stmt, sl_engine_result *res,
+                             sl_engine_entity *ent);
 
 /* engine_show.c: SHOW / LIST / DESCRIBE FUNCTION */
 sl_err sl_engine_show(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,

@@ -97,6 +97,7 @@ static const char *type_name(sl_engine_entity_kind kind)
         case SL_ENGINE_TYPE_LIST: return "type_list";
         case SL_ENGINE_VARIABLES: return "variables";
         case SL_ENGINE_WARNING: return "warning_entity";
+        case SL_ENGINE_KAFKA_TOPICS: return "kafka_topics";
         }
         return "unknown";
 }
@@ -212,6 +213,17 @@ json_t *sl_server_render_entity(const sl_engine_entity *ent)
                 break;
         case SL_ENGINE_WARNING:
                 json_object_set_new(j, "message", json_string(ent->message ? ent->message : ""));
+                break;
+        case SL_ENGINE_KAFKA_TOPICS:
+                arr = json_array();
+                for (size_t i = 0; i < ent->ntopics; i++) {
+                        json_t *reps = json_array();
+                        for (int p = 0; p < ent->topics[i].partitions; p++)
+                                json_array_append_new(reps, json_integer(ent->topics[i].replication));
+                        json_array_append_new(arr, json_pack("{s:s, s:o}", "name", ent->topics[i].name, "replicaInfo",
+                                                             reps));
+                }
+                json_object_set_new(j, "topics", arr);
                 break;
         }
         arr = json_array();

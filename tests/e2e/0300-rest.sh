@@ -1,6 +1,6 @@
 #!/bin/bash
 # 0300-rest: sluiced's REST API with curl, field by field against ksqlDB's documented names:
-# /info, /healthcheck, /status, /clusterStatus, /ksql (DDL, SHOW, DESCRIBE, functions, properties,
+# /info, /healthcheck, /status, /clusterStatus, /ksql (DDL, SHOW, DESCRIBE, topics, functions, properties,
 # variables, errors with their codes and entities), /query and /query-stream (error shapes until
 # the query engine lands), /close-query, /inserts-stream, and the request errors: invalid JSON,
 # wrong content type, a body over the limit, an unknown path and a wrong method.
@@ -108,6 +108,13 @@ check "describe function" "j[1]['@type'] == 'describe_function' and j[1]['name']
 check "describe function" "all(k in j[1] for k in ('description','author','version')) and len(j[1]['functions']) >= 2"
 check "describe function" "all(set(a) == {'name','type','description','isVariadic'} for v in j[1]['functions'] for a in v['arguments']) and all('returnType' in v for v in j[1]['functions'])"
 check "describe function" "any([a['type'] for a in v['arguments']] == ['STRING','INTEGER'] and v['returnType'] == 'STRING' for v in j[1]['functions'])"
+
+# --- topics (through the Kafka admin client; kcat creates one)
+printf 'k1:v1\n' | kcat -P -b 127.0.0.1:$KAFKA -t raw_topic -K: || fail "kcat could not produce"
+ksql "SHOW TOPICS;"
+status 200 "show topics"
+check "show topics" "j[0]['@type'] == 'kafka_topics' and [t for t in j[0]['topics'] if t['name'] == 'raw_topic'][0]['replicaInfo'] == [1] * len([t for t in j[0]['topics'] if t['name'] == 'raw_topic'][0]['replicaInfo'])"
+check "show topics" "all(set(t) == {'name','replicaInfo'} and not t['name'].startswith('_') for t in j[0]['topics'])"
 
 # --- properties and variables
 ksql "SHOW PROPERTIES;" '{"streamsProperties": {"ksql.streams.auto.offset.reset": "earliest"}}'
