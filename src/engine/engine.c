@@ -38,6 +38,10 @@ sl_err sl_engine_new(const sl_config *cfg, sl_engine **out, sl_err_detail *err)
         /* a stable-looking id for this process; the bundled broker has no cluster id of its own */
         snprintf(engine->cluster_id, sizeof(engine->cluster_id), "sluice-%08lx",
                  (unsigned long)(time(NULL) ^ (unsigned long)(uintptr_t)engine) & 0xffffffffUL);
+        bool kafka = true;
+        if (cfg != NULL && sl_config_get_bool(cfg, "sluice.engine.kafka", true, &kafka, err))
+                goto fail;
+        engine->kafka = kafka;
         engine->funcs = sl_func_registry_new();
         if (sl_func_registry_add_builtins(engine->funcs, err))
                 goto fail;

@@ -28,6 +28,7 @@ struct sl_engine {
         sl_map type_names;          /* names of the custom types in `cat` (SHOW TYPES), no values */
         sl_vec commands;            /* of sl_engine_command */
         sl_kafka_admin *admin;      /* Kafka admin client, created at first use (engine_topics.c) */
+        bool kafka;                 /* sluice.engine.kafka: topics are checked, created, listed */
         int64_t seq;                /* last command sequence number */
         char service_id[128];       /* ksql.service.id */
         char cluster_id[64];        /* reported as kafkaClusterId */
@@ -80,6 +81,17 @@ size_t sl_engine_session_vars(sl_engine_session *ses, sl_arena *arena, sl_engine
 /* engine_topics.c: SHOW [ALL] TOPICS through the Kafka admin client */
 sl_err sl_engine_topics_show(sl_engine *engine, const sl_ast_stmt *stmt, sl_engine_result *res,
                              sl_engine_entity *ent);
+
+/* CREATE STREAM/TABLE: `topic` must exist (matching PARTITIONS/REPLICAS when given) or be created
+ * when PARTITIONS is given; else `res` gets ksqlDB's error. */
+sl_err sl_engine_topics_ensure(sl_engine *engine, const sl_ast_stmt *stmt, const char *topic,
+                               sl_engine_result *res);
+/* Sets *partitions and *replication from the topic's metadata when Kafka can tell. */
+void sl_engine_topics_describe(sl_engine *engine, const char *topic, sl_arena *arena, int *partitions,
+                               int *replication);
+/* DROP ... DELETE TOPIC: deletes `topic` (absent is fine). */
+sl_err sl_engine_topics_delete(sl_engine *engine, const sl_ast_stmt *stmt, const char *topic,
+                               sl_engine_result *res);
 
 /* engine_show.c: SHOW / LIST / DESCRIBE FUNCTION */
 sl_err sl_engine_show(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,

@@ -120,7 +120,6 @@ void sl_engine_meta_source_info(const sl_catalog_source *src, sl_engine_source_i
 void sl_engine_meta_source_desc(sl_engine *engine, const sl_catalog_source *src, bool extended,
                                 sl_arena *arena, sl_engine_source_desc *out)
 {
-        (void)engine;
         memset(out, 0, sizeof(*out));
         sl_engine_meta_source_info(src, &out->info);
         out->fields = sl_arena_calloc(arena, src->ncolumns ? src->ncolumns : 1, sizeof(*out->fields));
@@ -142,6 +141,7 @@ void sl_engine_meta_source_desc(sl_engine *engine, const sl_catalog_source *src,
         out->statement = src->sql ? src->sql : "";
         out->partitions = src->partitions;
         out->replication = src->partitions > 0 ? 1 : 0;
+        sl_engine_topics_describe(engine, src->topic, arena, &out->partitions, &out->replication);
         out->extended = extended;
 }
 
@@ -191,17 +191,19 @@ sl_err sl_engine_meta_ddl(sl_engine *engine, sl_engine_session *ses, const sl_as
         sl_analysis *a = sl_engine_meta_analyze(engine, ses, stmt, res);
         if (a == NULL)
                 return SL_ERR_ANALYZE;
-        if ((stmt->kind == SL_AST_STMT_DROP_STREAM || stmt->kind == SL_AST_STMT_DROP_TABLE) &&
-            (stmt->flags & SL_AST_DELETE_TOPIC) && old != NULL) {
-                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text,
-                               "DROP ... DELETE TOPIC is not supported yet by this server");
-                rc = SL_ERR_UNSUPPORTED;
+        if (a->new_source != NULL && (stmt->kind == SL_AST_STMT_CREATE_STREAM || stmt->kind == SL_AST_STMT_CREATE_TABLE) &&
+            sl_engine_topics_ensure(engine, stmt, a->new_source->topic, res) != SL_OK) {
+                rc = SL_ERR_INVALID;
                 goto out;
         }
         if (sl_analysis_apply(engine->cat, a, &err) != SL_OK) {
                 sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s", err.message);
                 goto out;
         }
+        if ((stmt->kind == SL_AST_STMT_DROP_STREAM || stmt->kind == SL_AST_STMT_DROP_TABLE) &&
+            (stmt->flags & SL_AST_DELETE_TOPIC) && old != NULL && *old_topic &&
+            sl_engine_topics_delete(engine, stmt, old_topic, res) != SL_OK)
+                goto out;
         rc = SL_OK;
         switch (stmt->kind) {
         case SL_AST_STMT_CREATE_STREAM:

@@ -75,7 +75,7 @@ check "create stream" "j[0]['statementText'].startswith('CREATE STREAM s1') and 
 check "create stream" "j[0]['commandStatus']['status'] == 'SUCCESS' and j[0]['commandStatus']['message'] == 'Stream created'"
 check "create stream" "isinstance(j[0]['commandSequenceNumber'], int) and j[0]['warnings'] == []"
 SEQ=$(printf '%s' "$BODY" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["commandSequenceNumber"])')
-ksql "CREATE TYPE addr AS STRUCT<street STRING, zip INT>; CREATE TABLE t2 (k STRING PRIMARY KEY, a ADDR) WITH (kafka_topic='t2', format='JSON');" "{\"commandSequenceNumber\": $SEQ}"
+ksql "CREATE TYPE addr AS STRUCT<street STRING, zip INT>; CREATE TABLE t2 (k STRING PRIMARY KEY, a ADDR) WITH (kafka_topic='t2', format='JSON', partitions=1);" "{\"commandSequenceNumber\": $SEQ}"
 status 200 "create type + table"
 check "create table" "[e['@type'] for e in j] == ['currentStatus', 'currentStatus'] and j[1]['commandStatus']['message'] == 'Table created'"
 check "create table" "j[1]['commandSequenceNumber'] > $SEQ and j[0]['commandId'] == 'type/ADDR/create'"
@@ -155,6 +155,16 @@ ksql "SHOW STREAMS;" '{"streamsProperties": {"no.such.property": "1"}}'
 error 40000 400 generic_error "bad property"
 ksql "SHOW STREAMS;" '{"commandSequenceNumber": 999999}'
 error 50301 503 generic_error "future command"
+# ksqlDB's topic rules: a missing topic needs PARTITIONS, an existing one must match them
+ksql "CREATE STREAM s8 (k INT KEY) WITH (kafka_topic='missing_topic', value_format='JSON');"
+error 40001 400 statement_error "missing topic"
+check "missing topic" "j['message'].startswith(\"Topic 'missing_topic' does not exist.\") and 'PARTITIONS' in j['message']"
+ksql "CREATE STREAM s8 (k INT KEY) WITH (kafka_topic='t1', value_format='JSON', partitions=5);"
+error 40001 400 statement_error "partition mismatch"
+check "partition mismatch" "'KSQL expects 5 partitions (topic has 3)' in j['message']"
+ksql "CREATE STREAM s8 (k INT KEY) WITH (kafka_topic='raw_topic', value_format='JSON'); DROP STREAM s8 DELETE TOPIC; SHOW TOPICS;"
+status 200 "delete topic"
+check "delete topic" "'raw_topic' not in [t['name'] for t in j[2]['topics']] and 't1' in [t['name'] for t in j[2]['topics']]"
 ksql "DROP STREAM s1; DESCRIBE s1;"
 error 40001 400 statement_error "drop"
 check drop "j['entities'][0]['@type'] == 'currentStatus' and j['entities'][0]['commandStatus']['message'] == 'Source \`S1\` (topic: t1) was dropped.'"

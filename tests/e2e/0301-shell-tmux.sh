@@ -57,7 +57,7 @@ wait_for "version 0.1.0, status RUNNING"
 wait_for "sluice>"
 type_text "CREATE STREAM pageviews (id BIGINT KEY,"; key Enter
 wait_for "      >"
-type_text "  page STRING, ms INT) WITH (kafka_topic='pv', value_format='json');"; key Enter
+type_text "  page STRING, ms INT) WITH (kafka_topic='pv', value_format='json', partitions=1);"; key Enter
 wait_for " Stream created"
 type_text "SHOW STREAMS;"; key Enter
 wait_for " Stream Name | Kafka Topic | Key Format | Value Format | Windowed"

@@ -26,7 +26,7 @@ lacks() { ! grep -qF -- "$1" "$DIR/out" "$DIR/err" || fail "output has: $1"; }
 # a piped script
 printf '%s\n' "-- a comment line" \
         "CREATE STREAM orders (id INT KEY, item STRING)" \
-        "  WITH (kafka_topic='orders', value_format='json'); /* inline */ SHOW STREAMS;" \
+        "  WITH (kafka_topic='orders', value_format='json', partitions=2); /* inline */ SHOW STREAMS;" \
         "DESCRIBE orders" | sh_run "$URL" || fail "piped script exited $?"
 has " Stream created"
 has " ORDERS      | orders      | KAFKA      | JSON         | false"
@@ -49,7 +49,7 @@ has " t             | x"
 
 # -f with RUN SCRIPT and SET
 cat >"$DIR/inner.sql" <<'SQL'
-CREATE TABLE totals (item STRING PRIMARY KEY, n BIGINT) WITH (kafka_topic='totals', format='json');
+CREATE TABLE totals (item STRING PRIMARY KEY, n BIGINT) WITH (kafka_topic='totals', format='json', partitions=1);
 SQL
 cat >"$DIR/outer.sql" <<SQL
 SET 'auto.offset.reset' = 'earliest';

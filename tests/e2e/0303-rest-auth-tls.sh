@@ -27,7 +27,7 @@ PID=$!
 C="curl -s --cacert $DIR/cert.pem"
 for _ in $(seq 100); do $C -o /dev/null "$URL/chc/live" && break; sleep 0.1; done
 
-create='{"ksql":"CREATE STREAM s (id INT KEY) WITH (kafka_topic='"'"'s'"'"', value_format='"'"'json'"'"');"}'
+create='{"ksql":"CREATE STREAM s (id INT KEY) WITH (kafka_topic='"'"'s'"'"', value_format='"'"'json'"'"', partitions=1);"}'
 # post WHO BODY -> "status body"
 post() { $C -w ' %{http_code}' -X POST -H 'Content-Type: application/json' ${1:+-u "$1"} -d "$2" "$URL/ksql"; }
 

@@ -7,16 +7,21 @@
 #include "engine/engine.h"
 
 static sl_engine *engine;
+static sl_config *cfg;
 
 static void setup(void)
 {
         sl_err_detail err;
-        cr_assert_eq(sl_engine_new(NULL, &engine, &err), SL_OK);
+        /* no Kafka here: topics are neither checked nor created (e2e 0300 covers them) */
+        cfg = sl_config_new();
+        sl_config_set(cfg, "sluice.engine.kafka", "false");
+        cr_assert_eq(sl_engine_new(cfg, &engine, &err), SL_OK);
 }
 
 static void teardown(void)
 {
         sl_engine_free(engine);
+        sl_config_free(cfg);
 }
 
 TestSuite(engine_engine, .init = setup, .fini = teardown);
