@@ -438,6 +438,8 @@ static bool run_query(shell *sh, const char *stmt)
                         json_decref(creq);
                         json_decref(cbody);
                 }
+                /* the terminal echoed ^C: start a fresh line */
+                sl_str_append_char(&qv.out, '\n');
                 if (qv.have_header && !sh->json_output)
                         sl_cli_render_row_border(&qv.out, &qv.fmt);
                 sl_str_append(&qv.out, "Query terminated\n");

@@ -227,6 +227,14 @@ static bool prop_check(const char *name, const char *value, char *msg, size_t ms
         return true;
 }
 
+bool sl_engine_property_valid(const char *name, char *msg, size_t msglen)
+{
+        if (prop_allowed(name))
+                return true;
+        snprintf(msg, msglen, "Not recognizable as ksql, streams, consumer, or producer property: '%s'", name);
+        return false;
+}
+
 const char *sl_engine_session_prop(sl_engine *engine, sl_engine_session *ses, const char *name)
 {
         const char *v = ses ? sl_map_get_s(&ses->props, name) : NULL;

@@ -242,6 +242,8 @@ int64_t sl_engine_command_seq(sl_engine *engine);
 /* Every command id with its status (GET /status), in order; arrays in `arena`. */
 size_t sl_engine_command_statuses(sl_engine *engine, sl_arena *arena, const char ***ids,
                                   const char ***statuses, const char ***messages);
+/* True when a session may override property `name` (SET, streamsProperties); else `msg` says why. */
+bool sl_engine_property_valid(const char *name, char *msg, size_t msglen);
 /* True when a source called `name` exists (exact, or upper-cased); its canonical name in *canon. */
 bool sl_engine_source_exists(sl_engine *engine, const char *name, sl_arena *arena, const char **canon);
 

@@ -1,6 +1,6 @@
 /* ep_info.c: the small GET endpoints: /info (KsqlServerInfo), /healthcheck (metastore, Kafka and
  * command runner health; Kafka is checked by connecting to the broker), /status (command statuses,
- * whole or one) and /clusterStatus (this single host). */
+ * whole or one), /clusterStatus (this single host), /is_valid_property/NAME and /v1/metadata[/id]. */
 #include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
@@ -147,4 +147,26 @@ enum MHD_Result sl_server_ep_cluster_status(sl_server_req *req)
         json_t *cs = json_object();
         json_object_set_new(cs, key, host);
         return sl_server_send_json(req, 200, json_pack("{s:o}", "clusterStatus", cs), SL_CT_JSON);
+}
+
+enum MHD_Result sl_server_ep_valid_property(sl_server_req *req)
+{
+        char msg[512];
+        const char *name = req->url + strlen("/is_valid_property/");
+
+        if (!sl_engine_property_valid(name, msg, sizeof(msg)))
+                return sl_server_send_error(req, 40000, "%s", msg);
+        return sl_server_send_json(req, 200, json_true(), SL_CT_JSON);
+}
+
+enum MHD_Result sl_server_ep_metadata(sl_server_req *req)
+{
+        sl_engine *engine = req->srv->engine;
+        json_t *clusters = json_pack("{s:s, s:s}", "kafka-cluster", sl_engine_cluster_id(engine), "ksql-cluster",
+                                     sl_engine_service_id(engine));
+        json_t *id = json_pack("{s:{s:[], s:o}}", "scope", "path", "clusters", clusters);
+        if (strcmp(req->url, "/v1/metadata/id") == 0)
+                return sl_server_send_json(req, 200, id, SL_CT_JSON);
+        return sl_server_send_json(req, 200, json_pack("{s:s, s:o}", "version", sl_engine_version(), "clusterId", id),
+                                   SL_CT_JSON);
 }

@@ -88,6 +88,8 @@ enum MHD_Result sl_server_ep_info(sl_server_req *req);
 enum MHD_Result sl_server_ep_healthcheck(sl_server_req *req);
 enum MHD_Result sl_server_ep_status(sl_server_req *req);
 enum MHD_Result sl_server_ep_cluster_status(sl_server_req *req);
+enum MHD_Result sl_server_ep_valid_property(sl_server_req *req);
+enum MHD_Result sl_server_ep_metadata(sl_server_req *req);
 /* Ends every open stream (shutdown). */
 void sl_server_streams_close_all(sl_server *srv);
 

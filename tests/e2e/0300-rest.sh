@@ -67,6 +67,13 @@ req GET /clusterStatus; status 200 clusterStatus
 check clusterStatus "len(j['clusterStatus']) == 1 and list(j['clusterStatus'].values())[0]['hostAlive'] is True"
 check clusterStatus "set(list(j['clusterStatus'].values())[0]) >= {'lastStatusUpdateMs','activeStandbyPerQuery','hostStoreLags'}"
 
+req GET /is_valid_property/ksql.streams.auto.offset.reset; status 200 "valid property"
+check "valid property" "j is True"
+req GET /is_valid_property/no.such.thing
+error 40000 400 generic_error "invalid property"
+req GET /v1/metadata; status 200 metadata
+check metadata "j['version'] and set(j['clusterId']['scope']['clusters']) == {'kafka-cluster','ksql-cluster'} and j['clusterId']['scope']['path'] == []"
+
 # --- DDL
 ksql "CREATE STREAM s1 (id BIGINT KEY, name STRING, tags ARRAY<STRING>, price DECIMAL(10,2)) WITH (kafka_topic='t1', value_format='JSON', partitions=3);"
 status 200 "create stream"
