@@ -335,3 +335,33 @@ Test(server_http, request_errors)
         cr_assert(strstr((char *)body.data, "41300") != NULL);
         sl_buf_deinit(&body);
 }
+
+Test(server_http, ksql_request_fields)
+{
+        sl_buf body;
+        int st = request("POST", "/ksql", "application/vnd.ksql.v1+json", "application/vnd.ksql.v1+json",
+                         "{\"ksql\":\"SHOW VARIABLES; SHOW PROPERTIES;\",\"sessionVariables\":{\"a\":1,\"b\":\"x\"},"
+                         "\"streamsProperties\":{\"ksql.streams.auto.offset.reset\":\"earliest\"},"
+                         "\"commandSequenceNumber\":0}", &body);
+        cr_assert_eq(st, 200, "%s", body.data);
+        json_t *j = json_loads((char *)body.data, 0, NULL);
+        cr_assert_not_null(j);
+        json_t *vars = json_object_get(json_array_get(j, 0), "variables");
+        cr_assert_eq(json_array_size(vars), 2);
+        cr_assert_str_eq(json_string_value(json_object_get(json_array_get(vars, 0), "value")), "1",
+                         "non-string variables arrive as their JSON text");
+        json_t *over = json_object_get(json_array_get(j, 1), "overwrittenProperties");
+        cr_assert_str_eq(json_string_value(json_array_get(over, 0)), "ksql.streams.auto.offset.reset");
+        json_decref(j);
+        sl_buf_deinit(&body);
+        static const char *const bad[] = {
+                "{\"ksql\":\"SHOW STREAMS;\",\"streamsProperties\":\"x\"}",
+                "{\"ksql\":\"SHOW STREAMS;\",\"sessionVariables\":[1]}",
+                "{\"ksql\":\"SHOW STREAMS;\",\"commandSequenceNumber\":\"1\"}",
+        };
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+                cr_assert_eq(request("POST", "/ksql", "application/json", NULL, bad[i], &body), 400, "%s", bad[i]);
+                cr_assert(strstr((char *)body.data, "\"error_code\":40000") != NULL, "%s", body.data);
+                sl_buf_deinit(&body);
+        }
+}
