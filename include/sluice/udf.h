@@ -145,7 +145,7 @@ typedef struct sl_udf_magic {
         const char *version;  /* plugin version; the default version of its functions */
 } sl_udf_magic;
 
-#define SL_UDF_MAGIC_SYMBOL "sl_udf_magic"
+#define SL_UDF_MAGIC_SYMBOL "sl_udf_plugin_magic"
 #define SL_UDF_ENTRY_SYMBOL "sl_udf_entry"
 
 #if defined(__GNUC__)
@@ -156,8 +156,8 @@ typedef struct sl_udf_magic {
 
 /* Put once in one source file of the plugin (PostgreSQL's PG_MODULE_MAGIC). */
 #define SL_UDF_PLUGIN(plugin_name, plugin_version)                                                        \
-        SL_UDF_EXPORT const sl_udf_magic *sl_udf_magic(void);                                            \
-        const sl_udf_magic *sl_udf_magic(void)                                                            \
+        SL_UDF_EXPORT const sl_udf_magic *sl_udf_plugin_magic(void);                                            \
+        const sl_udf_magic *sl_udf_plugin_magic(void)                                                            \
         {                                                                                                 \
                 static const sl_udf_magic magic = {sizeof(sl_udf_magic), SL_UDF_ABI_MAJOR, SL_UDF_ABI_MINOR, \
                                                    (plugin_name), (plugin_version)};                     \
