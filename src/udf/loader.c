@@ -459,13 +459,17 @@ static const udf_overload *agg_overload(sl_func_ctx *ctx)
         return ctx->res->ov->udata;
 }
 
+/* A new state into *out; on failure *out is left as it was (it may alias the old state). */
 static sl_err finish_state(sl_udf_call *call, int rc, const sl_udf_value *res, sl_value *out)
 {
-        sl_err err = finish(call, rc, res, sl_type_bytes(), out);
-        if (!err && out->kind != SL_TYPE_BYTES) {
+        sl_value v;
+        sl_err err = finish(call, rc, res, sl_type_bytes(), &v);
+        if (!err && v.kind != SL_TYPE_BYTES) {
                 set_error(call, SL_ERR_TYPE, "aggregate state must be a BYTES value, not NULL");
                 return SL_ERR_TYPE;
         }
+        if (!err)
+                *out = v;
         return err;
 }
 
