@@ -200,8 +200,10 @@ typedef struct sl_udf_aggregate {
  *            "ARRAY<T> list, T value"     a single capital letter is a type variable
  *            types: BOOLEAN INT BIGINT DOUBLE STRING BYTES DATE TIME TIMESTAMP DECIMAL ANY STRUCT
  *            ARRAY<t> MAP<k, v>
- *   returns  a type whose variables are bound by the parameters: "DOUBLE", "ARRAY<T>". For a table
- *            function, the type of one output row. */
+ *   returns  a type whose variables are bound by the parameters: "DOUBLE", "ARRAY<T>", or a concrete
+ *            type written as in CREATE STREAM: "DECIMAL(10, 2)", "STRUCT<LAT DOUBLE, LON DOUBLE>",
+ *            "ARRAY<STRUCT<K STRING, N BIGINT>>" (bare DECIMAL, STRUCT or ANY do not name a result
+ *            type and are refused). For a table function, the type of one output row. */
 typedef struct sl_udf_overload {
         size_t size;                      /* sizeof(sl_udf_overload) */
         const char *params;               /* parameter list; "" for none */
@@ -307,6 +309,10 @@ struct sl_udf_host {
          * made value). Returns SL_UDF_ERROR when i is out of range or the container is not one. */
         int (*array_set)(sl_udf_value *array, size_t i, const sl_udf_value *elem);
         int (*map_set)(sl_udf_value *map, size_t i, const sl_udf_value *key, const sl_udf_value *value);
+        /* A STRUCT of n NULL fields to fill by position with struct_set; the names and field types
+         * come from the declared return type (STRUCT<...>), whose field count n must equal. */
+        sl_udf_value *(*new_struct)(sl_udf_call *call, size_t n);
+        int (*struct_set)(sl_udf_value *st, size_t i, const sl_udf_value *field);
 };
 
 /* The one entry point every plugin defines. Registers the plugin's functions through `host`

@@ -18,7 +18,9 @@
 
 #include <dirent.h>
 #include <dlfcn.h>
+#include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +59,7 @@ typedef struct loading {
         const sl_udf_magic *magic;      /* the plugin's magic block */
         sl_func_registry *scratch;      /* validation registry, thrown away */
         sl_vec funcs;                   /* of pending_func */
+        sl_vec slots;                   /* of int, return-type slots taken (released on refusal) */
         sl_err code;                    /* first registration error, SL_OK when none */
         char reason[512];               /* its message */
 } loading;
@@ -66,6 +69,7 @@ struct sl_udf_loader {
         sl_arena arena;         /* adapters and copied texts; lives until the loader is freed */
         sl_vec handles;         /* of void *, dlopen handles of accepted plugins */
         sl_map origin;          /* function name (case-insensitive) -> plugin path (arena) */
+        sl_vec slots;           /* of int, return-type slots of accepted plugins */
 };
 
 /* The call handle: one per callback, on the trampoline's stack. */
@@ -284,6 +288,7 @@ static sl_udf_value *new_container(sl_udf_call *call, sl_type_kind kind, size_t 
 }
 
 static sl_udf_value *m_new_array(sl_udf_call *call, size_t n) { return new_container(call, SL_TYPE_ARRAY, n, 1); }
+static sl_udf_value *m_new_struct(sl_udf_call *call, size_t n) { return new_container(call, SL_TYPE_STRUCT, n, 1); }
 static sl_udf_value *m_new_map(sl_udf_call *call, size_t n) { return new_container(call, SL_TYPE_MAP, n, 2); }
 
 /* Only containers made by new_array/new_map (no type yet) may be written. */
@@ -301,6 +306,15 @@ static int m_array_set(sl_udf_value *array, size_t i, const sl_udf_value *elem)
         if (!items)
                 return SL_UDF_ERROR;
         items[i] = elem ? *V(elem) : sl_value_null();
+        return SL_UDF_OK;
+}
+
+static int m_struct_set(sl_udf_value *st, size_t i, const sl_udf_value *field)
+{
+        sl_value *items = writable(st, SL_TYPE_STRUCT, i);
+        if (!items)
+                return SL_UDF_ERROR;
+        items[i] = field ? *V(field) : sl_value_null();
         return SL_UDF_OK;
 }
 
@@ -376,7 +390,8 @@ static sl_err conform(sl_udf_call *call, const sl_type *want, const sl_value *v,
                 *out = sl_value_null();
                 return SL_OK;
         }
-        bool built = (v->kind == SL_TYPE_ARRAY || v->kind == SL_TYPE_MAP) && !v->u.comp.type;
+        bool built = (v->kind == SL_TYPE_ARRAY || v->kind == SL_TYPE_MAP || v->kind == SL_TYPE_STRUCT) &&
+                     !v->u.comp.type;
         if (!want || want->kind == SL_TYPE_NULL) {
                 if (built)
                         return set_error(call, SL_ERR_TYPE, "returned a container whose type is not declared"),
@@ -387,10 +402,16 @@ static sl_err conform(sl_udf_call *call, const sl_type *want, const sl_value *v,
         if (built) {
                 if (want->kind != v->kind)
                         return type_mismatch(call, want, v);
+                if (v->kind == SL_TYPE_STRUCT && v->len != want->nfields)
+                        return set_error(call, SL_ERR_TYPE, "returned a STRUCT of %u fields where %zu were declared",
+                                         (unsigned)v->len, want->nfields),
+                               SL_ERR_TYPE;
                 sl_value *items = (sl_value *)v->u.comp.items;
                 size_t n = v->kind == SL_TYPE_MAP ? 2 * (size_t)v->len : v->len;
                 for (size_t i = 0; i < n; i++) {
-                        const sl_type *t = v->kind == SL_TYPE_MAP && i % 2 == 0 ? want->key : want->elem;
+                        const sl_type *t = v->kind == SL_TYPE_STRUCT         ? want->fields[i].type
+                                           : v->kind == SL_TYPE_MAP && i % 2 == 0 ? want->key
+                                                                                  : want->elem;
                         sl_err rc = conform(call, t, &items[i], &items[i]);
                         if (rc)
                                 return rc;
@@ -532,6 +553,171 @@ static const sl_func_agg_ops agg_ops[4] = {
         {sizeof(sl_func_agg_ops), agg_state_type, agg_init, agg_accumulate, agg_undo, agg_merge, agg_result},
 };
 
+/* ---- fixed return types ----
+ * A plugin may declare a return type the registry's patterns cannot name: DECIMAL(p, s) or
+ * STRUCT<name TYPE, ...> (ksqlDB makes UDFs declare these schemas explicitly). The registry then
+ * needs a ret_fn, and a ret_fn is told nothing about its overload -- so each such overload takes
+ * one of RET_SLOTS functions that differ only in the slot whose type they return. */
+
+#define RET_SLOTS 256
+
+static pthread_mutex_t slot_lock = PTHREAD_MUTEX_INITIALIZER;
+static const sl_type *slot_type[RET_SLOTS];  /* NULL: free; types live in their loader's arena */
+
+#define RET_FN(i)                                                                                         \
+        static sl_err ret_slot_##i(sl_arena *arena, const sl_type *const *args, size_t nargs,             \
+                                   const sl_type **ret, sl_err_detail *err)                               \
+        {                                                                                                 \
+                (void)arena, (void)args, (void)nargs, (void)err;                                          \
+                *ret = slot_type[0x##i];                                                                  \
+                return SL_OK;                                                                             \
+        }
+#define RET_ROW(h)                                                                                        \
+        RET_FN(h##0) RET_FN(h##1) RET_FN(h##2) RET_FN(h##3) RET_FN(h##4) RET_FN(h##5) RET_FN(h##6)         \
+        RET_FN(h##7) RET_FN(h##8) RET_FN(h##9) RET_FN(h##a) RET_FN(h##b) RET_FN(h##c) RET_FN(h##d)         \
+        RET_FN(h##e) RET_FN(h##f)
+RET_ROW(0) RET_ROW(1) RET_ROW(2) RET_ROW(3) RET_ROW(4) RET_ROW(5) RET_ROW(6) RET_ROW(7)
+RET_ROW(8) RET_ROW(9) RET_ROW(a) RET_ROW(b) RET_ROW(c) RET_ROW(d) RET_ROW(e) RET_ROW(f)
+#define RET_REF(h)                                                                                        \
+        ret_slot_##h##0, ret_slot_##h##1, ret_slot_##h##2, ret_slot_##h##3, ret_slot_##h##4,               \
+        ret_slot_##h##5, ret_slot_##h##6, ret_slot_##h##7, ret_slot_##h##8, ret_slot_##h##9,               \
+        ret_slot_##h##a, ret_slot_##h##b, ret_slot_##h##c, ret_slot_##h##d, ret_slot_##h##e, ret_slot_##h##f,
+static const sl_func_ret_fn slot_fn[RET_SLOTS] = {
+        RET_REF(0) RET_REF(1) RET_REF(2) RET_REF(3) RET_REF(4) RET_REF(5) RET_REF(6) RET_REF(7)
+        RET_REF(8) RET_REF(9) RET_REF(a) RET_REF(b) RET_REF(c) RET_REF(d) RET_REF(e) RET_REF(f)
+};
+
+/* Takes a free slot for `type`; -1 when all are taken. */
+static int slot_take(const sl_type *type)
+{
+        int found = -1;
+        pthread_mutex_lock(&slot_lock);
+        for (int i = 0; i < RET_SLOTS && found < 0; i++) {
+                if (!slot_type[i]) {
+                        slot_type[i] = type;
+                        found = i;
+                }
+        }
+        pthread_mutex_unlock(&slot_lock);
+        return found;
+}
+
+static void slots_release(sl_vec *slots)
+{
+        pthread_mutex_lock(&slot_lock);
+        for (size_t i = 0; i < slots->len; i++)
+                slot_type[SL_VEC_AT(slots, int, i)] = NULL;
+        pthread_mutex_unlock(&slot_lock);
+        sl_vec_clear(slots);
+}
+
+/* A concrete type written as SQL: BOOLEAN, INT/INTEGER, BIGINT, DOUBLE, STRING/VARCHAR, BYTES, DATE,
+ * TIME, TIMESTAMP, DECIMAL(p, s), ARRAY<t>, MAP<k, v>, STRUCT<name t, ...>. Sets *fixed when it
+ * needs a slot (it holds a DECIMAL or a STRUCT). NULL on a syntax error. */
+static const sl_type *parse_type(sl_arena *arena, const char **pp, bool *fixed)
+{
+        const char *p = *pp;
+        char id[32];
+        size_t n = 0;
+        const sl_type *t = NULL;
+        while (isspace((unsigned char)*p))
+                p++;
+        while ((isalnum((unsigned char)*p) || *p == '_') && n + 1 < sizeof id)
+                id[n++] = *p++;
+        id[n] = '\0';
+#define SKIP() while (isspace((unsigned char)*p)) p++
+#define EXPECT(c) do { SKIP(); if (*p != (c)) return NULL; p++; } while (0)
+        static const struct {
+                const char *name;
+                sl_type_kind kind;
+        } prims[] = {{"BOOLEAN", SL_TYPE_BOOLEAN}, {"INT", SL_TYPE_INT},         {"INTEGER", SL_TYPE_INT},
+                     {"BIGINT", SL_TYPE_BIGINT},   {"DOUBLE", SL_TYPE_DOUBLE},   {"STRING", SL_TYPE_STRING},
+                     {"VARCHAR", SL_TYPE_STRING},  {"BYTES", SL_TYPE_BYTES},     {"DATE", SL_TYPE_DATE},
+                     {"TIME", SL_TYPE_TIME},       {"TIMESTAMP", SL_TYPE_TIMESTAMP}};
+        for (size_t i = 0; i < sizeof prims / sizeof prims[0]; i++)
+                if (sl_str_eq_ci(id, prims[i].name))
+                        t = sl_type_primitive(prims[i].kind);
+        if (t) {
+                *pp = p;
+                return t;
+        }
+        if (sl_str_eq_ci(id, "DECIMAL")) {
+                char *end;
+                EXPECT('(');
+                long prec = strtol(p, &end, 10);
+                p = end;
+                EXPECT(',');
+                long scale = strtol(p, &end, 10);
+                p = end;
+                EXPECT(')');
+                if (prec < 1 || prec > SL_DECIMAL_MAX_PRECISION || scale < 0 || scale > prec)
+                        return NULL;
+                t = sl_type_decimal((int)prec, (int)scale);
+                *fixed = true;
+        } else if (sl_str_eq_ci(id, "ARRAY")) {
+                const sl_type *e;
+                EXPECT('<');
+                if (!(e = parse_type(arena, &p, fixed)))
+                        return NULL;
+                EXPECT('>');
+                t = sl_type_array(arena, e);
+        } else if (sl_str_eq_ci(id, "MAP")) {
+                const sl_type *k, *v;
+                EXPECT('<');
+                if (!(k = parse_type(arena, &p, fixed)))
+                        return NULL;
+                EXPECT(',');
+                if (!(v = parse_type(arena, &p, fixed)))
+                        return NULL;
+                EXPECT('>');
+                t = sl_type_map(arena, k, v);
+        } else if (sl_str_eq_ci(id, "STRUCT")) {
+                sl_type_field fields[64];
+                size_t nf = 0;
+                EXPECT('<');
+                SKIP();
+                while (*p != '>') {
+                        const char *start;
+                        if (nf == sizeof fields / sizeof fields[0])
+                                return NULL;
+                        if (nf)
+                                EXPECT(',');
+                        SKIP();
+                        start = p;
+                        while (isalnum((unsigned char)*p) || *p == '_')
+                                p++;
+                        if (p == start)
+                                return NULL;
+                        fields[nf].name = sl_arena_strndup(arena, start, (size_t)(p - start));
+                        for (size_t j = 0; j < nf; j++)
+                                if (strcmp(fields[j].name, fields[nf].name) == 0)
+                                        return NULL;
+                        if (!(fields[nf].type = parse_type(arena, &p, fixed)))
+                                return NULL;
+                        nf++;
+                        SKIP();
+                }
+                p++;
+                t = sl_type_struct(arena, fields, nf);
+                *fixed = true;
+        }
+#undef SKIP
+#undef EXPECT
+        if (t)
+                *pp = p;
+        return t;
+}
+
+/* True when a return pattern does not denote one type by itself (DECIMAL, STRUCT, ANY inside). */
+static bool pat_vague(const sl_func_pat *pat)
+{
+        if (!pat)
+                return false;
+        if (pat->kind == SL_FUNC_PAT_DECIMAL || pat->kind == SL_FUNC_PAT_STRUCT || pat->kind == SL_FUNC_PAT_ANY)
+                return true;
+        return pat_vague(pat->key) || pat_vague(pat->elem);
+}
+
 /* ---- registration ---- */
 
 static int reg_fail(loading *ld, sl_err code, char *errbuf, size_t errlen, const char *fmt, ...)
@@ -651,6 +837,21 @@ static int h_register_function(const sl_udf_function *fn_in, char *errbuf, size_
                 if (!o.returns)
                         return reg_fail(ld, SL_ERR_INVALID, errbuf, errlen,
                                         "function '%s': overload (%s) has no return type", fn.name, od.params);
+                bool fixed = false;
+                const char *rp = o.returns;
+                const sl_type *rt = parse_type(arena, &rp, &fixed);
+                while (rt && isspace((unsigned char)*rp))
+                        rp++;
+                if (rt && !*rp && fixed) {
+                        int slot = slot_take(rt);
+                        if (slot < 0)
+                                return reg_fail(ld, SL_ERR_LIMIT, errbuf, errlen,
+                                                "function '%s': more than %d overloads with DECIMAL or STRUCT results",
+                                                fn.name, RET_SLOTS);
+                        sl_vec_push(&ld->slots, &slot);
+                        od.returns = NULL;
+                        od.ret_fn = slot_fn[slot];
+                }
                 if (fn.kind == SL_UDF_AGGREGATE) {
                         if (!o.aggregate || o.aggregate->size < offsetof(sl_udf_aggregate, result) + sizeof(void *))
                                 return reg_fail(ld, SL_ERR_INVALID, errbuf, errlen,
@@ -671,6 +872,12 @@ static int h_register_function(const sl_udf_function *fn_in, char *errbuf, size_
                 }
                 if (sl_func_registry_add_overload(ld->scratch, sfn, &od, &det))
                         return reg_fail(ld, SL_ERR_INVALID, errbuf, errlen, "%s", det.message);
+                const sl_func_overload *added = SL_VEC_AT(&sfn->overloads, sl_func_overload *, sfn->overloads.len - 1);
+                if (pat_vague(added->sig.ret))
+                        return reg_fail(ld, SL_ERR_INVALID, errbuf, errlen,
+                                        "function '%s': return type '%s' does not name one type: write DECIMAL(p, s) "
+                                        "or STRUCT<name TYPE, ...>",
+                                        fn.name, o.returns);
                 sl_vec_push(&pf->ovs, &od);
         }
         return SL_UDF_OK;
@@ -724,6 +931,8 @@ static const sl_udf_host host_table = {
         .new_map = m_new_map,
         .array_set = m_array_set,
         .map_set = m_map_set,
+        .new_struct = m_new_struct,
+        .struct_set = m_struct_set,
 };
 
 /* ---- loading ---- */
@@ -735,6 +944,7 @@ sl_udf_loader *sl_udf_loader_new(sl_func_registry *reg)
         sl_arena_init(&loader->arena, 0);
         sl_vec_init(&loader->handles, sizeof(void *));
         sl_map_init(&loader->origin, true);
+        sl_vec_init(&loader->slots, sizeof(int));
         return loader;
 }
 
@@ -745,6 +955,8 @@ void sl_udf_loader_free(sl_udf_loader *loader)
         for (size_t i = loader->handles.len; i > 0; i--)
                 dlclose(SL_VEC_AT(&loader->handles, void *, i - 1));
         sl_vec_deinit(&loader->handles);
+        slots_release(&loader->slots);
+        sl_vec_deinit(&loader->slots);
         sl_map_deinit(&loader->origin);
         sl_arena_deinit(&loader->arena);
         sl_free(loader);
@@ -760,6 +972,8 @@ static void loading_deinit(loading *ld)
         for (size_t i = 0; i < ld->funcs.len; i++)
                 sl_vec_deinit(&SL_VEC_AT(&ld->funcs, pending_func, i).ovs);
         sl_vec_deinit(&ld->funcs);
+        slots_release(&ld->slots); /* still held only when the plugin was refused */
+        sl_vec_deinit(&ld->slots);
         sl_func_registry_free(ld->scratch);
 }
 
@@ -790,6 +1004,7 @@ sl_err sl_udf_loader_load_file(sl_udf_loader *loader, const char *path, size_t *
         sl_err rc = SL_OK;
         loading ld = {.loader = loader, .path = path};
         sl_vec_init(&ld.funcs, sizeof(pending_func));
+        sl_vec_init(&ld.slots, sizeof(int));
         if (!err)
                 err = &local;
         sl_err_clear(err);
@@ -862,6 +1077,9 @@ sl_err sl_udf_loader_load_file(sl_udf_loader *loader, const char *path, size_t *
                 goto fail;
         sl_vec_push(&loader->handles, &handle);
         handle = NULL;
+        for (size_t i = 0; i < ld.slots.len; i++)
+                sl_vec_push(&loader->slots, &SL_VEC_AT(&ld.slots, int, i));
+        sl_vec_clear(&ld.slots);
         sl_str names;
         sl_str_init(&names);
         for (size_t i = 0; i < ld.funcs.len; i++)

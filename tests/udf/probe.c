@@ -159,6 +159,22 @@ static int make_dec(sl_udf_call *call, const sl_udf_value *const *args, size_t n
         return *result ? SL_UDF_OK : SL_UDF_ERROR;
 }
 
+/* UDF_POINT(lat, lon): a built STRUCT with a built ARRAY inside; with one argument a STRUCT of
+ * the wrong field count. */
+static int point(sl_udf_call *call, const sl_udf_value *const *args, size_t nargs, const sl_udf_value **result)
+{
+        sl_udf_value *st = host->new_struct(call, nargs == 2 ? 3 : 1);
+        sl_udf_value *tags = host->new_array(call, 1);
+        host->array_set(tags, 0, host->make_string(call, "t", 1));
+        host->struct_set(st, 0, args[0]);
+        if (nargs == 2) {
+                host->struct_set(st, 1, args[1]);
+                host->struct_set(st, 2, tags);
+        }
+        *result = st;
+        return SL_UDF_OK;
+}
+
 /* COUNT_BYTES_AGG(STRING): total bytes of the strings seen; state = 8 bytes big-endian. */
 static const sl_udf_value *put_total(sl_udf_call *call, uint64_t total)
 {
@@ -213,8 +229,12 @@ static const sl_udf_overload pair_map_ov[] = {OV("STRING k, BIGINT v", "MAP<STRI
 static const sl_udf_overload count_args_ov[] = {OV("STRING... parts", "BIGINT", 0, count_args)};
 static const sl_udf_overload udata_ov[] = {{.size = sizeof(sl_udf_overload), .params = "", .returns = "STRING",
                                             .invoke = udata_fn, .udata = (void *)"the-udata"}};
-static const sl_udf_overload make_dec_ov[] = {OV("BIGINT unscaled", "DECIMAL", 0, make_dec),
-                                              OV("STRING text", "DECIMAL", 0, make_dec)};
+static const sl_udf_overload make_dec_ov[] = {OV("BIGINT unscaled", "DECIMAL(6, 2)", 0, make_dec),
+                                              OV("STRING text", "DECIMAL(6,2)", 0, make_dec)};
+static const sl_udf_overload point_ov[] = {OV("DOUBLE lat, DOUBLE lon", "STRUCT<LAT DOUBLE, LON DOUBLE, TAGS ARRAY<STRING>>",
+                                              0, point),
+                                           OV("DOUBLE lat", "STRUCT<LAT DOUBLE, LON DOUBLE, TAGS ARRAY<STRING>>", 0,
+                                              point)};
 static const sl_udf_overload count_bytes_ov[] = {
         {.size = sizeof(sl_udf_overload), .params = "STRING s", .returns = "BIGINT", .aggregate = &count_bytes}};
 
@@ -236,6 +256,7 @@ int sl_udf_entry(const sl_udf_host *h, char *errbuf, size_t errlen)
                 {sizeof(sl_udf_function), "UDF_COUNT_ARGS", SL_UDF_SCALAR, NULL, NULL, NULL, NULL, count_args_ov, 1},
                 {sizeof(sl_udf_function), "UDF_UDATA", SL_UDF_SCALAR, NULL, NULL, NULL, NULL, udata_ov, 1},
                 {sizeof(sl_udf_function), "UDF_MAKE_DEC", SL_UDF_SCALAR, NULL, NULL, NULL, NULL, make_dec_ov, 2},
+                {sizeof(sl_udf_function), "UDF_POINT", SL_UDF_SCALAR, NULL, NULL, NULL, NULL, point_ov, 2},
                 {sizeof(sl_udf_function), "UDF_COUNT_BYTES", SL_UDF_AGGREGATE, NULL, NULL, NULL, NULL, count_bytes_ov, 1},
         };
         for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)

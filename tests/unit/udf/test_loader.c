@@ -272,6 +272,7 @@ Test(udf_host, decimals_from_unscaled_and_text)
         load_probe();
         cr_assert_eq(fix_call("UDF_MAKE_DEC", &a, 1, &out), SL_OK, "%s", err.message);
         cr_assert_eq(out.kind, SL_TYPE_DECIMAL);
+        cr_assert_eq(out.precision, 6);
         cr_assert_str_eq(fmt(&out), "12.34");
         cr_assert_eq(fix_call("UDF_MAKE_DEC", &t, 1, &out), SL_OK, "%s", err.message);
         cr_assert_str_eq(fmt(&out), "1.01");
@@ -298,4 +299,38 @@ Test(udf_host, aggregate_without_undo_or_merge)
         cr_assert_eq(ops->result(&ctx, &state, &out), SL_OK, "%s", err.message);
         cr_assert_eq(out.kind, SL_TYPE_BIGINT);
         cr_assert_eq(out.u.i64, 12);
+}
+
+Test(udf_loader, return_type_must_name_one_type)
+{
+        cr_assert_eq(fix_load(SL_UDF_TEST_DIR, "vague_ret.so"), SL_ERR_INVALID);
+        cr_assert(strstr(err.message, "return type 'STRUCT' does not name one type"), "%s", err.message);
+}
+
+Test(udf_loader, fixed_return_types_survive_loaders_coming_and_going)
+{
+        /* each probe load takes return-type slots for its DECIMAL and STRUCT overloads; freeing a
+         * loader (or refusing a plugin) must give them back, or this runs out */
+        for (int i = 0; i < 300; i++) {
+                sl_func_registry *r = sl_func_registry_new();
+                sl_udf_loader *l = sl_udf_loader_new(r);
+                cr_assert_eq(sl_udf_loader_load_file(l, SL_UDF_TEST_DIR "/probe.so", NULL, &err), SL_OK, "%d: %s", i,
+                             err.message);
+                sl_func_registry_free(r);
+                sl_udf_loader_free(l);
+        }
+}
+
+Test(udf_host, built_struct_takes_the_declared_type)
+{
+        load_probe();
+        sl_value args[2] = {sl_value_double(1.5), sl_value_double(-2)}, out;
+        sl_func_resolved res;
+        cr_assert_eq(fix_resolve("UDF_POINT", args, 2, &res), SL_OK, "%s", err.message);
+        cr_assert_str_eq(sl_type_to_cstr(&arena, res.ret), "STRUCT<`LAT` DOUBLE, `LON` DOUBLE, `TAGS` ARRAY<STRING>>");
+        cr_assert_eq(fix_call("UDF_POINT", args, 2, &out), SL_OK, "%s", err.message);
+        cr_assert(sl_type_eq(sl_value_type(&out), res.ret));
+        cr_assert_str_eq(fmt(&out), "Struct{LAT=1.5,LON=-2.0,TAGS=[t]}");
+        cr_assert_eq(fix_call("UDF_POINT", args, 1, &out), SL_ERR_TYPE);
+        cr_assert(strstr(err.message, "STRUCT of 1 fields where 3 were declared"), "%s", err.message);
 }
