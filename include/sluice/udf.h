@@ -60,7 +60,8 @@
  *
  * Errors. A callback returns SL_UDF_OK, or SL_UDF_ERROR after host->error(call, ...) has set the
  * message. The record that caused it goes to the processing log with that message and the
- * function's result is NULL; the query goes on. Bad input where SQL would simply yield NULL
+ * function's result is NULL (an aggregate's state stays as it was); the query goes on. A result
+ * that does not fit the declared type is such an error too. Bad input where SQL would simply yield NULL
  * (ksqlDB's convention) should return a NULL result with SL_UDF_OK instead. A callback must not
  * abort, exit, longjmp or let a signal escape: that stops the server.
  *
@@ -155,13 +156,13 @@ typedef struct sl_udf_magic {
 #endif
 
 /* Put once in one source file of the plugin (PostgreSQL's PG_MODULE_MAGIC). */
-#define SL_UDF_PLUGIN(plugin_name, plugin_version)                                                        \
-        SL_UDF_EXPORT const sl_udf_magic *sl_udf_plugin_magic(void);                                            \
-        const sl_udf_magic *sl_udf_plugin_magic(void)                                                            \
-        {                                                                                                 \
-                static const sl_udf_magic magic = {sizeof(sl_udf_magic), SL_UDF_ABI_MAJOR, SL_UDF_ABI_MINOR, \
-                                                   (plugin_name), (plugin_version)};                     \
-                return &magic;                                                                            \
+#define SL_UDF_PLUGIN(plugin_name, plugin_version)                                                  \
+        SL_UDF_EXPORT const sl_udf_magic *sl_udf_plugin_magic(void);                                \
+        const sl_udf_magic *sl_udf_plugin_magic(void)                                               \
+        {                                                                                           \
+                static const sl_udf_magic magic = {sizeof(sl_udf_magic), SL_UDF_ABI_MAJOR,          \
+                                                   SL_UDF_ABI_MINOR, (plugin_name), (plugin_version)}; \
+                return &magic;                                                                      \
         }
 
 /* Scalar and table functions. `args` holds `nargs` borrowed handles, already converted to the
