@@ -9,6 +9,7 @@
 #include "broker/broker.h"
 #include "common/config.h"
 #include "common/log.h"
+#include "sql/check.h"
 
 /* Everything the server runs; a field per service. */
 typedef struct services {
@@ -29,6 +30,8 @@ static bool is_flag(const char *arg)
 static void usage(void)
 {
         printf("usage: sluiced [--config FILE] [--key=value ...] [--broker-only]\n"
+               "       sluiced --check FILE.sql    validate a script offline; errors as FILE:line:col: message\n"
+               "       sluiced --format FILE.sql   print the canonical SQL of each statement\n"
                "  broker.listeners (PLAINTEXT://127.0.0.1:9092), data.dir (./sluice-data), num.partitions,\n"
                "  auto.create.topics.enable, log.segment.bytes, log.retention.ms, log.retention.bytes,\n"
                "  log.flush.interval.messages, log.flush.interval.ms, socket.request.max.bytes, log.level\n");
@@ -56,6 +59,16 @@ int main(int argc, char **argv)
                 if (strcmp(argv[i], "--version") == 0) {
                         printf("sluiced 0.1.0\n");
                         return 0;
+                }
+                /* offline tools: no server, no data directory */
+                if (strcmp(argv[i], "--check") == 0 || strcmp(argv[i], "--format") == 0) {
+                        if (i + 1 >= argc) {
+                                fprintf(stderr, "sluiced: %s needs a file name\n", argv[i]);
+                                return 2;
+                        }
+                        if (strcmp(argv[i], "--check") == 0)
+                                return sl_sql_check_file(argv[i + 1], stdout);
+                        return sl_sql_format_file(argv[i + 1], stdout, stderr);
                 }
                 if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
                         usage();

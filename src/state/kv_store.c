@@ -1,25 +1,30 @@
-/* kv_store.c: the key-value store (kv_store.h): a write cache over one RocksDB column family.
+/* kv_store.c: the key-value store (kv_store.h): a cache over one RocksDB column family.
  *
- * The cache holds only dirty entries: writes not yet in RocksDB. Each entry is in three structures
- * at once: a chained hash table (point lookups), a skip list in key order (scans merge it with a
- * RocksDB iterator), and a doubly linked list in order of last update (the order of reports at
- * flush, as Kafka Streams' cache reports its dirty keys). A delete is an entry with `tomb` set.
+ * Each cache entry is in three structures: a chained hash table (point lookups), a skip list in key
+ * order (scans merge it with a RocksDB iterator, the cache winning), and one of two lists. Dirty
+ * entries (writes not yet in RocksDB) are in the dirty list in order of last update, the order of
+ * reports at flush, as Kafka Streams' cache reports its dirty keys. Clean entries (flushed writes,
+ * values read from RocksDB, keys found absent) are in an LRU list and are what eviction drops. A
+ * delete is an entry with `tomb` set.
  *
- * Example, cache budget large: put(b,1) put(a,2) put(b,3) delete(a) leaves two entries, b=3 and
- * a=tombstone, in dirty order b, a (a's delete was the last update).
- * A scan now merges [b=3] with whatever RocksDB holds, hiding RocksDB's a. At flush the db detaches
- * both entries (the cache is empty again), writes them in one batch with the other stores' entries,
- * then reports b=3 and a=tombstone to the changelog sink and the listener, and frees them.
+ * Example, budget large: put(b,1) put(a,2) put(b,3) delete(a) leaves two dirty entries, b=3 and
+ * a=tombstone, in dirty order b, a (a's delete was the last update). A scan merges them with
+ * RocksDB, hiding RocksDB's a. At flush the db copies both writes out (into the flush arena), turns
+ * the entries clean, writes the copies in one batch with the other stores' writes, then reports
+ * b=3 and a=tombstone to the changelog sink and the listener. A later get(a) is answered by the
+ * clean tombstone without touching RocksDB.
  *
- * With a budget of 0 every write exceeds it, so each put is flushed, and reported, before it
- * returns. Restored changelog records bypass the cache: they go into a WriteBatch of their own,
- * written before any other operation on the store. */
+ * Budget (state_db.c): after a write, clean entries are evicted; if dirty ones alone exceed the
+ * budget, everything is flushed and then evicted. With a budget of 0 each put is flushed, and
+ * reported, before it returns, and nothing stays cached. Restored changelog records bypass the
+ * cache: they go into a WriteBatch of their own, written before any other operation on the store. */
 #include "state/kv_store.h"
 
 #include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "common/arena.h"
 #include "common/map.h"
 #include "common/mem.h"
 #include "state/state_int.h"
@@ -28,18 +33,16 @@
 #define ENTRY_OVERHEAD 64           /* bytes counted per entry beyond key and value */
 #define RESTORE_BATCH_BYTES (4u << 20)
 
-/* One dirty cache entry; the key bytes follow next[height]. */
+/* One cache entry; the key bytes follow next[height]. */
 typedef struct centry {
         struct centry *hnext;   /* hash chain */
-        struct centry *dprev;   /* dirty list, earlier update */
-        struct centry *dnext;   /* dirty list, later update */
+        struct centry *lprev;   /* dirty list when dirty, LRU list when clean: previous */
+        struct centry *lnext;   /* and next */
         uint8_t *val;           /* value bytes (owned); NULL until a non-empty value is written */
         size_t vlen;            /* value length */
         size_t vcap;            /* bytes allocated at val */
-        uint8_t *old;           /* value RocksDB held, read at staging (owned) */
-        size_t oldlen;          /* its length */
-        bool has_old;           /* `old` is set */
-        bool tomb;              /* a delete */
+        bool tomb;              /* a delete (dirty) or a key known to be absent (clean) */
+        bool dirty;             /* not yet written to RocksDB */
         int64_t ts;             /* timestamp of the last write */
         uint64_t hash;          /* hash of the key */
         size_t klen;            /* key length */
@@ -49,21 +52,43 @@ typedef struct centry {
 
 #define ENTRY_KEY(e) ((uint8_t *)&(e)->next[(e)->height])
 
+/* A doubly linked list of entries, oldest first. */
+typedef struct clist {
+        centry *first;  /* least recently added */
+        centry *last;   /* most recently added */
+} clist;
+
+/* A write being flushed: copies in the flush arena, so that listeners may change the cache. */
+typedef struct frec {
+        const uint8_t *key;     /* key bytes */
+        size_t klen;            /* key length */
+        const uint8_t *val;     /* value bytes */
+        size_t vlen;            /* value length */
+        bool tomb;              /* a delete */
+        int64_t ts;             /* timestamp of the write */
+        const uint8_t *old;     /* value RocksDB held (send_old_values) */
+        size_t oldlen;          /* its length */
+        bool has_old;           /* old is set */
+} frec;
+
 struct sl_state_kv {
         sl_state_db *db;                        /* the db that owns the store */
         char *name;                             /* store and column family name (owned) */
         rocksdb_column_family_handle_t *cf;     /* borrowed from the db */
         bool send_old;                          /* read old values at flush */
         centry **buckets;                       /* hash table, power-of-two size */
-        size_t nbuckets;                        /* its size (0 until the first put) */
+        size_t nbuckets;                        /* its size (0 until the first insert) */
+        unsigned bits;                          /* log2(nbuckets) */
         size_t count;                           /* entries in the cache */
         centry *head[MAX_HEIGHT];               /* skip list head links */
-        int height;                             /* levels in use */
-        centry *dfirst;                         /* dirty list, least recently updated */
-        centry *dlast;                          /* dirty list, most recently updated */
+        clist dirty;                            /* dirty entries in order of last update */
+        clist lru;                              /* clean entries, least recently used first */
         size_t bytes;                           /* bytes counted for the cache entries */
-        centry *flushing;                       /* detached entries, dnext-linked, being flushed */
-        uint64_t mod;                           /* bumped on every change, checked by iterators */
+        frec *fl;                               /* writes being flushed */
+        size_t nfl;                             /* their number */
+        size_t capfl;                           /* capacity of fl */
+        sl_arena fl_arena;                      /* their bytes, reset after each flush */
+        uint64_t mod;                           /* bumped on every change, watched by iterators */
         uint64_t rng;                           /* skip list level generator */
         rocksdb_pinnableslice_t *pinned;        /* value of the last RocksDB lookup */
         rocksdb_writebatch_t *restore_wb;       /* restored records not yet written */
@@ -78,13 +103,15 @@ struct sl_state_kv {
 
 struct sl_state_kv_iter {
         sl_state_kv *kv;                /* the store scanned */
-        uint64_t mod;                   /* kv->mod when created */
+        uint64_t mod;                   /* kv->mod when positioned */
         rocksdb_iterator_t *rit;        /* RocksDB side */
         rocksdb_readoptions_t *ropts;   /* holds the upper bound */
         sl_buf lo;                      /* lower bound (copy) */
         bool has_lo;                    /* lo is set */
         sl_buf hi;                      /* upper bound, exclusive (copy; RocksDB points into it) */
         bool has_hi;                    /* hi is set */
+        sl_buf last;                    /* last key returned, to continue after a change */
+        bool has_last;                  /* last is set */
         centry *c;                      /* next cache entry not yet consumed */
         bool adv_rocks;                 /* step RocksDB before the next comparison */
         bool adv_cache;                 /* step the cache before the next comparison */
@@ -119,11 +146,18 @@ static uint64_t key_hash(sl_slice key)
         return sl_hash_bytes(key.ptr, key.len, 0x5157a7e);
 }
 
+/* Bucket of hash `h` in a table of 2^bits buckets: the top bits of a Fibonacci multiply, as the low
+ * bits of sl_hash_bytes are not spread enough for short, similar keys. */
+static size_t bucket_of(uint64_t h, unsigned bits)
+{
+        return (size_t)((h * 0x9e3779b97f4a7c15ull) >> (64 - bits));
+}
+
 static centry *hash_find(const sl_state_kv *kv, sl_slice key, uint64_t h)
 {
         if (!kv->nbuckets)
                 return NULL;
-        for (centry *e = kv->buckets[h & (kv->nbuckets - 1)]; e; e = e->hnext)
+        for (centry *e = kv->buckets[bucket_of(h, kv->bits)]; e; e = e->hnext)
                 if (e->hash == h && e->klen == key.len && (!key.len || memcmp(ENTRY_KEY(e), key.ptr, key.len) == 0))
                         return e;
         return NULL;
@@ -132,27 +166,29 @@ static centry *hash_find(const sl_state_kv *kv, sl_slice key, uint64_t h)
 static void hash_insert(sl_state_kv *kv, centry *e)
 {
         if (kv->count + 1 > kv->nbuckets) {
-                size_t n = kv->nbuckets ? kv->nbuckets * 2 : 64;
+                unsigned bits = kv->nbuckets ? kv->bits + 1 : 6;
+                size_t n = (size_t)1 << bits;
                 centry **b = sl_calloc(n, sizeof *b);
                 for (size_t i = 0; i < kv->nbuckets; i++) {
                         for (centry *x = kv->buckets[i], *next; x; x = next) {
                                 next = x->hnext;
-                                x->hnext = b[x->hash & (n - 1)];
-                                b[x->hash & (n - 1)] = x;
+                                x->hnext = b[bucket_of(x->hash, bits)];
+                                b[bucket_of(x->hash, bits)] = x;
                         }
                 }
                 sl_free(kv->buckets);
                 kv->buckets = b;
                 kv->nbuckets = n;
+                kv->bits = bits;
         }
-        centry **slot = &kv->buckets[e->hash & (kv->nbuckets - 1)];
+        centry **slot = &kv->buckets[bucket_of(e->hash, kv->bits)];
         e->hnext = *slot;
         *slot = e;
 }
 
 static void hash_remove(sl_state_kv *kv, centry *e)
 {
-        centry **p = &kv->buckets[e->hash & (kv->nbuckets - 1)];
+        centry **p = &kv->buckets[bucket_of(e->hash, kv->bits)];
         while (*p != e)
                 p = &(*p)->hnext;
         *p = e->hnext;
@@ -209,50 +245,103 @@ static void skip_unlink(sl_state_kv *kv, centry *e, centry **update)
         }
 }
 
-/* Dirty list */
+/* Lists */
 
-static void dirty_unlink(sl_state_kv *kv, centry *e)
+static void list_unlink(clist *l, centry *e)
 {
-        if (e->dprev)
-                e->dprev->dnext = e->dnext;
+        if (e->lprev)
+                e->lprev->lnext = e->lnext;
         else
-                kv->dfirst = e->dnext;
-        if (e->dnext)
-                e->dnext->dprev = e->dprev;
+                l->first = e->lnext;
+        if (e->lnext)
+                e->lnext->lprev = e->lprev;
         else
-                kv->dlast = e->dprev;
-        e->dprev = e->dnext = NULL;
+                l->last = e->lprev;
+        e->lprev = e->lnext = NULL;
 }
 
-static void dirty_append(sl_state_kv *kv, centry *e)
+static void list_append(clist *l, centry *e)
 {
-        e->dprev = kv->dlast;
-        e->dnext = NULL;
-        if (kv->dlast)
-                kv->dlast->dnext = e;
+        e->lprev = l->last;
+        e->lnext = NULL;
+        if (l->last)
+                l->last->lnext = e;
         else
-                kv->dfirst = e;
-        kv->dlast = e;
+                l->first = e;
+        l->last = e;
+}
+
+static clist *list_of(sl_state_kv *kv, const centry *e)
+{
+        return e->dirty ? &kv->dirty : &kv->lru;
 }
 
 static void entry_free(centry *e)
 {
         sl_free(e->val);
-        sl_free(e->old);
         sl_free(e);
 }
 
-/* Removes one entry from all three structures and frees it. */
+/* Removes one entry from the hash, the skip list and its list, and frees it. */
 static void cache_remove(sl_state_kv *kv, centry *e)
 {
         centry *update[MAX_HEIGHT];
         skip_find_ge(kv, ENTRY_KEY(e), e->klen, update);
         skip_unlink(kv, e, update);
         hash_remove(kv, e);
-        dirty_unlink(kv, e);
+        list_unlink(list_of(kv, e), e);
         account(kv, 0, entry_bytes(e));
         kv->count--;
+        kv->mod++;
         entry_free(e);
+}
+
+/* A new entry for `key`, linked into the hash and the skip list (not into a list). */
+static centry *cache_insert(sl_state_kv *kv, sl_slice key, uint64_t h)
+{
+        centry *update[MAX_HEIGHT];
+        int height = random_height(kv);
+        centry *e = sl_malloc(sizeof *e + (size_t)height * sizeof(centry *) + key.len);
+        memset(e, 0, sizeof *e);
+        e->height = height;
+        e->hash = h;
+        e->klen = key.len;
+        if (key.len)
+                memcpy(ENTRY_KEY(e), key.ptr, key.len);
+        skip_find_ge(kv, key.ptr, key.len, update);
+        skip_link(kv, e, update);
+        hash_insert(kv, e);
+        kv->count++;
+        kv->mod++;
+        return e;
+}
+
+static void set_value(centry *e, const uint8_t *p, size_t len, bool tomb)
+{
+        e->tomb = tomb;
+        e->vlen = tomb ? 0 : len;
+        if (e->vlen > e->vcap) { /* an update of the same size (a counter, a sum) reuses the buffer */
+                sl_free(e->val);
+                e->val = sl_malloc(e->vlen);
+                e->vcap = e->vlen;
+        }
+        if (e->vlen)
+                memcpy(e->val, p, e->vlen);
+}
+
+/* Evicts clean entries, least recently used first, until the db's caches hold at most `target`
+ * bytes or this store has none left. */
+static void evict_clean(sl_state_kv *kv, size_t target)
+{
+        while (kv->db->cache_bytes > target && kv->lru.first) {
+                kv->stats.evictions++;
+                cache_remove(kv, kv->lru.first);
+        }
+}
+
+void sl_state_kv_evict(sl_state_kv *kv, size_t target)
+{
+        evict_clean(kv, target);
 }
 
 static sl_err cache_write(sl_state_kv *kv, sl_slice key, const sl_slice *value, int64_t ts, sl_err_detail *err)
@@ -262,39 +351,20 @@ static sl_err cache_write(sl_state_kv *kv, sl_slice key, const sl_slice *value, 
                 return rc;
         uint64_t h = key_hash(key);
         centry *e = hash_find(kv, key, h);
-        kv->mod++;
         kv->stats.puts++;
         if (e) {
                 account(kv, 0, entry_bytes(e));
-                dirty_unlink(kv, e);
+                list_unlink(list_of(kv, e), e);
+                kv->mod++;
         } else {
-                centry *update[MAX_HEIGHT];
-                int height = random_height(kv);
-                e = sl_malloc(sizeof *e + (size_t)height * sizeof(centry *) + key.len);
-                memset(e, 0, sizeof *e);
-                e->height = height;
-                e->hash = h;
-                e->klen = key.len;
-                if (key.len)
-                        memcpy(ENTRY_KEY(e), key.ptr, key.len);
-                skip_find_ge(kv, key.ptr, key.len, update);
-                skip_link(kv, e, update);
-                hash_insert(kv, e);
-                kv->count++;
+                e = cache_insert(kv, key, h);
         }
-        e->tomb = value == NULL;
-        e->vlen = value ? value->len : 0;
-        if (e->vlen > e->vcap) { /* an update of the same size (a counter, a sum) reuses the buffer */
-                sl_free(e->val);
-                e->val = sl_malloc(e->vlen);
-                e->vcap = e->vlen;
-        }
-        if (e->vlen)
-                memcpy(e->val, value->ptr, e->vlen);
+        set_value(e, value ? value->ptr : NULL, value ? value->len : 0, value == NULL);
         e->ts = ts;
-        dirty_append(kv, e);
+        e->dirty = true;
+        list_append(&kv->dirty, e);
         account(kv, entry_bytes(e), 0);
-        return sl_state_db_maybe_flush(kv->db, err);
+        return sl_state_db_enforce_budget(kv->db, kv, err);
 }
 
 /* Exported */
@@ -317,6 +387,7 @@ sl_err sl_state_kv_open(sl_state_db *db, const char *name, const sl_state_kv_opt
         kv->name = sl_strdup(name);
         kv->cf = cf;
         kv->send_old = opts && opts->send_old_values;
+        sl_arena_init(&kv->fl_arena, 0);
         kv->rng = 0x9e3779b97f4a7c15ull ^ (uint64_t)(uintptr_t)kv;
         if (!kv->rng)
                 kv->rng = 1;
@@ -361,9 +432,14 @@ sl_err sl_state_kv_get(sl_state_kv *kv, sl_slice key, sl_slice *value, bool *fou
         if (rc != SL_OK)
                 return rc;
         kv->stats.gets++;
-        centry *e = hash_find(kv, key, key_hash(key));
+        uint64_t h = key_hash(key);
+        centry *e = hash_find(kv, key, h);
         if (e) {
                 kv->stats.cache_hits++;
+                if (!e->dirty) { /* most recently used */
+                        list_unlink(&kv->lru, e);
+                        list_append(&kv->lru, e);
+                }
                 *found = !e->tomb;
                 if (*found)
                         *value = SL_SLICE(e->val ? e->val : (const uint8_t *)"", e->vlen);
@@ -377,12 +453,27 @@ sl_err sl_state_kv_get(sl_state_kv *kv, sl_slice key, sl_slice *value, bool *fou
         kv->pinned = rocksdb_get_pinned_cf(kv->db->rdb, kv->db->ropts, kv->cf, (const char *)key.ptr, key.len, &e_msg);
         if (e_msg)
                 return sl_state_rocks_err(err, e_msg, "cannot read state");
+        size_t len = 0;
+        const char *p = NULL;
         if (kv->pinned) {
-                size_t len = 0;
-                const char *p = rocksdb_pinnableslice_value(kv->pinned, &len);
+                p = rocksdb_pinnableslice_value(kv->pinned, &len);
                 *found = true;
                 *value = SL_SLICE(p ? p : "", len);
         }
+        /* keep it as a clean entry (a miss too: the put that usually follows finds its slot) if it
+         * fits after evicting older clean entries */
+        size_t need = ENTRY_OVERHEAD + MAX_HEIGHT * sizeof(centry *) + key.len + len;
+        if (need > kv->db->cache_max)
+                return SL_OK;
+        evict_clean(kv, kv->db->cache_max - need);
+        if (kv->db->cache_bytes > kv->db->cache_max - need)
+                return SL_OK;
+        e = cache_insert(kv, key, h);
+        set_value(e, (const uint8_t *)p, len, !kv->pinned);
+        list_append(&kv->lru, e);
+        account(kv, entry_bytes(e), 0);
+        if (*found)
+                *value = SL_SLICE(e->val ? e->val : (const uint8_t *)"", e->vlen);
         return SL_OK;
 }
 
@@ -456,45 +547,55 @@ sl_err sl_state_kv_purge_range(sl_state_kv *kv, sl_slice from, sl_slice to, sl_e
 
 bool sl_state_kv_detach(sl_state_kv *kv)
 {
-        if (!kv->dfirst)
+        if (!kv->dirty.first)
                 return false;
-        assert(kv->flushing == NULL); /* flushes do not nest (sl_state_db_flush) */
-        kv->flushing = kv->dfirst;
-        kv->dfirst = kv->dlast = NULL;
-        if (kv->nbuckets)
-                memset(kv->buckets, 0, kv->nbuckets * sizeof *kv->buckets);
-        memset(kv->head, 0, sizeof kv->head);
-        kv->count = 0;
-        account(kv, 0, kv->bytes);
-        kv->mod++;
+        assert(kv->nfl == 0); /* flushes do not nest (sl_state_db_flush) */
+        /* copy the writes out and keep the entries as clean ones: listeners may then write to the
+         * store (even the same keys) and evictions may drop entries without touching the flush */
+        while (kv->dirty.first) {
+                centry *e = kv->dirty.first;
+                list_unlink(&kv->dirty, e);
+                if (kv->nfl == kv->capfl) {
+                        kv->capfl = kv->capfl ? kv->capfl * 2 : 64;
+                        kv->fl = sl_realloc(kv->fl, kv->capfl * sizeof *kv->fl);
+                }
+                frec *f = &kv->fl[kv->nfl++];
+                memset(f, 0, sizeof *f);
+                f->key = e->klen ? sl_arena_memdup(&kv->fl_arena, ENTRY_KEY(e), e->klen) : (const uint8_t *)"";
+                f->klen = e->klen;
+                f->val = e->vlen ? sl_arena_memdup(&kv->fl_arena, e->val, e->vlen) : (const uint8_t *)"";
+                f->vlen = e->vlen;
+                f->tomb = e->tomb;
+                f->ts = e->ts;
+                e->dirty = false;
+                list_append(&kv->lru, e);
+        }
         return true;
 }
 
 sl_err sl_state_kv_stage(sl_state_kv *kv, rocksdb_writebatch_t *wb, sl_err_detail *err)
 {
-        for (centry *e = kv->flushing; e; e = e->dnext) {
+        for (size_t i = 0; i < kv->nfl; i++) {
+                frec *f = &kv->fl[i];
                 if (kv->send_old) {
                         char *msg = NULL;
                         size_t len = 0;
-                        char *v = rocksdb_get_cf(kv->db->rdb, kv->db->ropts, kv->cf, (const char *)ENTRY_KEY(e),
-                                                 e->klen, &len, &msg);
+                        char *v = rocksdb_get_cf(kv->db->rdb, kv->db->ropts, kv->cf, (const char *)f->key, f->klen,
+                                                 &len, &msg);
                         if (msg)
                                 return sl_state_rocks_err(err, msg, "cannot read state");
                         if (v) {
-                                e->has_old = true;
-                                e->oldlen = len;
-                                if (len) {
-                                        e->old = sl_malloc(len);
-                                        memcpy(e->old, v, len);
-                                }
+                                f->has_old = true;
+                                f->oldlen = len;
+                                f->old = len ? sl_arena_memdup(&kv->fl_arena, v, len) : (const uint8_t *)"";
                                 rocksdb_free(v);
                         }
                 }
-                if (e->tomb)
-                        rocksdb_writebatch_delete_cf(wb, kv->cf, (const char *)ENTRY_KEY(e), e->klen);
+                if (f->tomb)
+                        rocksdb_writebatch_delete_cf(wb, kv->cf, (const char *)f->key, f->klen);
                 else
-                        rocksdb_writebatch_put_cf(wb, kv->cf, (const char *)ENTRY_KEY(e), e->klen,
-                                                  e->val ? (const char *)e->val : "", e->vlen);
+                        rocksdb_writebatch_put_cf(wb, kv->cf, (const char *)f->key, f->klen, (const char *)f->val,
+                                                  f->vlen);
                 kv->stats.flushed++;
         }
         return SL_OK;
@@ -503,27 +604,25 @@ sl_err sl_state_kv_stage(sl_state_kv *kv, rocksdb_writebatch_t *wb, sl_err_detai
 sl_err sl_state_kv_emit(sl_state_kv *kv, bool report, sl_err_detail *err)
 {
         sl_err rc = SL_OK;
-        centry *e = kv->flushing;
-        kv->flushing = NULL;
-        while (e) {
-                centry *next = e->dnext;
-                if (report && rc == SL_OK) {
-                        sl_state_change chg = {
-                                .key = SL_SLICE(ENTRY_KEY(e), e->klen),
-                                .has_value = !e->tomb,
-                                .value = SL_SLICE(e->val ? e->val : (const uint8_t *)"", e->vlen),
-                                .has_old = e->has_old,
-                                .old_value = SL_SLICE(e->old ? e->old : (const uint8_t *)"", e->oldlen),
-                                .ts = e->ts,
-                        };
-                        if (kv->changelog)
-                                rc = kv->changelog(kv->changelog_arg, &chg, err);
-                        if (rc == SL_OK && kv->listener)
-                                rc = kv->listener(kv->listener_arg, &chg, err);
-                }
-                entry_free(e);
-                e = next;
+        size_t n = kv->nfl;
+        /* a listener may write to this store: new dirty entries wait for the next round */
+        for (size_t i = 0; i < n && report && rc == SL_OK; i++) {
+                const frec *f = &kv->fl[i];
+                sl_state_change chg = {
+                        .key = SL_SLICE(f->key, f->klen),
+                        .has_value = !f->tomb,
+                        .value = SL_SLICE(f->val, f->vlen),
+                        .has_old = f->has_old,
+                        .old_value = SL_SLICE(f->old ? f->old : (const uint8_t *)"", f->oldlen),
+                        .ts = f->ts,
+                };
+                if (kv->changelog)
+                        rc = kv->changelog(kv->changelog_arg, &chg, err);
+                if (rc == SL_OK && kv->listener)
+                        rc = kv->listener(kv->listener_arg, &chg, err);
         }
+        kv->nfl = 0;
+        sl_arena_reset(&kv->fl_arena);
         return rc;
 }
 
@@ -533,16 +632,14 @@ void sl_state_kv_free(sl_state_kv *kv)
                 return;
         if (kv->owner_free)
                 kv->owner_free(kv->owner);
-        for (centry *e = kv->dfirst, *next; e; e = next) {
-                next = e->dnext;
-                entry_free(e);
-        }
-        for (centry *e = kv->flushing, *next; e; e = next) {
-                next = e->dnext;
+        for (centry *e = kv->head[0], *next; e; e = next) {
+                next = e->next[0];
                 entry_free(e);
         }
         kv->db->cache_bytes -= kv->bytes;
         sl_free(kv->buckets);
+        sl_free(kv->fl);
+        sl_arena_deinit(&kv->fl_arena);
         if (kv->pinned)
                 rocksdb_pinnableslice_destroy(kv->pinned);
         if (kv->restore_wb)
@@ -556,20 +653,40 @@ void sl_state_kv_get_stats(const sl_state_kv *kv, sl_state_kv_stats *out)
         *out = kv->stats;
         out->cache_entries = kv->count;
         out->cache_bytes = kv->bytes;
+        out->dirty_entries = 0;
+        for (const centry *e = kv->dirty.first; e; e = e->lnext)
+                out->dirty_entries++;
 }
 
 /* Iterators */
 
+/* Positions both sides at the first key >= max(key, lo). */
 static void iter_position(sl_state_kv_iter *it, sl_slice key)
 {
         if (it->has_lo && key_cmp(key.ptr, key.len, it->lo.data, it->lo.len) < 0)
                 key = sl_buf_slice(&it->lo);
-        if (key.len || it->has_lo)
+        if (key.len)
                 rocksdb_iter_seek(it->rit, (const char *)key.ptr, key.len);
         else
                 rocksdb_iter_seek_to_first(it->rit);
         it->c = skip_find_ge(it->kv, key.ptr, key.len, NULL);
         it->adv_rocks = it->adv_cache = false;
+        it->mod = it->kv->mod;
+}
+
+/* The store changed under the iterator: take a fresh RocksDB view and continue after the last key
+ * returned (its successor in memcmp order is the key with a 00 byte appended). */
+static void iter_resync(sl_state_kv_iter *it)
+{
+        rocksdb_iter_destroy(it->rit);
+        it->rit = rocksdb_create_iterator_cf(it->kv->db->rdb, it->ropts, it->kv->cf);
+        if (!it->has_last) {
+                iter_position(it, sl_buf_slice(&it->lo));
+                return;
+        }
+        sl_buf_append_u8(&it->last, 0);
+        iter_position(it, sl_buf_slice(&it->last));
+        it->last.len--;
 }
 
 sl_err sl_state_kv_range(sl_state_kv *kv, const sl_slice *from, const sl_slice *to, sl_state_kv_iter **out,
@@ -581,9 +698,9 @@ sl_err sl_state_kv_range(sl_state_kv *kv, const sl_slice *from, const sl_slice *
                 return rc;
         sl_state_kv_iter *it = sl_calloc(1, sizeof *it);
         it->kv = kv;
-        it->mod = kv->mod;
         sl_buf_init(&it->lo);
         sl_buf_init(&it->hi);
+        sl_buf_init(&it->last);
         it->ropts = rocksdb_readoptions_create();
         if (from) {
                 it->has_lo = true;
@@ -597,7 +714,7 @@ sl_err sl_state_kv_range(sl_state_kv *kv, const sl_slice *from, const sl_slice *
                                                             it->hi.len);
         }
         it->rit = rocksdb_create_iterator_cf(kv->db->rdb, it->ropts, kv->cf);
-        iter_position(it, SL_SLICE(it->lo.data, it->lo.len));
+        iter_position(it, sl_buf_slice(&it->lo));
         *out = it;
         return SL_OK;
 }
@@ -629,10 +746,10 @@ void sl_state_kv_iter_seek(sl_state_kv_iter *it, sl_slice key)
 {
         if (it->status != SL_OK)
                 return;
+        it->has_last = false;
         if (it->kv->mod != it->mod) {
-                it->status = SL_ERR_STATE;
-                snprintf(it->msg, sizeof it->msg, "state store %s changed during a scan", it->kv->name);
-                return;
+                rocksdb_iter_destroy(it->rit);
+                it->rit = rocksdb_create_iterator_cf(it->kv->db->rdb, it->ropts, it->kv->cf);
         }
         iter_position(it, key);
 }
@@ -641,11 +758,8 @@ bool sl_state_kv_iter_next(sl_state_kv_iter *it, sl_slice *key, sl_slice *value)
 {
         if (it->status != SL_OK)
                 return false;
-        if (it->kv->mod != it->mod) {
-                it->status = SL_ERR_STATE;
-                snprintf(it->msg, sizeof it->msg, "state store %s changed during a scan", it->kv->name);
-                return false;
-        }
+        if (it->kv->mod != it->mod)
+                iter_resync(it);
         for (;;) {
                 if (it->adv_rocks)
                         rocksdb_iter_next(it->rit);
@@ -677,14 +791,17 @@ bool sl_state_kv_iter_next(sl_state_kv_iter *it, sl_slice *key, sl_slice *value)
                         *key = SL_SLICE(rk, rlen);
                         *value = SL_SLICE(v ? v : "", vlen);
                         it->adv_rocks = true;
-                        return true;
+                } else {
+                        it->adv_cache = true;
+                        it->adv_rocks = cmp == 0; /* the cache shadows RocksDB's entry */
+                        if (c->tomb)
+                                continue;
+                        *key = SL_SLICE(ENTRY_KEY(c), c->klen);
+                        *value = SL_SLICE(c->val ? c->val : (const uint8_t *)"", c->vlen);
                 }
-                it->adv_cache = true;
-                it->adv_rocks = cmp == 0; /* the cache shadows RocksDB's entry */
-                if (c->tomb)
-                        continue;
-                *key = SL_SLICE(ENTRY_KEY(c), c->klen);
-                *value = SL_SLICE(c->val ? c->val : (const uint8_t *)"", c->vlen);
+                sl_buf_reset(&it->last);
+                sl_buf_append(&it->last, key->ptr, key->len);
+                it->has_last = true;
                 return true;
         }
 }
@@ -704,5 +821,6 @@ void sl_state_kv_iter_free(sl_state_kv_iter *it)
         rocksdb_readoptions_destroy(it->ropts);
         sl_buf_deinit(&it->lo);
         sl_buf_deinit(&it->hi);
+        sl_buf_deinit(&it->last);
         sl_free(it);
 }

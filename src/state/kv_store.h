@@ -4,7 +4,8 @@
  * Keys are compared with memcmp (a proper prefix first): callers pass memcmp-ordered encodings
  * (types/keyenc.h) so that range scans follow SQL order. Reads see every write, whether it is still
  * in the cache or already in RocksDB; scans merge both, the cache winning, deletes being tombstones
- * in the cache until flushed.
+ * in the cache until flushed. The cache also keeps entries already written (clean ones, including
+ * keys found absent) for reads, evicting the least recently used when over budget.
  *
  * A write that reaches RocksDB (at a flush) is reported twice, in write order of each key's last
  * update: to the changelog sink (so the engine can produce it to
@@ -74,8 +75,9 @@ sl_err sl_state_kv_restore(sl_state_kv *kv, sl_slice key, const sl_slice *value,
 sl_err sl_state_kv_purge_range(sl_state_kv *kv, sl_slice from, sl_slice to, sl_err_detail *err);
 
 /* Scans keys in [*from, *to) in key order (NULL bound: unbounded). Caller frees the iterator with
- * sl_state_kv_iter_free. The store must not change while the iterator is used: any write, restore or
- * flush touching it makes the next step fail with SL_ERR_STATE. */
+ * sl_state_kv_iter_free. The store may change during the scan (writes, flushes, evictions, even by
+ * listeners the scan's caller triggers): the next step then continues after the last key returned,
+ * over the store's current contents. */
 sl_err sl_state_kv_range(sl_state_kv *kv, const sl_slice *from, const sl_slice *to, sl_state_kv_iter **out,
                          sl_err_detail *err);
 /* Scans the keys that start with `prefix`. */
@@ -100,7 +102,9 @@ typedef struct sl_state_kv_stats {
         uint64_t gets;          /* lookups */
         uint64_t cache_hits;    /* lookups answered by the cache */
         uint64_t flushed;       /* entries written to RocksDB by flushes */
-        size_t cache_entries;   /* entries in the cache now */
+        uint64_t evictions;     /* clean entries evicted to stay within budget */
+        size_t cache_entries;   /* entries in the cache now (clean and dirty) */
+        size_t dirty_entries;   /* of which not yet written to RocksDB */
         size_t cache_bytes;     /* their bytes */
 } sl_state_kv_stats;
 void sl_state_kv_get_stats(const sl_state_kv *kv, sl_state_kv_stats *out);

@@ -102,8 +102,10 @@ sl_err sl_state_session_open(sl_state_db *db, const char *name, const sl_state_s
                              sl_state_session **out, sl_err_detail *err)
 {
         sl_state_kv *kv;
-        sl_state_kv_opts ko = {.send_old_values = opts->send_old_values};
         *out = NULL;
+        if (!opts)
+                return sl_err_set(err, SL_ERR_INVALID, "session store %s needs options (a retention)", name);
+        sl_state_kv_opts ko = {.send_old_values = opts->send_old_values};
         sl_err rc = sl_state_kv_open(db, name, &ko, &kv, err);
         if (rc != SL_OK)
                 return rc;

@@ -51,8 +51,8 @@ typedef struct sl_state_session_change {
 typedef sl_err (*sl_state_session_change_fn)(void *opaque, const sl_state_session_change *chg,
                                              sl_err_detail *err);
 
-/* Opens (creating if needed) the session store `name` of `db`. SL_ERR_INVALID for a retention or
- * segment that is not positive. */
+/* Opens (creating if needed) the session store `name` of `db`. SL_ERR_INVALID for NULL `opts`, or
+ * a retention or segment that is not positive. */
 sl_err sl_state_session_open(sl_state_db *db, const char *name, const sl_state_session_opts *opts,
                              sl_state_session **out, sl_err_detail *err);
 void sl_state_session_set_listener(sl_state_session *ss, sl_state_session_change_fn fn, void *opaque);

@@ -90,6 +90,7 @@ sl_err sl_state_db_open(const char *task_dir, const sl_state_db_opts *opts, sl_s
         const rocksdb_options_t **cf_opts = NULL;
         *out = NULL;
         db->dir = sl_strdup(task_dir);
+        pthread_mutex_init(&db->lock, NULL);
         db->cache_max = opts->cache_max_bytes;
         db->disable_wal = opts->disable_wal;
         set_options(db, opts);
@@ -209,11 +210,20 @@ sl_err sl_state_db_flush(sl_state_db *db, sl_err_detail *err)
         return rc;
 }
 
-sl_err sl_state_db_maybe_flush(sl_state_db *db, sl_err_detail *err)
+sl_err sl_state_db_enforce_budget(sl_state_db *db, sl_state_kv *kv, sl_err_detail *err)
 {
-        if (db->flushing || db->cache_bytes <= db->cache_max)
+        if (db->cache_bytes <= db->cache_max)
                 return SL_OK;
-        return sl_state_db_flush(db, err);
+        sl_state_kv_evict(kv, db->cache_max);
+        for (size_t i = 0; i < db->nstores && db->cache_bytes > db->cache_max; i++)
+                sl_state_kv_evict(db->stores[i], db->cache_max);
+        if (db->cache_bytes <= db->cache_max || db->flushing)
+                return SL_OK;
+        /* dirty entries alone exceed the budget: write them all, then they are clean and evictable */
+        sl_err rc = sl_state_db_flush(db, err);
+        for (size_t i = 0; i < db->nstores && db->cache_bytes > db->cache_max; i++)
+                sl_state_kv_evict(db->stores[i], db->cache_max);
+        return rc;
 }
 
 sl_err sl_state_db_commit(sl_state_db *db, sl_err_detail *err)
@@ -271,8 +281,19 @@ void sl_state_db_close(sl_state_db *db)
         rocksdb_options_destroy(db->opts);
         rocksdb_block_based_options_destroy(db->bbto);
         rocksdb_cache_destroy(db->block_cache);
+        pthread_mutex_destroy(&db->lock);
         sl_free(db->dir);
         sl_free(db);
+}
+
+void sl_state_db_lock(sl_state_db *db)
+{
+        pthread_mutex_lock(&db->lock);
+}
+
+void sl_state_db_unlock(sl_state_db *db)
+{
+        pthread_mutex_unlock(&db->lock);
 }
 
 static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)

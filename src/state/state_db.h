@@ -12,13 +12,16 @@
  * Changelog records hold absolute values, so replaying the tail past the checkpoint over a store
  * that already holds some of it converges to the same contents.
  *
- * Caching. Stores buffer writes in an in-memory cache (kv_store.h). The db counts the bytes of
- * all its stores' caches; when a write pushes the total past `cache_max_bytes`, every dirty store is
- * flushed. sl_state_db_flush writes all dirty entries of all stores as one RocksDB WriteBatch
- * (atomic), then reports each entry to its store's changelog sink and flush listener. A listener
+ * Caching. Stores buffer writes, and keep recent reads, in an in-memory cache (kv_store.h). The db
+ * counts the bytes of all its stores' caches; past `cache_max_bytes` the least recently used clean
+ * entries are evicted, and when dirty entries alone exceed it, every dirty store is flushed.
+ * sl_state_db_flush writes all dirty entries of all stores as one RocksDB WriteBatch (atomic),
+ * then reports each entry to its store's changelog sink and flush listener. A listener
  * may write to stores (forwarding downstream); the flush repeats until no store is dirty.
  *
- * Thread: a db and its stores belong to one stream thread. */
+ * Thread: a db and its stores belong to one stream thread. Another thread (a pull query) may call
+ * them only while holding sl_state_db_lock, which the stream thread then holds while it processes
+ * a batch and commits. Reads take the lock too: a lookup updates the cache. */
 #ifndef SL_STATE_STATE_DB_H
 #define SL_STATE_STATE_DB_H
 
@@ -67,6 +70,10 @@ void sl_state_db_close(sl_state_db *db);
 /* Deletes the task directory and everything in it. The db must be closed. A missing directory is
  * not an error. */
 sl_err sl_state_db_destroy(const char *task_dir, sl_err_detail *err);
+
+/* The db's mutex (see Thread above). Not recursive. */
+void sl_state_db_lock(sl_state_db *db);
+void sl_state_db_unlock(sl_state_db *db);
 
 /* The task directory given to open; borrowed, valid until close. */
 const char *sl_state_db_dir(const sl_state_db *db);

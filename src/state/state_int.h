@@ -4,6 +4,7 @@
 #ifndef SL_STATE_STATE_INT_H
 #define SL_STATE_STATE_INT_H
 
+#include <pthread.h>
 #include <rocksdb/c.h>
 
 #include "state/kv_store.h"
@@ -27,6 +28,7 @@ struct sl_state_db {
         bool disable_wal;                       /* commit flushes memtables instead of syncing the WAL */
         bool flushing;                          /* a flush is running (listeners may re-enter) */
         uint64_t flushes;                       /* flushes that found something to write */
+        pthread_mutex_t lock;                   /* sl_state_db_lock: stream thread vs pull queries */
 };
 
 /* Fills `err` with a RocksDB error message `e` (freed here) and returns SL_ERR_IO. */
@@ -36,12 +38,16 @@ sl_err sl_state_rocks_err(sl_err_detail *err, char *e, const char *what);
 rocksdb_column_family_handle_t *sl_state_db_cf(sl_state_db *db, const char *name, sl_err_detail *err);
 /* Registers a store so that flushes and close reach it. Takes ownership of `kv`. */
 void sl_state_db_add_store(sl_state_db *db, sl_state_kv *kv);
-/* Flushes when the caches exceed the budget (and no flush is running). */
-sl_err sl_state_db_maybe_flush(sl_state_db *db, sl_err_detail *err);
+/* Keeps the caches within budget after a write to `kv`: evicts clean entries (kv's first), and
+ * when dirty ones alone exceed the budget flushes (unless a flush is running). */
+sl_err sl_state_db_enforce_budget(sl_state_db *db, sl_state_kv *kv, sl_err_detail *err);
+/* Evicts clean entries of `kv`, least recently used first, until the db's caches hold at most
+ * `target` bytes or kv has no clean entry left. */
+void sl_state_kv_evict(sl_state_kv *kv, size_t target);
 
-/* Flush protocol, driven by sl_state_db_flush: detach moves the dirty entries out of the cache
- * (false when there are none); stage reads old values if wanted and adds the entries to `wb`;
- * after the batch is written, emit reports them (when `report`) and frees them, even on error. */
+/* Flush protocol, driven by sl_state_db_flush: detach copies the dirty entries out and turns them
+ * clean (false when there are none); stage reads old values if wanted and adds the copies to `wb`;
+ * after the batch is written, emit reports them (when `report`) and drops the copies, even on error. */
 bool sl_state_kv_detach(sl_state_kv *kv);
 sl_err sl_state_kv_stage(sl_state_kv *kv, rocksdb_writebatch_t *wb, sl_err_detail *err);
 sl_err sl_state_kv_emit(sl_state_kv *kv, bool report, sl_err_detail *err);

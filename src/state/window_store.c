@@ -118,8 +118,10 @@ sl_err sl_state_window_open(sl_state_db *db, const char *name, const sl_state_wi
                             sl_state_window **out, sl_err_detail *err)
 {
         sl_state_kv *kv;
-        sl_state_kv_opts ko = {.send_old_values = opts->send_old_values};
         *out = NULL;
+        if (!opts)
+                return sl_err_set(err, SL_ERR_INVALID, "window store %s needs options (a retention)", name);
+        sl_state_kv_opts ko = {.send_old_values = opts->send_old_values};
         sl_err rc = sl_state_kv_open(db, name, &ko, &kv, err);
         if (rc != SL_OK)
                 return rc;
@@ -266,8 +268,8 @@ bool sl_state_window_iter_next(sl_state_window_iter *it, sl_state_window_rec *re
                 int64_t start;
                 uint32_t seq;
                 if (!parse_store_key(it->ws, k, &it->key, &start, &seq)) {
-                        it->scan.status = sl_err_set(&it->scan.detail, SL_ERR_CORRUPT, "malformed key in window store %s",
-                                                     sl_state_kv_name(it->ws->kv));
+                        it->scan.status = sl_err_set(&it->scan.detail, SL_ERR_CORRUPT,
+                                                     "malformed key in window store %s", sl_state_kv_name(it->ws->kv));
                         return false;
                 }
                 if (start < it->t_from || start > it->t_to)

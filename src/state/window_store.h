@@ -51,8 +51,8 @@ typedef struct sl_state_window_change {
 
 typedef sl_err (*sl_state_window_change_fn)(void *opaque, const sl_state_window_change *chg, sl_err_detail *err);
 
-/* Opens (creating if needed) the window store `name` of `db`. SL_ERR_INVALID for a retention or
- * segment that is not positive. */
+/* Opens (creating if needed) the window store `name` of `db`. SL_ERR_INVALID for NULL `opts`, or
+ * a retention or segment that is not positive. */
 sl_err sl_state_window_open(sl_state_db *db, const char *name, const sl_state_window_opts *opts,
                             sl_state_window **out, sl_err_detail *err);
 

@@ -66,11 +66,13 @@ def main():
     try:
         b.start()
         kc = ["kcat", "-b", b.bootstrap]
-        # produce: key "k<i>", value "v<i>-<padding>", two headers
-        lines = "".join("k%d:v%d-%s\n" % (i, i, "x" * (i % 50)) for i in range(N))
+        # produce: key "k<i>", value "v<i>-<padding>", two headers that differ per quarter
+        # (kcat sets headers per run, so four runs of N/4 messages)
         t0 = int(time.time() * 1000)
-        subprocess.run(kc + ["-P", "-t", "t4", "-K:", "-H", "h1=one", "-H", "h2=two"],
-                       input=lines.encode(), check=True, timeout=300)
+        for q in range(4):
+            lines = "".join("k%d:v%d-%s\n" % (i, i, "x" * (i % 50)) for i in range(q * N // 4, (q + 1) * N // 4))
+            subprocess.run(kc + ["-P", "-t", "t4", "-K:", "-H", "h1=one%d" % q, "-H", "h2=two"],
+                           input=lines.encode(), check=True, timeout=300)
         t1 = int(time.time() * 1000)
         # metadata
         md = json.loads(subprocess.run(kc + ["-L", "-J"], capture_output=True, check=True, timeout=60).stdout)
@@ -92,7 +94,7 @@ def main():
             p, o, ts = int(p), int(o), int(ts)
             i = int(k[1:])
             check(v == "v%d-%s" % (i, "x" * (i % 50)), "value of %s is %r" % (k, v))
-            check(h == "h1=one,h2=two", "headers of %s: %r" % (k, h))
+            check(h == "h1=one%d,h2=two" % (i * 4 // N), "headers of %s: %r" % (k, h))
             check(t0 - 1000 <= ts <= t1 + 1000, "timestamp %d of %s outside the produce window" % (ts, k))
             check(i not in seen, "duplicate %s" % k)
             seen.add(i)

@@ -241,3 +241,34 @@ Test(broker_index, sparse_lookup_finds_a_position_at_or_before)
         cr_assert_eq(sl_broker_index_lookup_time(&idx, 600), -1);
         sl_broker_index_deinit(&idx);
 }
+
+Test(broker_log, producer_state_is_rebuilt_on_open, .fini = teardown)
+{
+        sl_broker *broker = test_broker(dir, sizeof dir, NULL);
+        sl_broker_log *log = make_topic(broker, "t", "segment.bytes=200\n");
+        test_rec r = {"k", "v", 0};
+        for (int i = 0; i < 8; i++) {
+                sl_buf b;
+                sl_buf_init(&b);
+                test_batch(&b, 100, &r, 1, 42, 3, i);
+                cr_assert_eq(test_append(log, &b), i);
+                sl_buf_deinit(&b);
+        }
+        sl_broker_free(broker);
+        broker = test_broker(dir, sizeof dir, NULL);
+        log = sl_broker_topic_find(broker, "t", 1)->parts[0];
+        sl_broker_batch b = {.producer_id = 42, .producer_epoch = 3, .base_sequence = 6, .last_offset_delta = 0};
+        bool dup;
+        int64_t off;
+        cr_assert_eq(sl_broker_producer_check(log, &b, &dup, &off), ErrorCode_NONE);
+        cr_assert(dup, "a retry of a batch written before the restart is a duplicate");
+        cr_assert_eq(off, 6);
+        b.base_sequence = 9;
+        cr_assert_eq(sl_broker_producer_check(log, &b, &dup, &off), ErrorCode_OUT_OF_ORDER_SEQUENCE_NUMBER);
+        b.base_sequence = 8;
+        cr_assert_eq(sl_broker_producer_check(log, &b, &dup, &off), ErrorCode_NONE);
+        cr_assert(!dup);
+        b.producer_epoch = 2;
+        cr_assert_eq(sl_broker_producer_check(log, &b, &dup, &off), ErrorCode_INVALID_PRODUCER_EPOCH);
+        sl_broker_free(broker);
+}

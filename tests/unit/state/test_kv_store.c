@@ -229,6 +229,7 @@ static void run_random(const char *dir, size_t cache, int ops, log *cl, model *m
                                 cr_assert_eq(memcmp(v.ptr, m->value[i], v.len), 0);
                         }
                 } else if (r < 93) {
+                        cr_assert_leq(sl_state_db_cache_bytes(db), cache);
                         size_t j = rng_next() % NKEYS;
                         size_t lo = i < j ? i : j, hi = i < j ? j : i;
                         sl_slice from = mkey(m, lo), to = mkey(m, hi);
@@ -255,7 +256,10 @@ static void run_random(const char *dir, size_t cache, int ops, log *cl, model *m
         }
         check_all(kv, m);
         cr_assert_eq(sl_state_db_commit(db, &err), SL_OK);
-        cr_assert_eq(sl_state_db_cache_bytes(db), 0);
+        sl_state_kv_stats st;
+        sl_state_kv_get_stats(kv, &st);
+        cr_assert_eq(st.dirty_entries, 0);
+        cr_assert_eq(cache == 0, sl_state_db_cache_bytes(db) == 0, "write-through caches nothing");
         sl_state_db_close(db);
 }
 
@@ -328,6 +332,9 @@ Test(state_kv_store, scan_merges_cache_over_disk)
         for (int i = 0; i < 4; i++)
                 cr_assert_eq(sl_state_kv_put(kv, S(disk[i]), S("disk"), 0, NULL), SL_OK);
         cr_assert_eq(sl_state_db_commit(db, NULL), SL_OK);
+        sl_state_db_close(db); /* an empty cache: a..g are on disk only */
+        db = open_db(dir, 1 << 20);
+        kv = open_kv(db, "s", false);
         /* cache: overwrite c, delete e, add b and h, delete a key only on disk (g) */
         cr_assert_eq(sl_state_kv_put(kv, S("c"), S("cache"), 0, NULL), SL_OK);
         cr_assert_eq(sl_state_kv_delete(kv, S("e"), 0, NULL), SL_OK);
@@ -337,6 +344,7 @@ Test(state_kv_store, scan_merges_cache_over_disk)
         sl_state_kv_stats st;
         sl_state_kv_get_stats(kv, &st);
         cr_assert_eq(st.cache_entries, 5);
+        cr_assert_eq(st.dirty_entries, 5);
         const char *want_k[] = {"a", "b", "c", "h"};
         const char *want_v[] = {"disk", "cache", "cache", "cache"};
         sl_state_kv_iter *it;
@@ -364,21 +372,82 @@ Test(state_kv_store, scan_merges_cache_over_disk)
         remove_tmpdir(dir);
 }
 
-Test(state_kv_store, scan_fails_when_store_changes)
+Test(state_kv_store, scan_continues_after_store_changes)
+{
+        size_t caches[] = {1 << 20, 0};
+        for (int round = 0; round < 2; round++) {
+                char *dir = make_tmpdir();
+                sl_state_db *db = open_db(dir, caches[round]);
+                sl_state_kv *kv = open_kv(db, "s", false);
+                cr_assert_eq(sl_state_kv_put(kv, S("a"), S("1"), 0, NULL), SL_OK);
+                cr_assert_eq(sl_state_kv_put(kv, S("c"), S("3"), 0, NULL), SL_OK);
+                cr_assert_eq(sl_state_db_commit(db, NULL), SL_OK);
+                cr_assert_eq(sl_state_kv_put(kv, S("e"), S("5"), 0, NULL), SL_OK);
+                sl_state_kv_iter *it;
+                cr_assert_eq(sl_state_kv_all(kv, &it, NULL), SL_OK);
+                sl_slice k, v;
+                cr_assert(sl_state_kv_iter_next(it, &k, &v) && sl_slice_eq(k, S("a")));
+                /* behind the scan (not seen), ahead of it (seen), deleted ahead (not seen) */
+                cr_assert_eq(sl_state_kv_put(kv, S("0"), S("0"), 0, NULL), SL_OK);
+                cr_assert_eq(sl_state_kv_put(kv, S("b"), S("2"), 0, NULL), SL_OK);
+                cr_assert_eq(sl_state_kv_delete(kv, S("c"), 0, NULL), SL_OK);
+                cr_assert_eq(sl_state_db_flush(db, NULL), SL_OK);
+                cr_assert_eq(sl_state_kv_put(kv, S("d"), S("4"), 0, NULL), SL_OK);
+                cr_assert(sl_state_kv_iter_next(it, &k, &v) && sl_slice_eq(k, S("b")) && sl_slice_eq(v, S("2")));
+                cr_assert_eq(sl_state_kv_put(kv, S("e"), S("55"), 0, NULL), SL_OK);
+                cr_assert(sl_state_kv_iter_next(it, &k, &v) && sl_slice_eq(k, S("d")));
+                cr_assert(sl_state_kv_iter_next(it, &k, &v) && sl_slice_eq(k, S("e")) && sl_slice_eq(v, S("55")));
+                cr_assert_not(sl_state_kv_iter_next(it, &k, &v));
+                cr_assert_eq(sl_state_kv_iter_error(it, NULL), SL_OK);
+                sl_state_kv_iter_free(it);
+                sl_state_db_close(db);
+                remove_tmpdir(dir);
+        }
+}
+
+Test(state_kv_store, reads_are_cached_within_budget)
 {
         char *dir = make_tmpdir();
         sl_state_db *db = open_db(dir, 1 << 20);
         sl_state_kv *kv = open_kv(db, "s", false);
-        cr_assert_eq(sl_state_kv_put(kv, S("a"), S("1"), 0, NULL), SL_OK);
-        sl_state_kv_iter *it;
-        cr_assert_eq(sl_state_kv_all(kv, &it, NULL), SL_OK);
-        sl_slice k, v;
-        cr_assert(sl_state_kv_iter_next(it, &k, &v));
-        cr_assert_eq(sl_state_kv_put(kv, S("b"), S("2"), 0, NULL), SL_OK);
-        cr_assert_not(sl_state_kv_iter_next(it, &k, &v));
-        sl_err_detail err;
-        cr_assert_eq(sl_state_kv_iter_error(it, &err), SL_ERR_STATE);
-        sl_state_kv_iter_free(it);
+        char k[16];
+        for (int i = 0; i < 1000; i++) {
+                snprintf(k, sizeof k, "key%04d", i);
+                cr_assert_eq(sl_state_kv_put(kv, S(k), S("value"), 0, NULL), SL_OK);
+        }
+        cr_assert_eq(sl_state_db_commit(db, NULL), SL_OK);
+        sl_state_db_close(db);
+        /* a budget for about 100 entries: reads fill the cache and evict the least recently used */
+        db = open_db(dir, 100 * 230);
+        kv = open_kv(db, "s", false);
+        sl_state_kv_stats st;
+        sl_slice v;
+        bool found;
+        for (int round = 0; round < 2; round++) {
+                for (int i = 0; i < 50; i++) {
+                        snprintf(k, sizeof k, "key%04d", i);
+                        cr_assert_eq(sl_state_kv_get(kv, S(k), &v, &found, NULL), SL_OK);
+                        cr_assert(found && sl_slice_eq(v, S("value")));
+                }
+        }
+        sl_state_kv_get_stats(kv, &st);
+        cr_assert_eq(st.gets, 100);
+        cr_assert_eq(st.cache_hits, 50, "second round from the cache");
+        for (int i = 0; i < 1000; i++) {
+                snprintf(k, sizeof k, "key%04d", i);
+                cr_assert_eq(sl_state_kv_get(kv, S(k), &v, &found, NULL), SL_OK);
+                cr_assert(found);
+                cr_assert_leq(sl_state_db_cache_bytes(db), 100 * 230);
+        }
+        snprintf(k, sizeof k, "nokey");
+        cr_assert_eq(sl_state_kv_get(kv, S(k), &v, &found, NULL), SL_OK);
+        cr_assert_not(found);
+        cr_assert_eq(sl_state_kv_get(kv, S(k), &v, &found, NULL), SL_OK);
+        cr_assert_not(found, "a cached miss stays a miss");
+        sl_state_kv_get_stats(kv, &st);
+        cr_assert_gt(st.evictions, 600);
+        cr_assert_eq(st.evictions + st.cache_entries, 1001, "every key read was cached once");
+        cr_assert_eq(st.dirty_entries, 0);
         sl_state_db_close(db);
         remove_tmpdir(dir);
 }
@@ -471,7 +540,12 @@ Test(state_kv_store, flush_repeats_while_listeners_dirty_stores)
         cr_assert_eq(sl_state_db_commit(db, NULL), SL_OK);
         cr_assert_eq(f.calls, 100);
         cr_assert_eq(bl.n, 100);
-        cr_assert_eq(sl_state_db_cache_bytes(db), 0);
+        sl_state_kv_stats st;
+        sl_state_kv_get_stats(a, &st);
+        cr_assert_eq(st.dirty_entries, 0);
+        sl_state_kv_get_stats(b, &st);
+        cr_assert_eq(st.dirty_entries, 0);
+        cr_assert_eq(st.cache_entries, 100);
         sl_state_db_close(db);
         db = open_db(dir, 1 << 20);
         b = open_kv(db, "b", false);
@@ -597,5 +671,125 @@ Test(state_kv_store, second_open_of_locked_db_fails)
         cr_assert_null(db2);
         cr_assert(strstr(err.message, "cannot open state store") != NULL);
         sl_state_db_close(db);
+        remove_tmpdir(dir);
+}
+
+/* Keys from the key encoding (types/keyenc.h): a (STRING, BIGINT) tuple per key, with NULLs, zero
+ * bytes and negative numbers. A full scan must return them in sl_value_cmp order and decode back;
+ * a prefix scan on the encoded STRING alone returns that string's keys. */
+#include "common/arena.h"
+#include "types/compare.h"
+#include "types/keyenc.h"
+
+Test(state_kv_store, keyenc_tuples_scan_in_sql_order)
+{
+        rng_state = 0x6b6579ull;
+        char *dir = make_tmpdir();
+        sl_state_db *db = open_db(dir, 4096); /* small: the keys end up in cache and RocksDB */
+        sl_state_kv *kv = open_kv(db, "s", false);
+        static const char *strs[] = {"", "a", "a\0b", "a\0", "ab", "b", "\xff"};
+        static const size_t slen[] = {0, 1, 3, 2, 2, 1, 1};
+        sl_buf key;
+        sl_buf_init(&key);
+        int n = 0;
+        for (int i = 0; i < 400; i++) {
+                int si = (int)(rng_next() % 8); /* 7: NULL */
+                sl_value t[2];
+                t[0] = si == 7 ? sl_value_null() : sl_value_string(strs[si], slen[si]);
+                t[1] = rng_next() % 10 == 0 ? sl_value_null() : sl_value_bigint((int64_t)(rng_next() % 2001) - 1000);
+                sl_buf_reset(&key);
+                sl_keyenc_append_tuple(&key, t, 2);
+                cr_assert_eq(sl_state_kv_put(kv, sl_buf_slice(&key), S("v"), 0, NULL), SL_OK);
+                if (i == 200)
+                        cr_assert_eq(sl_state_db_commit(db, NULL), SL_OK);
+        }
+        const sl_type *types[2] = {sl_type_string(), sl_type_bigint()};
+        sl_arena arena;
+        sl_arena_init(&arena, 0);
+        sl_value prev[2];
+        sl_state_kv_iter *it;
+        sl_slice k, v;
+        cr_assert_eq(sl_state_kv_all(kv, &it, NULL), SL_OK);
+        while (sl_state_kv_iter_next(it, &k, &v)) {
+                sl_value cur[2];
+                sl_err_detail err;
+                cr_assert_eq(sl_keyenc_decode_tuple(&arena, types, 2, k, cur, &err), SL_OK, "%s", err.message);
+                if (n > 0) {
+                        int c = sl_value_cmp(&prev[0], &cur[0]);
+                        if (c == 0)
+                                c = sl_value_cmp(&prev[1], &cur[1]);
+                        cr_assert_lt(c, 0, "key %d out of SQL order", n);
+                }
+                prev[0] = cur[0];
+                prev[1] = cur[1];
+                n++;
+        }
+        sl_state_kv_iter_free(it);
+        cr_assert_gt(n, 100);
+        /* every key of string "a" (and none of "a\0b", "a\0", "ab") */
+        sl_value a = sl_value_string("a", 1);
+        sl_buf_reset(&key);
+        sl_keyenc_append(&key, &a);
+        cr_assert_eq(sl_state_kv_prefix(kv, sl_buf_slice(&key), &it, NULL), SL_OK);
+        int na = 0;
+        while (sl_state_kv_iter_next(it, &k, &v)) {
+                sl_value cur[2];
+                cr_assert_eq(sl_keyenc_decode_tuple(&arena, types, 2, k, cur, NULL), SL_OK);
+                cr_assert(cur[0].kind == SL_TYPE_STRING && cur[0].len == 1 && cur[0].u.bytes[0] == 'a');
+                na++;
+        }
+        sl_state_kv_iter_free(it);
+        cr_assert_gt(na, 10);
+        sl_arena_deinit(&arena);
+        sl_buf_deinit(&key);
+        sl_state_db_close(db);
+        remove_tmpdir(dir);
+}
+
+/* Two threads incrementing one counter under the db lock, as the stream thread and a pull query
+ * sharing a db would: no update is lost. */
+#include <pthread.h>
+
+typedef struct counter_ctx {
+        sl_state_db *db;
+        sl_state_kv *kv;
+} counter_ctx;
+
+static void *count_up(void *arg)
+{
+        counter_ctx *c = arg;
+        for (int i = 0; i < 2000; i++) {
+                sl_state_db_lock(c->db);
+                sl_slice v;
+                bool found;
+                uint64_t n = 0;
+                cr_assert_eq(sl_state_kv_get(c->kv, S("n"), &v, &found, NULL), SL_OK);
+                if (found)
+                        memcpy(&n, v.ptr, 8);
+                n++;
+                cr_assert_eq(sl_state_kv_put(c->kv, S("n"), SL_SLICE(&n, 8), 0, NULL), SL_OK);
+                if (i % 500 == 0)
+                        cr_assert_eq(sl_state_db_flush(c->db, NULL), SL_OK);
+                sl_state_db_unlock(c->db);
+        }
+        return NULL;
+}
+
+Test(state_kv_store, lock_serializes_threads)
+{
+        char *dir = make_tmpdir();
+        counter_ctx c = {.db = open_db(dir, 1 << 20)};
+        c.kv = open_kv(c.db, "s", false);
+        pthread_t t;
+        cr_assert_eq(pthread_create(&t, NULL, count_up, &c), 0);
+        count_up(&c);
+        pthread_join(t, NULL);
+        sl_slice v;
+        bool found;
+        uint64_t n = 0;
+        cr_assert_eq(sl_state_kv_get(c.kv, S("n"), &v, &found, NULL), SL_OK);
+        memcpy(&n, v.ptr, 8);
+        cr_assert_eq(n, 4000);
+        sl_state_db_close(c.db);
         remove_tmpdir(dir);
 }

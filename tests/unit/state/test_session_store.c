@@ -138,8 +138,8 @@ static void check_iter(sl_state_session_iter *it, sess **want, int n)
         while (sl_state_session_iter_next(it, &rec)) {
                 cr_assert_lt(i, n, "extra session [%ld, %ld]", (long)rec.start, (long)rec.end);
                 cr_assert(sl_slice_eq(rec.key, K(want[i]->k)), "session %d: key", i);
-                cr_assert(rec.start == want[i]->start && rec.end == want[i]->end, "session %d: [%ld, %ld] want [%ld, %ld]",
-                          i, (long)rec.start, (long)rec.end, (long)want[i]->start, (long)want[i]->end);
+                cr_assert(rec.start == want[i]->start && rec.end == want[i]->end,
+                          "session %d: [%ld, %ld] want [%ld, %ld]", i, (long)rec.start, (long)rec.end, (long)want[i]->start, (long)want[i]->end);
                 cr_assert(rec.value.len == 4 && memcmp(rec.value.ptr, &want[i]->count, 4) == 0);
                 i++;
         }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/mem.h"
+#include "state/session_store.h"
 #include "state/state_db.h"
 #include "state/window_store.h"
 
@@ -462,6 +463,13 @@ Test(state_window_store, invalid_retention_is_refused)
         sl_err_detail err;
         cr_assert_eq(sl_state_window_open(db, "w", &wo, &ws, &err), SL_ERR_INVALID);
         cr_assert_null(ws);
+        cr_assert_eq(sl_state_window_open(db, "w", NULL, &ws, &err), SL_ERR_INVALID);
+        cr_assert_null(ws);
+        sl_state_session *ss;
+        cr_assert_eq(sl_state_session_open(db, "s", NULL, &ss, &err), SL_ERR_INVALID);
+        sl_state_session_opts so = {.retention_ms = 10, .segment_ms = -1};
+        cr_assert_eq(sl_state_session_open(db, "s", &so, &ss, &err), SL_ERR_INVALID);
+        cr_assert_null(ss);
         sl_state_db_close(db);
         remove_tmpdir(dir);
 }
