@@ -314,6 +314,12 @@ struct sl_udf_host {
          * come from the declared return type (STRUCT<...>), whose field count n must equal. */
         sl_udf_value *(*new_struct)(sl_udf_call *call, size_t n);
         int (*struct_set)(sl_udf_value *st, size_t i, const sl_udf_value *field);
+
+        /* since ABI 1.0: configuration (only inside sl_udf_entry) */
+        /* The server's setting `ksql.functions.<function, lower case>.<key>`, else
+         * `ksql.functions._global_.<key>` (ksqlDB's UDF config passthrough), else NULL. The string
+         * stays valid while the plugin is loaded; read what you need in sl_udf_entry and keep it. */
+        const char *(*config_get)(const char *function_name, const char *key);
 };
 
 /* The one entry point every plugin defines. Registers the plugin's functions through `host`

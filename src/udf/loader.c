@@ -28,6 +28,7 @@
 
 #include <sluice/udf.h>
 
+#include "common/config.h"
 #include "common/log.h"
 #include "common/map.h"
 #include "common/mem.h"
@@ -70,6 +71,7 @@ struct sl_udf_loader {
         sl_vec handles;         /* of void *, dlopen handles of accepted plugins */
         sl_map origin;          /* function name (case-insensitive) -> plugin path (arena) */
         sl_vec slots;           /* of int, return-type slots of accepted plugins */
+        const sl_config *cfg;   /* borrowed server settings for config_get, or NULL */
 };
 
 /* The call handle: one per callback, on the trampoline's stack. */
@@ -883,6 +885,21 @@ static int h_register_function(const sl_udf_function *fn_in, char *errbuf, size_
         return SL_UDF_OK;
 }
 
+static const char *h_config_get(const char *function_name, const char *key)
+{
+        loading *ld = cur_load;
+        if (!ld || !ld->loader->cfg || !function_name || !key)
+                return NULL;
+        char *name = sl_arena_strdup(&ld->loader->arena, function_name);
+        for (char *c = name; *c; c++)
+                *c = (char)tolower((unsigned char)*c);
+        char *k = sl_arena_sprintf(&ld->loader->arena, "ksql.functions.%s.%s", name, key);
+        const char *v = sl_config_get(ld->loader->cfg, k);
+        if (!v)
+                v = sl_config_get(ld->loader->cfg, sl_arena_sprintf(&ld->loader->arena, "ksql.functions._global_.%s", key));
+        return v ? sl_arena_strdup(&ld->loader->arena, v) : NULL;
+}
+
 static const sl_udf_host host_table = {
         .size = sizeof(sl_udf_host),
         .abi_major = SL_UDF_ABI_MAJOR,
@@ -933,6 +950,7 @@ static const sl_udf_host host_table = {
         .map_set = m_map_set,
         .new_struct = m_new_struct,
         .struct_set = m_struct_set,
+        .config_get = h_config_get,
 };
 
 /* ---- loading ---- */
@@ -960,6 +978,11 @@ void sl_udf_loader_free(sl_udf_loader *loader)
         sl_map_deinit(&loader->origin);
         sl_arena_deinit(&loader->arena);
         sl_free(loader);
+}
+
+void sl_udf_loader_set_config(sl_udf_loader *loader, const sl_config *cfg)
+{
+        loader->cfg = cfg;
 }
 
 const char *sl_udf_loader_origin(const sl_udf_loader *loader, const char *func_name)

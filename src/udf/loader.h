@@ -4,11 +4,15 @@
  *
  * Typical use in the server, after the built-ins are registered:
  *     sl_udf_loader *udf = sl_udf_loader_new(reg);
+ *     sl_udf_loader_set_config(udf, cfg);                 ksql.functions.* passthrough
  *     sl_udf_report rep;
  *     sl_udf_loader_load_dir(udf, dir, &rep, &err);   one log line per loaded or refused plugin
  *     ... serve ...
  *     sl_func_registry_free(reg);
  *     sl_udf_loader_free(udf);
+ *
+ * Aggregates: the registry's agg callbacks receive no udata, so the trampolines find the plugin's
+ * overload through ctx->res->ov->udata: callers of sl_func_agg_ops must set ctx->res.
  *
  * Threads: loading runs on one thread before queries start (the registry is written). The calls
  * into plugins afterwards follow the registry's rules (concurrent calls with distinct ctx). */
@@ -17,6 +21,7 @@
 
 #include <stddef.h>
 
+#include "common/config.h"
 #include "common/err.h"
 #include "func/registry.h"
 
@@ -35,6 +40,10 @@ sl_udf_loader *sl_udf_loader_new(sl_func_registry *reg);
 /* Unloads every plugin (dlclose) and frees the adapters. Call only once the registry is freed or
  * will not be used again. _free(NULL) does nothing. */
 void sl_udf_loader_free(sl_udf_loader *loader);
+
+/* Lets plugins read `ksql.functions.<name>.*` and `ksql.functions._global_.*` settings from `cfg`
+ * (borrowed; read only while loading) through host->config_get. */
+void sl_udf_loader_set_config(sl_udf_loader *loader, const sl_config *cfg);
 
 /* Loads one plugin. All or nothing: on any failure nothing is registered, the object is unloaded,
  * one WARN line "refused plugin <path>: <reason>" is logged and the reason is in err. Errors:

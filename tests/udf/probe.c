@@ -175,6 +175,17 @@ static int point(sl_udf_call *call, const sl_udf_value *const *args, size_t narg
         return SL_UDF_OK;
 }
 
+/* UDF_CONFIG(): the setting "greeting" read at load time, or NULL. */
+static const char *greeting;
+
+static int config_fn(sl_udf_call *call, const sl_udf_value *const *args, size_t nargs,
+                     const sl_udf_value **result)
+{
+        (void)args, (void)nargs;
+        *result = greeting ? host->make_string(call, greeting, strlen(greeting)) : NULL;
+        return SL_UDF_OK;
+}
+
 /* COUNT_BYTES_AGG(STRING): total bytes of the strings seen; state = 8 bytes big-endian. */
 static const sl_udf_value *put_total(sl_udf_call *call, uint64_t total)
 {
@@ -235,6 +246,7 @@ static const sl_udf_overload point_ov[] = {OV("DOUBLE lat, DOUBLE lon", "STRUCT<
                                               0, point),
                                            OV("DOUBLE lat", "STRUCT<LAT DOUBLE, LON DOUBLE, TAGS ARRAY<STRING>>", 0,
                                               point)};
+static const sl_udf_overload config_ov[] = {OV("", "STRING", 0, config_fn)};
 static const sl_udf_overload count_bytes_ov[] = {
         {.size = sizeof(sl_udf_overload), .params = "STRING s", .returns = "BIGINT", .aggregate = &count_bytes}};
 
@@ -245,6 +257,7 @@ int sl_udf_entry(const sl_udf_host *h, char *errbuf, size_t errlen)
                 snprintf(errbuf, errlen, "unexpected host table");
                 return 1;
         }
+        greeting = host->config_get("UDF_Config", "greeting");
         const sl_udf_function fns[] = {
                 {sizeof(sl_udf_function), "UDF_FAIL", SL_UDF_SCALAR, NULL, "fails", NULL, NULL, fail_ov, 1},
                 {sizeof(sl_udf_function), "UDF_FAIL_SILENT", SL_UDF_SCALAR, NULL, NULL, NULL, NULL, fail_silent_ov, 1},
@@ -257,6 +270,7 @@ int sl_udf_entry(const sl_udf_host *h, char *errbuf, size_t errlen)
                 {sizeof(sl_udf_function), "UDF_UDATA", SL_UDF_SCALAR, NULL, NULL, NULL, NULL, udata_ov, 1},
                 {sizeof(sl_udf_function), "UDF_MAKE_DEC", SL_UDF_SCALAR, NULL, NULL, NULL, NULL, make_dec_ov, 2},
                 {sizeof(sl_udf_function), "UDF_POINT", SL_UDF_SCALAR, NULL, NULL, NULL, NULL, point_ov, 2},
+                {sizeof(sl_udf_function), "UDF_CONFIG", SL_UDF_SCALAR, NULL, NULL, NULL, NULL, config_ov, 1},
                 {sizeof(sl_udf_function), "UDF_COUNT_BYTES", SL_UDF_AGGREGATE, NULL, NULL, NULL, NULL, count_bytes_ov, 1},
         };
         for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)

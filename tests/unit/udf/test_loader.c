@@ -334,3 +334,35 @@ Test(udf_host, built_struct_takes_the_declared_type)
         cr_assert_eq(fix_call("UDF_POINT", args, 1, &out), SL_ERR_TYPE);
         cr_assert(strstr(err.message, "STRUCT of 1 fields where 3 were declared"), "%s", err.message);
 }
+
+Test(udf_host, config_passthrough_by_function_then_global)
+{
+        sl_value out;
+        sl_config *cfg = sl_config_new();
+        sl_config_set(cfg, "ksql.functions._global_.greeting", "hello all");
+        sl_config_set(cfg, "ksql.functions.udf_config.greeting", "hello you");
+        sl_config_set(cfg, "ksql.functions.other.greeting", "not mine");
+        sl_udf_loader_set_config(loader, cfg);
+        load_probe();
+        cr_assert_eq(fix_call("UDF_CONFIG", NULL, 0, &out), SL_OK, "%s", err.message);
+        cr_assert_str_eq(fmt(&out), "hello you");
+        sl_config_free(cfg);
+}
+
+Test(udf_host, config_global_fallback_and_absence)
+{
+        sl_value out;
+        sl_config *cfg = sl_config_new();
+        sl_config_set(cfg, "ksql.functions._global_.greeting", "hello all");
+        sl_udf_loader_set_config(loader, cfg);
+        load_probe();
+        cr_assert_eq(fix_call("UDF_CONFIG", NULL, 0, &out), SL_OK, "%s", err.message);
+        cr_assert_str_eq(fmt(&out), "hello all");
+        sl_config_free(cfg);
+        /* a second registry and loader without settings: NULL */
+        fix_fini();
+        fix_init();
+        load_probe();
+        cr_assert_eq(fix_call("UDF_CONFIG", NULL, 0, &out), SL_OK, "%s", err.message);
+        cr_assert(sl_value_is_null(&out));
+}
