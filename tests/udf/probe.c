@@ -175,6 +175,10 @@ static int point(sl_udf_call *call, const sl_udf_value *const *args, size_t narg
         return SL_UDF_OK;
 }
 
+/* UDF_LATE_REGISTER(): tries to register a function after loading; returns the refusal text. */
+static int late_register(sl_udf_call *call, const sl_udf_value *const *args, size_t nargs,
+                         const sl_udf_value **result);
+
 /* UDF_CONFIG(): the setting "greeting" read at load time, or NULL. */
 static const char *greeting;
 
@@ -247,6 +251,19 @@ static const sl_udf_overload point_ov[] = {OV("DOUBLE lat, DOUBLE lon", "STRUCT<
                                            OV("DOUBLE lat", "STRUCT<LAT DOUBLE, LON DOUBLE, TAGS ARRAY<STRING>>", 0,
                                               point)};
 static const sl_udf_overload config_ov[] = {OV("", "STRING", 0, config_fn)};
+static const sl_udf_overload late_ov[] = {OV("", "STRING", 0, late_register)};
+
+static int late_register(sl_udf_call *call, const sl_udf_value *const *args, size_t nargs,
+                         const sl_udf_value **result)
+{
+        char msg[256] = "";
+        sl_udf_function fn = {sizeof(sl_udf_function), "UDF_LATE", SL_UDF_SCALAR, NULL, NULL, NULL, NULL, late_ov, 1};
+        (void)args, (void)nargs;
+        if (host->register_function(&fn, msg, sizeof msg) != SL_UDF_ERROR)
+                return host->error(call, "late registration accepted");
+        *result = host->make_string(call, msg, strlen(msg));
+        return SL_UDF_OK;
+}
 static const sl_udf_overload count_bytes_ov[] = {
         {.size = sizeof(sl_udf_overload), .params = "STRING s", .returns = "BIGINT", .aggregate = &count_bytes}};
 
@@ -271,6 +288,7 @@ int sl_udf_entry(const sl_udf_host *h, char *errbuf, size_t errlen)
                 {sizeof(sl_udf_function), "UDF_MAKE_DEC", SL_UDF_SCALAR, NULL, NULL, NULL, NULL, make_dec_ov, 2},
                 {sizeof(sl_udf_function), "UDF_POINT", SL_UDF_SCALAR, NULL, NULL, NULL, NULL, point_ov, 2},
                 {sizeof(sl_udf_function), "UDF_CONFIG", SL_UDF_SCALAR, NULL, NULL, NULL, NULL, config_ov, 1},
+                {sizeof(sl_udf_function), "UDF_LATE_REGISTER", SL_UDF_SCALAR, NULL, NULL, NULL, NULL, late_ov, 1},
                 {sizeof(sl_udf_function), "UDF_COUNT_BYTES", SL_UDF_AGGREGATE, NULL, NULL, NULL, NULL, count_bytes_ov, 1},
         };
         for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)

@@ -366,3 +366,14 @@ Test(udf_host, config_global_fallback_and_absence)
         cr_assert_eq(fix_call("UDF_CONFIG", NULL, 0, &out), SL_OK, "%s", err.message);
         cr_assert(sl_value_is_null(&out));
 }
+
+Test(udf_host, registration_after_loading_is_refused)
+{
+        sl_value out;
+        load_probe();
+        size_t before = sl_func_registry_count(reg);
+        cr_assert_eq(fix_call("UDF_LATE_REGISTER", NULL, 0, &out), SL_OK, "%s", err.message);
+        cr_assert_str_eq(fmt(&out), "register_function may only be called from sl_udf_entry");
+        cr_assert_eq(sl_func_registry_count(reg), before);
+        cr_assert_null(sl_func_registry_get(reg, "UDF_LATE"));
+}
