@@ -2,10 +2,13 @@
  * given plugins into a registry holding the built-ins (so clashes show as they would in sluiced),
  * lists what each registered, and optionally calls a function:
  *   sluice-udf-check PLUGIN.so... [-- NAME ARG... [/ ARG... ...]]
+ *   sluice-udf-check PLUGIN.so... --check FILE.sql
  * ARG is TYPE:TEXT (int:5, bigint:5, double:1.5, string:hello, bool:true) or null; '/' separates
  * rows. A scalar or table function is called once per row (a table function prints one line per
- * output row); an aggregate folds all rows and prints its result. Exit status: 0 when every plugin
- * loaded and every call succeeded, 1 when a plugin was refused, 2 when a call failed, 3 on bad usage. */
+ * output row); an aggregate folds all rows and prints its result. --check analyzes a SQL script as
+ * `sluiced --check` does, with the plugins' functions known (errors as FILE:line:col: message).
+ * Exit status: 0 when every plugin loaded and every call (statement) succeeded, 1 when a plugin was
+ * refused, 2 when a call failed or a statement is invalid, 3 on bad usage. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +17,7 @@
 #include "common/err.h"
 #include "common/str.h"
 #include "func/registry.h"
+#include "sql/check.h"
 #include "udf/loader.h"
 
 static const char *kind_name(sl_func_kind kind)
@@ -152,15 +156,46 @@ static int call_function(const sl_func_registry *reg, sl_arena *arena, int argc,
         return rc;
 }
 
+/* Analyzes the SQL script at `path` with the registry; 0 when every statement is valid, else 2. */
+static int check_sql(const char *path, const sl_func_registry *reg)
+{
+        FILE *f = fopen(path, "rb");
+        sl_str text;
+        char buf[4096];
+        size_t n;
+        if (!f) {
+                printf("error: cannot read %s\n", path);
+                return 2;
+        }
+        sl_str_init(&text);
+        while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+                sl_str_append_n(&text, buf, n);
+        fclose(f);
+        int bad = sl_sql_check_text(path, sl_str_cstr(&text), reg, stdout);
+        sl_str_deinit(&text);
+        printf("%d invalid statement(s)\n", bad);
+        return bad ? 2 : 0;
+}
+
 int main(int argc, char **argv)
 {
         int nplugins = 0, rc = 0;
         sl_err_detail err;
         sl_arena arena;
-        while (nplugins + 1 < argc && strcmp(argv[nplugins + 1], "--") != 0)
+        const char *sql = NULL;
+        while (nplugins + 1 < argc && strcmp(argv[nplugins + 1], "--") != 0 && strcmp(argv[nplugins + 1], "--check") != 0)
                 nplugins++;
+        if (nplugins + 1 < argc && strcmp(argv[nplugins + 1], "--check") == 0) {
+                if (nplugins + 3 != argc) {
+                        fprintf(stderr, "usage: sluice-udf-check PLUGIN.so... --check FILE.sql\n");
+                        return 3;
+                }
+                sql = argv[nplugins + 2];
+                argc = nplugins + 1;
+        }
         if (nplugins == 0 || (nplugins + 1 < argc && nplugins + 2 >= argc)) {
-                fprintf(stderr, "usage: sluice-udf-check PLUGIN.so... [-- NAME ARG... [/ ARG... ...]]\n");
+                fprintf(stderr, "usage: sluice-udf-check PLUGIN.so... [-- NAME ARG... [/ ARG... ...]]\n"
+                                "       sluice-udf-check PLUGIN.so... --check FILE.sql\n");
                 return 3;
         }
         sl_arena_init(&arena, 0);
@@ -180,6 +215,11 @@ int main(int argc, char **argv)
                 }
         }
         list_functions(loader, reg, &arena);
+        if (sql) {
+                int crc = check_sql(sql, reg);
+                if (crc > rc)
+                        rc = crc;
+        }
         if (nplugins + 2 < argc) {
                 int crc = call_function(reg, &arena, argc - nplugins - 2, argv + nplugins + 2);
                 if (crc > rc)
