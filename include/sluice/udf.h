@@ -155,9 +155,15 @@ typedef struct sl_udf_magic {
 #define SL_UDF_EXPORT
 #endif
 
+#ifdef __cplusplus
+#define SL_UDF_EXTERN_C extern "C"
+#else
+#define SL_UDF_EXTERN_C
+#endif
+
 /* Put once in one source file of the plugin (PostgreSQL's PG_MODULE_MAGIC). */
 #define SL_UDF_PLUGIN(plugin_name, plugin_version)                                                  \
-        SL_UDF_EXPORT const sl_udf_magic *sl_udf_plugin_magic(void);                                \
+        SL_UDF_EXTERN_C SL_UDF_EXPORT const sl_udf_magic *sl_udf_plugin_magic(void);                \
         const sl_udf_magic *sl_udf_plugin_magic(void)                                               \
         {                                                                                           \
                 static const sl_udf_magic magic = {sizeof(sl_udf_magic), SL_UDF_ABI_MAJOR,          \
