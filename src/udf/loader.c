@@ -741,6 +741,22 @@ static int reg_fail(loading *ld, sl_err code, char *errbuf, size_t errlen, const
         return SL_UDF_ERROR;
 }
 
+/* Built-ins the SQL layer knows by name even while the registry does not hold them (ksqlDB's
+ * aggregates and table functions, see sql/analyze_expr.c): a plugin must not take these either. */
+static const char *const reserved_names[] = {
+        "COUNT", "COUNT_DISTINCT", "SUM", "SUM_LIST", "AVG", "MIN", "MAX", "TOPK", "TOPKDISTINCT",
+        "COLLECT_LIST", "COLLECT_SET", "HISTOGRAM", "EARLIEST_BY_OFFSET", "LATEST_BY_OFFSET",
+        "CORRELATION", "STDDEV_SAMP", "STDDEV_SAMPLE", "ATTR", "EXPLODE", "CUBE_EXPLODE",
+};
+
+static bool is_reserved(const char *name)
+{
+        for (size_t i = 0; i < sizeof reserved_names / sizeof reserved_names[0]; i++)
+                if (sl_str_eq_ci(reserved_names[i], name))
+                        return true;
+        return false;
+}
+
 static bool valid_name(const char *s)
 {
         if (!s || !*s || !(s[0] == '_' || (s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')))
@@ -789,7 +805,7 @@ static int h_register_function(const sl_udf_function *fn_in, char *errbuf, size_
         if (other)
                 return reg_fail(ld, SL_ERR_EXISTS, errbuf, errlen,
                                 "function '%s' already exists: it comes from plugin %s", fn.name, other);
-        if (sl_func_registry_get(ld->loader->reg, fn.name))
+        if (sl_func_registry_get(ld->loader->reg, fn.name) || is_reserved(fn.name))
                 return reg_fail(ld, SL_ERR_EXISTS, errbuf, errlen, "function '%s' clashes with a built-in function",
                                 fn.name);
         if (sl_func_registry_get(ld->scratch, fn.name))

@@ -377,3 +377,10 @@ Test(udf_host, registration_after_loading_is_refused)
         cr_assert_eq(sl_func_registry_count(reg), before);
         cr_assert_null(sl_func_registry_get(reg, "UDF_LATE"));
 }
+
+Test(udf_loader, names_the_sql_layer_reserves_are_refused)
+{
+        cr_assert_null(sl_func_registry_get(reg, "explode")); /* not in the registry, yet built in */
+        cr_assert_eq(fix_load(SL_UDF_TEST_DIR, "reserved.so"), SL_ERR_EXISTS);
+        cr_assert(strstr(err.message, "'Explode' clashes with a built-in function"), "%s", err.message);
+}
