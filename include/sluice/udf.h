@@ -61,9 +61,9 @@
  * Errors. A callback returns SL_UDF_OK, or SL_UDF_ERROR after host->error(call, ...) has set the
  * message. The record that caused it goes to the processing log with that message and the
  * function's result is NULL (an aggregate's state stays as it was); the query goes on. A result
- * that does not fit the declared type is such an error too. Bad input where SQL would simply yield NULL
- * (ksqlDB's convention) should return a NULL result with SL_UDF_OK instead. A callback must not
- * abort, exit, longjmp or let a signal escape: that stops the server.
+ * that does not fit the declared type is such an error too. Bad input where SQL would simply yield
+ * NULL (ksqlDB's convention) should return a NULL result with SL_UDF_OK instead. A callback must
+ * not abort, exit, longjmp or let a signal escape: that stops the server.
  *
  * Threads. sl_udf_entry runs once, on the loading thread, before any query runs; register_function
  * may be called only from inside it. Afterwards the callbacks of one function may run at the same
