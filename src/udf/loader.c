@@ -351,6 +351,8 @@ static int set_error(sl_udf_call *call, sl_err code, const char *fmt, ...)
 static int h_error(sl_udf_call *call, const char *fmt, ...)
 {
         char msg[400];
+        if (!call) /* outside a callback (in sl_udf_entry, say): nothing to attach the message to */
+                return SL_UDF_ERROR;
         va_list ap;
         va_start(ap, fmt);
         vsnprintf(msg, sizeof msg, fmt ? fmt : "error", ap);
