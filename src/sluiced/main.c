@@ -9,11 +9,15 @@
 #include "broker/broker.h"
 #include "common/config.h"
 #include "common/log.h"
+#include "engine/engine.h"
+#include "server/server.h"
 #include "sql/check.h"
 
 /* Everything the server runs; a field per service. */
 typedef struct services {
         sl_broker *broker;  /* NULL when an external Kafka is used */
+        sl_engine *engine;  /* metastore, functions, queries */
+        sl_server *server;  /* the REST API */
 } services;
 
 static bool broker_only;
@@ -43,12 +47,18 @@ static int start_services(services *svc, const sl_config *cfg, sl_err_detail *de
                 return -1;
         if (broker_only)
                 return 0;
-        /* the engine and the REST server start here when they exist */
+        if (sl_engine_new(cfg, &svc->engine, det) || sl_server_new(cfg, svc->engine, &svc->server, det) ||
+            sl_server_start(svc->server, det))
+                return -1;
         return 0;
 }
 
 static void stop_services(services *svc)
 {
+        sl_server_free(svc->server);
+        svc->server = NULL;
+        sl_engine_free(svc->engine);
+        svc->engine = NULL;
         sl_broker_free(svc->broker);
         svc->broker = NULL;
 }
