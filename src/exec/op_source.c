@@ -95,6 +95,27 @@ static sl_value one_header(const char *key, const sl_rec *rec)
         return sl_value_null();
 }
 
+/* Takes the window off the end of a windowed key (Kafka Streams' layout, see plan.h). */
+static bool split_window(const sl_plan_topic *t, sl_rec *rec)
+{
+        size_t n = t->window == SL_CATALOG_WINDOW_SESSION ? 16 : 8;
+        const uint8_t *w;
+
+        if (rec->key.len < n)
+                return false;
+        w = rec->key.ptr + rec->key.len - n;
+        if (t->window == SL_CATALOG_WINDOW_SESSION) {
+                rec->win_end = (int64_t)sl_load_be64(w);
+                rec->win_start = (int64_t)sl_load_be64(w + 8);
+        } else {
+                rec->win_start = (int64_t)sl_load_be64(w);
+                rec->win_end = rec->win_start + t->window_size_ms;
+        }
+        rec->key.len -= n;
+        rec->windowed = true;
+        return true;
+}
+
 /* Event time from the TIMESTAMP column; false (reason in *why) when it has none. */
 static bool column_time(source_state *st, sl_arena *arena, const sl_value *v, int64_t *ts, const char **why)
 {
@@ -140,6 +161,11 @@ static sl_err source_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
                 bool null_row = false;
 
                 sl_value *keys = st->keys_direct ? &row[t->key_slots[0]] : st->keys;
+
+                if (t->window != SL_CATALOG_WINDOW_NONE && rec->key.ptr && !split_window(t, rec)) {
+                        skip(op, SL_PROCLOG_DESERIALIZE, rec, "windowed key too short for its window", NULL);
+                        continue;
+                }
                 sl_value *values = st->values_direct ? &row[t->value_slots[0]] : st->values;
 
                 if (sl_serde_deserialize(t->key_serde, rec->key, batch->arena, &st->scratch, keys, &null_row, &e) != SL_OK) {
@@ -187,6 +213,11 @@ static sl_err source_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
                         row[pb + SL_PSEUDO_ROWPARTITION] = sl_value_int(rec->partition);
                 if (!rec->tombstone && pb + SL_PSEUDO_ROWOFFSET < node->width)
                         row[pb + SL_PSEUDO_ROWOFFSET] = sl_value_bigint(rec->offset);
+                if (rec->windowed && pb + SL_PSEUDO_WINDOWEND < node->width) {
+                        /* window bounds belong to the key: a null row has them too */
+                        row[pb + SL_PSEUDO_WINDOWSTART] = sl_value_bigint(rec->win_start);
+                        row[pb + SL_PSEUDO_WINDOWEND] = sl_value_bigint(rec->win_end);
+                }
                 if (rec->ts > task->stream_time)
                         task->stream_time = rec->ts;
                 rec->row = row;
