@@ -1,6 +1,20 @@
 /* task.c: tasks (task.h). Builds the operator chain back to front so each operator knows its
  * successor when it opens, feeds consumed messages in as one batch, and resets the per-batch
- * arena once the chain is done with it. */
+ * arena once the chain is done with it.
+ *
+ * One batch, walked through `CREATE STREAM O AS SELECT ID, UCASE(NAME) AS N FROM S WHERE V > 10
+ * PARTITION BY N` for partition 0 of S's topic:
+ *   1. sl_task_process turns the polled messages into records (raw key and value bytes, offset,
+ *      timestamp, headers; nothing copied) in task->in.
+ *   2. SOURCE decodes key and value into a row of the analyzer's input layout (ID, NAME, V, then
+ *      ROWTIME, ROWPARTITION, ROWOFFSET...), every string in the per-batch arena; a record that does
+ *      not decode is logged and left out; the batch is compacted in place.
+ *   3. FILTER evaluates V > 10 per row and compacts again.
+ *   4. PROJECT builds the output rows (N first: it is the new key, then ID) in the arena.
+ *   5. REPARTITION forwards (no internal topic needed); SINK serializes key N and value {ID} into
+ *      reused buffers and hands each record to the output (librdkafka copies it).
+ *   6. Operators are punctuated if stream time moved; the arena is reset: the rows are gone, the
+ *      memory stays for the next batch. The task's next_offset says what a commit may store. */
 #include "exec/task.h"
 
 #include <stdio.h>
