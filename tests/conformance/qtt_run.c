@@ -976,6 +976,106 @@ static outcome compare(run *r, const json_t *outputs, bool no_inputs)
         return oc;
 }
 
+/* A schema as text with the differences that do not matter removed: upper case, no back-quotes,
+ * INT as INTEGER, VARCHAR as STRING, PRIMARY KEY as KEY, single spaces, ", " between columns. */
+static char *normalize_schema(const char *in)
+{
+        sl_str s, w;
+        char *r, *pk;
+
+        sl_str_init(&s);
+        sl_str_init(&w);
+        for (const char *p = in;; p++) {
+                char c = *p;
+                bool word = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+
+                if (word) {
+                        sl_str_append_char(&w, (char)(c >= 'a' && c <= 'z' ? c - 32 : c));
+                        continue;
+                }
+                if (sl_str_len(&w)) {
+                        const char *t = sl_str_cstr(&w);
+
+                        sl_str_append(&s, strcmp(t, "INT") == 0 ? "INTEGER" : strcmp(t, "VARCHAR") == 0 ? "STRING" : t);
+                        sl_str_reset(&w);
+                }
+                if (!c)
+                        break;
+                if (c == '`')
+                        continue;
+                if (c == ' ' || c == ',' || c == '<' || c == '>' || c == '(' || c == ')') {
+                        size_t n = sl_str_len(&s);
+
+                        while (n && sl_str_cstr(&s)[n - 1] == ' ')
+                                s.buf.data[--n] = '\0', s.buf.len = n;
+                        if (c == ' ') {
+                                if (n)
+                                        sl_str_append_char(&s, ' ');
+                        } else {
+                                sl_str_append_char(&s, c);
+                                if (c == ',')
+                                        sl_str_append_char(&s, ' ');
+                                while (p[1] == ' ')
+                                        p++;
+                        }
+                        continue;
+                }
+                sl_str_append_char(&s, c);
+        }
+        sl_str_deinit(&w);
+        r = sl_str_detach(&s);
+        while ((pk = strstr(r, "PRIMARY KEY")) != NULL)
+                memmove(pk, pk + 8, strlen(pk + 8) + 1);
+        return r;
+}
+
+/* The post-conditions on sources: each named source exists, is of the given type, and has the
+ * given schema. */
+static outcome check_post(run *r, const json_t *post)
+{
+        const json_t *srcs = json_object_get(post, "sources");
+        size_t i;
+        json_t *sv;
+
+        json_array_foreach((json_t *)srcs, i, sv) {
+                const char *name = json_string_value(json_object_get(sv, "name"));
+                const char *type = json_string_value(json_object_get(sv, "type"));
+                const char *schema = json_string_value(json_object_get(sv, "schema"));
+                const sl_catalog_source *src = name ? sl_catalog_source_get(r->cat, name) : NULL;
+
+                if (!name)
+                        continue;
+                if (!src) {
+                        snprintf(r->why, sizeof(r->why), "post: no source %s", name);
+                        return FAIL;
+                }
+                if (type && !sl_str_eq_ci(type, sl_catalog_kind_name(src->kind))) {
+                        snprintf(r->why, sizeof(r->why), "post: %s is a %s, expected a %s", name,
+                                 sl_catalog_kind_name(src->kind), type);
+                        return FAIL;
+                }
+                if (schema) {
+                        sl_str ours;
+                        char *a, *b;
+                        bool same;
+
+                        sl_str_init(&ours);
+                        sl_catalog_source_print_schema(&ours, src);
+                        a = normalize_schema(sl_str_cstr(&ours));
+                        b = normalize_schema(schema);
+                        same = strcmp(a, b) == 0;
+                        if (!same)
+                                snprintf(r->why, sizeof(r->why), "post: schema of %s is %.300s, expected %.300s", name, a, b);
+                        sl_free(a);
+                        sl_free(b);
+                        sl_str_deinit(&ours);
+                        if (!same)
+                                return FAIL;
+                }
+        }
+        return PASS;
+}
+
 static outcome run_one(const json_t *tc, const char *fmt, const sl_func_registry *reg, char *why, size_t whylen)
 {
         const json_t *stmts = json_object_get(tc, "statements");
@@ -1037,6 +1137,8 @@ static outcome run_one(const json_t *tc, const char *fmt, const sl_func_registry
                 }
                 if (oc == PASS && json_is_array(outputs))
                         oc = compare(&r, outputs, !json_is_array(inputs) || json_array_size(inputs) == 0);
+                if (oc == PASS && json_is_object(json_object_get(tc, "post")))
+                        oc = check_post(&r, json_object_get(tc, "post"));
         }
         snprintf(why, whylen, "%s", r.why);
         sl_exec_driver_free(r.d);
