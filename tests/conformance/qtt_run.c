@@ -2,13 +2,15 @@
  * the real planner and runtime, in the topology test driver (src/exec/driver.h): for each case
  * (once per entry of its `format` list) the statements are parsed and analyzed against a fresh
  * in-memory catalog, persistent queries are planned and started, the case's `inputs` are
- * serialized with their topic's formats and piped in, and what the sinks wrote is compared with
- * `outputs`: per topic, exact count and order, keys and values structurally (numbers by value),
- * timestamps when given. A case expecting an exception passes when a statement fails with a
- * message containing the expected one.
+ * serialized with their topic's formats (windowed keys with their window) and piped in after the
+ * records of INSERT VALUES statements, and what the sinks wrote is compared with `outputs`: per
+ * topic, exact count and order, keys and values structurally (numbers by value; a value row as
+ * ksqlDB's serde reads it), windows, headers and timestamps when given; then the `post`
+ * conditions on sources (type and schema). A case expecting an exception passes when a statement
+ * fails with a message containing the expected one.
  *
  * A case is skipped, with the missing feature named, when the planner refuses a feature
- * (aggregation, joins, windows, AVRO...), when it uses INSERT VALUES or windowed records, or a
+ * (aggregation, joins, windows, AVRO...), when it runs a transient query, or when it uses a
  * test-only function. Prints per file and in total "N passed, M failed, K skipped", then the skip
  * reasons. With --passing FILE, exits 1 when a case named in FILE (one name per line, '#'
  * comments) did not pass; --write-passing FILE writes the names of the passing cases.
