@@ -238,14 +238,75 @@ const char *sl_lex_token_name(int code)
         return "<UNKNOWN>";
 }
 
+/* The same flag indexed by code, for the parse driver's per-token question. */
+_Static_assert(TK_UNARY < 256, "token codes fit the tables");
+static const bool nonreserved_codes[256] = {
+        [TK_ADD] = true,
+        [TK_ALTER] = true,
+        [TK_ANALYZE] = true,
+        [TK_ARRAY] = true,
+        [TK_ASSERT] = true,
+        [TK_CHANGES] = true,
+        [TK_COLUMN] = true,
+        [TK_COLUMNS] = true,
+        [TK_DATE] = true,
+        [TK_DAY] = true,
+        [TK_DEFINE] = true,
+        [TK_EMIT] = true,
+        [TK_ESCAPE] = true,
+        [TK_EXPLAIN] = true,
+        [TK_FINAL] = true,
+        [TK_FUNCTION] = true,
+        [TK_FUNCTIONS] = true,
+        [TK_GRACE] = true,
+        [TK_HEADER] = true,
+        [TK_HEADERS] = true,
+        [TK_HOUR] = true,
+        [TK_KW_ID] = true,
+        [TK_IF] = true,
+        [TK_INTEGER] = true,
+        [TK_INTERVAL] = true,
+        [TK_KEY] = true,
+        [TK_MAP] = true,
+        [TK_MINUTE] = true,
+        [TK_MONTH] = true,
+        [TK_PARTITION] = true,
+        [TK_PARTITIONS] = true,
+        [TK_PAUSE] = true,
+        [TK_PERIOD] = true,
+        [TK_PLUGINS] = true,
+        [TK_PRIMARY] = true,
+        [TK_REPLACE] = true,
+        [TK_RESET] = true,
+        [TK_RESUME] = true,
+        [TK_SCHEMA] = true,
+        [TK_SECOND] = true,
+        [TK_SESSION] = true,
+        [TK_SET] = true,
+        [TK_SHOW] = true,
+        [TK_SINK] = true,
+        [TK_SOURCE] = true,
+        [TK_KW_STRING] = true,
+        [TK_STRUCT] = true,
+        [TK_SUBJECT] = true,
+        [TK_SYSTEM] = true,
+        [TK_TABLES] = true,
+        [TK_TIME] = true,
+        [TK_TIMEOUT] = true,
+        [TK_TIMESTAMP] = true,
+        [TK_TYPE] = true,
+        [TK_TYPES] = true,
+        [TK_UNDEFINE] = true,
+        [TK_VARIABLES] = true,
+        [TK_YEAR] = true,
+        [TK_ZONE] = true,
+};
+
 bool sl_lex_nonreserved(int code)
 {
-        size_t i;
-
-        for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
-                if (keywords[i].code == code)
-                        return keywords[i].nonreserved;
-        return false;
+        if (code <= 0 || (size_t)code >= sizeof(nonreserved_codes))
+                return false;
+        return nonreserved_codes[code];
 }
 
 void sl_lex_init(sl_lexer *lx, const char *text)

@@ -7,9 +7,9 @@
  * LALR(1) versus ANTLR: a few places where ANTLR's unbounded look-ahead chose are settled here:
  * `(a)` after GROUP BY / PARTITION BY is a parenthesized expression, `(a, b)` a list; a lambda
  * `(x) => ...` is parsed as a parenthesized column followed by =>; a non-reserved keyword is
- * the keyword wherever the keyword fits, else an identifier (see below); a time unit is a
- * function argument only in its reserved spellings (SECONDS, ...), DAY/HOUR/MINUTE/SECOND being
- * column names there, as ANTLR's first-alternative rule makes them. */
+ * the keyword wherever it fits together with the next token, else an identifier (see below and
+ * parse.c); a time unit is a function argument only in its reserved spellings (SECONDS, ...),
+ * DAY/HOUR/MINUTE/SECOND being column names there, as ANTLR's first-alternative rule makes them. */
 %name sl_parser
 %token_prefix TK_
 %extra_context {sl_parse *ps}
@@ -577,10 +577,13 @@ int sl_parser_expected(void *parser, bool *ok, int n)
 bool sl_parser_accepts(void *parser, const int *codes, int n)
 {
         yyParser *p = parser;
-        YYACTIONTYPE *stk = malloc(((size_t)(p->yytos - p->yystack) + 65) * sizeof(*stk));
+        size_t need = (size_t)(p->yytos - p->yystack) + 65;
+        YYACTIONTYPE local[256];
+        YYACTIONTYPE *stk = need <= 256 ? local : malloc(need * sizeof(*stk));
         bool ok = accepts(p, codes, n, stk);
 
-        free(stk);
+        if (stk != local)
+                free(stk);
         return ok;
 }
 }

@@ -86,11 +86,14 @@ void sl_func_append_value(sl_str *s, const sl_value *v)
 
 /* ---- regular expressions ---- */
 
-/* Translates a Java pattern to POSIX ERE; sets *icase for a leading (?i). */
-static void translate_regex(sl_str *out, const char *p, size_t len, int *icase)
+/* Translates a Java pattern to POSIX ERE; sets *icase for a leading (?i). POSIX has no
+ * non-capturing groups, so (?:...) becomes a group and re->map keeps Java's numbering. */
+static void translate_regex(sl_str *out, const char *p, size_t len, int *icase, sl_func_regex *re)
 {
-        size_t i = 0;
+        size_t i = 0, posix = 0;
         bool in_class = false;
+        re->ngroups = 0;
+        re->map[0] = 0;
         *icase = 0;
         if (len >= 4 && memcmp(p, "(?i)", 4) == 0) {
                 *icase = 1;
@@ -120,6 +123,9 @@ static void translate_regex(sl_str *out, const char *p, size_t len, int *icase)
                                         sl_str_append_char(out, n);
                         } else if (cls) {
                                 sl_str_append(out, cls);
+                        } else if (n == 'b' || n == 'B') {
+                                sl_str_append_char(out, '\\');  /* word boundaries: a GNU extension */
+                                sl_str_append_char(out, n);
                         } else if (isalnum((unsigned char)n)) {
                                 sl_str_append_char(out, n);  /* unknown escape: the letter */
                         } else {
@@ -145,8 +151,15 @@ static void translate_regex(sl_str *out, const char *p, size_t len, int *icase)
                 }
                 if (c == '(' && i + 2 < len && p[i + 1] == '?' && p[i + 2] == ':') {
                         sl_str_append_char(out, '(');
+                        posix++;
                         i += 2;
                         continue;
+                }
+                if (c == '(') {
+                        posix++;
+                        re->ngroups++;
+                        if (re->ngroups <= SL_FUNC_REGEX_MAX_GROUPS)
+                                re->map[re->ngroups] = (uint8_t)(posix < 255 ? posix : 255);
                 }
                 if ((c == '?' || c == '+') && i > 0 && (p[i - 1] == '*' || p[i - 1] == '+' || p[i - 1] == '?' ||
                                                         p[i - 1] == '}')) {
@@ -161,7 +174,7 @@ bool sl_func_regex_compile(sl_func_regex *re, const char *pattern, size_t len)
         sl_str s;
         int icase;
         sl_str_init(&s);
-        translate_regex(&s, pattern, len, &icase);
+        translate_regex(&s, pattern, len, &icase, re);
         regex_t *rx = sl_malloc(sizeof *rx);
         int rc = regcomp(rx, sl_str_cstr(&s), REG_EXTENDED | (icase ? REG_ICASE : 0));
         sl_str_deinit(&s);
@@ -185,16 +198,16 @@ void sl_func_regex_free(sl_func_regex *re)
 
 size_t sl_func_regex_groups(const sl_func_regex *re)
 {
-        return ((const regex_t *)re->impl)->re_nsub;
+        return re->ngroups < SL_FUNC_REGEX_MAX_GROUPS ? re->ngroups : SL_FUNC_REGEX_MAX_GROUPS;
 }
 
 bool sl_func_regex_find(const sl_func_regex *re, const char *text, size_t len, size_t from, long *starts,
                         long *ends, size_t nm)
 {
-        regmatch_t m[16];
-        size_t want = nm < 16 ? nm : 16;
-        if (want == 0)
-                want = 1;
+        regmatch_t m[256];
+        size_t want = ((const regex_t *)re->impl)->re_nsub + 1;
+        if (want > 256)
+                want = 256;
         if (from > len)
                 return false;
         m[0].rm_so = (regoff_t)from;
@@ -204,8 +217,9 @@ bool sl_func_regex_find(const sl_func_regex *re, const char *text, size_t len, s
         if (regexec(re->impl, text ? text : "", want, m, flags) != 0)
                 return false;
         for (size_t i = 0; i < nm; i++) {
-                starts[i] = i < want ? (long)m[i].rm_so : -1;
-                ends[i] = i < want ? (long)m[i].rm_eo : -1;
+                size_t k = i == 0 ? 0 : i <= sl_func_regex_groups(re) ? re->map[i] : want;
+                starts[i] = k < want ? (long)m[k].rm_so : -1;
+                ends[i] = k < want ? (long)m[k].rm_eo : -1;
         }
         return true;
 }

@@ -88,12 +88,69 @@ static sl_err fn_len(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *ou
         return SL_OK;
 }
 
+/* Simple case mapping of the alphabets that have it as a fixed offset: ASCII, Latin-1, Latin
+ * Extended-A pairs, Greek and Cyrillic (Java maps all of Unicode; others stay as they are). */
+static uint32_t to_case(uint32_t c, bool upper)
+{
+        if (upper) {
+                if ((c >= 'a' && c <= 'z') || (c >= 0xe0 && c <= 0xfe && c != 0xf7) || (c >= 0x3b1 && c <= 0x3c9 && c != 0x3c2) ||
+                    (c >= 0x430 && c <= 0x44f))
+                        return c - 0x20;
+                if (c >= 0x450 && c <= 0x45f)
+                        return c - 0x50;
+                if (c >= 0x100 && c <= 0x17f && c != 0x130 && c != 0x131 && c != 0x138 && c != 0x149 && c != 0x17f &&
+                    ((c < 0x139 || c > 0x148) && (c < 0x179)) == (c % 2 == 1))
+                        return c - 1;
+                if (((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e)) && c % 2 == 0)
+                        return c - 1;
+                return c == 0xff ? 0x178 : c;
+        }
+        if ((c >= 'A' && c <= 'Z') || (c >= 0xc0 && c <= 0xde && c != 0xd7) || (c >= 0x391 && c <= 0x3a9 && c != 0x3a2) ||
+            (c >= 0x410 && c <= 0x42f))
+                return c + 0x20;
+        if (c >= 0x400 && c <= 0x40f)
+                return c + 0x50;
+        if (c >= 0x100 && c <= 0x17f && c != 0x130 && c != 0x131 && c != 0x138 && c != 0x149 && c != 0x17f &&
+            ((c < 0x139 || c > 0x148) && (c < 0x179)) == (c % 2 == 0))
+                return c + 1;
+        if (((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e)) && c % 2 == 1)
+                return c + 1;
+        return c == 0x178 ? 0xff : c;
+}
+
+/* Rewrites a string character by character; `mode` 0 lower, 1 upper, 2 initcap. */
+static sl_value recase(sl_func_ctx *ctx, const sl_value *v, int mode)
+{
+        sl_str s;
+        const char *p = fn_sp(v);
+        size_t i = 0, adv;
+        bool start = true;
+        sl_str_init(&s);
+        while (i < v->len) {
+                uint32_t c = sl_func_utf8_decode(p + i, v->len - i, &adv);
+                if (adv == 1 && (unsigned char)p[i] >= 0x80) {  /* not UTF-8: keep the byte */
+                        sl_str_append_char(&s, p[i]);
+                        i++;
+                        continue;
+                }
+                bool space = c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
+                if (mode == 2) {
+                        c = space ? c : to_case(c, start);
+                        start = space;
+                } else {
+                        c = to_case(c, mode == 1);
+                }
+                sl_func_utf8_append(&s, c);
+                i += adv;
+        }
+        sl_value r = fn_str_from(ctx, &s);
+        sl_str_deinit(&s);
+        return r;
+}
+
 static sl_err change_case(sl_func_ctx *ctx, const sl_value *a, sl_value *out, bool upper)
 {
-        char *s = fn_cstr(ctx, &a[0]);
-        for (size_t i = 0; i < a[0].len; i++)
-                s[i] = (char)(upper ? toupper((unsigned char)s[i]) : tolower((unsigned char)s[i]));
-        *out = sl_value_string(s, a[0].len);
+        *out = recase(ctx, &a[0], upper ? 1 : 0);
         return SL_OK;
 }
 
@@ -113,18 +170,7 @@ static sl_err fn_ucase(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *
 static sl_err fn_initcap(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
 {
         (void)n;
-        char *s = fn_cstr(ctx, &a[0]);
-        bool start = true;
-        for (size_t i = 0; i < a[0].len; i++) {
-                unsigned char c = (unsigned char)s[i];
-                if (isspace(c)) {
-                        start = true;
-                        continue;
-                }
-                s[i] = (char)(start ? toupper(c) : tolower(c));
-                start = false;
-        }
-        *out = sl_value_string(s, a[0].len);
+        *out = recase(ctx, &a[0], 2);
         return SL_OK;
 }
 
@@ -272,6 +318,9 @@ static sl_err pad(sl_func_ctx *ctx, const sl_value *a, sl_value *out, bool left)
                 *out = str_or_bytes(ctx, is_bytes(&a[0]), fn_sp(&a[0]), e);
                 return SL_OK;
         }
+        if (target > SL_FUNC_MAX_RESULT)
+                return sl_err_set(ctx->err, SL_ERR_LIMIT, "%s result of %lld characters is too long",
+                                  ctx->res->func->name, (long long)target);
         size_t need = (size_t)target - have, punits = unit_count(&a[2]);
         sl_str s;
         sl_str_init(&s);

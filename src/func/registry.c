@@ -10,6 +10,7 @@
 #include "common/mem.h"
 #include "common/str.h"
 #include "func/func_int.h"
+#include "types/cast.h"
 #include "types/decimal.h"
 
 #define NVARS 26
@@ -366,7 +367,11 @@ sl_err sl_func_registry_add_overload(sl_func_registry *reg, sl_func *fn, const s
         sl_err rc = sl_func_sig_parse(&reg->arena, def->params, def->returns, &ov->sig, err);
         if (rc)
                 return rc;
-        if (!ov->sig.ret && !def->ret_fn && fn->kind != SL_FUNC_AGGREGATE)
+        if (fn->kind == SL_FUNC_AGGREGATE ? !def->agg || !def->agg->init || !def->agg->accumulate || !def->agg->result
+                                          : !def->invoke)
+                return sl_err_set(err, SL_ERR_INVALID, "function '%s': overload (%s) lacks its callbacks", fn->name,
+                                  def->params);
+        if (!ov->sig.ret && !def->ret_fn)
                 return sl_err_set(err, SL_ERR_INVALID, "function '%s': overload (%s) has no return type", fn->name,
                                   def->params);
         if (ov->sig.ret) {
@@ -401,7 +406,7 @@ sl_err sl_func_registry_add_table(sl_func_registry *reg, const sl_func_builtin *
 {
         for (size_t i = 0; i < n; i++) {
                 const sl_func_builtin *row = &rows[i];
-                sl_func *fn;
+                sl_func *fn = NULL;
                 sl_func_def def = {.name = row->name, .kind = SL_FUNC_SCALAR, .category = row->category,
                                    .description = row->description, .author = "sluice", .version = "1.0"};
                 sl_err rc = sl_func_registry_add(reg, &def, &fn, err);
@@ -422,6 +427,8 @@ sl_err sl_func_registry_add_builtins(sl_func_registry *reg, sl_err_detail *err)
 {
         sl_err (*const families[])(sl_func_registry *, sl_err_detail *) = {
                 sl_func_string_register, sl_func_numeric_register, sl_func_array_register, sl_func_map_register,
+                sl_func_lambda_register, sl_func_conditional_register, sl_func_regex_register, sl_func_url_register,
+                sl_func_conversion_register, sl_func_json_register, sl_func_datetime_register,
         };
         for (size_t i = 0; i < sizeof families / sizeof families[0]; i++) {
                 sl_err rc = families[i](reg, err);
@@ -465,35 +472,7 @@ static bool is_null_type(const sl_type *t)
 
 bool sl_func_type_widens(const sl_type *from, const sl_type *to)
 {
-        if (is_null_type(from) || sl_type_eq(from, to))
-                return true;
-        switch (from->kind) {
-        case SL_TYPE_INT:
-                return to->kind == SL_TYPE_BIGINT || to->kind == SL_TYPE_DOUBLE ||
-                       (to->kind == SL_TYPE_DECIMAL && to->precision - to->scale >= SL_DECIMAL_INT_PRECISION);
-        case SL_TYPE_BIGINT:
-                return to->kind == SL_TYPE_DOUBLE ||
-                       (to->kind == SL_TYPE_DECIMAL && to->precision - to->scale >= SL_DECIMAL_BIGINT_PRECISION);
-        case SL_TYPE_DECIMAL:
-                return to->kind == SL_TYPE_DOUBLE ||
-                       (to->kind == SL_TYPE_DECIMAL && from->scale <= to->scale &&
-                        from->precision - from->scale <= to->precision - to->scale);
-        case SL_TYPE_ARRAY:
-                return to->kind == SL_TYPE_ARRAY && sl_func_type_widens(from->elem, to->elem);
-        case SL_TYPE_MAP:
-                return to->kind == SL_TYPE_MAP && sl_func_type_widens(from->key, to->key) &&
-                       sl_func_type_widens(from->elem, to->elem);
-        case SL_TYPE_STRUCT:
-                if (to->kind != SL_TYPE_STRUCT || to->nfields != from->nfields)
-                        return false;
-                for (size_t i = 0; i < from->nfields; i++)
-                        if (strcmp(from->fields[i].name, to->fields[i].name) != 0 ||
-                            !sl_func_type_widens(from->fields[i].type, to->fields[i].type))
-                                return false;
-                return true;
-        default:
-                return false;
-        }
+        return sl_cast_implicit_ok(from, to);  /* one rule for the analyzer and the registry */
 }
 
 sl_err sl_func_value_widen(sl_arena *arena, const sl_value *v, const sl_type *to, sl_value *out, sl_err_detail *err)
@@ -543,6 +522,29 @@ sl_err sl_func_value_widen(sl_arena *arena, const sl_value *v, const sl_type *to
                         return SL_OK;
                 }
                 break;
+        }
+        case SL_TYPE_DATE:
+        case SL_TYPE_TIME:
+        case SL_TYPE_TIMESTAMP: {
+                if (v->kind != SL_TYPE_STRING)
+                        break;
+                int32_t i32;
+                int64_t i64;
+                const char *p = (const char *)v->u.bytes;
+                if (to->kind == SL_TYPE_TIMESTAMP) {
+                        if ((rc = sl_cast_parse_timestamp(p, v->len, &i64, err)))
+                                return rc;
+                        *out = sl_value_timestamp(i64);
+                } else if (to->kind == SL_TYPE_DATE) {
+                        if ((rc = sl_cast_parse_date(p, v->len, &i32, err)))
+                                return rc;
+                        *out = sl_value_date(i32);
+                } else {
+                        if ((rc = sl_cast_parse_time(p, v->len, &i32, err)))
+                                return rc;
+                        *out = sl_value_time(i32);
+                }
+                return SL_OK;
         }
         case SL_TYPE_ARRAY:
         case SL_TYPE_MAP:
@@ -616,6 +618,8 @@ static bool match(const sl_func_pat *pat, const sl_type *t, bool widen, const sl
                         vars[pat->var] = t;
                         return true;
                 }
+                if (widen && !sl_func_type_widens(t, vars[pat->var]) && sl_func_type_widens(vars[pat->var], t))
+                        vars[pat->var] = t;  /* a later, wider occurrence widens the binding */
                 *conv = vars[pat->var];
                 return widen ? sl_func_type_widens(t, vars[pat->var]) : sl_type_eq(t, vars[pat->var]);
         case SL_FUNC_PAT_ARRAY: {
@@ -668,6 +672,36 @@ static const sl_func_pat *param_pat(const sl_func_overload *ov, size_t i)
         return ov->sig.params[i < ov->sig.nparams ? i : ov->sig.nparams - 1];
 }
 
+/* A STRING literal given for a DATE, TIME or TIMESTAMP parameter (or a variable bound to one)
+ * fits when it parses as ISO-8601. */
+static bool literal_fits(const sl_func_pat *pat, const sl_func_arg *arg, const sl_type **vars, const sl_type **conv)
+{
+        const sl_type *want = pat->kind == SL_FUNC_PAT_TYPE ? pat->type
+                              : pat->kind == SL_FUNC_PAT_VAR ? vars[pat->var]
+                                                             : NULL;
+        if (!arg->literal || arg->type->kind != SL_TYPE_STRING || !want)
+                return false;
+        int32_t i32;
+        int64_t i64;
+        bool ok = false;
+        switch (want->kind) {
+        case SL_TYPE_DATE:
+                ok = sl_cast_parse_date(arg->literal, arg->literal_len, &i32, NULL) == SL_OK;
+                break;
+        case SL_TYPE_TIME:
+                ok = sl_cast_parse_time(arg->literal, arg->literal_len, &i32, NULL) == SL_OK;
+                break;
+        case SL_TYPE_TIMESTAMP:
+                ok = sl_cast_parse_timestamp(arg->literal, arg->literal_len, &i64, NULL) == SL_OK;
+                break;
+        default:
+                break;
+        }
+        if (ok)
+                *conv = want;
+        return ok;
+}
+
 /* Tries one overload; on success fills conv[] (per argument) and vars. */
 static bool try_overload(const sl_func_overload *ov, const sl_func_arg *args, size_t nargs, bool widen,
                          sl_arena *arena, const sl_type **vars, const sl_type **conv)
@@ -676,18 +710,23 @@ static bool try_overload(const sl_func_overload *ov, const sl_func_arg *args, si
         if (ov->sig.variadic ? nargs + 1 < np : nargs != np)
                 return false;
         memset(vars, 0, NVARS * sizeof *vars);
-        for (size_t i = 0; i < nargs; i++) {
-                const sl_func_pat *pat = param_pat(ov, i);
-                if (!args[i].type) {
-                        if (pat->kind != SL_FUNC_PAT_LAMBDA || pat->nparams != args[i].lambda_arity)
+        /* with widening, a second round computes every conversion under the final (widest)
+         * bindings: IFNULL(INT, BIGINT) binds T to BIGINT and converts the first argument too */
+        for (int round = 0; round < (widen ? 2 : 1); round++) {
+                for (size_t i = 0; i < nargs; i++) {
+                        const sl_func_pat *pat = param_pat(ov, i);
+                        if (!args[i].type) {
+                                if (pat->kind != SL_FUNC_PAT_LAMBDA || pat->nparams != args[i].lambda_arity)
+                                        return false;
+                                conv[i] = NULL;
+                                continue;
+                        }
+                        if (pat->kind == SL_FUNC_PAT_LAMBDA)
                                 return false;
-                        conv[i] = NULL;
-                        continue;
+                        if (!match(pat, args[i].type, widen, vars, arena, &conv[i]) &&
+                            !(widen && literal_fits(pat, &args[i], vars, &conv[i])))
+                                return false;
                 }
-                if (pat->kind == SL_FUNC_PAT_LAMBDA)
-                        return false;
-                if (!match(pat, args[i].type, widen, vars, arena, &conv[i]))
-                        return false;
         }
         return true;
 }
@@ -889,4 +928,12 @@ sl_err sl_func_call(sl_func_ctx *ctx, const sl_value *args, size_t nargs, sl_val
         ctx->udata = ov->udata;
         *out = sl_value_null();
         return ov->invoke(ctx, args, nargs, out);
+}
+
+void sl_func_ctx_release(sl_func_ctx *ctx)
+{
+        if (ctx->cache && ctx->cache_free)
+                ctx->cache_free(ctx->cache);
+        ctx->cache = NULL;
+        ctx->cache_free = NULL;
 }

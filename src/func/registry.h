@@ -18,8 +18,11 @@
  * its first non-NULL occurrence and later occurrences must be equal); when several match, the ones
  * without type variables, then the non-variadic ones are preferred, and a remaining tie is
  * ambiguous. Pass 2 allows ksqlDB's implicit widening INT -> BIGINT -> DECIMAL -> DOUBLE
- * (element-wise in ARRAY and MAP); exactly one overload must then match, else the call is ambiguous
- * (GREATEST(INT, BIGINT) is, as in ksqlDB). Lambda arguments are typed last: once the other
+ * (element-wise in ARRAY and MAP), and a type variable takes the widest type of its occurrences
+ * (IFNULL(INT, BIGINT) is BIGINT); exactly one overload must then match, else the call is ambiguous
+ * (GREATEST(INT, BIGINT) is, as in ksqlDB); in this pass a STRING literal that parses as ISO-8601
+ * also matches a DATE, TIME or TIMESTAMP parameter (GREATEST(date_col, '2022-06-14')), and
+ * sl_func_args_convert parses it. Lambda arguments are typed last: once the other
  * arguments bind the variables of a lambda's parameters, the caller's type_lambda callback types
  * the lambda body, and its result binds or must fit the lambda's return pattern.
  *
@@ -42,7 +45,8 @@
 typedef enum sl_func_kind {
         SL_FUNC_SCALAR = 0,     /* one value per row */
         SL_FUNC_AGGREGATE = 1,  /* folds rows of a group (sl_func_agg_ops) */
-        SL_FUNC_TABLE = 2,      /* zero or more rows per row: invoke returns an ARRAY of them */
+        SL_FUNC_TABLE = 2,      /* zero or more rows per row: invoke returns an ARRAY of them, and the
+                                 * resolved return type is the type of one row (the element) */
 } sl_func_kind;
 
 /* Kinds of type pattern nodes. */
@@ -74,10 +78,11 @@ typedef struct sl_func sl_func;
 typedef struct sl_func_overload sl_func_overload;
 typedef struct sl_func_resolved sl_func_resolved;
 typedef struct sl_func_registry sl_func_registry;
-/* Aggregate callbacks (init, accumulate, merge, undo, result); defined with the aggregates. */
+/* Aggregate callbacks (state type, init, accumulate, undo, merge, result); see below. */
 typedef struct sl_func_agg_ops sl_func_agg_ops;
 
-/* Computes one result into `out`; all memory the result points to comes from ctx->arena. Arguments
+/* Computes one result into `out`; memory the result points to comes from ctx->arena or is borrowed
+ * from the arguments (COALESCE returns one of them), so arguments must outlive results. Arguments
  * have already been converted to the resolved parameter types (ctx->res->args[i].type). Returns
  * SL_OK, with a NULL result for bad input where ksqlDB returns null, or an error code with
  * ctx->err filled when ksqlDB would throw (the evaluator logs it and the result is NULL). */
@@ -100,6 +105,29 @@ typedef struct sl_func_sig {
         bool variadic;                     /* the last parameter repeats 0 or more times */
         const sl_func_pat *ret;            /* return pattern, NULL when ret_fn computes it */
 } sl_func_sig;
+
+/* An aggregate (ksqlDB's Udaf<I, A, O>): the per-group state is an sl_value of the overload's
+ * intermediate type, so that state stores can serialize it like any column. Every callback
+ * allocates from ctx->arena and may return the state it was given, changed or not. NULL results
+ * follow ksqlDB: accumulate sees NULL arguments and decides itself (COUNT(col) skips them).
+ * For aggregates the overload's return type (sig.ret / ret_fn) is the output type O. */
+struct sl_func_agg_ops {
+        size_t size;  /* sizeof(sl_func_agg_ops) when built: later fields are optional */
+        /* The intermediate type A for the resolved argument types (in `arena`). */
+        sl_err (*state_type)(sl_arena *arena, const sl_type *const *args, size_t nargs, const sl_type **type,
+                             sl_err_detail *err);
+        /* The empty state. */
+        sl_err (*init)(sl_func_ctx *ctx, sl_value *state);
+        /* Folds one row's arguments into the state. */
+        sl_err (*accumulate)(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, size_t nargs,
+                             sl_value *out);
+        /* Removes one row (table aggregations, ksqlDB's TableUdaf); NULL when unsupported. */
+        sl_err (*undo)(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, size_t nargs, sl_value *out);
+        /* Merges two states (session windows); NULL when unsupported. */
+        sl_err (*merge)(sl_func_ctx *ctx, const sl_value *a, const sl_value *b, sl_value *out);
+        /* The output value of a state. */
+        sl_err (*result)(sl_func_ctx *ctx, const sl_value *state, sl_value *out);
+};
 
 /* One typed overload of a function. */
 struct sl_func_overload {
@@ -162,6 +190,9 @@ typedef struct sl_func_builtin {
 typedef struct sl_func_arg {
         const sl_type *type;    /* static type; sl_type_null() for a NULL literal; NULL for a lambda */
         size_t lambda_arity;    /* lambda arguments only: number of parameters */
+        const char *literal;    /* a STRING literal's text, or NULL: ksqlDB lets an ISO-8601 string
+                                 * literal stand for a DATE, TIME or TIMESTAMP parameter */
+        size_t literal_len;     /* its length */
 } sl_func_arg;
 
 /* Types a lambda body given its parameter types; returns the body's type in *ret. */
@@ -185,7 +216,9 @@ struct sl_func_resolved {
         const sl_type *ret;                /* the result type (TABLE: the type of one row) */
 };
 
-/* What a function sees while it runs. The evaluator fills one per call site and reuses it. */
+/* What a function sees while it runs. The evaluator fills one per call site and reuses it; a ctx
+ * (with its cache) belongs to one thread at a time, so an evaluator whose compiled expressions are
+ * shared between stream threads keeps one ctx per call site per thread. */
 struct sl_func_ctx {
         sl_arena *arena;                 /* all result memory; outlives the result */
         sl_err_detail *err;              /* filled when invoke returns an error */
@@ -195,6 +228,10 @@ struct sl_func_ctx {
          * resolved lret). Set by the expression compiler; NULL when the call has no lambda. */
         sl_err (*lambda)(sl_func_ctx *ctx, size_t argi, const sl_value *largs, size_t n, sl_value *out);
         void *lambda_data;               /* the compiler's state for `lambda` */
+        /* A function's private cache for this call site (a compiled regular expression, say), kept
+         * across calls. Zero-initialised by the evaluator, released by sl_func_ctx_release. */
+        void *cache;
+        void (*cache_free)(void *cache);  /* frees `cache`; set together with it */
 };
 
 /* Creates an empty registry / frees it and everything registered. _free(NULL) does nothing. */
@@ -235,7 +272,8 @@ sl_err sl_func_resolve(const sl_func *fn, const sl_func_arg *args, size_t nargs,
  * may alias `args`); new memory in `arena`. SL_ERR_OVERFLOW when a value does not fit a DECIMAL. */
 sl_err sl_func_args_convert(sl_arena *arena, const sl_func_resolved *res, const sl_value *args, size_t n,
                             sl_value *out, sl_err_detail *err);
-/* Implicit widening of one value to `to` (INT -> BIGINT -> DECIMAL -> DOUBLE, element-wise). */
+/* Implicit widening of one value to `to` (INT -> BIGINT -> DECIMAL -> DOUBLE, element-wise; a
+ * STRING to DATE/TIME/TIMESTAMP by ISO-8601 parsing, SL_ERR_CAST when it does not parse). */
 sl_err sl_func_value_widen(sl_arena *arena, const sl_value *v, const sl_type *to, sl_value *out, sl_err_detail *err);
 /* True when `from` widens implicitly to `to` (the rule resolution uses). */
 bool sl_func_type_widens(const sl_type *from, const sl_type *to);
@@ -243,6 +281,9 @@ bool sl_func_type_widens(const sl_type *from, const sl_type *to);
 /* Calls the resolved overload: applies SL_FUNC_NULL_IN_NULL_OUT, then invoke. Arguments must
  * already be converted (sl_func_args_convert). */
 sl_err sl_func_call(sl_func_ctx *ctx, const sl_value *args, size_t nargs, sl_value *out);
+
+/* Frees the call site's cache (ctx->cache); the ctx can be reused afterwards. */
+void sl_func_ctx_release(sl_func_ctx *ctx);
 
 /* Parses a parameter list / a single pattern (for plugins and tests); result in `arena`. */
 sl_err sl_func_sig_parse(sl_arena *arena, const char *params, const char *returns, sl_func_sig *out,

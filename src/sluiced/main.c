@@ -9,10 +9,15 @@
 #include "broker/broker.h"
 #include "common/config.h"
 #include "common/log.h"
+#include "engine/engine.h"
+#include "server/server.h"
+#include "sql/check.h"
 
 /* Everything the server runs; a field per service. */
 typedef struct services {
         sl_broker *broker;  /* NULL when an external Kafka is used */
+        sl_engine *engine;  /* metastore, functions, queries */
+        sl_server *server;  /* the REST API */
 } services;
 
 static bool broker_only;
@@ -29,6 +34,8 @@ static bool is_flag(const char *arg)
 static void usage(void)
 {
         printf("usage: sluiced [--config FILE] [--key=value ...] [--broker-only]\n"
+               "       sluiced --check FILE.sql    validate a script offline; errors as FILE:line:col: message\n"
+               "       sluiced --format FILE.sql   print the canonical SQL of each statement\n"
                "  broker.listeners (PLAINTEXT://127.0.0.1:9092), data.dir (./sluice-data), num.partitions,\n"
                "  auto.create.topics.enable, log.segment.bytes, log.retention.ms, log.retention.bytes,\n"
                "  log.flush.interval.messages, log.flush.interval.ms, socket.request.max.bytes, log.level\n");
@@ -40,12 +47,18 @@ static int start_services(services *svc, const sl_config *cfg, sl_err_detail *de
                 return -1;
         if (broker_only)
                 return 0;
-        /* the engine and the REST server start here when they exist */
+        if (sl_engine_new(cfg, &svc->engine, det) || sl_server_new(cfg, svc->engine, &svc->server, det) ||
+            sl_server_start(svc->server, det))
+                return -1;
         return 0;
 }
 
 static void stop_services(services *svc)
 {
+        sl_server_free(svc->server);
+        svc->server = NULL;
+        sl_engine_free(svc->engine);
+        svc->engine = NULL;
         sl_broker_free(svc->broker);
         svc->broker = NULL;
 }
@@ -56,6 +69,16 @@ int main(int argc, char **argv)
                 if (strcmp(argv[i], "--version") == 0) {
                         printf("sluiced 0.1.0\n");
                         return 0;
+                }
+                /* offline tools: no server, no data directory */
+                if (strcmp(argv[i], "--check") == 0 || strcmp(argv[i], "--format") == 0) {
+                        if (i + 1 >= argc) {
+                                fprintf(stderr, "sluiced: %s needs a file name\n", argv[i]);
+                                return 2;
+                        }
+                        if (strcmp(argv[i], "--check") == 0)
+                                return sl_sql_check_file(argv[i + 1], stdout);
+                        return sl_sql_format_file(argv[i + 1], stdout, stderr);
                 }
                 if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
                         usage();

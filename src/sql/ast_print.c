@@ -24,27 +24,12 @@ static bool is_plain_name(const char *name)
         return sl_lex_keyword(name, strlen(name)) == 0;
 }
 
-/* "${name}" as the lexer's VARIABLE token spells it. */
-static bool is_variable(const char *name)
-{
-        size_t len = strlen(name), i;
-
-        if (len < 4 || name[0] != '$' || name[1] != '{' || name[len - 1] != '}')
-                return false;
-        for (i = 2; i + 1 < len; i++) {
-                char c = name[i];
-                bool letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
-                if (!letter && !(i > 2 && ((c >= '0' && c <= '9') || c == '@')))
-                        return false;
-        }
-        return true;
-}
-
 void sl_ast_print_ident(sl_str *out, const char *name)
 {
         const char *p;
 
-        if (is_plain_name(name) || is_variable(name)) {
+        /* an unsubstituted ${v} name is back-quoted too: it re-parses as the same name */
+        if (is_plain_name(name)) {
                 sl_str_append(out, name);
                 return;
         }

@@ -47,9 +47,17 @@ typedef struct test_lambda {
 } test_lambda;
 
 #define LAMBDA_MARK 0x4c
+#define LITERAL_MARK 0x53
 
 /* Value builders. */
 static inline sl_value S(const char *s) { return sl_value_string(s, strlen(s)); }
+/* A STRING literal (the analyzer tells the registry its text). */
+static inline sl_value SLIT(const char *s)
+{
+        sl_value v = S(s);
+        v.pad_ = LITERAL_MARK;
+        return v;
+}
 static inline sl_value B(const char *s) { return sl_value_bytes(s, strlen(s)); }
 static inline sl_value I(int32_t v) { return sl_value_int(v); }
 static inline sl_value L(int64_t v) { return sl_value_bigint(v); }
@@ -147,6 +155,10 @@ static inline sl_err fc_resolve(const char *name, const sl_value *args, size_t n
         for (size_t i = 0; i < n; i++) {
                 fa[i].type = arg_type(&args[i]);
                 fa[i].lambda_arity = is_lambda(&args[i]) ? args[i].len : 0;
+                if (args[i].kind == SL_TYPE_STRING && args[i].pad_ == LITERAL_MARK) {
+                        fa[i].literal = (const char *)args[i].u.bytes;
+                        fa[i].literal_len = args[i].len;
+                }
         }
         return sl_func_registry_resolve(reg, name, fa, n, fc_type_lambda, (void *)args, arena, res, err);
 }
@@ -166,9 +178,11 @@ static inline sl_value fc_call(const char *name, const sl_value *args, size_t n)
         sl_value out;
         fc_cur_args = args;
         rc = sl_func_call(&ctx, conv, n, &out);
+        sl_func_ctx_release(&ctx);
         cr_assert_eq(rc, SL_OK, "%s: call failed: %s", name, err.message);
+        int want = res.func->kind == SL_FUNC_TABLE ? SL_TYPE_ARRAY : (int)res.ret->kind;  /* TABLE: rows */
         if (out.kind != SL_TYPE_NULL && res.ret->kind != SL_TYPE_NULL)
-                cr_assert_eq(out.kind, res.ret->kind, "%s: result kind %d, declared %d", name, out.kind, res.ret->kind);
+                cr_assert_eq(out.kind, want, "%s: result kind %d, declared %d", name, out.kind, want);
         return out;
 }
 
@@ -183,7 +197,9 @@ static inline sl_err fc_call_err(const char *name, const sl_value *args, size_t 
         sl_func_ctx ctx = {.arena = arena, .err = err, .res = &res, .lambda = fc_eval_lambda};
         sl_value out;
         fc_cur_args = args;
-        return sl_func_call(&ctx, conv, n, &out);
+        rc = sl_func_call(&ctx, conv, n, &out);
+        sl_func_ctx_release(&ctx);
+        return rc;
 }
 
 static inline const char *fc_render(const sl_value *v)

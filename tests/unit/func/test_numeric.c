@@ -165,6 +165,10 @@ Test(func_numeric, greatest_least)
                 FC("greatest", "hello", TN(T_STR()), TN(T_STR()), S("hello")),
                 FC("greatest", "2022-06-14", sl_value_date(19071), sl_value_date(19157), sl_value_date(-5883)),
                 FC("greatest", "null", TN(T_INT()), TN(T_INT())),
+                /* ISO-8601 string literals stand for temporal values */
+                FC("greatest", "2022-06-14", sl_value_date(19071), TN(sl_type_date()), NUL(), SLIT("2022-06-14")),
+                FC("greatest", "2022-07-14", sl_value_date(19187), SLIT("2022-06-14")),
+                FC("least", "2022-06-14T00:00:00.000", sl_value_timestamp(1657756800000LL), SLIT("2022-06-14")),
         };
         FC_RUN(cases);
         cr_expect_str_eq(FC_RET("greatest", DEC("1234567.89"), DEC("0.123456")), "DECIMAL(13, 6)");
@@ -172,6 +176,8 @@ Test(func_numeric, greatest_least)
                  I(1), L(2));
         FC_FAILS("least", "ambiguous method parameters (null, null, null, null).", NUL(), NUL(), NUL(), NUL());
         FC_FAILS("greatest", "Function 'greatest' does not accept parameters (STRING, INTEGER).", S("a"), I(1));
+        FC_FAILS("greatest", "does not accept parameters (DATE, STRING)", sl_value_date(1), SLIT("not a date"));
+        FC_FAILS("greatest", "does not accept parameters (DATE, STRING)", sl_value_date(1), S("2022-06-14"));
         fc_resolve_fails("greatest", NULL, 0, "Function 'greatest' does not accept parameters ().");
 }
 

@@ -68,6 +68,10 @@ Test(func_string, len_case_trim_initcap)
                 FC("initcap", "Some_string", S("some_string")),
                 FC("initcap", "The   Quick Br0wn Fox", S("the   Quick br0wn fOx")),
                 FC("initcap", "null", TN(T_STR())),
+                FC("ucase", "\xc3\x89T\xc3\x89 \xce\xa3\xce\x9f\xce\xa6\xce\x99\xce\x91 \xd0\x9c\xd0\x98\xd0\xa0", S("\xc3\xa9t\xc3\xa9 \xcf\x83\xce\xbf\xcf\x86\xce\xb9\xce\xb1 \xd0\xbc\xd0\xb8\xd1\x80")),
+                FC("lcase", "\xc3\xa9t\xc3\xa9 \xc5\x82\xc3\xb3" "d\xc5\xba", S("\xc3\x89T\xc3\x89 \xc5\x81\xc3\x93" "D\xc5\xb9")),
+                FC("initcap", "\xc3\x89" "cole Normale", S("\xc3\xa9" "COLE normale")),
+                FC("ucase", "A\xff", sl_value_string("a\xff", 2)),
         };
         FC_RUN(cases);
 }
@@ -164,6 +168,8 @@ Test(func_string, mask_family)
         };
         FC_RUN(cases);
         sl_err_detail err;
+        sl_value huge[] = {S("a"), I(INT32_MAX), S("b")};
+        cr_expect_eq(fc_call_err("lpad", huge, 3, &err), SL_ERR_LIMIT);
         sl_value args[] = {S("abc"), I(-1)};
         cr_expect_eq(fc_call_err("mask_left", args, 2, &err), SL_ERR_FUNCTION);
 }

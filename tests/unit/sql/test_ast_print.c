@@ -122,6 +122,7 @@ Test(sql_ast_print, every_expression_and_clause_round_trips)
                 "SELECT k FROM s WINDOW w1 TUMBLING (SIZE 1 MILLISECOND) GROUP BY (a, b);",
                 "SELECT * FROM s PARTITION BY a, b->c EMIT CHANGES LIMIT 0;",
                 "SELECT `key`, `map`, map, key, `TIMESTAMP`, date, ts AS `ts` FROM `My Stream`;",
+                "SELECT `${x}`, ${x} AS ${y} FROM ${src};",
         };
         size_t i;
 

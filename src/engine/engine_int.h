@@ -1,0 +1,100 @@
+/* engine_int.h: private to the engine facade files (engine.c, engine_meta.c, engine_show.c): the
+ * engine struct, the parse-level metastore and the per-request session. */
+#ifndef SL_ENGINE_ENGINE_INT_H
+#define SL_ENGINE_ENGINE_INT_H
+
+#include <pthread.h>
+
+#include "common/map.h"
+#include "engine/engine.h"
+#include "func/registry.h"
+#include "kafka/admin.h"
+#include "sql/analyze.h"
+#include "sql/ast.h"
+#include "sql/catalog.h"
+
+/* One accepted command (GET /status). */
+typedef struct sl_engine_command {
+        char *id;                   /* "stream/`S`/create" (heap) */
+        char *status;               /* "SUCCESS" (heap) */
+        char *message;              /* (heap) */
+} sl_engine_command;
+
+struct sl_engine {
+        pthread_mutex_t lock;       /* serializes execute and lookups */
+        const sl_config *cfg;       /* borrowed; outlives the engine */
+        sl_func_registry *funcs;    /* built-ins */
+        sl_catalog *cat;            /* the metastore: sources, types, queries */
+        sl_map type_names;          /* names of the custom types in `cat` (SHOW TYPES), no values */
+        sl_vec commands;            /* of sl_engine_command */
+        sl_kafka_admin *admin;      /* Kafka admin client, created at first use (engine_topics.c) */
+        bool kafka;                 /* sluice.engine.kafka: topics are checked, created, listed */
+        int64_t seq;                /* last command sequence number */
+        char service_id[128];       /* ksql.service.id */
+        char cluster_id[64];        /* reported as kafkaClusterId */
+};
+
+/* The state of one request: properties and variables start from the request and change with
+ * SET/UNSET/DEFINE/UNDEFINE inside it. */
+typedef struct sl_engine_session {
+        sl_map props;               /* name -> heap value */
+        sl_map vars;                /* name (case-insensitive) -> heap value */
+        sl_vec var_order;           /* of heap names, for SHOW VARIABLES order */
+} sl_engine_session;
+
+/* engine_meta.c: the metastore (the analyzer's catalog) */
+void sl_engine_meta_init(sl_engine *engine);
+void sl_engine_meta_deinit(sl_engine *engine);
+/* Analyzes a statement against the metastore with the session's default formats. On failure `res`
+ * gets the 40001 error and NULL is returned; free the analysis with sl_analysis_free. */
+sl_analysis *sl_engine_meta_analyze(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
+                                    sl_engine_result *res);
+/* Runs a DDL statement (CREATE/DROP STREAM/TABLE/TYPE, ALTER): analysis, then its effect on the
+ * metastore. On success fills `ent` (CURRENT_STATUS or WARNING); on failure `res` has the error. */
+sl_err sl_engine_meta_ddl(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
+                          sl_engine_result *res, sl_engine_entity *ent);
+/* The source called `name`, or NULL (borrowed from the catalog). */
+const sl_catalog_source *sl_engine_meta_source(sl_engine *engine, const char *name);
+/* A source's rows for SHOW / DESCRIBE, in `arena`. */
+void sl_engine_meta_source_info(const sl_catalog_source *src, sl_engine_source_info *out);
+void sl_engine_meta_source_desc(sl_engine *engine, const sl_catalog_source *src, bool extended,
+                                sl_arena *arena, sl_engine_source_desc *out);
+/* Every source sorted by name; `arena` holds the array. */
+size_t sl_engine_meta_sources(sl_engine *engine, sl_arena *arena, const sl_catalog_source ***out);
+/* Every custom type sorted by name with its schema, in `arena`. */
+size_t sl_engine_meta_types(sl_engine *engine, sl_arena *arena, sl_engine_type_def **out);
+/* A type as the REST API shows it, in `arena`. */
+sl_engine_schema *sl_engine_meta_schema(const sl_type *type, sl_arena *arena);
+
+/* engine.c helpers shared with the other files */
+/* Records the failure of `stmt_text` in `res` (message copied). */
+void sl_engine_fail(sl_engine_result *res, int code, bool statement, const char *stmt_text,
+                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Hands out the next sequence number and records the command for /status. */
+int64_t sl_engine_command_add(sl_engine *engine, const char *id, const char *message);
+/* The effective value of a property in the session (request override, server config, default). */
+const char *sl_engine_session_prop(sl_engine *engine, sl_engine_session *ses, const char *name);
+
+/* The session's variables in definition order (SHOW VARIABLES), in `arena`. */
+size_t sl_engine_session_vars(sl_engine_session *ses, sl_arena *arena, sl_engine_kv **out);
+
+/* engine_topics.c: SHOW [ALL] TOPICS through the Kafka admin client */
+sl_err sl_engine_topics_show(sl_engine *engine, const sl_ast_stmt *stmt, sl_engine_result *res,
+                             sl_engine_entity *ent);
+
+/* CREATE STREAM/TABLE: `topic` must exist (matching PARTITIONS/REPLICAS when given) or be created
+ * when PARTITIONS is given; else `res` gets ksqlDB's error. */
+sl_err sl_engine_topics_ensure(sl_engine *engine, const sl_ast_stmt *stmt, const char *topic,
+                               sl_engine_result *res);
+/* Sets *partitions and *replication from the topic's metadata when Kafka can tell. */
+void sl_engine_topics_describe(sl_engine *engine, const char *topic, sl_arena *arena, int *partitions,
+                               int *replication);
+/* DROP ... DELETE TOPIC: deletes `topic` (absent is fine). */
+sl_err sl_engine_topics_delete(sl_engine *engine, const sl_ast_stmt *stmt, const char *topic,
+                               sl_engine_result *res);
+
+/* engine_show.c: SHOW / LIST / DESCRIBE FUNCTION */
+sl_err sl_engine_show(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
+                      sl_engine_result *res, sl_engine_entity *ent);
+
+#endif

@@ -1,0 +1,100 @@
+#!/bin/bash
+# 0301-shell-tmux: the interactive `sluice` shell in a tmux pseudo-terminal against a real sluiced:
+# the banner shows the server's version and status; a CREATE STREAM typed over two lines runs at
+# the ';'; SHOW STREAMS and DESCRIBE print boxed tables; TAB completes a keyword and a stream
+# name; SHOW FUNCTIONS lists built-ins; a syntax error prints the server's message; Ctrl-C drops
+# a half-typed statement; DEFINE/SHOW VARIABLES stay in the shell; history is written to
+# ~/.sluice_history; EXIT leaves with status 0.
+set -u
+BIN=${SLUICE_BIN:-$(dirname "$0")/../../build/bin}
+DIR=$(mktemp -d)
+SOCK=sluice-e2e-$$
+T="tmux -L $SOCK -f /dev/null"
+PID=
+cleanup() {
+        $T kill-server 2>/dev/null
+        [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+        rm -rf "$DIR"
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+fail() { echo "FAIL: $*"; echo "--- screen:"; cat "$DIR/screen" 2>/dev/null; exit 1; }
+command -v tmux >/dev/null || { echo "tmux is missing (scripts/setup installs it)"; exit 1; }
+
+HTTP=$(free_port); KAFKA=$(free_port)
+URL=http://127.0.0.1:$HTTP
+"$BIN/sluiced" --data.dir="$DIR/data" --broker.listeners=PLAINTEXT://127.0.0.1:$KAFKA --listeners=$URL \
+        >"$DIR/log" 2>&1 &
+PID=$!
+for _ in $(seq 100); do curl -s -o /dev/null "$URL/info" && break; sleep 0.1; done
+
+mkdir -p "$DIR/home"
+$T new-session -d -s shell -x 160 -y 60 "HOME=$DIR/home TERM=xterm $BIN/sluice $URL; echo SHELL-EXIT=\$?; sleep 30"
+screen() { $T capture-pane -t shell -p -S -2000 >"$DIR/screen"; }
+# wait_for TEXT: until the screen shows TEXT (5 s)
+wait_for() {
+        for _ in $(seq 50); do
+                screen
+                grep -qF -- "$1" "$DIR/screen" && return 0
+                sleep 0.1
+        done
+        fail "the screen never showed: $1"
+}
+# type TEXT: literal keys (a trailing ';' is sent as a key: tmux would take it as a separator)
+type_text() {
+        local s=$1
+        if [ "${s%;}" != "$s" ]; then
+                $T send-keys -t shell -l "${s%;}"
+                $T send-keys -t shell -H 3b
+        else
+                $T send-keys -t shell -l "$s"
+        fi
+}
+key() { $T send-keys -t shell "$@"; }
+count() { screen; grep -cF -- "$1" "$DIR/screen"; }
+
+wait_for "version 0.1.0, status RUNNING"
+wait_for "sluice>"
+type_text "CREATE STREAM pageviews (id BIGINT KEY,"; key Enter
+wait_for "      >"
+type_text "  page STRING, ms INT) WITH (kafka_topic='pv', value_format='json', partitions=1);"; key Enter
+wait_for " Stream created"
+type_text "SHOW STREAMS;"; key Enter
+wait_for " Stream Name | Kafka Topic | Key Format | Value Format | Windowed"
+
+# TAB: "descr" completes to "describe ", "PAGEV" to the stream name (each with a space)
+type_text "descr"; key Tab; type_text "PAGEV"; key Tab; type_text ";"; key Enter
+wait_for "sluice> describe PAGEVIEWS ;"
+wait_for "Name                 : PAGEVIEWS"
+wait_for " ID    | BIGINT (key)"
+wait_for " PAGE  | VARCHAR(STRING)"
+type_text "SHOW FUNCTIONS;"; key Enter
+wait_for " SUBSTRING "
+wait_for "For detailed information on a function run: DESCRIBE FUNCTION <Function Name>;"
+type_text "SELEC * FROM pageviews;"; key Enter
+wait_for "line 1:1: Syntax error at or near 'SELEC'"
+# Ctrl-C drops the half-typed statement: the next statement runs alone
+type_text "SHOW STREAMS"; key C-c
+before=$(count "Stream Name")
+type_text "DESCRIBE nope;"; key Enter
+wait_for "Could not find STREAM/TABLE 'NOPE' in the Metastore"
+[ "$(count "Stream Name")" = "$before" ] || fail "the interrupted SHOW STREAMS ran"
+type_text "DEFINE who = 'me';"; key Enter
+type_text "SHOW VARIABLES;"; key Enter
+wait_for " who           | me"
+# a push query: the server answers that queries are not supported yet (issue 5), the shell goes on
+type_text "SELECT * FROM pageviews EMIT CHANGES;"; key Enter
+wait_for "Push queries are not supported yet by this server"
+type_text "exit"; key Enter
+wait_for "SHELL-EXIT=0"
+# libedit writes spaces as \040
+grep -q 'SHOW.040FUNCTIONS;' "$DIR/home/.sluice_history" || fail "history was not written"
+# a new shell finds the history: Up brings back the last line
+$T kill-session -t shell
+$T new-session -d -s shell -x 160 -y 60 "HOME=$DIR/home TERM=xterm $BIN/sluice $URL; echo SHELL-EXIT=\$?; sleep 30"
+wait_for "sluice>"
+key Up
+wait_for "sluice> exit"
+key Enter
+wait_for "SHELL-EXIT=0"
+echo "0301-shell-tmux: ok"
