@@ -18,7 +18,6 @@
 sl_err sl_broker_net_init(sl_broker *broker, sl_err_detail *det);
 sl_err sl_broker_net_listen(sl_broker *broker, sl_err_detail *det);
 void *sl_broker_net_main(void *arg);
-void sl_broker_cleaner_run(sl_broker *broker, sl_broker_log *log, int64_t now_wall_ms);
 void sl_broker_maintain(sl_broker *broker);
 
 static sl_err mkdir_p(const char *path, sl_err_detail *det)
@@ -90,6 +89,8 @@ static sl_err broker_open(const sl_config *cfg, sl_broker **out, sl_err_detail *
         sl_vec_init(&broker->flush_done, sizeof(sl_broker_flush_job));
         pthread_mutex_init(&broker->flush_mu, NULL);
         pthread_cond_init(&broker->flush_cv, NULL);
+        pthread_mutex_init(&broker->clean_mu, NULL);
+        pthread_cond_init(&broker->clean_cv, NULL);
         if ((rc = sl_broker_settings_load(&broker->set, cfg, det))) {
                 sl_free(broker);
                 return rc;
@@ -127,7 +128,7 @@ sl_err sl_broker_start(sl_broker *broker, sl_err_detail *det)
 {
         sl_err rc;
         if ((rc = sl_broker_net_init(broker, det)) || (rc = sl_broker_net_listen(broker, det)) ||
-            (rc = sl_broker_flush_start(broker, det)))
+            (rc = sl_broker_flush_start(broker, det)) || (rc = sl_broker_cleaner_start(broker, det)))
                 return rc;
         int e = pthread_create(&broker->net_thread, NULL, sl_broker_net_main, broker);
         if (e)
@@ -155,6 +156,7 @@ void sl_broker_stop(sl_broker *broker)
                 pthread_join(broker->net_thread, NULL);
                 broker->net_started = false;
         }
+        sl_broker_cleaner_stop(broker);
         sl_broker_flush_stop(broker);
         sl_broker_flush_collect(broker);
 }
@@ -180,6 +182,8 @@ void sl_broker_free(sl_broker *broker)
         sl_map_deinit(&broker->offsets);
         pthread_mutex_destroy(&broker->flush_mu);
         pthread_cond_destroy(&broker->flush_cv);
+        pthread_mutex_destroy(&broker->clean_mu);
+        pthread_cond_destroy(&broker->clean_cv);
         sl_broker_settings_deinit(&broker->set);
         sl_free(broker->scratch);
         sl_free(broker->adv_host);
@@ -200,7 +204,7 @@ void sl_broker_maintain(sl_broker *broker)
                 sl_broker_log_maintain(log, wall, mono, retention);
                 if (log->cfg->compact && mono - log->last_clean_ms >= broker->set.cleaner_backoff_ms) {
                         log->last_clean_ms = mono;
-                        sl_broker_cleaner_run(broker, log, wall);
+                        sl_broker_cleaner_schedule(broker, log, wall);
                 }
         }
 }

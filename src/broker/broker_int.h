@@ -227,6 +227,7 @@ typedef struct sl_broker_resp {
 
 typedef struct sl_broker_conn sl_broker_conn;
 typedef struct sl_broker_req sl_broker_req;
+typedef struct sl_broker_clean_job sl_broker_clean_job;
 
 /* A request being handled: while parked it waits in its connection's list (and in the broker's
  * poll list when it has a poll function). */
@@ -326,6 +327,15 @@ struct sl_broker {
         bool stopped;
         int64_t produce_count;         /* Produce requests handled, for the fault hook */
         uint8_t *scratch;              /* network thread's read buffer, SL_BROKER_SCRATCH bytes */
+        /* cleaner thread (cleaner.c): one job at a time, handed over under clean_mu */
+        pthread_t clean_thread;
+        bool clean_started;
+        pthread_mutex_t clean_mu;
+        pthread_cond_t clean_cv;
+        bool clean_stop;
+        bool clean_busy;                    /* a job is out (network thread's view) */
+        sl_broker_clean_job *clean_todo;    /* waiting for the thread */
+        sl_broker_clean_job *clean_done;    /* finished, to be applied by the network thread */
 };
 
 /* ---- functions shared between files ------------------------------------------------------- */
@@ -477,6 +487,16 @@ sl_broker_handler sl_broker_api_handler(int16_t api_key, int16_t version, bool *
 /* Writes the ApiVersions entry list (v0 format, INT32 count). */
 void sl_broker_api_write_versions(sl_buf *out);
 int16_t sl_broker_api_max_version(int16_t api_key);
+
+/* cleaner.c */
+sl_err sl_broker_cleaner_start(sl_broker *broker, sl_err_detail *det);
+void sl_broker_cleaner_stop(sl_broker *broker);
+/* Starts cleaning `log` if it needs it and the cleaner is idle (inline without a thread). */
+void sl_broker_cleaner_schedule(sl_broker *broker, sl_broker_log *log, int64_t now_wall_ms);
+/* Network thread: swaps in what a finished job cleaned. */
+void sl_broker_cleaner_collect(sl_broker *broker);
+/* Cleans `log` synchronously (tests, offline brokers). */
+void sl_broker_cleaner_run(sl_broker *broker, sl_broker_log *log, int64_t now_wall_ms);
 
 /* group.c, offsets.c */
 sl_err sl_broker_offsets_open(sl_broker *broker, sl_err_detail *det);

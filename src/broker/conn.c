@@ -342,7 +342,7 @@ static void reserve_frame(sl_broker_conn *conn)
 {
         if (conn->in.len >= 4) {
                 int32_t size = (int32_t)sl_load_be32(conn->in.data);
-                if (size > 0 && (int64_t)size <= conn->broker->set.request_max_bytes)
+                if (size > 0 && (int64_t)size <= conn->broker->set.request_max_bytes && conn->in.len < (size_t)size + 4)
                         sl_buf_reserve(&conn->in, (size_t)size + 4 - conn->in.len);
         }
 }

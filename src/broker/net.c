@@ -140,6 +140,7 @@ void *sl_broker_net_main(void *arg)
                         }
                 }
                 sl_broker_flush_collect(broker);
+                sl_broker_cleaner_collect(broker);
                 now = sl_time_mono_ms();
                 sl_broker_groups_tick(broker, now);
                 if (broker->dirty) {

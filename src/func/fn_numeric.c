@@ -37,11 +37,12 @@ static sl_i128 dec_round(sl_i128 u, int s, int places, round_mode mode)
         if (r != 0) {
                 sl_i128 ar = r < 0 ? -r : r;
                 switch (mode) {
-                case ROUND_HALF_SIGNED:
+                case ROUND_HALF_SIGNED: {
                         sl_i128 rest = div - ar;  /* compare ar with div / 2 without overflowing */
                         if (ar > rest || (ar == rest && !neg))
                                 q += neg ? -1 : 1;
                         break;
+                }
                 case ROUND_DOWN:
                         break;
                 case ROUND_FLOOR:

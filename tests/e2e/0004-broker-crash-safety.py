@@ -75,6 +75,7 @@ def main():
     rnd = random.Random(4)
     try:
         for r in range(ROUNDS):
+            t_round = time.time()
             b.start()
             p = Producer({"bootstrap.servers": b.bootstrap, "acks": "all", "linger.ms": 2,
                           "message.timeout.ms": 5000, "retries": 0})
@@ -106,6 +107,7 @@ def main():
             p.flush(0)
             del p
             b.log.close()
+            print("round %d: %d sent, %d acked so far, %.1fs" % (r, i, len(acked), time.time() - t_round), file=sys.stderr)
         b.start()
         log = open(os.path.join(tmp, "sluiced.log")).read()
         check(" ERROR " not in log, "errors in the broker log:\n" + "\n".join(l for l in log.splitlines() if " ERROR " in l))
@@ -128,6 +130,7 @@ def main():
                 check(v in sent, "record %r at %d/%d was never sent" % (v[:40], m.partition(), m.offset()))
                 found[(m.partition(), m.offset())] = v
         c.close()
+        print("verification read %d records, eof %s, expect %s" % (len(found), sorted(eof), expect), file=sys.stderr)
         b.stop()
         missing = [k for k in acked if found.get(k) != acked[k]]
         check(not missing, "%d acknowledged records lost or changed, e.g. %s: %r" %

@@ -1,0 +1,192 @@
+/* op_source.c: the first operator of every task. Turns consumed records into rows of the
+ * analyzer's input layout: the key bytes decode into the key columns, the value bytes into the
+ * value columns (through the plan's serdes, into the per-batch arena), header columns come from the
+ * record headers, and the pseudo block gets ROWTIME, ROWPARTITION and ROWOFFSET. Event time is the
+ * record's timestamp, or the TIMESTAMP column when the source names one.
+ *
+ * A record whose key or value does not decode, or whose TIMESTAMP column is NULL, negative or
+ * unparseable, is skipped, counted and logged to the processing log with the reason -- never a
+ * crash. A record without a value (or a JSON null) is a tombstone: its key columns are decoded,
+ * the rest is NULL, and later operators decide what it means (a table delete, a null stream row). */
+#include "exec/op.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "common/mem.h"
+#include "exec/task.h"
+
+typedef struct source_state {
+        sl_op base;                /* must be first: op.c casts to it */
+        sl_serde_scratch scratch;  /* the decoders' reusable stack */
+        sl_value *keys;            /* decoded key columns, reused per record */
+        sl_value *values;          /* decoded value columns, reused per record */
+        sl_func_ctx fctx;          /* PARSE_TIMESTAMP call site, when the TIMESTAMP column is text */
+        sl_err_detail ferr;        /* its error slot */
+} source_state;
+
+static sl_err source_open(sl_op *op, sl_err_detail *err)
+{
+        source_state *st = (source_state *)op;
+        const sl_plan_topic *t = &op->node->u.source.topic;
+
+        (void)err;
+        st->keys = sl_calloc(t->nkey + 1, sizeof(sl_value));
+        st->values = sl_calloc(t->nvalue + 1, sizeof(sl_value));
+        st->fctx.res = op->node->u.source.ts_parse;
+        st->fctx.err = &st->ferr;
+        return SL_OK;
+}
+
+static void source_close(sl_op *op)
+{
+        source_state *st = (source_state *)op;
+
+        sl_serde_scratch_deinit(&st->scratch);
+        sl_func_ctx_release(&st->fctx);
+        sl_free(st->keys);
+        sl_free(st->values);
+}
+
+static void skip(sl_op *op, sl_proclog_kind kind, const sl_rec *rec, const char *what, const sl_err_detail *e)
+{
+        char reason[600];
+
+        snprintf(reason, sizeof(reason), "%s: %s", what, e ? e->message : "");
+        sl_proclog_add(op->task->log, kind, 1, op->node->u.source.topic.name, rec->partition, rec->offset, reason);
+}
+
+/* The HEADERS column: every header as STRUCT<KEY STRING, VALUE BYTES>, in record order. */
+static sl_value all_headers(sl_arena *arena, const sl_type *type, const sl_rec *rec)
+{
+        sl_value *items, v;
+        const sl_type *st = type->elem;
+
+        if (type->kind != SL_TYPE_ARRAY || !st || st->kind != SL_TYPE_STRUCT || st->nfields != 2)
+                return sl_value_null();
+        v = sl_value_composite_new(arena, type, rec->nheaders, &items);
+        for (size_t i = 0; i < rec->nheaders; i++) {
+                sl_value *f;
+                const sl_kafka_header *h = &rec->headers[i];
+
+                items[i] = sl_value_composite_new(arena, st, 2, &f);
+                f[0] = sl_value_string(h->key, strlen(h->key));
+                f[1] = h->value.ptr ? sl_value_bytes(h->value.ptr, h->value.len) : sl_value_null();
+        }
+        return v;
+}
+
+/* HEADER('k'): the value of the last header called k, or NULL. */
+static sl_value one_header(const char *key, const sl_rec *rec)
+{
+        for (size_t i = rec->nheaders; i-- > 0;)
+                if (strcmp(rec->headers[i].key, key) == 0)
+                        return rec->headers[i].value.ptr ? sl_value_bytes(rec->headers[i].value.ptr, rec->headers[i].value.len)
+                                                         : sl_value_null();
+        return sl_value_null();
+}
+
+/* Event time from the TIMESTAMP column; false (reason in *why) when it has none. */
+static bool column_time(source_state *st, sl_arena *arena, const sl_value *v, int64_t *ts, const char **why)
+{
+        const sl_plan_node *node = st->base.node;
+
+        if (v->kind == SL_TYPE_BIGINT || v->kind == SL_TYPE_TIMESTAMP) {
+                *ts = v->u.i64;
+        } else if (v->kind == SL_TYPE_STRING && node->u.source.ts_parse) {
+                sl_value args[2], out;
+
+                args[0] = *v;
+                args[1] = sl_value_string(node->u.source.ts_format, strlen(node->u.source.ts_format));
+                st->fctx.arena = arena;
+                if (sl_func_call(&st->fctx, args, 2, &out) != SL_OK || out.kind != SL_TYPE_TIMESTAMP) {
+                        *why = "TIMESTAMP column does not parse with TIMESTAMP_FORMAT";
+                        return false;
+                }
+                *ts = out.u.i64;
+        } else {
+                *why = "TIMESTAMP column is NULL";
+                return false;
+        }
+        if (*ts < 0) {
+                *why = "TIMESTAMP column is negative";
+                return false;
+        }
+        return true;
+}
+
+static sl_err source_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
+{
+        source_state *st = (source_state *)op;
+        const sl_plan_node *node = op->node;
+        const sl_plan_topic *t = &node->u.source.topic;
+        size_t pb = node->u.source.pseudo_base;
+        sl_task *task = op->task;
+        size_t kept = 0;
+
+        for (size_t i = 0; i < batch->len; i++) {
+                sl_rec *rec = &batch->recs[i];
+                sl_value *row = sl_batch_row_new(batch, node->width);
+                sl_err_detail e;
+                bool null_row = false;
+
+                if (sl_serde_deserialize(t->key_serde, rec->key, batch->arena, &st->scratch, st->keys, &null_row, &e) !=
+                    SL_OK) {
+                        skip(op, SL_PROCLOG_DESERIALIZE, rec, "failed to deserialize key", &e);
+                        continue;
+                }
+                if (node->table && t->nkey && null_row)
+                        continue; /* a table row needs a key: dropped, as Kafka Streams drops it */
+                rec->null_key = null_row || !rec->key.ptr;
+                for (size_t k = 0; k < t->nkey; k++)
+                        row[t->key_slots[k]] = st->keys[k];
+                null_row = false;
+                if (rec->value.ptr &&
+                    sl_serde_deserialize(t->value_serde, rec->value, batch->arena, &st->scratch, st->values, &null_row,
+                                         &e) != SL_OK) {
+                        skip(op, SL_PROCLOG_DESERIALIZE, rec, "failed to deserialize value", &e);
+                        continue;
+                }
+                rec->tombstone = !rec->value.ptr || null_row;
+                if (!rec->tombstone)
+                        for (size_t k = 0; k < t->nvalue; k++)
+                                row[t->value_slots[k]] = st->values[k];
+                for (size_t h = 0; h < node->u.source.nhdrs; h++) {
+                        const sl_plan_header_col *hc = &node->u.source.hdrs[h];
+
+                        row[hc->slot] = hc->header_key ? one_header(hc->header_key, rec)
+                                                       : all_headers(batch->arena, node->cols[hc->slot].type, rec);
+                }
+                if (node->u.source.ts_slot >= 0 && !rec->tombstone) {
+                        const char *why = NULL;
+
+                        if (!column_time(st, batch->arena, &row[node->u.source.ts_slot], &rec->ts, &why)) {
+                                skip(op, SL_PROCLOG_TIMESTAMP, rec, why, NULL);
+                                continue;
+                        }
+                }
+                if (rec->tombstone)
+                        ; /* pseudo columns live in the value: a null row has none */
+                else if (pb + SL_PSEUDO_ROWTIME < node->width)
+                        row[pb + SL_PSEUDO_ROWTIME] = sl_value_bigint(rec->ts);
+                if (!rec->tombstone && pb + SL_PSEUDO_ROWPARTITION < node->width)
+                        row[pb + SL_PSEUDO_ROWPARTITION] = sl_value_int(rec->partition);
+                if (!rec->tombstone && pb + SL_PSEUDO_ROWOFFSET < node->width)
+                        row[pb + SL_PSEUDO_ROWOFFSET] = sl_value_bigint(rec->offset);
+                if (rec->ts > task->stream_time)
+                        task->stream_time = rec->ts;
+                rec->row = row;
+                rec->width = (uint32_t)node->width;
+                batch->recs[kept++] = *rec;
+        }
+        batch->len = kept;
+        return sl_op_forward(op, batch, err);
+}
+
+const sl_op_class sl_op_source_class = {
+        .name = "SOURCE",
+        .size = sizeof(source_state),
+        .open = source_open,
+        .process = source_process,
+        .close = source_close,
+};

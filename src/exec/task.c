@@ -1,0 +1,93 @@
+/* task.c: tasks (task.h). Builds the operator chain back to front so each operator knows its
+ * successor when it opens, feeds consumed messages in as one batch, and resets the per-batch
+ * arena once the chain is done with it. */
+#include "exec/task.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "common/mem.h"
+
+sl_err sl_task_new(const sl_plan *plan, size_t sub, int32_t partition, sl_exec_output *out, sl_proclog *log,
+                   sl_task **task_out, sl_err_detail *err)
+{
+        sl_task *task;
+        const sl_plan_sub *s;
+        sl_op *next = NULL;
+        sl_err rc = SL_OK;
+
+        *task_out = NULL;
+        if (sub >= plan->nsubs)
+                return sl_err_set(err, SL_ERR_INVALID, "no sub-topology %zu in query %s", sub, plan->query_id);
+        s = &plan->subs[sub];
+        task = sl_calloc(1, sizeof(*task));
+        task->plan = plan;
+        task->sub = s;
+        task->partition = partition;
+        snprintf(task->id, sizeof(task->id), "%d_%d", s->id, (int)partition);
+        task->out = out;
+        task->log = log;
+        task->stream_time = -1;
+        task->next_offset = -1;
+        sl_arena_init(&task->arena, 64 * 1024);
+        sl_batch_init(&task->in, &task->arena);
+        task->ops = sl_calloc(s->nnodes ? s->nnodes : 1, sizeof(*task->ops));
+        task->nops = s->nnodes;
+        for (size_t i = s->nnodes; i-- > 0;) {
+                if ((rc = sl_op_new(s->nodes[i], task, next, &task->ops[i], err)) != SL_OK)
+                        goto fail;
+                next = task->ops[i];
+        }
+        *task_out = task;
+        return SL_OK;
+fail:
+        sl_task_free(task);
+        return rc;
+}
+
+void sl_task_free(sl_task *task)
+{
+        if (!task)
+                return;
+        for (size_t i = 0; i < task->nops; i++)
+                sl_op_free(task->ops[i]);
+        sl_free(task->ops);
+        sl_batch_deinit(&task->in);
+        sl_arena_deinit(&task->arena);
+        sl_free(task);
+}
+
+sl_err sl_task_process(sl_task *task, const sl_kafka_msg *msgs, size_t n, sl_err_detail *err)
+{
+        sl_err rc;
+
+        sl_batch_clear(&task->in);
+        for (size_t i = 0; i < n; i++) {
+                sl_rec *rec = sl_batch_push(&task->in);
+
+                rec->partition = msgs[i].partition;
+                rec->offset = msgs[i].offset;
+                rec->ts = msgs[i].timestamp;
+                rec->key = msgs[i].key;
+                rec->value = msgs[i].value;
+                rec->headers = msgs[i].headers;
+                rec->nheaders = msgs[i].nheaders;
+                if (msgs[i].offset + 1 > task->next_offset)
+                        task->next_offset = msgs[i].offset + 1;
+        }
+        task->records += n;
+        rc = task->nops ? sl_op_process(task->ops[0], &task->in, err) : SL_OK;
+        sl_batch_clear(&task->in);
+        sl_arena_reset(&task->arena);
+        return rc;
+}
+
+sl_err sl_task_flush(sl_task *task, sl_err_detail *err)
+{
+        sl_err rc;
+
+        for (size_t i = 0; i < task->nops; i++)
+                if ((rc = sl_op_flush(task->ops[i], err)) != SL_OK)
+                        return rc;
+        return SL_OK;
+}

@@ -1,0 +1,149 @@
+/* explain.c: EXPLAIN text for a plan, shaped like ksqlDB's: the logical execution plan (deepest
+ * step last, one line per step with its schema and logger name), then the processing topology
+ * as Kafka Streams describes it (sub-topologies; per processor its successors and predecessors;
+ * source topics and sink topics). */
+#include "plan/plan.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *step_name(const sl_plan_node *node)
+{
+        switch (node->kind) {
+        case SL_PLAN_SOURCE: return node->table ? "TABLE_SOURCE" : "STREAM_SOURCE";
+        case SL_PLAN_FILTER: return node->table ? "TABLE_FILTER" : "STREAM_FILTER";
+        case SL_PLAN_FLATMAP: return "STREAM_FLAT_MAP";
+        case SL_PLAN_PROJECT: return node->table ? "TABLE_SELECT" : "STREAM_SELECT";
+        case SL_PLAN_REPARTITION: return node->table ? "TABLE_SELECT_KEY" : "STREAM_SELECT_KEY";
+        case SL_PLAN_SINK: return node->table ? "TABLE_SINK" : "STREAM_SINK";
+        default: return "?";
+        }
+}
+
+/* Processor names in the style of Kafka Streams' generated ones. */
+static void processor_name(sl_str *out, const sl_plan_node *node)
+{
+        static const char *const kinds[SL_PLAN__COUNT] = {
+                [SL_PLAN_SOURCE] = "SOURCE",     [SL_PLAN_FILTER] = "FILTER",  [SL_PLAN_FLATMAP] = "FLATMAP",
+                [SL_PLAN_PROJECT] = "TRANSFORMVALUES", [SL_PLAN_REPARTITION] = "KEY-SELECT",
+                [SL_PLAN_SINK] = "SINK",
+        };
+
+        sl_str_appendf(out, "%s-%s-%010d", node->table ? "KTABLE" : "KSTREAM", kinds[node->kind], node->id);
+}
+
+static void print_schema(sl_str *out, const sl_plan_node *node)
+{
+        bool first = true;
+
+        for (size_t i = 0; i < node->width; i++) {
+                const char *name = node->cols[i].name;
+
+                if (!name || !*name)
+                        continue;
+                if (node->kind == SL_PLAN_SOURCE && !node->u.source.internal && i >= node->u.source.pseudo_base)
+                        continue;
+                sl_str_appendf(out, "%s`%s` ", first ? "" : ", ", name);
+                sl_type_print(out, node->cols[i].type);
+                if (node->cols[i].key)
+                        sl_str_append(out, " KEY");
+                first = false;
+        }
+}
+
+static void logical(const sl_plan *plan, sl_str *out)
+{
+        int depth = 0;
+
+        for (size_t i = plan->nnodes; i-- > 0; depth++) {
+                const sl_plan_node *node = plan->nodes[i];
+
+                for (int d = 0; d < depth; d++)
+                        sl_str_append(out, "\t\t");
+                sl_str_appendf(out, " > [ %s ] | Schema: ", step_name(node));
+                print_schema(out, node);
+                sl_str_appendf(out, " | Logger: %s.", plan->query_id);
+                switch (node->kind) {
+                case SL_PLAN_SOURCE:
+                        sl_str_appendf(out, "KsqlTopic.Source (%s)", node->u.source.topic.name);
+                        break;
+                case SL_PLAN_SINK:
+                        sl_str_appendf(out, "%s", node->u.sink.transient ? "Transient" : node->u.sink.sink);
+                        break;
+                case SL_PLAN_FILTER:
+                        sl_str_appendf(out, "WhereFilter");
+                        break;
+                case SL_PLAN_FLATMAP:
+                        sl_str_append(out, "FlatMap (");
+                        for (size_t k = 0; k < node->u.flatmap.ntfs; k++)
+                                sl_str_appendf(out, "%s%s", k ? ", " : "", node->u.flatmap.tfs[k].name);
+                        sl_str_append(out, ")");
+                        break;
+                case SL_PLAN_PROJECT:
+                        sl_str_append(out, "Project");
+                        break;
+                case SL_PLAN_REPARTITION:
+                        sl_str_append(out, node->u.repartition.through ? "PartitionBy (through " : "PartitionBy");
+                        if (node->u.repartition.through)
+                                sl_str_appendf(out, "%s)", node->u.repartition.topic.name);
+                        break;
+                default:
+                        break;
+                }
+                sl_str_append(out, "\n");
+        }
+}
+
+static void topology(const sl_plan *plan, sl_str *out)
+{
+        sl_str_append(out, "Topologies:\n");
+        for (size_t s = 0; s < plan->nsubs; s++) {
+                const sl_plan_sub *sub = &plan->subs[s];
+
+                sl_str_appendf(out, "   Sub-topology: %d\n", sub->id);
+                for (size_t i = 0; i < sub->nnodes; i++) {
+                        const sl_plan_node *node = sub->nodes[i];
+                        bool last = i + 1 == sub->nnodes;
+
+                        if (node->kind == SL_PLAN_SOURCE) {
+                                sl_str_append(out, "      Source: ");
+                                processor_name(out, node);
+                                sl_str_appendf(out, " (topics: [%s])\n", node->u.source.topic.name);
+                        } else if (node->kind == SL_PLAN_SINK ||
+                                   (node->kind == SL_PLAN_REPARTITION && node->u.repartition.through)) {
+                                sl_str_append(out, "      Sink: ");
+                                processor_name(out, node);
+                                sl_str_appendf(out, " (topic: %s)\n",
+                                               node->kind == SL_PLAN_REPARTITION ? node->u.repartition.topic.name
+                                               : node->u.sink.transient          ? "<transient>"
+                                                                                 : node->u.sink.topic.name);
+                        } else {
+                                sl_str_append(out, "      Processor: ");
+                                processor_name(out, node);
+                                sl_str_append(out, " (stores: [])\n");
+                        }
+                        if (!last) {
+                                sl_str_append(out, "      --> ");
+                                processor_name(out, sub->nodes[i + 1]);
+                                sl_str_append(out, "\n");
+                        } else if (node->kind != SL_PLAN_SINK && !(node->kind == SL_PLAN_REPARTITION)) {
+                                sl_str_append(out, "      --> none\n");
+                        }
+                        if (i > 0) {
+                                sl_str_append(out, "      <-- ");
+                                processor_name(out, sub->nodes[i - 1]);
+                                sl_str_append(out, "\n");
+                        }
+                }
+                sl_str_append(out, "\n");
+        }
+}
+
+void sl_plan_explain(const sl_plan *plan, sl_str *out)
+{
+        sl_str_appendf(out, "ID                   : %s\n", plan->query_id);
+        sl_str_append(out, "\nExecution plan\n--------------\n");
+        logical(plan, out);
+        sl_str_append(out, "\nProcessing topology\n-------------------\n");
+        topology(plan, out);
+}

@@ -1,0 +1,169 @@
+/* physical.c: from the logical chain to the topology the runtime instantiates. Compiles every
+ * expression into the plan's arena (folding constants once per query), builds the key and value
+ * serdes of every topic the query reads or writes, and cuts the chain into sub-topologies: a
+ * repartition node that goes `through` an internal topic `_sluice_<queryid>-<n>-repartition` ends
+ * its sub-topology with a write to that topic, and a new sub-topology starts with a source reading
+ * it (keys first, then values, as the repartition row is laid out). Each sub-topology later runs
+ * one task per partition of its source topic. */
+#include "plan/plan.h"
+
+#include <string.h>
+
+#include "common/mem.h"
+
+static void keep_serde(sl_plan *plan, sl_serde *serde)
+{
+        plan->serdes = sl_realloc(plan->serdes, (plan->nserdes + 1) * sizeof(*plan->serdes));
+        plan->serdes[plan->nserdes++] = serde;
+}
+
+/* Builds one side's serde from the node's row layout. */
+static sl_err side_serde(sl_plan *plan, const sl_plan_node *node, sl_serde_format format, const size_t *slots, size_t n,
+                         bool unwrapped, char delim, sl_serde **out, sl_err_detail *err)
+{
+        sl_serde_column *cols = sl_calloc(n + 1, sizeof(*cols));
+        sl_serde_schema schema = {.columns = cols, .ncolumns = n, .unwrapped = unwrapped, .delimiter = delim};
+        sl_err rc;
+
+        for (size_t i = 0; i < n; i++) {
+                cols[i].name = node->cols[slots[i]].name;
+                cols[i].type = node->cols[slots[i]].type;
+        }
+        rc = sl_serde_new(format, &schema, out, err);
+        sl_free(cols);
+        if (rc == SL_OK)
+                keep_serde(plan, *out);
+        return rc;
+}
+
+static sl_err topic_serdes(sl_plan *plan, const sl_plan_node *node, sl_plan_topic *t, sl_err_detail *err)
+{
+        sl_err rc;
+
+        if ((rc = side_serde(plan, node, t->key_format, t->key_slots, t->nkey, t->nkey == 1, t->key_delimiter,
+                             &t->key_serde, err)) != SL_OK)
+                return rc;
+        return side_serde(plan, node, t->value_format, t->value_slots, t->nvalue, t->value_unwrapped,
+                          t->value_delimiter, &t->value_serde, err);
+}
+
+static sl_err compile(sl_plan *plan, const sl_expr *e, sl_expr_prog **out, sl_err_detail *err)
+{
+        sl_err_detail e2;
+
+        if (!(*out = sl_expr_compile(&plan->arena, e, plan->nlvars, &e2)))
+                return sl_err_set(err, SL_ERR_UNSUPPORTED, "%s", e2.message);
+        return SL_OK;
+}
+
+/* The internal topic of a repartition node and the source that re-reads it. */
+static sl_plan_node *split_at(sl_plan *plan, size_t i, sl_err_detail *err, sl_err *rc)
+{
+        sl_plan_node *rep = plan->nodes[i];
+        sl_plan_topic *t = &rep->u.repartition.topic;
+        sl_plan_node *src = sl_arena_calloc(&plan->arena, 1, sizeof(*src));
+        size_t nkey = 0;
+
+        while (nkey < rep->width && rep->cols[nkey].key)
+                nkey++;
+        memset(t, 0, sizeof(*t));
+        t->name = sl_arena_sprintf(&plan->arena, "_sluice_%s-%d-repartition", plan->query_id, rep->id);
+        t->key_format = SL_SERDE_JSON;
+        t->value_format = SL_SERDE_JSON;
+        t->key_slots = sl_arena_calloc(&plan->arena, rep->width + 1, sizeof(size_t));
+        t->value_slots = sl_arena_calloc(&plan->arena, rep->width + 1, sizeof(size_t));
+        for (size_t c = 0; c < rep->width; c++) {
+                if (c < nkey)
+                        t->key_slots[t->nkey++] = c;
+                else
+                        t->value_slots[t->nvalue++] = c;
+        }
+        if ((*rc = topic_serdes(plan, rep, t, err)) != SL_OK)
+                return NULL;
+        src->kind = SL_PLAN_SOURCE;
+        src->table = rep->table;
+        src->cols = rep->cols;
+        src->width = rep->width;
+        src->u.source.source = t->name;
+        src->u.source.topic = *t;
+        src->u.source.pseudo_base = rep->width;
+        src->u.source.ts_slot = -1;
+        src->u.source.internal = true;
+        src->input = NULL;
+        return src;
+}
+
+sl_err sl_plan_physical(sl_plan *plan, sl_err_detail *err)
+{
+        sl_err rc = SL_OK;
+        int sub = 0;
+
+        for (size_t i = 0; i < plan->nnodes; i++) {
+                sl_plan_node *node = plan->nodes[i];
+
+                node->id = (int)i;
+                node->sub = sub;
+                switch (node->kind) {
+                case SL_PLAN_SOURCE:
+                        if (!node->u.source.internal &&
+                            (rc = topic_serdes(plan, node, &node->u.source.topic, err)) != SL_OK)
+                                return rc;
+                        break;
+                case SL_PLAN_FILTER:
+                        if ((rc = compile(plan, node->u.filter.expr, &node->u.filter.pred, err)) != SL_OK)
+                                return rc;
+                        break;
+                case SL_PLAN_PROJECT:
+                        node->u.project.progs = sl_arena_calloc(&plan->arena, node->u.project.n + 1,
+                                                                sizeof(*node->u.project.progs));
+                        for (size_t c = 0; c < node->u.project.n; c++)
+                                if ((rc = compile(plan, node->u.project.exprs[c], &node->u.project.progs[c], err)) !=
+                                    SL_OK)
+                                        return rc;
+                        break;
+                case SL_PLAN_FLATMAP:
+                        break;
+                case SL_PLAN_REPARTITION:
+                        if (node->u.repartition.through && i + 1 < plan->nnodes) {
+                                sl_plan_node *src = split_at(plan, i, err, &rc);
+
+                                if (!src)
+                                        return rc;
+                                plan->nodes = sl_realloc(plan->nodes, (plan->nnodes + 1) * sizeof(*plan->nodes));
+                                memmove(&plan->nodes[i + 2], &plan->nodes[i + 1],
+                                        (plan->nnodes - i - 1) * sizeof(*plan->nodes));
+                                plan->nodes[i + 1] = src;
+                                plan->nnodes++;
+                                plan->nodes[i + 2]->input = src;
+                                sub++;
+                        } else {
+                                node->u.repartition.through = false;
+                        }
+                        break;
+                case SL_PLAN_SINK:
+                        if (!node->u.sink.transient &&
+                            (rc = topic_serdes(plan, node, &node->u.sink.topic, err)) != SL_OK)
+                                return rc;
+                        break;
+                default:
+                        return sl_err_set(err, SL_ERR_INTERNAL, "unknown plan node kind %d", (int)node->kind);
+                }
+        }
+        /* sub-topologies: each starts at a source */
+        plan->nsubs = (size_t)sub + 1;
+        plan->subs = sl_arena_calloc(&plan->arena, plan->nsubs, sizeof(*plan->subs));
+        for (size_t i = 0; i < plan->nnodes; i++) {
+                sl_plan_sub *s = &plan->subs[plan->nodes[i]->sub];
+
+                if (!s->nodes) {
+                        s->id = plan->nodes[i]->sub;
+                        s->source = plan->nodes[i];
+                        s->nodes = sl_arena_calloc(&plan->arena, plan->nnodes, sizeof(*s->nodes));
+                        if (!SL_ALWAYS(s->source->kind == SL_PLAN_SOURCE))
+                                return sl_err_set(err, SL_ERR_INTERNAL, "sub-topology %d does not start at a source",
+                                                  s->id);
+                }
+                s->nodes[s->nnodes++] = plan->nodes[i];
+        }
+        return SL_OK;
+}

@@ -1,0 +1,363 @@
+/* test_thread.c: a stream thread against a real broker -- the bundled one, started as `sluiced
+ * --broker-only` on a free loopback port with its own data directory (skipped when the sluiced binary
+ * is missing). JSON records are produced, a CSAS with WHERE, functions and PARTITION BY runs on a
+ * stream thread, and the output topic is read back and compared exactly; a malformed record in the
+ * middle is skipped and counted while its neighbours flow. Then a second thread of the same query
+ * (same consumer group) resumes from the committed offsets: new input appears once, old input is
+ * not processed again. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "common/log.h"
+#include "common/mem.h"
+#include "exec/query.h"
+#include "exec/thread.h"
+#include "kafka/admin.h"
+#include "kafka/consumer.h"
+#include "kafka/producer.h"
+#include "plan/plan.h"
+#include "sql/analyze.h"
+#include "sql/parse.h"
+
+static pid_t broker_pid = -1;
+static char broker_dir[PATH_MAX];
+static char bootstrap[64];
+
+static int free_port(void)
+{
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+        socklen_t len = sizeof a;
+        cr_assert(bind(fd, (struct sockaddr *)&a, sizeof a) == 0);
+        getsockname(fd, (struct sockaddr *)&a, &len);
+        close(fd);
+        return ntohs(a.sin_port);
+}
+
+static bool port_open(int port)
+{
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+        bool ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+        close(fd);
+        return ok;
+}
+
+static bool find_sluiced(char *path, size_t cap)
+{
+        const char *bin = getenv("SLUICE_BIN");
+        if (bin) {
+                snprintf(path, cap, "%s/sluiced", bin);
+        } else {
+                char exe[PATH_MAX];
+                ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+                if (n <= 0)
+                        return false;
+                exe[n] = 0;
+                /* <build>/tests/unit_exec_... -> <build>/bin/sluiced */
+                snprintf(path, cap, "%s/../bin/sluiced", dirname(exe));
+        }
+        return access(path, X_OK) == 0;
+}
+
+static void rm_rf(const char *dir)
+{
+        char cmd[PATH_MAX + 16];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+        if (system(cmd) != 0)
+                fprintf(stderr, "could not remove %s\n", dir);
+}
+
+static void broker_stop(void)
+{
+        if (broker_pid > 0) {
+                kill(broker_pid, SIGTERM);
+                int st;
+                for (int i = 0; i < 100 && waitpid(broker_pid, &st, WNOHANG) == 0; i++)
+                        usleep(50000);
+                kill(broker_pid, SIGKILL);
+                waitpid(broker_pid, &st, 0);
+                broker_pid = -1;
+        }
+        if (broker_dir[0]) {
+                rm_rf(broker_dir);
+                broker_dir[0] = 0;
+        }
+}
+
+/* Starts the bundled broker or skips the test. */
+static void broker_start(void)
+{
+        char sluiced[PATH_MAX];
+        if (!find_sluiced(sluiced, sizeof sluiced))
+                cr_skip_test("no sluiced binary (set SLUICE_BIN): broker tests skipped");
+        strcpy(broker_dir, "/tmp/sl_exec_thread_XXXXXX");
+        cr_assert_not_null(mkdtemp(broker_dir));
+        int port = free_port();
+        snprintf(bootstrap, sizeof bootstrap, "127.0.0.1:%d", port);
+        char listeners[96], datadir[PATH_MAX + 16];
+        snprintf(listeners, sizeof listeners, "--broker.listeners=PLAINTEXT://127.0.0.1:%d", port);
+        snprintf(datadir, sizeof datadir, "--data.dir=%s/data", broker_dir);
+        broker_pid = fork();
+        cr_assert(broker_pid >= 0);
+        if (broker_pid == 0) {
+                prctl(PR_SET_PDEATHSIG, SIGKILL);
+                int null = open("/dev/null", O_WRONLY);
+                dup2(null, 1);
+                execl(sluiced, "sluiced", "--broker-only", listeners, datadir, "--log.level=warn", (char *)NULL);
+                _exit(127);
+        }
+        for (int i = 0; i < 200; i++) {
+                if (port_open(port))
+                        return;
+                int st;
+                if (waitpid(broker_pid, &st, WNOHANG) == broker_pid) {
+                        broker_pid = -1;
+                        broker_stop();
+                        cr_skip_test("sluiced exited at start (no bundled broker in this build): broker tests skipped");
+                }
+                usleep(50000);
+        }
+        broker_stop();
+        cr_assert_fail("sluiced --broker-only did not listen on %s within 10 s", bootstrap);
+}
+
+
+static void produce(const char *topic, const char *key, const char *value)
+{
+        sl_kafka_conf conf;
+        sl_kafka_producer *p;
+        sl_err_detail e;
+
+        sl_kafka_conf_init(&conf);
+        sl_kafka_conf_set(&conf, "bootstrap.servers", bootstrap);
+        cr_assert_eq(sl_kafka_producer_new(&conf, NULL, NULL, &p, &e), SL_OK, "%s", e.message);
+        cr_assert_eq(sl_kafka_producer_send(p, topic, 0, sl_slice_from_cstr(key), sl_slice_from_cstr(value), NULL, 0,
+                                            1000, NULL, &e),
+                     SL_OK, "%s", e.message);
+        cr_assert_eq(sl_kafka_producer_flush(p, 10000, &e), SL_OK);
+        sl_kafka_producer_free(p, 1000);
+        sl_kafka_conf_deinit(&conf);
+}
+
+/* Reads every record of partition 0 of `topic` as "key=value" lines. */
+static char *read_topic(const char *topic, size_t want)
+{
+        sl_kafka_conf conf;
+        sl_kafka_consumer *c;
+        sl_kafka_batch b;
+        sl_kafka_tpo tpo = {topic, 0, SL_KAFKA_OFFSET_BEGINNING};
+        sl_str out;
+        size_t n = 0;
+        sl_err_detail e;
+
+        sl_kafka_conf_init(&conf);
+        sl_kafka_conf_set(&conf, "bootstrap.servers", bootstrap);
+        cr_assert_eq(sl_kafka_consumer_new(&conf, &c, &e), SL_OK);
+        cr_assert_eq(sl_kafka_consumer_assign(c, &tpo, 1, &e), SL_OK);
+        sl_kafka_batch_init(&b);
+        sl_str_init(&out);
+        for (int i = 0; i < 100 && n < want; i++) {
+                sl_kafka_consumer_poll(c, &b, 100, 100, &e);
+                for (size_t k = 0; k < b.len; k++, n++)
+                        sl_str_appendf(&out, "%.*s=%.*s\n", (int)b.msgs[k].key.len,
+                                       b.msgs[k].key.ptr ? (const char *)b.msgs[k].key.ptr : "", (int)b.msgs[k].value.len,
+                                       b.msgs[k].value.ptr ? (const char *)b.msgs[k].value.ptr : "");
+                sl_kafka_batch_reset(&b);
+        }
+        /* anything beyond `want` would show up now */
+        sl_kafka_consumer_poll(c, &b, 100, 500, &e);
+        for (size_t k = 0; k < b.len; k++)
+                sl_str_appendf(&out, "EXTRA %.*s\n", (int)b.msgs[k].value.len, (const char *)b.msgs[k].value.ptr);
+        sl_kafka_batch_reset(&b);
+        sl_kafka_batch_deinit(&b);
+        sl_kafka_consumer_free(c);
+        sl_kafka_conf_deinit(&conf);
+        return sl_str_detach(&out);
+}
+
+/* Plans the last statement of `sql` (the others are DDL). */
+static sl_plan *plan_of(const char *sql, sl_catalog *cat, sl_func_registry *reg, sl_script **script)
+{
+        sl_analyze_ctx ctx = {.cat = cat, .reg = reg};
+        sl_plan_ctx pctx = {.reg = reg};
+        sl_plan *plan = NULL;
+        sl_err_detail e;
+
+        cr_assert_eq(sl_parse_script(sql, NULL, script), SL_OK);
+        for (size_t i = 0; i < (*script)->nstmts; i++) {
+                sl_analysis *a;
+
+                cr_assert_eq(sl_analyze(&ctx, (*script)->stmts[i], &a, &e), SL_OK, "%s", e.message);
+                if (a->query_id) {
+                        cr_assert_eq(sl_plan_build(&pctx, a, &plan, &e), SL_OK, "%s", e.message);
+                        cr_assert_eq(sl_analysis_apply(cat, a, &e), SL_OK);
+                } else {
+                        cr_assert_eq(sl_analysis_apply(cat, a, &e), SL_OK);
+                        sl_analysis_free(a);
+                }
+        }
+        cr_assert_not_null(plan);
+        return plan;
+}
+
+/* Runs the thread until `records` more input records were consumed (or 15 s), then commits. */
+static void run_until(sl_exec_thread *t, uint64_t records)
+{
+        uint64_t r = 0, c;
+        sl_err_detail e;
+
+        for (int i = 0; i < 150 && r < records; i++) {
+                cr_assert_eq(sl_exec_thread_run_once(t, 100, &e), SL_OK, "%s", e.message);
+                sl_exec_thread_stats(t, &r, &c);
+        }
+        cr_assert_geq(r, records, "consumed %llu of %llu records", (unsigned long long)r, (unsigned long long)records);
+        cr_assert_eq(sl_exec_thread_commit(t, &e), SL_OK, "%s", e.message);
+}
+
+Test(exec_thread, csas_over_the_bundled_broker_resumes_from_committed_offsets, .timeout = 120)
+{
+        sl_func_registry *reg = sl_func_registry_new();
+        sl_catalog *cat = sl_catalog_mem_new();
+        sl_script *script = NULL;
+        sl_plan *plan;
+        sl_kafka_conf kc;
+        sl_kafka_admin *admin;
+        sl_exec_thread_conf tc = {.kafka = &kc, .auto_offset_reset = "earliest", .commit_interval_ms = 100};
+        sl_exec_thread *t;
+        sl_proclog log;
+        sl_err_detail e;
+        char *got;
+
+        sl_log_set_level(SL_LOG_ERROR);
+        broker_start();
+        sl_kafka_conf_init(&kc);
+        sl_kafka_conf_set(&kc, "bootstrap.servers", bootstrap);
+        cr_assert_eq(sl_kafka_admin_new(&kc, &admin, &e), SL_OK);
+        cr_assert_eq(sl_kafka_admin_create_topic(admin, "orders", 1, 1, NULL, 0, 10000, &e), SL_OK, "%s", e.message);
+        cr_assert_eq(sl_kafka_admin_create_topic(admin, "BIG", 1, 1, NULL, 0, 10000, &e), SL_OK, "%s", e.message);
+        sl_kafka_admin_free(admin);
+        cr_assert_eq(sl_func_registry_add_builtins(reg, &e), SL_OK);
+        plan = plan_of("CREATE STREAM ORDERS (ID STRING KEY, ITEM STRING, QTY INT) "
+                       "WITH (kafka_topic='orders', value_format='JSON');"
+                       "CREATE STREAM BIG WITH (kafka_topic='BIG') AS SELECT UCASE(ITEM) AS ITEM, ID, QTY * 10 AS Q "
+                       "FROM ORDERS WHERE QTY > 1 PARTITION BY UCASE(ITEM);",
+                       cat, reg, &script);
+        produce("orders", "o1", "{\"ITEM\":\"apple\",\"QTY\":2}");
+        produce("orders", "o2", "{\"ITEM\":\"pear\",\"QTY\":1}");
+        produce("orders", "o3", "{\"ITEM\":\"fig\",\"QTY\":"); /* malformed */
+        produce("orders", "o4", "{\"ITEM\":\"kiwi\",\"QTY\":3}");
+
+        sl_proclog_init(&log, plan->query_id);
+        cr_assert_eq(sl_exec_thread_new(plan, &tc, &log, &t, &e), SL_OK, "%s", e.message);
+        run_until(t, 4);
+        sl_exec_thread_free(t);
+        cr_expect_eq(sl_proclog_count(&log, SL_PROCLOG_DESERIALIZE), 1);
+        got = read_topic("BIG", 2);
+        cr_expect_str_eq(got, "APPLE={\"ID\":\"o1\",\"Q\":20}\nKIWI={\"ID\":\"o4\",\"Q\":30}\n");
+        sl_free(got);
+
+        /* a restarted query resumes from its committed offsets: only the new record is processed */
+        produce("orders", "o5", "{\"ITEM\":\"plum\",\"QTY\":5}");
+        cr_assert_eq(sl_exec_thread_new(plan, &tc, &log, &t, &e), SL_OK, "%s", e.message);
+        run_until(t, 1);
+        sl_exec_thread_free(t);
+        got = read_topic("BIG", 3);
+        cr_expect_str_eq(got, "APPLE={\"ID\":\"o1\",\"Q\":20}\nKIWI={\"ID\":\"o4\",\"Q\":30}\nPLUM={\"ID\":\"o5\",\"Q\":50}\n");
+        sl_free(got);
+
+        sl_proclog_deinit(&log);
+        sl_plan_free(plan);
+        sl_script_free(script);
+        sl_catalog_free(cat);
+        sl_func_registry_free(reg);
+        sl_kafka_conf_deinit(&kc);
+        broker_stop();
+}
+
+Test(exec_thread, query_with_two_threads_over_two_partitions, .timeout = 120)
+{
+        sl_func_registry *reg = sl_func_registry_new();
+        sl_catalog *cat = sl_catalog_mem_new();
+        sl_script *script = NULL;
+        sl_plan *plan;
+        sl_kafka_conf kc;
+        sl_kafka_admin *admin;
+        sl_exec_thread_conf tc = {.kafka = &kc, .auto_offset_reset = "earliest", .commit_interval_ms = 200};
+        sl_exec_query *q;
+        sl_err_detail e;
+        uint64_t records = 0, commits = 0;
+        char *got;
+        size_t lines = 0;
+
+        sl_log_set_level(SL_LOG_ERROR);
+        broker_start();
+        sl_kafka_conf_init(&kc);
+        sl_kafka_conf_set(&kc, "bootstrap.servers", bootstrap);
+        cr_assert_eq(sl_kafka_admin_new(&kc, &admin, &e), SL_OK);
+        cr_assert_eq(sl_kafka_admin_create_topic(admin, "two", 2, 1, NULL, 0, 10000, &e), SL_OK, "%s", e.message);
+        cr_assert_eq(sl_kafka_admin_create_topic(admin, "ONE", 1, 1, NULL, 0, 10000, &e), SL_OK, "%s", e.message);
+        sl_kafka_admin_free(admin);
+        cr_assert_eq(sl_func_registry_add_builtins(reg, &e), SL_OK);
+        plan = plan_of("CREATE STREAM TWO (ID STRING KEY, V INT) WITH (kafka_topic='two', value_format='JSON');"
+                       "CREATE STREAM ONE WITH (kafka_topic='ONE') AS SELECT ID, V + 1 AS W FROM TWO;",
+                       cat, reg, &script);
+        {
+                sl_kafka_producer *p;
+
+                cr_assert_eq(sl_kafka_producer_new(&kc, NULL, NULL, &p, &e), SL_OK);
+                for (int i = 0; i < 20; i++) {
+                        char k[16], v[32];
+
+                        snprintf(k, sizeof(k), "k%d", i);
+                        snprintf(v, sizeof(v), "{\"V\":%d}", i);
+                        cr_assert_eq(sl_kafka_producer_send(p, "two", i % 2, sl_slice_from_cstr(k), sl_slice_from_cstr(v),
+                                                            NULL, 0, 1000 + i, NULL, &e),
+                                     SL_OK);
+                }
+                cr_assert_eq(sl_kafka_producer_flush(p, 10000, &e), SL_OK);
+                sl_kafka_producer_free(p, 1000);
+        }
+        cr_assert_eq(sl_exec_query_new(plan, &tc, 2, &q, &e), SL_OK, "%s", e.message);
+        cr_assert_eq(sl_exec_query_start(q, &e), SL_OK, "%s", e.message);
+        for (int i = 0; i < 300 && records < 20; i++) {
+                usleep(50000);
+                sl_exec_query_stats(q, &records, &commits);
+        }
+        cr_assert_eq(sl_exec_query_stop(q, &e), SL_OK, "%s", e.message);
+        sl_exec_query_stats(q, &records, &commits);
+        cr_expect_eq(records, 20);
+        cr_expect_gt(commits, 0);
+        cr_expect_eq(sl_proclog_skipped(sl_exec_query_log(q)), 0);
+        sl_exec_query_free(q);
+        got = read_topic("ONE", 20);
+        for (const char *p = got; *p; p++)
+                lines += *p == '\n';
+        cr_expect_eq(lines, 20, "%s", got);
+        cr_expect(strstr(got, "k7={\"W\":8}\n"), "%s", got);
+        cr_expect_null(strstr(got, "EXTRA"), "%s", got);
+        sl_free(got);
+        sl_plan_free(plan);
+        sl_script_free(script);
+        sl_catalog_free(cat);
+        sl_func_registry_free(reg);
+        sl_kafka_conf_deinit(&kc);
+        broker_stop();
+}
