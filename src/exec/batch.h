@@ -23,6 +23,9 @@ typedef struct sl_rec {
         uint32_t width;                  /* slots in row */
         bool tombstone;                  /* a null value (a table delete): only the key columns hold values */
         bool null_key;                   /* consumed without a key and not re-keyed since: written without one */
+        bool windowed;                   /* the key has a window: win_start, win_end */
+        int64_t win_start;               /* window start, ms */
+        int64_t win_end;                 /* window end, ms (exclusive for time windows) */
         int32_t partition;               /* source partition */
         int64_t offset;                  /* source offset */
         int64_t ts;                      /* event time, ms since the epoch */

@@ -92,8 +92,15 @@ sl_err sl_exec_writer_write(sl_op *op, sl_exec_writer *w, const sl_plan_topic *t
                         log_skip(op, SL_PROCLOG_SERIALIZE, topic->name, rec, "failed to serialize key", &e);
                         continue;
                 }
-                if (!key_null && topic->nkey)
+                if (!key_null && topic->nkey) {
+                        if (topic->window != SL_CATALOG_WINDOW_NONE && rec->windowed) {
+                                /* the window follows the key bytes, as Kafka Streams writes it */
+                                if (topic->window == SL_CATALOG_WINDOW_SESSION)
+                                        sl_buf_append_be64(&w->key, (uint64_t)rec->win_end);
+                                sl_buf_append_be64(&w->key, (uint64_t)rec->win_start);
+                        }
                         key = SL_SLICE(w->key.data ? w->key.data : (const uint8_t *)"", w->key.len);
+                }
                 if (!rec->tombstone) {
                         for (size_t k = 0; k < topic->nvalue; k++)
                                 w->cols[k] = rec->row[topic->value_slots[k]];

@@ -21,6 +21,8 @@ typedef struct source_state {
         sl_serde_scratch scratch;  /* the decoders' reusable stack */
         sl_value *keys;            /* decoded key columns, reused per record */
         sl_value *values;          /* decoded value columns, reused per record */
+        bool keys_direct;          /* key slots are contiguous: decode straight into the row */
+        bool values_direct;        /* value slots are contiguous: decode straight into the row */
         sl_func_ctx fctx;          /* PARSE_TIMESTAMP call site, when the TIMESTAMP column is text */
         sl_err_detail ferr;        /* its error slot */
 } source_state;
@@ -33,6 +35,13 @@ static sl_err source_open(sl_op *op, sl_err_detail *err)
         (void)err;
         st->keys = sl_calloc(t->nkey + 1, sizeof(sl_value));
         st->values = sl_calloc(t->nvalue + 1, sizeof(sl_value));
+        st->keys_direct = st->values_direct = true;
+        for (size_t i = 1; i < t->nkey; i++)
+                st->keys_direct &= t->key_slots[i] == t->key_slots[0] + i;
+        for (size_t i = 1; i < t->nvalue; i++)
+                st->values_direct &= t->value_slots[i] == t->value_slots[0] + i;
+        st->keys_direct &= t->nkey > 0;
+        st->values_direct &= t->nvalue > 0;
         st->fctx.res = op->node->u.source.ts_parse;
         st->fctx.err = &st->ferr;
         return SL_OK;
@@ -86,6 +95,27 @@ static sl_value one_header(const char *key, const sl_rec *rec)
         return sl_value_null();
 }
 
+/* Takes the window off the end of a windowed key (Kafka Streams' layout, see plan.h). */
+static bool split_window(const sl_plan_topic *t, sl_rec *rec)
+{
+        size_t n = t->window == SL_CATALOG_WINDOW_SESSION ? 16 : 8;
+        const uint8_t *w;
+
+        if (rec->key.len < n)
+                return false;
+        w = rec->key.ptr + rec->key.len - n;
+        if (t->window == SL_CATALOG_WINDOW_SESSION) {
+                rec->win_end = (int64_t)sl_load_be64(w);
+                rec->win_start = (int64_t)sl_load_be64(w + 8);
+        } else {
+                rec->win_start = (int64_t)sl_load_be64(w);
+                rec->win_end = rec->win_start + t->window_size_ms;
+        }
+        rec->key.len -= n;
+        rec->windowed = true;
+        return true;
+}
+
 /* Event time from the TIMESTAMP column; false (reason in *why) when it has none. */
 static bool column_time(source_state *st, sl_arena *arena, const sl_value *v, int64_t *ts, const char **why)
 {
@@ -130,25 +160,35 @@ static sl_err source_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
                 sl_err_detail e;
                 bool null_row = false;
 
-                if (sl_serde_deserialize(t->key_serde, rec->key, batch->arena, &st->scratch, st->keys, &null_row, &e) !=
-                    SL_OK) {
+                sl_value *keys = st->keys_direct ? &row[t->key_slots[0]] : st->keys;
+
+                if (t->window != SL_CATALOG_WINDOW_NONE && rec->key.ptr && !split_window(t, rec)) {
+                        skip(op, SL_PROCLOG_DESERIALIZE, rec, "windowed key too short for its window", NULL);
+                        continue;
+                }
+                sl_value *values = st->values_direct ? &row[t->value_slots[0]] : st->values;
+
+                if (sl_serde_deserialize(t->key_serde, rec->key, batch->arena, &st->scratch, keys, &null_row, &e) != SL_OK) {
                         skip(op, SL_PROCLOG_DESERIALIZE, rec, "failed to deserialize key", &e);
                         continue;
                 }
                 if (node->table && t->nkey && null_row)
                         continue; /* a table row needs a key: dropped, as Kafka Streams drops it */
                 rec->null_key = null_row || !rec->key.ptr;
-                for (size_t k = 0; k < t->nkey; k++)
-                        row[t->key_slots[k]] = st->keys[k];
+                if (!st->keys_direct)
+                        for (size_t k = 0; k < t->nkey; k++)
+                                row[t->key_slots[k]] = st->keys[k];
                 null_row = false;
                 if (rec->value.ptr &&
-                    sl_serde_deserialize(t->value_serde, rec->value, batch->arena, &st->scratch, st->values, &null_row,
-                                         &e) != SL_OK) {
+                    sl_serde_deserialize(t->value_serde, rec->value, batch->arena, &st->scratch, values, &null_row, &e) !=
+                            SL_OK) {
                         skip(op, SL_PROCLOG_DESERIALIZE, rec, "failed to deserialize value", &e);
                         continue;
                 }
                 rec->tombstone = !rec->value.ptr || null_row;
-                if (!rec->tombstone)
+                if (rec->tombstone && st->values_direct)
+                        memset(values, 0, t->nvalue * sizeof(*values)); /* NULLs (a JSON null may leave any) */
+                else if (!rec->tombstone && !st->values_direct)
                         for (size_t k = 0; k < t->nvalue; k++)
                                 row[t->value_slots[k]] = st->values[k];
                 for (size_t h = 0; h < node->u.source.nhdrs; h++) {
@@ -173,6 +213,11 @@ static sl_err source_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
                         row[pb + SL_PSEUDO_ROWPARTITION] = sl_value_int(rec->partition);
                 if (!rec->tombstone && pb + SL_PSEUDO_ROWOFFSET < node->width)
                         row[pb + SL_PSEUDO_ROWOFFSET] = sl_value_bigint(rec->offset);
+                if (rec->windowed && pb + SL_PSEUDO_WINDOWEND < node->width) {
+                        /* window bounds belong to the key: a null row has them too */
+                        row[pb + SL_PSEUDO_WINDOWSTART] = sl_value_bigint(rec->win_start);
+                        row[pb + SL_PSEUDO_WINDOWEND] = sl_value_bigint(rec->win_end);
+                }
                 if (rec->ts > task->stream_time)
                         task->stream_time = rec->ts;
                 rec->row = row;

@@ -28,6 +28,7 @@ sl_err sl_task_new(const sl_plan *plan, size_t sub, int32_t partition, sl_exec_o
         task->out = out;
         task->log = log;
         task->stream_time = -1;
+        task->punctuated = -1;
         task->next_offset = -1;
         sl_arena_init(&task->arena, 64 * 1024);
         sl_batch_init(&task->in, &task->arena);
@@ -77,6 +78,12 @@ sl_err sl_task_process(sl_task *task, const sl_kafka_msg *msgs, size_t n, sl_err
         }
         task->records += n;
         rc = task->nops ? sl_op_process(task->ops[0], &task->in, err) : SL_OK;
+        /* stream time moved: operators that close windows get to look (after the batch, so a
+         * window closes only once every record of the batch is in) */
+        for (size_t i = 0; rc == SL_OK && task->stream_time > task->punctuated && i < task->nops; i++)
+                rc = sl_op_punctuate(task->ops[i], task->stream_time, err);
+        if (task->stream_time > task->punctuated)
+                task->punctuated = task->stream_time;
         sl_batch_clear(&task->in);
         sl_arena_reset(&task->arena);
         return rc;

@@ -47,6 +47,7 @@ struct sl_task {
         sl_exec_output *out;      /* borrowed: where sinks write */
         sl_proclog *log;          /* borrowed: the query's processing log */
         int64_t stream_time;      /* highest event time seen, -1 before the first record */
+        int64_t punctuated;       /* stream time the operators were last punctuated with */
         int64_t next_offset;      /* next source offset to read (commit this), -1 before any */
         uint64_t records;         /* records fed */
 };
@@ -57,7 +58,7 @@ sl_err sl_task_new(const sl_plan *plan, size_t sub, int32_t partition, sl_exec_o
                    sl_task **task, sl_err_detail *err);
 void sl_task_free(sl_task *task);
 /* Runs msgs[0..n) (all of this task's topic and partition, in offset order) through the chain as
- * one batch, then resets the per-batch arena. Malformed records are skipped and logged; an error
+ * one batch, punctuates the operators when stream time advanced, then resets the per-batch arena. Malformed records are skipped and logged; an error
  * return means the task cannot go on (the output failed). */
 sl_err sl_task_process(sl_task *task, const sl_kafka_msg *msgs, size_t n, sl_err_detail *err);
 /* Flushes every operator (sinks push buffered records to the output). */

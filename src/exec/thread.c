@@ -168,6 +168,31 @@ static sl_err task_for(sl_exec_thread *t, const char *topic, int32_t partition, 
         return SL_OK;
 }
 
+/* After a commit: tasks of partitions a rebalance took away are dropped (their work is flushed
+ * and committed), so a thread never commits stale offsets for another thread's partitions. */
+static void drop_revoked(sl_exec_thread *t)
+{
+        sl_arena arena;
+        sl_kafka_tpo *parts = NULL;
+        size_t n = 0;
+
+        sl_arena_init(&arena, 0);
+        if (sl_kafka_consumer_assignment(t->consumer, &arena, &parts, &n, NULL) == SL_OK) {
+                for (size_t i = t->tasks.len; i-- > 0;) {
+                        thread_task *tt = sl_vec_at(&t->tasks, i);
+                        bool owned = false;
+
+                        for (size_t k = 0; k < n && !owned; k++)
+                                owned = parts[k].partition == tt->partition && strcmp(parts[k].topic, tt->topic) == 0;
+                        if (!owned) {
+                                sl_task_free(tt->task);
+                                sl_vec_remove(&t->tasks, i);
+                        }
+                }
+        }
+        sl_arena_deinit(&arena);
+}
+
 sl_err sl_exec_thread_commit(sl_exec_thread *t, sl_err_detail *err)
 {
         sl_kafka_tpo *offs = sl_calloc(t->tasks.len + 1, sizeof(*offs));
@@ -207,6 +232,7 @@ sl_err sl_exec_thread_commit(sl_exec_thread *t, sl_err_detail *err)
                 }
                 t->commits += n > 0;
                 t->last_commit_ms = sl_time_mono_ms();
+                drop_revoked(t);
         }
 done:
         sl_free(offs);

@@ -9,8 +9,10 @@
  * processed. A crash between the two replays records, never loses them. A commit that fails (a
  * rebalance in progress) is logged and retried at the next interval.
  *
- * Not yet: partitions revoked by a rebalance keep their tasks (their offsets may then fail to
- * commit until the thread is recreated), and sink topics must exist before records reach them. */
+ * After each commit the tasks of partitions a rebalance took away are dropped. Not yet: a
+ * rebalance callback that commits before partitions move (records processed since the last commit
+ * are then processed again by the new owner, which at-least-once allows); sink topics must exist
+ * before records reach them. */
 #ifndef SL_EXEC_THREAD_H
 #define SL_EXEC_THREAD_H
 

@@ -114,8 +114,6 @@ static sl_err check_supported(const sl_analysis *a, sl_err_detail *err)
                 return unsupported(err, "aggregation");
         if (a->window)
                 return unsupported(err, "windows");
-        if (a->sources[0].src->window != SL_CATALOG_WINDOW_NONE)
-                return unsupported(err, "windowed sources");
         return SL_OK;
 }
 

@@ -31,6 +31,9 @@ static sl_err side_serde(sl_plan *plan, const sl_plan_node *node, sl_serde_forma
         }
         rc = sl_serde_new(format, &schema, out, err);
         sl_free(cols);
+        /* a column type the format cannot hold is the statement's error, not a missing feature */
+        if (rc == SL_ERR_UNSUPPORTED && err)
+                err->code = rc = SL_ERR_INVALID;
         if (rc == SL_OK)
                 keep_serde(plan, *out);
         return rc;

@@ -107,6 +107,8 @@ sl_err sl_plan_topic_from_source(sl_plan *plan, sl_plan_topic *topic, const sl_c
         memset(topic, 0, sizeof(*topic));
         topic->name = sl_arena_strdup(&plan->arena, src->topic);
         topic->partitions = src->partitions;
+        topic->window = src->window;
+        topic->window_size_ms = src->window_size_ms;
         if ((rc = format_of(src->key_format, &topic->key_format, err)) != SL_OK ||
             (rc = format_of(src->value_format, &topic->value_format, err)) != SL_OK)
                 return rc;

@@ -63,6 +63,10 @@ typedef struct sl_plan_topic {
         char key_delimiter;            /* KEY_DELIMITER for DELIMITED, 0: ',' */
         char value_delimiter;          /* VALUE_DELIMITER for DELIMITED, 0: ',' */
         int partitions;                /* known partition count, or 0 (ask the cluster) */
+        sl_catalog_window window;      /* windowed keys: the key bytes are followed by the window
+                                        * as Kafka Streams writes it (TUMBLING/HOPPING: 8-byte
+                                        * big-endian start; SESSION: end, then start) */
+        int64_t window_size_ms;        /* TUMBLING/HOPPING: the window size (WINDOWEND = start + size) */
 } sl_plan_topic;
 
 /* A HEADERS or HEADER('k') column of a source. */

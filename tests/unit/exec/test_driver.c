@@ -281,3 +281,24 @@ Test(exec_driver, transient_push_query_emits_rows_up_to_its_limit)
         cr_expect_str_eq(rows[1], "[\"c\",6]");
         check_outputs(NULL, 0); /* nothing goes to a topic */
 }
+
+Test(exec_driver, windowed_keys_keep_their_window)
+{
+        const sl_exec_record *got;
+        uint8_t key[12];
+
+        run_sql("CREATE STREAM S (K INT KEY, V INT) WITH (kafka_topic='in', value_format='JSON', "
+                "WINDOW_TYPE='TUMBLING', WINDOW_SIZE='10 SECONDS');"
+                "CREATE STREAM O AS SELECT K, V, WINDOWSTART AS WS, WINDOWEND AS WE FROM S;");
+        memcpy(key, "\0\0\0\5", 4);
+        memcpy(key + 4, "\0\0\0\0\0\0\x27\x10", 8); /* window start 10000 */
+        pipe_raw("in", SL_SLICE(key, 12), "{\"V\":1}", 10001);
+        pipe_raw("in", SL_SLICE(key, 6), "{\"V\":2}", 10002); /* too short for its window: skipped */
+        cr_assert_eq(sl_exec_driver_outputs(fx.d, &got), 1);
+        cr_expect_eq(got[0].key.len, 12);
+        cr_expect(memcmp(got[0].key.ptr, key, 12) == 0, "the sink writes the window after the key");
+        cr_expect(got[0].value.len == strlen("{\"V\":1,\"WS\":10000,\"WE\":20000}") &&
+                          memcmp(got[0].value.ptr, "{\"V\":1,\"WS\":10000,\"WE\":20000}", got[0].value.len) == 0,
+                  "%.*s", (int)got[0].value.len, (const char *)got[0].value.ptr);
+        cr_expect_eq(sl_proclog_count(sl_exec_driver_log(fx.d, 0), SL_PROCLOG_DESERIALIZE), 1);
+}
