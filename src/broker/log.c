@@ -196,8 +196,9 @@ sl_err sl_broker_log_append(sl_broker_log *log, uint8_t *p, size_t len, const sl
         }
         if (act->size == 0)
                 act->created_ms = now;
-        /* stamp offsets (outside the CRC) */
-        sl_broker_batch stamped[nb ? nb : 1];
+        /* stamp offsets (outside the CRC); a request may hold many tiny batches: no VLA */
+        sl_broker_batch small[8];
+        sl_broker_batch *stamped = nb <= 8 ? small : sl_malloc(nb * sizeof *stamped);
         int64_t next = log->end_offset;
         size_t pos = 0;
         int64_t nrec = 0;
@@ -211,12 +212,17 @@ sl_err sl_broker_log_append(sl_broker_log *log, uint8_t *p, size_t len, const sl
                 pos += (size_t)hdrs[i].batch_length + SL_BATCH_LOG_OVERHEAD;
         }
         sl_err rc = sl_broker_segment_append(act, p, pos, stamped, nb, det);
-        if (rc)
+        if (rc) {
+                if (stamped != small)
+                        sl_free(stamped);
                 return rc;
+        }
         *base_offset = log->end_offset;
         for (size_t i = 0; i < nb; i++)
                 if (stamped[i].producer_id >= 0)
                         sl_broker_producer_update(log, &stamped[i]);
+        if (stamped != small)
+                sl_free(stamped);
         log->end_offset = next;
         if (log->unflushed == 0)
                 log->unflushed_since_ms = sl_time_mono_ms();

@@ -617,13 +617,24 @@ sl_err sl_engine_query_start(sl_engine *engine, const sl_engine_request *req, co
 {
         sl_script *script = NULL;
         sl_err rc = SL_ERR_UNSUPPORTED;
+        sl_engine_session ses;
+        sl_parse_opts opts = {lookup_var, &ses};
+        char msg[512];
 
         (void)sink;
         (void)arena;
         memset(hdr, 0, sizeof(*hdr));
         *out = NULL;
         result_init(res);
-        if (sl_parse_script(req->sql ? req->sql : "", NULL, &script) != SL_OK) {
+        session_init(&ses, req);
+        for (size_t i = 0; i < req->nprops; i++) {
+                if (!prop_check(req->props[i].name, req->props[i].value, msg, sizeof(msg))) {
+                        sl_engine_fail(res, SL_ENGINE_BAD_REQUEST, false, NULL, "%s", msg);
+                        rc = SL_ERR_INVALID;
+                        goto out;
+                }
+        }
+        if (sl_parse_script(req->sql ? req->sql : "", &opts, &script) != SL_OK) {
                 sl_str s;
                 sl_str_init(&s);
                 sl_parse_error_format(&script->errors[0], &s);
@@ -648,16 +659,14 @@ sl_err sl_engine_query_start(sl_engine *engine, const sl_engine_request *req, co
         }
         if (stmt->kind == SL_AST_STMT_QUERY) {
                 /* the analyzer's verdict first: unknown sources or columns get their real error */
-                sl_engine_session ses;
-                session_init(&ses, req);
                 pthread_mutex_lock(&engine->lock);
                 sl_analysis *a = sl_engine_meta_analyze(engine, &ses, stmt, res);
                 pthread_mutex_unlock(&engine->lock);
-                session_deinit(&ses);
                 if (a == NULL) {
                         rc = SL_ERR_ANALYZE;
                         goto out;
                 }
+                /* issue 5: the query manager starts the query from `a` here, fills `hdr` and keeps `sink` */
                 sl_analysis_free(a);
         }
         sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s not supported yet by this server",
@@ -665,6 +674,7 @@ sl_err sl_engine_query_start(sl_engine *engine, const sl_engine_request *req, co
                        stmt->query->emit == SL_AST_EMIT_NONE ? "Pull queries are" : "Push queries are");
 out:
         sl_script_free(script);
+        session_deinit(&ses);
         return rc;
 }
 

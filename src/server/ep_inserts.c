@@ -1,113 +1,166 @@
 /* ep_inserts.c: POST /inserts-stream. The body is ksqlDB's: a first line {"target": "S"}, then one
- * JSON object per line, a row each. Every row gets an ack line {"status":"ok","seq":N} or
- * {"status":"error","seq":N,"error_code":...,"message":...}; an unknown target or a bad first line
- * fails the whole request. */
+ * JSON object per line, a row each. Lines are handled as they arrive (so an insert stream has no
+ * size limit but the line length), and every row gets an ack line {"status":"ok","seq":N} or
+ * {"status":"error","seq":N,"error_code":...,"message":...}. An unknown target or a bad first line
+ * fails the whole request with ksqlDB's error shape. libmicrohttpd answers an HTTP/1.1 request
+ * once its body is complete, so the acks go out together at the end. */
+#include <stdlib.h>
 #include <string.h>
 
+#include "common/mem.h"
 #include "server/server_int.h"
 
-static void ack_error(json_t *acks, sl_buf *out, bool array, json_int_t seq, int code, const char *msg)
+/* The state of one insert stream. */
+typedef struct sl_server_inserts {
+        sl_buf line;                 /* the incomplete current line */
+        bool header_done;            /* the first line was handled */
+        bool denied;                 /* credentials or content type were refused: rows are ignored */
+        int error_code;              /* the request failed (0: no) */
+        char error[512];             /* its message */
+        sl_engine_insert *ins;       /* the engine's insert stream, once the target is known */
+        sl_engine_result res;        /* the engine's open error */
+        bool have_res;               /* `res` needs deinit */
+        json_int_t seq;              /* next row number */
+        sl_buf acks;                 /* ack lines so far */
+} sl_server_inserts;
+
+static void ack(sl_server_inserts *st, json_t *a)
 {
-        json_t *a = json_pack("{s:s, s:I, s:i, s:s}", "status", "error", "seq", seq, "error_code", code, "message",
-                              msg);
-        if (array) {
-                json_array_append_new(acks, a);
-                return;
-        }
         char *t = json_dumps(a, JSON_COMPACT);
         json_decref(a);
-        sl_buf_append(out, t, strlen(t));
-        sl_buf_append_u8(out, '\n');
+        sl_buf_append(&st->acks, t, strlen(t));
+        sl_buf_append_u8(&st->acks, '\n');
         free(t);
 }
 
-static void ack_ok(json_t *acks, sl_buf *out, bool array, json_int_t seq)
+static void handle_line(sl_server_req *req, sl_server_inserts *st, const char *line, size_t len)
 {
-        json_t *a = json_pack("{s:s, s:I}", "status", "ok", "seq", seq);
-        if (array) {
-                json_array_append_new(acks, a);
+        json_error_t jerr;
+
+        while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' '))
+                len--;
+        if (len == 0 || st->error_code != 0 || st->denied || st->have_res)
+                return;
+        if (!st->header_done) {
+                st->header_done = true;
+                json_t *first = json_loadb(line, len, 0, &jerr);
+                json_t *target = json_is_object(first) ? json_object_get(first, "target") : NULL;
+                if (!json_is_string(target)) {
+                        st->error_code = 40000;
+                        snprintf(st->error, sizeof(st->error), "%s",
+                                 first == NULL ? "Invalid JSON in inserts stream: the first line must be "
+                                                 "{\"target\": \"<stream>\"}"
+                                               : "Invalid inserts stream: missing \"target\"");
+                } else if (sl_engine_insert_open(req->srv->engine, json_string_value(target), &st->ins, &st->res) !=
+                           SL_OK) {
+                        st->have_res = true;
+                } else {
+                        sl_engine_result_deinit(&st->res);
+                }
+                json_decref(first);
                 return;
         }
-        char *t = json_dumps(a, JSON_COMPACT);
-        json_decref(a);
-        sl_buf_append(out, t, strlen(t));
-        sl_buf_append_u8(out, '\n');
-        free(t);
+        json_t *row = json_loadb(line, len, 0, &jerr);
+        json_int_t seq = st->seq++;
+        if (!json_is_object(row)) {
+                json_decref(row);
+                ack(st, json_pack("{s:s, s:I, s:i, s:s}", "status", "error", "seq", seq, "error_code", 40000, "message",
+                                  "Invalid JSON in inserts stream: a row must be a JSON object"));
+                return;
+        }
+        json_decref(row);
+        int code = 0;
+        sl_err_detail err;
+        if (sl_engine_insert_row(st->ins, line, len, &code, &err) != SL_OK)
+                ack(st, json_pack("{s:s, s:I, s:i, s:s}", "status", "error", "seq", seq, "error_code", code, "message",
+                                  err.message));
+        else
+                ack(st, json_pack("{s:s, s:I}", "status", "ok", "seq", seq));
+}
+
+void sl_server_inserts_begin(sl_server_req *req)
+{
+        sl_server_inserts *st = sl_calloc(1, sizeof(*st));
+        sl_buf_init(&st->line);
+        sl_buf_init(&st->acks);
+        req->ins = st;
+}
+
+void sl_server_inserts_feed(sl_server_req *req, const char *data, size_t len)
+{
+        sl_server_inserts *st = req->ins;
+
+        if (!st->header_done && st->line.len == 0 && !sl_server_may_run(req))
+                st->denied = true;
+        if (st->denied)
+                return;
+        while (len > 0) {
+                const char *nl = memchr(data, '\n', len);
+                size_t n = nl ? (size_t)(nl - data) : len;
+                if (st->line.len + n > req->srv->max_body) {
+                        st->error_code = 41300;
+                        snprintf(st->error, sizeof(st->error),
+                                 "A line of the inserts stream exceeds the limit of %zu bytes (server.request.max.bytes)",
+                                 req->srv->max_body);
+                        st->denied = true;
+                        return;
+                }
+                sl_buf_append(&st->line, data, n);
+                if (nl == NULL)
+                        return;
+                handle_line(req, st, (const char *)st->line.data, st->line.len);
+                sl_buf_reset(&st->line);
+                data += n + 1;
+                len -= n + 1;
+        }
+}
+
+void sl_server_inserts_free(sl_server_req *req)
+{
+        sl_server_inserts *st = req->ins;
+        if (st == NULL)
+                return;
+        sl_engine_insert_close(st->ins);
+        if (st->have_res)
+                sl_engine_result_deinit(&st->res);
+        sl_buf_deinit(&st->line);
+        sl_buf_deinit(&st->acks);
+        sl_free(st);
+        req->ins = NULL;
 }
 
 enum MHD_Result sl_server_ep_inserts(sl_server_req *req)
 {
-        const char *text = (const char *)req->body.data;
-        size_t len = req->body.len;
-        const char *nl = text ? memchr(text, '\n', len) : NULL;
-        size_t first_len = nl ? (size_t)(nl - text) : len;
-        json_error_t jerr;
-        sl_engine_insert *ins = NULL;
-        sl_engine_result res;
-        enum MHD_Result ret;
+        sl_server_inserts *st = req->ins;
         static const char *const offered[] = {SL_CT_DELIMITED, SL_CT_JSON};
-        const char *ct = sl_server_accept(req, offered, 2);
-        bool array = ct == (const char *)SL_CT_JSON;
 
-        json_t *first = text ? json_loadb(text, first_len, 0, &jerr) : NULL;
-        if (first == NULL || !json_is_object(first)) {
-                json_decref(first);
-                return sl_server_send_error(req, 40000, "Invalid JSON in inserts stream: the first line must be "
-                                                        "{\"target\": \"<stream>\"}");
-        }
-        json_t *target = json_object_get(first, "target");
-        if (!json_is_string(target)) {
-                json_decref(first);
-                return sl_server_send_error(req, 40000, "Invalid inserts stream: missing \"target\"");
-        }
-        if (sl_engine_insert_open(req->srv->engine, json_string_value(target), &ins, &res) != SL_OK) {
-                ret = sl_server_send_result_error(req, &res);
-                sl_engine_result_deinit(&res);
-                json_decref(first);
-                return ret;
-        }
-        sl_engine_result_deinit(&res);
-        json_decref(first);
-        sl_buf out;
-        sl_buf_init(&out);
-        json_t *acks = json_array();
-        json_int_t seq = 0;
-        size_t pos = nl ? first_len + 1 : len;
-        while (pos < len) {
-                const char *line = text + pos;
-                const char *end = memchr(line, '\n', len - pos);
-                size_t ll = end ? (size_t)(end - line) : len - pos;
-                pos += ll + (end ? 1 : 0);
-                while (ll > 0 && (line[ll - 1] == '\r' || line[ll - 1] == ' '))
-                        ll--;
-                if (ll == 0)
-                        continue;
-                json_t *row = json_loadb(line, ll, 0, &jerr);
-                if (row == NULL || !json_is_object(row)) {
-                        ack_error(acks, &out, array, seq++, 40000, "Invalid JSON in inserts stream: a row must be a "
-                                                                   "JSON object");
-                        json_decref(row);
-                        continue;
+        if (st == NULL)
+                return sl_server_send_error(req, 50000, "inserts stream state missing");
+        if (st->line.len > 0)
+                handle_line(req, st, (const char *)st->line.data, st->line.len);
+        sl_buf_reset(&st->line);
+        if (st->error_code != 0)
+                return sl_server_send_error(req, st->error_code, "%s", st->error);
+        if (st->have_res)
+                return sl_server_send_result_error(req, &st->res);
+        if (!st->header_done)
+                return sl_server_send_error(req, 40000, "Invalid inserts stream: the body is empty; the first line "
+                                                        "must be {\"target\": \"<stream>\"}");
+        if (sl_server_accept(req, offered, 2) == (const char *)SL_CT_JSON) {
+                /* application/json: the acks as one JSON array */
+                json_t *arr = json_array();
+                const char *p = (const char *)st->acks.data, *end = p + st->acks.len;
+                while (p != NULL && p < end) {
+                        const char *nl = memchr(p, '\n', (size_t)(end - p));
+                        json_array_append_new(arr, json_loadb(p, (size_t)(nl - p), 0, NULL));
+                        p = nl + 1;
                 }
-                json_decref(row);
-                int code = 0;
-                sl_err_detail err;
-                if (sl_engine_insert_row(ins, line, ll, &code, &err) != SL_OK)
-                        ack_error(acks, &out, array, seq++, code, err.message);
-                else
-                        ack_ok(acks, &out, array, seq++);
+                return sl_server_send_json(req, 200, arr, SL_CT_JSON);
         }
-        sl_engine_insert_close(ins);
-        if (array) {
-                sl_buf_deinit(&out);
-                return sl_server_send_json(req, 200, acks, SL_CT_JSON);
-        }
-        json_decref(acks);
-        struct MHD_Response *resp = MHD_create_response_from_buffer(out.len, out.data ? (void *)out.data : "",
+        struct MHD_Response *resp = MHD_create_response_from_buffer(st->acks.len, st->acks.data ? (void *)st->acks.data : "",
                                                                     MHD_RESPMEM_MUST_COPY);
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, SL_CT_DELIMITED);
-        ret = MHD_queue_response(req->conn, 200, resp);
+        enum MHD_Result ret = MHD_queue_response(req->conn, 200, resp);
         MHD_destroy_response(resp);
-        sl_buf_deinit(&out);
         return ret;
 }

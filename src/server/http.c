@@ -341,6 +341,11 @@ static bool content_type_ok(sl_server_req *req)
         return false;
 }
 
+bool sl_server_may_run(sl_server_req *req)
+{
+        return (!req->srv->auth || authorized(req)) && content_type_ok(req);
+}
+
 typedef enum MHD_Result (*handler_fn)(sl_server_req *req);
 
 static enum MHD_Result ep_query_old(sl_server_req *req)
@@ -452,6 +457,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 req->url = url;
                 sl_buf_init(&req->body);
                 *con_cls = req;
+                if (strcmp(method, "POST") == 0 && strcmp(url, "/inserts-stream") == 0)
+                        sl_server_inserts_begin(req);
+                return MHD_YES;
+        }
+        if (*upload_size > 0 && req->ins != NULL) {
+                sl_server_inserts_feed(req, upload_data, *upload_size);
+                *upload_size = 0;
                 return MHD_YES;
         }
         if (*upload_size > 0) {
@@ -480,6 +492,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         (void)toe;
         if (req == NULL)
                 return;
+        sl_server_inserts_free(req);
         sl_buf_deinit(&req->body);
         sl_free(req);
         *con_cls = NULL;

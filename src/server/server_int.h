@@ -51,6 +51,7 @@ typedef struct sl_server_req {
         sl_buf body;                    /* request body so far */
         bool too_big;                   /* the body passed the limit (rest discarded) */
         bool started;                   /* the first call has been seen */
+        struct sl_server_inserts *ins;  /* POST /inserts-stream: rows handled as they arrive, or NULL */
 } sl_server_req;
 
 /* The response content type the request's Accept header asks for among `offered` (first is the
@@ -83,6 +84,14 @@ json_t *sl_server_render_schema(const sl_engine_schema *s);
 enum MHD_Result sl_server_ep_ksql(sl_server_req *req);
 enum MHD_Result sl_server_ep_query(sl_server_req *req, bool query_stream);
 enum MHD_Result sl_server_ep_close_query(sl_server_req *req);
+/* True when the request's credentials and content type let it run (checked before a streamed body is
+ * used; dispatch answers the refusal). */
+bool sl_server_may_run(sl_server_req *req);
+/* POST /inserts-stream handles its body line by line as it arrives (no body limit): begin when the
+ * request starts, feed with each piece, then the endpoint answers with the acks. */
+void sl_server_inserts_begin(sl_server_req *req);
+void sl_server_inserts_feed(sl_server_req *req, const char *data, size_t len);
+void sl_server_inserts_free(sl_server_req *req);
 enum MHD_Result sl_server_ep_inserts(sl_server_req *req);
 enum MHD_Result sl_server_ep_info(sl_server_req *req);
 enum MHD_Result sl_server_ep_healthcheck(sl_server_req *req);

@@ -108,3 +108,37 @@ Test(broker_conn, corrupt_batches_are_refused, .fini = teardown)
         sl_buf_deinit(&b);
         sl_broker_free(broker);
 }
+
+Test(broker_conn, many_batches_in_one_produce, .fini = teardown)
+{
+        sl_broker *broker = test_broker(dir, sizeof dir, NULL);
+        char msg[256];
+        cr_assert_eq(sl_broker_topic_create(broker, "m", 1, NULL, msg, sizeof msg), ErrorCode_NONE);
+        sl_broker_conn *conn = sl_broker_conn_new(broker, -1, NULL);
+        sl_buf batches, b;
+        sl_buf_init(&batches);
+        sl_buf_init(&b);
+        test_rec rec = {"k", "v", 0};
+        for (int i = 0; i < 3000; i++)
+                test_batch(&batches, i, &rec, 1, -1, -1, -1);
+        header(&b, ApiKey_Produce, 7, 30);
+        sl_wr_str(&b, NULL);
+        sl_wr_i16(&b, 1);
+        sl_wr_i32(&b, 1000);
+        sl_wr_i32(&b, 1);
+        sl_wr_str(&b, "m");
+        sl_wr_i32(&b, 1);
+        sl_wr_i32(&b, 0);
+        sl_wr_bytes(&b, batches.data, batches.len, false);
+        cr_assert(sl_broker_conn_handle_frame(conn, b.data, b.len));
+        sl_broker_log *log = sl_broker_topic_find(broker, "m", 1)->parts[0];
+        cr_assert_eq(log->end_offset, 3000);
+        test_out *out = sl_calloc(3000, sizeof *out);
+        cr_assert_eq(test_read_all(log, out, 3000), 3000);
+        cr_assert_eq(out[2999].offset, 2999);
+        sl_free(out);
+        sl_broker_conn_free(conn);
+        sl_buf_deinit(&batches);
+        sl_buf_deinit(&b);
+        sl_broker_free(broker);
+}

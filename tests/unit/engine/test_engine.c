@@ -330,3 +330,27 @@ Test(engine_engine, command_statuses)
         cr_assert_eq(sl_engine_command_seq(engine), 2);
         sl_arena_deinit(&arena);
 }
+
+Test(engine_engine, query_start_substitutes_variables_and_checks_properties)
+{
+        sl_engine_result res;
+        sl_engine_query_header hdr;
+        sl_engine_query *q = NULL;
+        sl_arena arena;
+        sl_arena_init(&arena, 0);
+        sl_engine_kv vars[] = {{"src", "nope"}};
+        sl_engine_request req = {.sql = "SELECT * FROM ${src} EMIT CHANGES;", .vars = vars, .nvars = 1,
+                                 .command_seq = -1};
+        cr_assert_neq(sl_engine_query_start(engine, &req, NULL, &arena, &hdr, &q, &res), SL_OK);
+        cr_assert_str_eq(res.error_message, "Source `NOPE` does not exist.");
+        sl_engine_result_deinit(&res);
+        sl_engine_kv props[] = {{"bogus.property", "1"}};
+        req.vars = NULL;
+        req.nvars = 0;
+        req.props = props;
+        req.nprops = 1;
+        cr_assert_neq(sl_engine_query_start(engine, &req, NULL, &arena, &hdr, &q, &res), SL_OK);
+        cr_assert_eq(res.error_code, 40000);
+        sl_engine_result_deinit(&res);
+        sl_arena_deinit(&arena);
+}

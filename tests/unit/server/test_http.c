@@ -94,6 +94,7 @@ static void start_server(const char *max_push)
         cfg = sl_config_new();
         sl_config_set(cfg, "listeners", "http://127.0.0.1:0");
         sl_config_set(cfg, "server.request.max.bytes", "2048");
+        sl_config_set(cfg, "sluice.engine.kafka", "false");
         if (max_push != NULL)
                 sl_config_set(cfg, "ksql.max.push.queries", max_push);
         cr_assert_eq(sl_engine_new(cfg, &engine, &err), SL_OK);
@@ -364,4 +365,48 @@ Test(server_http, ksql_request_fields)
                 cr_assert(strstr((char *)body.data, "\"error_code\":40000") != NULL, "%s", body.data);
                 sl_buf_deinit(&body);
         }
+}
+
+Test(server_http, inserts_stream_lines_as_they_come)
+{
+        sl_buf body, req;
+        cr_assert_eq(request("POST", "/ksql", "application/json", NULL,
+                             "{\"ksql\":\"CREATE STREAM s (id INT KEY, v STRING) WITH (kafka_topic='s', "
+                             "value_format='json');\"}", &body), 200, "%s", body.data);
+        sl_buf_deinit(&body);
+        /* 100 rows: more than the 2048-byte body limit, which applies per line here */
+        sl_buf_init(&req);
+        sl_buf_append(&req, "{\"target\":\"s\"}\n", 15);
+        for (int i = 0; i < 100; i++) {
+                char row[64];
+                int n = snprintf(row, sizeof(row), "{\"ID\":%d,\"V\":\"row number %d\"}\n", i, i);
+                sl_buf_append(&req, row, (size_t)n);
+        }
+        sl_buf_append(&req, "not json\n", 9);
+        sl_buf_append_u8(&req, 0);
+        cr_assert_gt(req.len, 2048);
+        cr_assert_eq(request("POST", "/inserts-stream", "application/json", NULL, (char *)req.data, &body), 200);
+        int lines = 0;
+        for (char *p = (char *)body.data; (p = strchr(p, '\n')) != NULL; p++)
+                lines++;
+        cr_assert_eq(lines, 101, "one ack per row (%zu bytes): %.300s", body.len, body.data);
+        cr_assert(strstr((char *)body.data, "{\"status\":\"error\",\"seq\":100,\"error_code\":40000") != NULL);
+        cr_assert(strstr((char *)body.data, "\"seq\":99,\"error_code\":50000") != NULL,
+                  "rows wait for the query manager: %s", body.data);
+        sl_buf_deinit(&body);
+        sl_buf_deinit(&req);
+        /* one line over the limit */
+        char big[3000];
+        static const char head[] = "{\"target\":\"s\"}\n{\"V\":\"";
+        size_t hl = sizeof(head) - 1;
+        memcpy(big, head, hl);
+        memset(big + hl, 'x', sizeof(big) - hl - 4);
+        memcpy(big + sizeof(big) - 4, "\"}\n", 4);
+        big[sizeof(big) - 1] = 0;
+        cr_assert_eq(request("POST", "/inserts-stream", "application/json", NULL, big, &body), 413);
+        sl_buf_deinit(&body);
+        cr_assert_eq(request("POST", "/inserts-stream", "application/json", NULL, "{\"target\":\"nope\"}\n{}\n", &body),
+                     400);
+        cr_assert(strstr((char *)body.data, "40000") != NULL, "%s", body.data);
+        sl_buf_deinit(&body);
 }
