@@ -101,8 +101,11 @@ typedef struct sl_broker_settings {
         int64_t group_initial_delay_ms;    /* group.initial.rebalance.delay.ms */
         int64_t group_min_session_ms;      /* group.min.session.timeout.ms */
         int64_t group_max_session_ms;      /* group.max.session.timeout.ms */
-        int64_t fault_close_after_produce; /* test hook: drop the connection instead of answering every
-                                            * Nth Produce (after appending), so clients retry; 0 = off */
+        int64_t fault_close_after[ApiKey__MAX]; /* test hook per ApiKey: drop the connection instead of
+                                                 * answering every Nth request of that key (after
+                                                 * handling it), so clients retry; 0 = off.
+                                                 * broker.test.fault.close.after.<api> (produce, fetch,
+                                                 * offsetcommit, joingroup, ...) */
 } sl_broker_settings;
 
 /* ---- storage -------------------------------------------------------------------------------- */
@@ -325,7 +328,7 @@ struct sl_broker {
         int64_t next_producer_id;
         int64_t producer_id_limit;     /* ids below were reserved on disk */
         bool stopped;
-        int64_t produce_count;         /* Produce requests handled, for the fault hook */
+        int64_t fault_count[ApiKey__MAX]; /* requests handled per ApiKey, for the fault hook */
         uint8_t *scratch;              /* network thread's read buffer, SL_BROKER_SCRATCH bytes */
         /* cleaner thread (cleaner.c): one job at a time, handed over under clean_mu */
         pthread_t clean_thread;
@@ -487,6 +490,8 @@ sl_broker_handler sl_broker_api_handler(int16_t api_key, int16_t version, bool *
 /* Writes the ApiVersions entry list (v0 format, INT32 count). */
 void sl_broker_api_write_versions(sl_buf *out);
 int16_t sl_broker_api_max_version(int16_t api_key);
+/* Kafka's name of an implemented ApiKey ("Produce"), or NULL. */
+const char *sl_broker_api_name(int16_t api_key);
 
 /* cleaner.c */
 sl_err sl_broker_cleaner_start(sl_broker *broker, sl_err_detail *det);

@@ -272,10 +272,12 @@ bool sl_broker_conn_handle_frame(sl_broker_conn *conn, const uint8_t *frame, siz
                 return true;
         }
         sl_broker_hres r = h(req);
-        if (key == ApiKey_Produce && r != SL_BROKER_BAD && conn->broker->set.fault_close_after_produce > 0 &&
-            ++conn->broker->produce_count % conn->broker->set.fault_close_after_produce == 0) {
-                /* fault injection: the records are appended, the answer is lost */
-                SL_LOG_INFO("broker", "%s: fault hook drops the connection after a Produce", conn->peer);
+        sl_broker *broker = conn->broker;
+        if (r != SL_BROKER_BAD && broker->set.fault_close_after[key] > 0 &&
+            ++broker->fault_count[key] % broker->set.fault_close_after[key] == 0) {
+                /* fault injection: the request took effect, its answer is lost */
+                SL_LOG_INFO("broker", "%s: fault hook drops the connection after a %s", conn->peer,
+                            sl_broker_api_name(key));
                 if (r == SL_BROKER_DONE)
                         sl_broker_req_finish(req);
                 return false;

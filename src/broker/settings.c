@@ -156,7 +156,18 @@ sl_err sl_broker_settings_load(sl_broker_settings *set, const sl_config *cfg, sl
         I64("group.initial.rebalance.delay.ms", 3000, 0, INT32_MAX, set->group_initial_delay_ms);
         I64("group.min.session.timeout.ms", 6000, 0, INT32_MAX, set->group_min_session_ms);
         I64("group.max.session.timeout.ms", 1800000, 0, INT32_MAX, set->group_max_session_ms);
-        I64("broker.test.fault.close.after.produce", 0, 0, INT64_MAX, set->fault_close_after_produce);
+        for (int k = 0; k < ApiKey__MAX; k++) {
+                const char *name = sl_broker_api_name((int16_t)k);
+                if (!name)
+                        continue;
+                char key[96], lower[48];
+                size_t n = 0;
+                for (; name[n] && n + 1 < sizeof lower; n++)
+                        lower[n] = (char)(name[n] >= 'A' && name[n] <= 'Z' ? name[n] + 32 : name[n]);
+                lower[n] = 0;
+                snprintf(key, sizeof key, "broker.test.fault.close.after.%s", lower);
+                I64(key, 0, 0, INT64_MAX, set->fault_close_after[k]);
+        }
 #undef I64
         return SL_OK;
 fail:

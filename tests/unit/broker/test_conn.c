@@ -142,3 +142,22 @@ Test(broker_conn, many_batches_in_one_produce, .fini = teardown)
         sl_buf_deinit(&b);
         sl_broker_free(broker);
 }
+
+Test(broker_conn, fault_hook_per_api_key, .fini = teardown)
+{
+        sl_broker *broker = test_broker(dir, sizeof dir, "broker.test.fault.close.after.apiversions=2\n");
+        sl_broker_conn *conn = sl_broker_conn_new(broker, -1, NULL);
+        sl_buf b;
+        sl_buf_init(&b);
+        header(&b, ApiKey_ApiVersions, 1, 1);
+        cr_assert(sl_broker_conn_handle_frame(conn, b.data, b.len));
+        cr_assert(!sl_broker_conn_handle_frame(conn, b.data, b.len), "every 2nd ApiVersions drops the connection");
+        cr_assert(sl_broker_conn_handle_frame(conn, b.data, b.len));
+        header(&b, ApiKey_Metadata, 1, 2);
+        sl_wr_i32(&b, 0);
+        cr_assert(sl_broker_conn_handle_frame(conn, b.data, b.len), "other keys are not affected");
+        cr_assert(sl_broker_conn_handle_frame(conn, b.data, b.len));
+        sl_broker_conn_free(conn);
+        sl_buf_deinit(&b);
+        sl_broker_free(broker);
+}
