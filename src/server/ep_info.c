@@ -44,7 +44,7 @@ static void broker_address(const sl_config *cfg, char *host, size_t hostlen, cha
         } else {
                 snprintf(port, portlen, "9092");
         }
-        snprintf(host, hostlen, "%s", *addr ? addr : "127.0.0.1");
+        snprintf(host, hostlen, "%.*s", (int)(hostlen ? hostlen - 1 : 0), *addr ? addr : "127.0.0.1");
 }
 
 /* True when a TCP connection to the broker opens within a second. */
