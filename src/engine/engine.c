@@ -12,16 +12,44 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/log.h"
 #include "common/mem.h"
 #include "common/str.h"
 #include "engine/engine_int.h"
 #include "sql/parse.h"
+#include "udf/loader.h"
 
 #define ENGINE_VERSION "0.1.0"
 
 const char *sl_engine_version(void)
 {
         return ENGINE_VERSION;
+}
+
+/* UDF plugins from ksql.extension.dir (default <data.dir>/udf) when ksql.udfs.enabled (default
+ * true); a failure is logged and the server serves on without them. */
+static void load_udfs(sl_engine *engine, const sl_config *cfg)
+{
+        bool enabled = true;
+        sl_err_detail uerr;
+        sl_udf_report rep;
+        char dir[1024];
+
+        if (cfg != NULL && sl_config_get_bool(cfg, "ksql.udfs.enabled", true, &enabled, &uerr) != SL_OK)
+                enabled = true;
+        if (!enabled)
+                return;
+        const char *ext = cfg ? sl_config_get(cfg, "ksql.extension.dir") : NULL;
+        const char *data = cfg ? sl_config_get(cfg, "data.dir") : NULL;
+        if (ext != NULL)
+                snprintf(dir, sizeof(dir), "%s", ext);
+        else
+                snprintf(dir, sizeof(dir), "%s/udf", data ? data : "./sluice-data");
+        engine->udf = sl_udf_loader_new(engine->funcs);
+        sl_udf_loader_set_config(engine->udf, cfg);
+        memset(&rep, 0, sizeof(rep));
+        if (sl_udf_loader_load_dir(engine->udf, dir, &rep, &uerr) != SL_OK)
+                SL_LOG_WARN("engine", "UDF plugins of %s not loaded: %s", dir, uerr.message);
 }
 
 sl_err sl_engine_new(const sl_config *cfg, sl_engine **out, sl_err_detail *err)
@@ -34,6 +62,7 @@ sl_err sl_engine_new(const sl_config *cfg, sl_engine **out, sl_err_detail *err)
         engine->cfg = cfg;
         sl_vec_init(&engine->commands, sizeof(sl_engine_command));
         sl_engine_meta_init(engine);
+        sl_engine_queries_init(engine);
         snprintf(engine->service_id, sizeof(engine->service_id), "%s", sid ? sid : "default_");
         /* a stable-looking id for this process; the bundled broker has no cluster id of its own */
         snprintf(engine->cluster_id, sizeof(engine->cluster_id), "sluice-%08lx",
@@ -45,6 +74,7 @@ sl_err sl_engine_new(const sl_config *cfg, sl_engine **out, sl_err_detail *err)
         engine->funcs = sl_func_registry_new();
         if (sl_func_registry_add_builtins(engine->funcs, err))
                 goto fail;
+        load_udfs(engine, cfg);
         *out = engine;
         return SL_OK;
 fail:
@@ -63,9 +93,12 @@ void sl_engine_free(sl_engine *engine)
                 sl_free(c->message);
         }
         sl_vec_deinit(&engine->commands);
+        sl_engine_queries_stop_all(engine);
+        sl_engine_cmdlog_close(engine);
         sl_engine_meta_deinit(engine);
         sl_kafka_admin_free(engine->admin);
         sl_func_registry_free(engine->funcs);
+        sl_udf_loader_free(engine->udf);
         pthread_mutex_destroy(&engine->lock);
         sl_free(engine);
 }
@@ -410,7 +443,6 @@ static bool run_statement(sl_engine *engine, sl_engine_session *ses, const sl_as
         case SL_AST_STMT_LIST_FUNCTIONS:
         case SL_AST_STMT_LIST_TYPES:
         case SL_AST_STMT_LIST_VARIABLES:
-        case SL_AST_STMT_LIST_QUERIES:
         case SL_AST_STMT_DESCRIBE:
         case SL_AST_STMT_DESCRIBE_STREAMS:
         case SL_AST_STMT_DESCRIBE_TABLES:
@@ -477,6 +509,11 @@ static bool run_statement(sl_engine *engine, sl_engine_session *ses, const sl_as
         case SL_AST_STMT_CREATE_STREAM_AS:
         case SL_AST_STMT_CREATE_TABLE_AS:
         case SL_AST_STMT_INSERT_INTO:
+        case SL_AST_STMT_TERMINATE:
+        case SL_AST_STMT_EXPLAIN:
+        case SL_AST_STMT_LIST_QUERIES:
+                rc = sl_engine_queries_run(engine, ses, stmt, res, &ent);
+                break;
         case SL_AST_STMT_INSERT_VALUES: {
                 /* the analyzer's verdict first: a wrong statement gets its real error */
                 sl_analysis *a = sl_engine_meta_analyze(engine, ses, stmt, res);
@@ -498,6 +535,7 @@ static bool run_statement(sl_engine *engine, sl_engine_session *ses, const sl_as
         }
         if (rc != SL_OK)
                 return false;
+        sl_engine_cmdlog_append(engine, ses, stmt);
         if (emit)
                 sl_vec_push(&res->entities, &ent);
         return true;
@@ -621,8 +659,6 @@ sl_err sl_engine_query_start(sl_engine *engine, const sl_engine_request *req, co
         sl_parse_opts opts = {lookup_var, &ses};
         char msg[512];
 
-        (void)sink;
-        (void)arena;
         memset(hdr, 0, sizeof(*hdr));
         *out = NULL;
         result_init(res);
@@ -658,29 +694,14 @@ sl_err sl_engine_query_start(sl_engine *engine, const sl_engine_request *req, co
                 goto out;
         }
         if (stmt->kind == SL_AST_STMT_QUERY) {
-                /* the analyzer's verdict first: unknown sources or columns get their real error */
-                pthread_mutex_lock(&engine->lock);
-                sl_analysis *a = sl_engine_meta_analyze(engine, &ses, stmt, res);
-                pthread_mutex_unlock(&engine->lock);
-                if (a == NULL) {
-                        rc = SL_ERR_ANALYZE;
-                        goto out;
-                }
-                /* issue 5: the query manager starts the query from `a` here, fills `hdr` and keeps `sink` */
-                sl_analysis_free(a);
+                rc = sl_engine_push_start(engine, &ses, stmt, sink, arena, hdr, out, res);
+                goto out;
         }
-        sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s not supported yet by this server",
-                       stmt->kind == SL_AST_STMT_PRINT ? "PRINT is" :
-                       stmt->query->emit == SL_AST_EMIT_NONE ? "Pull queries are" : "Push queries are");
+        sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "PRINT is not supported yet by this server");
 out:
         sl_script_free(script);
         session_deinit(&ses);
         return rc;
-}
-
-void sl_engine_query_close(sl_engine_query *q)
-{
-        (void)q;
 }
 
 struct sl_engine_insert {

@@ -228,6 +228,10 @@ typedef struct sl_engine_result {
  * registers the built-in functions and an empty in-memory metastore. */
 sl_err sl_engine_new(const sl_config *cfg, sl_engine **out, sl_err_detail *err);
 void sl_engine_free(sl_engine *engine);
+/* Replays the command log `_sluice_commands` (creating the topic when it is missing): rebuilds the
+ * metastore and restarts the persistent queries with their ids; they resume from their committed
+ * offsets. Call once after sl_engine_new, with Kafka reachable. No-op when sluice.engine.kafka is false. */
+sl_err sl_engine_recover(sl_engine *engine, sl_err_detail *err);
 
 /* Runs every statement of `req->sql`. Always fills `res` (free with sl_engine_result_deinit). */
 void sl_engine_execute(sl_engine *engine, const sl_engine_request *req, sl_engine_result *res);

@@ -32,7 +32,13 @@ struct sl_engine {
         int64_t seq;                /* last command sequence number */
         char service_id[128];       /* ksql.service.id */
         char cluster_id[64];        /* reported as kafkaClusterId */
+        sl_vec pqs;                 /* of sl_engine_pq *: running persistent queries (query.c) */
+        struct sl_udf_loader *udf;  /* UDF plugins of ksql.extension.dir, or NULL */
+        struct sl_kafka_producer *cmdlog; /* command log producer, created at first append (cmdlog.c) */
+        bool replaying;             /* the command log is being replayed: append nothing */
 };
+
+typedef struct sl_engine_pq sl_engine_pq;
 
 /* The state of one request: properties and variables start from the request and change with
  * SET/UNSET/DEFINE/UNDEFINE inside it. */
@@ -96,5 +102,24 @@ sl_err sl_engine_topics_delete(sl_engine *engine, const sl_ast_stmt *stmt, const
 /* engine_show.c: SHOW / LIST / DESCRIBE FUNCTION */
 sl_err sl_engine_show(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
                       sl_engine_result *res, sl_engine_entity *ent);
+
+/* query.c: the query manager */
+void sl_engine_queries_init(sl_engine *engine);
+/* Stops every persistent query (each commits what it processed); before the catalog goes. */
+void sl_engine_queries_stop_all(sl_engine *engine);
+/* C*AS, INSERT INTO ... SELECT, TERMINATE, SHOW QUERIES, EXPLAIN. */
+sl_err sl_engine_queries_run(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
+                             sl_engine_result *res, sl_engine_entity *ent);
+/* Starts the transient push query `stmt` (see sl_engine_query_start); takes the lock itself. */
+sl_err sl_engine_push_start(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
+                            const sl_engine_query_sink *sink, sl_arena *arena, sl_engine_query_header *hdr,
+                            sl_engine_query **out, sl_engine_result *res);
+/* bootstrap.servers, or the bundled broker's listeners as host:port list, into `out`. */
+void sl_engine_bootstrap(sl_engine *engine, char *out, size_t len);
+
+/* cmdlog.c: the command log `_sluice_commands` */
+/* Appends an accepted statement with the session's property overrides (no-op when replaying). */
+void sl_engine_cmdlog_append(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt);
+void sl_engine_cmdlog_close(sl_engine *engine);
 
 #endif

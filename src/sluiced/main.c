@@ -1,6 +1,7 @@
 /* main.c: sluiced, the server. Reads the configuration (--config FILE, --key=value overrides),
- * starts the bundled broker (and, as they land, the engine and the REST server: one start call
- * each in start_services), waits for SIGINT/SIGTERM and shuts everything down in reverse order. */
+ * starts the bundled broker (unless bootstrap.servers names another cluster, see start_services),
+ * the engine (replaying its command log) and the REST server, waits for SIGINT/SIGTERM and shuts
+ * everything down in reverse order. */
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -38,17 +39,24 @@ static void usage(void)
                "       sluiced --format FILE.sql   print the canonical SQL of each statement\n"
                "  broker.listeners (PLAINTEXT://127.0.0.1:9092), data.dir (./sluice-data), num.partitions,\n"
                "  auto.create.topics.enable, log.segment.bytes, log.retention.ms, log.retention.bytes,\n"
-               "  log.flush.interval.messages, log.flush.interval.ms, socket.request.max.bytes, log.level\n");
+               "  log.flush.interval.messages, log.flush.interval.ms, socket.request.max.bytes, log.level\n"
+               "  bootstrap.servers: the Kafka cluster of the engine (default: the bundled broker's listener);\n"
+               "  when set, no bundled broker starts unless broker.enabled=true\n");
 }
 
+/* The bundled broker runs unless bootstrap.servers names another cluster (then the engine never
+ * needs a broker of its own); broker.enabled=true/false overrides that choice. */
 static int start_services(services *svc, const sl_config *cfg, sl_err_detail *det)
 {
-        if (sl_broker_new(cfg, &svc->broker, det) || sl_broker_start(svc->broker, det))
+        bool broker = sl_config_get(cfg, "bootstrap.servers") == NULL || broker_only;
+        if (sl_config_get_bool(cfg, "broker.enabled", broker, &broker, det))
+                return -1;
+        if (broker && (sl_broker_new(cfg, &svc->broker, det) || sl_broker_start(svc->broker, det)))
                 return -1;
         if (broker_only)
                 return 0;
-        if (sl_engine_new(cfg, &svc->engine, det) || sl_server_new(cfg, svc->engine, &svc->server, det) ||
-            sl_server_start(svc->server, det))
+        if (sl_engine_new(cfg, &svc->engine, det) || sl_engine_recover(svc->engine, det) ||
+            sl_server_new(cfg, svc->engine, &svc->server, det) || sl_server_start(svc->server, det))
                 return -1;
         return 0;
 }
