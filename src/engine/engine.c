@@ -33,6 +33,7 @@ sl_err sl_engine_new(const sl_config *cfg, sl_engine **out, sl_err_detail *err)
         pthread_mutex_init(&engine->lock, NULL);
         engine->cfg = cfg;
         sl_vec_init(&engine->commands, sizeof(sl_engine_command));
+        sl_vec_init(&engine->running, sizeof(sl_engine_query *));
         sl_engine_meta_init(engine);
         snprintf(engine->service_id, sizeof(engine->service_id), "%s", sid ? sid : "default_");
         /* a stable-looking id for this process; the bundled broker has no cluster id of its own */
@@ -63,6 +64,9 @@ void sl_engine_free(sl_engine *engine)
                 sl_free(c->message);
         }
         sl_vec_deinit(&engine->commands);
+        /* the REST server closes its queries before the engine goes */
+        SL_ALWAYS(engine->running.len == 0);
+        sl_vec_deinit(&engine->running);
         sl_engine_meta_deinit(engine);
         sl_kafka_admin_free(engine->admin);
         sl_func_registry_free(engine->funcs);
@@ -621,8 +625,6 @@ sl_err sl_engine_query_start(sl_engine *engine, const sl_engine_request *req, co
         sl_parse_opts opts = {lookup_var, &ses};
         char msg[512];
 
-        (void)sink;
-        (void)arena;
         memset(hdr, 0, sizeof(*hdr));
         *out = NULL;
         result_init(res);
@@ -666,7 +668,10 @@ sl_err sl_engine_query_start(sl_engine *engine, const sl_engine_request *req, co
                         rc = SL_ERR_ANALYZE;
                         goto out;
                 }
-                /* issue 5: the query manager starts the query from `a` here, fills `hdr` and keeps `sink` */
+                if (a->emit != SL_AST_EMIT_NONE && !a->pull) {
+                        rc = sl_engine_push_query_start(engine, &ses, stmt, a, sink, arena, hdr, out, res);
+                        goto out;
+                }
                 sl_analysis_free(a);
         }
         sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s not supported yet by this server",
@@ -676,11 +681,6 @@ out:
         sl_script_free(script);
         session_deinit(&ses);
         return rc;
-}
-
-void sl_engine_query_close(sl_engine_query *q)
-{
-        (void)q;
 }
 
 struct sl_engine_insert {
