@@ -14,7 +14,8 @@ function(sl_add_module name)
 endfunction()
 
 # sl_add_unit_tests(MODULE [DEPS lib...])
-# One Criterion executable per tests/unit/<MODULE>/test_*.c, each registered with ctest.
+# One Criterion executable per tests/unit/<MODULE>/test_*.c, each registered with ctest and linked
+# with the shared test fixtures (sl_testsupport, tests/unit/support).
 function(sl_add_unit_tests module)
   cmake_parse_arguments(T "" "" "DEPS" ${ARGN})
   file(GLOB tests CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/unit/${module}/test_*.c)
@@ -22,7 +23,7 @@ function(sl_add_unit_tests module)
     get_filename_component(base ${t} NAME_WE)
     set(exe unit_${module}_${base})
     add_executable(${exe} ${t})
-    target_link_libraries(${exe} PRIVATE sl_${module} ${T_DEPS} PkgConfig::CRITERION)
+    target_link_libraries(${exe} PRIVATE sl_${module} ${T_DEPS} sl_testsupport PkgConfig::CRITERION)
     add_test(NAME unit/${module}/${base} COMMAND ${exe} --jobs 1 -q)
     set_tests_properties(unit/${module}/${base} PROPERTIES LABELS unit TIMEOUT 300)
   endforeach()

@@ -25,8 +25,13 @@ bool sl_cli_client_get(sl_cli_client *c, const char *path, long *status, json_t 
 /* POST `req` (borrowed) as JSON to `path`; as sl_cli_client_get. */
 bool sl_cli_client_post(sl_cli_client *c, const char *path, json_t *req, long *status, json_t **body,
                         char *errbuf, size_t errlen);
-/* Called with each complete line of a streamed response (without the newline); return false to stop. */
-typedef bool (*sl_cli_line_fn)(void *ctx, const char *line, size_t len);
+/* Called with each complete line of a streamed response (without the newline), and with the
+ * incomplete last line (`partial`) after every piece that arrives: the /query format ends a row's
+ * line only when the next row comes, so a row must show as soon as it is complete JSON. Returns
+ * SL_CLI_LINE_STOP to stop, SL_CLI_LINE_USED when it used the text (a used partial line is
+ * dropped), SL_CLI_LINE_SKIP otherwise. */
+enum { SL_CLI_LINE_STOP = -1, SL_CLI_LINE_SKIP = 0, SL_CLI_LINE_USED = 1 };
+typedef int (*sl_cli_line_fn)(void *ctx, const char *line, size_t len, bool partial);
 /* POSTs `req` to `path` with Accept `accept` and feeds the response to `on_line` line by line as it
  * arrives. Stops early when `*interrupted` becomes non-zero (then *was_interrupted is true). The
  * HTTP status lands in *status; a non-2xx body is returned whole in *errbody (caller frees). */

@@ -149,12 +149,23 @@ static size_t stream_write(char *ptr, size_t size, size_t nmemb, void *ud)
                 }
                 sl_buf_append_u8(&sc->line, 0);
                 sc->line.len--;
-                bool go_on = sc->on_line(sc->ctx, (const char *)sc->line.data, sc->line.len);
+                int r = sc->on_line(sc->ctx, (const char *)sc->line.data, sc->line.len, false);
                 sl_buf_reset(&sc->line);
-                if (!go_on) {
+                if (r == SL_CLI_LINE_STOP) {
                         sc->stopped = true;
                         return 0;
                 }
+        }
+        if (sc->line.len > 0) {
+                sl_buf_append_u8(&sc->line, 0);
+                sc->line.len--;
+                int r = sc->on_line(sc->ctx, (const char *)sc->line.data, sc->line.len, true);
+                if (r == SL_CLI_LINE_STOP) {
+                        sc->stopped = true;
+                        return 0;
+                }
+                if (r == SL_CLI_LINE_USED)
+                        sl_buf_reset(&sc->line);
         }
         return n;
 }
@@ -201,7 +212,7 @@ bool sl_cli_client_stream(sl_cli_client *c, const char *path, json_t *req, const
         if (ok && sc.line.len > 0 && !sc.stopped && !sc.was_interrupted) {
                 sl_buf_append_u8(&sc.line, 0);
                 sc.line.len--;
-                on_line(ctx, (const char *)sc.line.data, sc.line.len);
+                on_line(ctx, (const char *)sc.line.data, sc.line.len, false);
         }
         if (sc.errbody.len > 0) {
                 sl_buf_append_u8(&sc.errbody, 0);

@@ -336,7 +336,7 @@ static json_t *names_from_schema(const char *schema)
         return names;
 }
 
-static bool on_query_line(void *ctx, const char *line, size_t len)
+static int on_query_line(void *ctx, const char *line, size_t len, bool partial)
 {
         query_view *qv = ctx;
         shell *sh = qv->sh;
@@ -347,10 +347,11 @@ static bool on_query_line(void *ctx, const char *line, size_t len)
         while (len > 0 && (line[len - 1] == ']' || line[len - 1] == ',' || line[len - 1] == '\r'))
                 len--;
         if (len == 0)
-                return true;
+                return SL_CLI_LINE_SKIP;
         json_t *j = json_loadb(line, len, 0, NULL);
         if (j == NULL)
-                return true;
+                return SL_CLI_LINE_SKIP;  /* a partial line that is not complete yet */
+        (void)partial;
         json_t *v;
         if ((v = json_object_get(j, "header")) != NULL) {
                 const char *qid = json_string_value(json_object_get(v, "queryId"));
@@ -403,7 +404,7 @@ static bool on_query_line(void *ctx, const char *line, size_t len)
         }
         json_decref(j);
         emit(&qv->out);
-        return true;
+        return SL_CLI_LINE_USED;
 }
 
 static bool run_query(shell *sh, const char *stmt)

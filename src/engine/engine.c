@@ -61,6 +61,7 @@ sl_err sl_engine_new(const sl_config *cfg, sl_engine **out, sl_err_detail *err)
         pthread_mutex_init(&engine->lock, NULL);
         engine->cfg = cfg;
         sl_vec_init(&engine->commands, sizeof(sl_engine_command));
+        sl_vec_init(&engine->running, sizeof(sl_engine_query *));
         sl_engine_meta_init(engine);
         sl_engine_queries_init(engine);
         snprintf(engine->service_id, sizeof(engine->service_id), "%s", sid ? sid : "default_");
@@ -95,6 +96,10 @@ void sl_engine_free(sl_engine *engine)
         sl_vec_deinit(&engine->commands);
         sl_engine_queries_stop_all(engine);
         sl_engine_cmdlog_close(engine);
+        /* the REST server closes its queries before the engine goes */
+        if (SL_NEVER(engine->running.len != 0))
+                SL_LOG_WARN("engine", "%zu queries still running at shutdown", engine->running.len);
+        sl_vec_deinit(&engine->running);
         sl_engine_meta_deinit(engine);
         sl_kafka_admin_free(engine->admin);
         sl_func_registry_free(engine->funcs);
@@ -694,8 +699,19 @@ sl_err sl_engine_query_start(sl_engine *engine, const sl_engine_request *req, co
                 goto out;
         }
         if (stmt->kind == SL_AST_STMT_QUERY) {
-                rc = sl_engine_push_start(engine, &ses, stmt, sink, arena, hdr, out, res);
-                goto out;
+                /* the analyzer's verdict first: unknown sources or columns get their real error */
+                pthread_mutex_lock(&engine->lock);
+                sl_analysis *a = sl_engine_meta_analyze(engine, &ses, stmt, res);
+                pthread_mutex_unlock(&engine->lock);
+                if (a == NULL) {
+                        rc = SL_ERR_ANALYZE;
+                        goto out;
+                }
+                if (a->emit != SL_AST_EMIT_NONE && !a->pull) {
+                        rc = sl_engine_push_query_start(engine, &ses, stmt, a, sink, arena, hdr, out, res);
+                        goto out;
+                }
+                sl_analysis_free(a);
         }
         sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "PRINT is not supported yet by this server");
 out:

@@ -29,6 +29,7 @@ struct sl_engine {
         sl_vec commands;            /* of sl_engine_command */
         sl_kafka_admin *admin;      /* Kafka admin client, created at first use (engine_topics.c) */
         bool kafka;                 /* sluice.engine.kafka: topics are checked, created, listed */
+        sl_vec running;             /* of sl_engine_query *: transient queries running (SHOW QUERIES) */
         int64_t seq;                /* last command sequence number */
         char service_id[128];       /* ksql.service.id */
         char cluster_id[64];        /* reported as kafkaClusterId */
@@ -99,6 +100,17 @@ void sl_engine_topics_describe(sl_engine *engine, const char *topic, sl_arena *a
 sl_err sl_engine_topics_delete(sl_engine *engine, const sl_ast_stmt *stmt, const char *topic,
                                sl_engine_result *res);
 
+/* The Kafka bootstrap servers: bootstrap.servers, else the bundled broker's broker.listeners. */
+void sl_engine_bootstrap(sl_engine *engine, char *out, size_t len);
+
+/* engine_query.c: starts the transient push query `stmt` analyzed as `a` (taken, even on failure). */
+sl_err sl_engine_push_query_start(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
+                                  sl_analysis *a, const sl_engine_query_sink *sink, sl_arena *arena,
+                                  sl_engine_query_header *hdr, sl_engine_query **out, sl_engine_result *res);
+
+/* SHOW QUERIES rows of the running transient queries, in `arena`; caller holds the engine lock. */
+size_t sl_engine_running_queries(sl_engine *engine, sl_arena *arena, sl_engine_query_info **out);
+
 /* engine_show.c: SHOW / LIST / DESCRIBE FUNCTION */
 sl_err sl_engine_show(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
                       sl_engine_result *res, sl_engine_entity *ent);
@@ -110,12 +122,6 @@ void sl_engine_queries_stop_all(sl_engine *engine);
 /* C*AS, INSERT INTO ... SELECT, TERMINATE, SHOW QUERIES, EXPLAIN. */
 sl_err sl_engine_queries_run(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
                              sl_engine_result *res, sl_engine_entity *ent);
-/* Starts the transient push query `stmt` (see sl_engine_query_start); takes the lock itself. */
-sl_err sl_engine_push_start(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
-                            const sl_engine_query_sink *sink, sl_arena *arena, sl_engine_query_header *hdr,
-                            sl_engine_query **out, sl_engine_result *res);
-/* bootstrap.servers, or the bundled broker's listeners as host:port list, into `out`. */
-void sl_engine_bootstrap(sl_engine *engine, char *out, size_t len);
 
 /* cmdlog.c: the command log `_sluice_commands` */
 /* Appends an accepted statement with the session's property overrides (no-op when replaying). */

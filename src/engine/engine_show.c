@@ -150,9 +150,9 @@ sl_err sl_engine_show(sl_engine *engine, sl_engine_session *ses, const sl_ast_st
                 ent->nvars = sl_engine_session_vars(ses, arena, &ent->vars);
                 return SL_OK;
         case SL_AST_STMT_LIST_QUERIES:
-                /* no query can run before the query manager exists: the list is truly empty */
+                /* persistent queries come with the query manager (issue 5); transient ones run now */
                 ent->kind = SL_ENGINE_QUERIES;
-                ent->nqueries = 0;
+                ent->nqueries = sl_engine_running_queries(engine, arena, &ent->queries);
                 return SL_OK;
         case SL_AST_STMT_DESCRIBE: {
                 const sl_catalog_source *src = sl_engine_meta_source(engine, stmt->name.name);

@@ -34,19 +34,25 @@ static void listeners_to_bootstrap(const char *listeners, char *out, size_t len)
         out[n] = '\0';
 }
 
+void sl_engine_bootstrap(sl_engine *engine, char *out, size_t len)
+{
+        const char *bs = engine->cfg ? sl_config_get(engine->cfg, "bootstrap.servers") : NULL;
+
+        if (bs != NULL) {
+                snprintf(out, len, "%s", bs);
+        } else {
+                const char *l = engine->cfg ? sl_config_get(engine->cfg, "broker.listeners") : NULL;
+                listeners_to_bootstrap(l ? l : "PLAINTEXT://127.0.0.1:9092", out, len);
+        }
+}
+
 static sl_err admin_get(sl_engine *engine, sl_err_detail *err)
 {
         char bootstrap[512];
-        const char *bs = engine->cfg ? sl_config_get(engine->cfg, "bootstrap.servers") : NULL;
 
         if (engine->admin != NULL)
                 return SL_OK;
-        if (bs != NULL) {
-                snprintf(bootstrap, sizeof(bootstrap), "%s", bs);
-        } else {
-                const char *l = engine->cfg ? sl_config_get(engine->cfg, "broker.listeners") : NULL;
-                listeners_to_bootstrap(l ? l : "PLAINTEXT://127.0.0.1:9092", bootstrap, sizeof(bootstrap));
-        }
+        sl_engine_bootstrap(engine, bootstrap, sizeof(bootstrap));
         sl_kafka_conf conf;
         sl_kafka_conf_init(&conf);
         sl_kafka_conf_set(&conf, "bootstrap.servers", bootstrap);

@@ -4,13 +4,10 @@
  * to the catalog and run by src/exec's stream threads in the consumer group `_sluice_query_<ID>`,
  * committing at least once; their ids are the analyzer's (CSAS_<SINK>_<n>, INSERTQUERY_<n>), so
  * replaying the command log in order gives each query its old id and its old committed offsets.
- * TERMINATE [ALL] stops them, SHOW QUERIES lists them, EXPLAIN prints a plan. Transient push
- * queries (REST /query, /query-stream) plan the same way with a row callback that renders each row
- * as a JSON array into the server's sink, and stop after LIMIT rows.
+ * TERMINATE [ALL] stops them, SHOW QUERIES lists them (and the transient push queries of
+ * engine_query.c), EXPLAIN prints a plan.
  *
- * Threads: the engine's lock guards the list of persistent queries; transient queries are owned by
- * the REST connection that started them. */
-#include <stdatomic.h>
+ * Threads: the engine's lock guards the list of persistent queries. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,34 +36,6 @@ struct sl_engine_pq {
         sl_exec_query *run;      /* owned: the stream threads */
 };
 
-void sl_engine_bootstrap(sl_engine *engine, char *out, size_t len)
-{
-        const char *bs = engine->cfg ? sl_config_get(engine->cfg, "bootstrap.servers") : NULL;
-        size_t n = 0;
-
-        if (bs != NULL) {
-                snprintf(out, len, "%s", bs);
-                return;
-        }
-        /* the bundled broker: "PLAINTEXT://127.0.0.1:9092,..." -> "127.0.0.1:9092,..." */
-        const char *p = engine->cfg ? sl_config_get(engine->cfg, "broker.listeners") : NULL;
-        if (p == NULL)
-                p = "PLAINTEXT://127.0.0.1:9092";
-        while (*p && n + 1 < len) {
-                const char *scheme = strstr(p, "://");
-                const char *comma = strchr(p, ',');
-                if (scheme != NULL && (comma == NULL || scheme < comma))
-                        p = scheme + 3;
-                while (*p && *p != ',' && n + 1 < len)
-                        out[n++] = *p++;
-                if (*p == ',' && n + 1 < len) {
-                        out[n++] = ',';
-                        p++;
-                }
-        }
-        out[n] = '\0';
-}
-
 /* The engine's admin client, created at first use. */
 static sl_err admin(sl_engine *engine, sl_err_detail *err)
 {
@@ -91,14 +60,30 @@ static int session_int(sl_engine *engine, sl_engine_session *ses, const char *na
         return v && end != v && *end == '\0' && n > 0 ? (int)n : dflt;
 }
 
-/* The thread configuration of a query from the session: bootstrap.servers, auto.offset.reset,
- * commit interval. `kconf` must be initialized; it is filled and stays the caller's. */
+/* librdkafka client properties a server or session may set as ksql.streams.<name>. */
+static const char *const client_props[] = {
+        "session.timeout.ms", "heartbeat.interval.ms", "max.poll.interval.ms", "fetch.min.bytes",
+        "fetch.wait.max.ms", "linger.ms", "compression.type", "acks", "security.protocol", "sasl.mechanisms",
+        "sasl.username", "sasl.password", "ssl.ca.location", "ssl.certificate.location", "ssl.key.location",
+        "ssl.key.password",
+};
+
+/* The thread configuration of a query from the session: bootstrap.servers, the client properties
+ * above, auto.offset.reset, commit interval. `kconf` must be initialized; it is filled and stays
+ * the caller's. */
 static void thread_conf(sl_engine *engine, sl_engine_session *ses, sl_kafka_conf *kconf, sl_exec_thread_conf *tc)
 {
         char bs[512];
 
         sl_engine_bootstrap(engine, bs, sizeof(bs));
         sl_kafka_conf_set(kconf, "bootstrap.servers", bs);
+        for (size_t i = 0; i < sizeof(client_props) / sizeof(client_props[0]); i++) {
+                char name[128];
+                snprintf(name, sizeof(name), "ksql.streams.%s", client_props[i]);
+                const char *v = sl_engine_session_prop(engine, ses, name);
+                if (v != NULL)
+                        sl_kafka_conf_set(kconf, client_props[i], v);
+        }
         memset(tc, 0, sizeof(*tc));
         tc->kafka = kconf;
         tc->auto_offset_reset = sl_engine_session_prop(engine, ses, "ksql.streams.auto.offset.reset");
@@ -286,13 +271,18 @@ static sl_err terminate(sl_engine *engine, const sl_ast_stmt *stmt, sl_engine_re
         return SL_OK;
 }
 
+/* SHOW QUERIES: the persistent queries, then the running transient ones. */
 static sl_err show_queries(sl_engine *engine, sl_engine_result *res, sl_engine_entity *ent)
 {
+        sl_engine_query_info *tq = NULL;
         size_t n = engine->pqs.len;
+        size_t nt = sl_engine_running_queries(engine, &res->arena, &tq);
 
         ent->kind = SL_ENGINE_QUERIES;
-        ent->nqueries = n;
-        ent->queries = sl_arena_calloc(&res->arena, n ? n : 1, sizeof(*ent->queries));
+        ent->nqueries = n + nt;
+        ent->queries = sl_arena_calloc(&res->arena, n + nt ? n + nt : 1, sizeof(*ent->queries));
+        if (nt > 0)
+                memcpy(ent->queries + n, tq, nt * sizeof(*tq));
         for (size_t i = 0; i < n; i++) {
                 sl_engine_pq *pq = SL_VEC_AT(&engine->pqs, sl_engine_pq *, i);
                 sl_engine_query_info *qi = &ent->queries[i];
@@ -388,138 +378,4 @@ void sl_engine_queries_stop_all(sl_engine *engine)
                 pq_free(pq);  /* stops the threads: they commit what they processed */
         }
         sl_vec_deinit(&engine->pqs);
-}
-
-/* ---- transient push queries ---- */
-
-struct sl_engine_query {
-        sl_engine_query_sink sink;  /* where rows go */
-        sl_ast_stmt *stmt;          /* owned: the plan borrows it */
-        sl_plan *plan;              /* owned */
-        sl_exec_query *run;         /* owned */
-        sl_kafka_conf kconf;        /* the threads' client configuration */
-        int64_t limit;              /* LIMIT n, or -1 */
-        size_t ncols;               /* output columns rendered per row */
-        _Atomic int64_t rows;       /* rows delivered */
-        atomic_bool ended;          /* `end` was called */
-};
-
-static sl_err push_row(void *ctx, const sl_plan_node *node, const sl_value *row, size_t width, int64_t ts,
-                       bool tombstone, sl_err_detail *err)
-{
-        sl_engine_query *q = ctx;
-        sl_str s;
-
-        (void)node;
-        (void)ts;
-        (void)err;
-        if (atomic_load(&q->ended))
-                return SL_OK;
-        sl_str_init(&s);
-        sl_str_append(&s, "[");
-        for (size_t i = 0; i < q->ncols && i < width; i++) {
-                if (i)
-                        sl_str_append(&s, ",");
-                sl_value_format_json(&s, &row[i], 0);
-        }
-        sl_str_append(&s, "]");
-        bool more = q->sink.row(q->sink.ctx, sl_str_cstr(&s), tombstone);
-        sl_str_deinit(&s);
-        int64_t n = atomic_fetch_add(&q->rows, 1) + 1;
-        if (!more || (q->limit >= 0 && n >= q->limit)) {
-                bool was = atomic_exchange(&q->ended, true);
-                if (!was && q->sink.end)
-                        q->sink.end(q->sink.ctx, more ? "Limit Reached" : NULL, NULL);
-        }
-        return SL_OK;
-}
-
-sl_err sl_engine_push_start(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
-                            const sl_engine_query_sink *sink, sl_arena *arena, sl_engine_query_header *hdr,
-                            sl_engine_query **out, sl_engine_result *res)
-{
-        sl_engine_query *q = sl_calloc(1, sizeof(*q));
-        sl_err_detail err;
-        sl_exec_thread_conf tc;
-        sl_analysis *a = NULL;
-        sl_err rc = SL_ERR_INVALID;
-
-        sl_kafka_conf_init(&q->kconf);
-        q->sink = *sink;
-        if (sl_parse_statement(stmt->text, NULL, &q->stmt, &err) != SL_OK) {
-                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s", err.message);
-                goto fail;
-        }
-        pthread_mutex_lock(&engine->lock);
-        a = sl_engine_meta_analyze(engine, ses, q->stmt, res);
-        pthread_mutex_unlock(&engine->lock);
-        if (a == NULL) {
-                rc = SL_ERR_ANALYZE;
-                goto fail;
-        }
-        if (a->pull) {
-                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text,
-                               "Pull queries are not supported yet by this server");
-                rc = SL_ERR_UNSUPPORTED;
-                goto fail;
-        }
-        q->limit = a->limit;
-        q->ncols = a->ncolumns;
-        hdr->ncolumns = a->ncolumns;
-        hdr->column_names = sl_arena_calloc(arena, a->ncolumns ? a->ncolumns : 1, sizeof(char *));
-        hdr->column_types = sl_arena_calloc(arena, a->ncolumns ? a->ncolumns : 1, sizeof(char *));
-        for (size_t i = 0; i < a->ncolumns; i++) {
-                sl_str t;
-                sl_str_init(&t);
-                sl_type_print(&t, a->columns[i].type);
-                hdr->column_names[i] = sl_arena_strdup(arena, a->columns[i].name);
-                hdr->column_types[i] = sl_arena_strdup(arena, sl_str_cstr(&t));
-                sl_str_deinit(&t);
-        }
-        {
-                sl_str sc;
-                sl_str_init(&sc);
-                sl_analysis_print_schema(&sc, a);
-                hdr->schema = sl_arena_strdup(arena, sl_str_cstr(&sc));
-                sl_str_deinit(&sc);
-        }
-        sl_plan_ctx pctx = {.reg = engine->funcs};
-        if (sl_plan_build(&pctx, a, &q->plan, &err) != SL_OK) {
-                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s%s",
-                               err.code == SL_ERR_UNSUPPORTED ? "Not supported yet by this server: " : "",
-                               err.message);
-                rc = err.code;
-                goto fail;
-        }
-        a = NULL;
-        hdr->query_id = sl_arena_strdup(arena, q->plan->query_id ? q->plan->query_id : "transient");
-        thread_conf(engine, ses, &q->kconf, &tc);
-        tc.on_row = push_row;
-        tc.row_ctx = q;
-        if (sl_exec_query_new(q->plan, &tc, 1, &q->run, &err) != SL_OK || sl_exec_query_start(q->run, &err) != SL_OK) {
-                sl_engine_fail(res, SL_ENGINE_SERVER_ERROR, true, stmt->text, "Could not start the query: %s",
-                               err.message);
-                rc = err.code;
-                goto fail;
-        }
-        *out = q;
-        return SL_OK;
-fail:
-        if (a != NULL)
-                sl_analysis_free(a);
-        q->sink.end = NULL;
-        sl_engine_query_close(q);
-        return rc;
-}
-
-void sl_engine_query_close(sl_engine_query *q)
-{
-        if (q == NULL)
-                return;
-        atomic_store(&q->ended, true);
-        sl_exec_query_free(q->run);
-        sl_plan_free(q->plan);
-        sl_ast_stmt_free(q->stmt);
-        sl_kafka_conf_deinit(&q->kconf);
-        sl_free(q);
 }

@@ -16,6 +16,7 @@
 #include "common/str.h"
 #include "sql/ast_print.h"
 #include "sql/parse.h"
+#include "qtt_load.h"
 
 /* Statement counts of one file or of the whole run. */
 typedef struct counts {
@@ -27,54 +28,6 @@ typedef struct counts {
 static int verbose_limit = 200;  /* failure lines printed at most */
 static long error_cases;         /* enabled cases that expect a parse error */
 static long error_cases_caught;  /* ... of which some statement did fail to parse here */
-
-/* QTT files are JSON with // and block comments (Jackson ALLOW_COMMENTS): blank them out. */
-static void strip_comments(char *s)
-{
-        bool in_string = false;
-
-        for (; *s; s++) {
-                if (in_string) {
-                        if (*s == '\\' && s[1])
-                                s++;
-                        else if (*s == '"')
-                                in_string = false;
-                } else if (*s == '"') {
-                        in_string = true;
-                } else if (s[0] == '/' && s[1] == '/') {
-                        while (*s && *s != '\n')
-                                *s++ = ' ';
-                        if (!*s)
-                                return;
-                } else if (s[0] == '/' && s[1] == '*') {
-                        while (*s && !(s[0] == '*' && s[1] == '/'))
-                                *s++ = ' ';
-                        if (!*s)
-                                return;
-                        s[0] = s[1] = ' ';
-                        s++;
-                }
-        }
-}
-
-static char *read_file(const char *path)
-{
-        FILE *f = fopen(path, "rb");
-        char *buf;
-        long len;
-
-        if (!f)
-                return NULL;
-        fseek(f, 0, SEEK_END);
-        len = ftell(f);
-        fseek(f, 0, SEEK_SET);
-        buf = sl_malloc((size_t)len + 1);
-        if (fread(buf, 1, (size_t)len, f) != (size_t)len)
-                len = 0;
-        buf[len] = '\0';
-        fclose(f);
-        return buf;
-}
 
 /* Does the case expect the statements to fail parsing? */
 static bool expects_parse_error(json_t *tcase)
@@ -162,7 +115,7 @@ done:
  * errors are all semantic) and round-trip. */
 static void run_sql_file(const char *path, const char *name, counts *total)
 {
-        char *text = read_file(path);
+        char *text = sl_test_file_read(path);
         counts c = {0, 0, 0};
 
         if (!text) {
@@ -191,13 +144,13 @@ static void run_file(const char *path, const char *name, counts *total)
         counts c = {0, 0, 0};
         size_t i, j;
 
-        text = read_file(path);
+        text = sl_test_file_read(path);
         if (!text) {
                 printf("FAIL %s: cannot read\n", name);
                 total->failed++;
                 return;
         }
-        strip_comments(text);
+        sl_test_qtt_strip_comments(text);
         root = json_loads(text, 0, &jerr);
         sl_free(text);
         if (!root) {

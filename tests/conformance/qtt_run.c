@@ -31,6 +31,7 @@
 #include "serde/serde.h"
 #include "sql/analyze.h"
 #include "sql/parse.h"
+#include "qtt_load.h"
 
 /* Case counts of one file or of the whole run. */
 typedef struct counts {
@@ -65,68 +66,6 @@ static void add_reason(const char *text)
         reasons = sl_realloc(reasons, (nreasons + 1) * sizeof(*reasons));
         reasons[nreasons].text = sl_strdup(text);
         reasons[nreasons++].n = 1;
-}
-
-/* QTT files are JSON with // and block comments (Jackson ALLOW_COMMENTS): blank them out. */
-static void strip_comments(char *s)
-{
-        bool in_string = false;
-
-        for (; *s; s++) {
-                if (in_string) {
-                        if (*s == '\\' && s[1])
-                                s++;
-                        else if (*s == '"')
-                                in_string = false;
-                } else if (*s == '"') {
-                        in_string = true;
-                } else if (s[0] == '/' && s[1] == '/') {
-                        while (*s && *s != '\n')
-                                *s++ = ' ';
-                        if (!*s)
-                                return;
-                } else if (s[0] == '/' && s[1] == '*') {
-                        while (*s && !(s[0] == '*' && s[1] == '/'))
-                                *s++ = ' ';
-                        if (!*s)
-                                return;
-                        s[0] = s[1] = ' ';
-                        s++;
-                }
-        }
-}
-
-static char *slurp(const char *path)
-{
-        FILE *f = fopen(path, "rb");
-        sl_str s;
-        char buf[8192];
-        size_t n;
-
-        if (!f)
-                return NULL;
-        sl_str_init(&s);
-        while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-                sl_str_append_n(&s, buf, n);
-        fclose(f);
-        return sl_str_detach(&s);
-}
-
-static char *replace_all(const char *s, const char *from, const char *to)
-{
-        sl_str o;
-        size_t fl = strlen(from);
-
-        sl_str_init(&o);
-        while (*s) {
-                if (strncmp(s, from, fl) == 0) {
-                        sl_str_append(&o, to);
-                        s += fl;
-                } else {
-                        sl_str_append_char(&o, *s++);
-                }
-        }
-        return sl_str_detach(&o);
 }
 
 /* ---- JSON text as Jackson writes it (doubles in their shortest round-trip form) ---- */
@@ -1101,7 +1040,7 @@ static outcome run_one(const json_t *tc, const char *fmt, const sl_func_registry
                         sl_str_append(&text, "\n");
                 }
         }
-        sql = replace_all(sl_str_cstr(&text), "{FORMAT}", fmt ? fmt : "JSON");
+        sql = sl_test_str_replace_all(sl_str_cstr(&text), "{FORMAT}", fmt ? fmt : "JSON");
         sl_str_deinit(&text);
         if (uses_test_function(sql)) {
                 snprintf(why, whylen, "test-only functions");
@@ -1198,9 +1137,9 @@ static void run_file(const char *dir, const char *file, const sl_func_registry *
         memcpy(base, file, strlen(file) + 1);
         if (strstr(base, ".json"))
                 *strstr(base, ".json") = '\0';
-        if (!(text = slurp(path)))
+        if (!(text = sl_test_file_read(path)))
                 return;
-        strip_comments(text);
+        sl_test_qtt_strip_comments(text);
         root = json_loads(text, 0, &je);
         sl_free(text);
         if (!root) {
@@ -1249,7 +1188,7 @@ static int cmp_reason(const void *a, const void *b)
 
 static void read_must_pass(const char *path)
 {
-        char *text = slurp(path);
+        char *text = sl_test_file_read(path);
         char *save = NULL;
 
         if (!text)

@@ -186,10 +186,10 @@ check "one status" "j['status'] == 'SUCCESS' and 'dropped' in j['message']"
 req GET /status/stream/NOPE/create
 error 40400 404 generic_error "unknown status"
 
-# --- queries (the query engine is issue 5: ksqlDB's error shapes until then)
-req POST /query '{"ksql": "SELECT * FROM s1 EMIT CHANGES;", "streamsProperties": {}}'
-error 40001 400 statement_error "push query"
-check "push query" "'not supported yet' in j['message'] and j['statementText'] == 'SELECT * FROM s1 EMIT CHANGES;'"
+# --- query errors (push queries streaming: 0305-push-query; pull queries come with issue 5)
+req POST /query '{"ksql": "SELECT * FROM s1 WHERE id = 1;", "streamsProperties": {}}'
+error 40001 400 statement_error "pull query"
+check "pull query" "'not supported yet' in j['message'] and j['statementText'] == 'SELECT * FROM s1 WHERE id = 1;'"
 req POST /query '{"ksql": "SELECT * FROM nope EMIT CHANGES;"}'
 error 40001 400 statement_error "query unknown source"
 check "query unknown source" "j['message'] == 'Source \`NOPE\` does not exist.'"

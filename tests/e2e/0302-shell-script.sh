@@ -68,10 +68,10 @@ sh_run --output JSON -e "SHOW TABLES;" "$URL" || fail "--output JSON exited $?"
 python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j[0]["@type"] == "tables" and j[0]["tables"][0]["name"] == "TOTALS"' \
         "$DIR/out" || fail "--output JSON is not the server's JSON"
 
-# errors of statements that need the query engine come back as messages, status 1
-sh_run -e "SELECT * FROM orders EMIT CHANGES;" "$URL"
+# errors of statements that need the query manager come back as messages, status 1
+sh_run -e "SELECT * FROM orders WHERE id = 1;" "$URL"
 [ $? = 1 ] || fail "a failed query must exit 1"
-has "Push queries are not supported yet by this server"
+has "Pull queries are not supported yet by this server"
 
 # an unreachable server
 sh_run -e "SHOW STREAMS;" "http://127.0.0.1:$(free_port)"

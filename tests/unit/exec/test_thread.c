@@ -24,6 +24,7 @@
 
 #include <criterion/criterion.h>
 
+#include "broker_fixture.h"
 #include "common/log.h"
 #include "common/mem.h"
 #include "exec/query.h"
@@ -35,111 +36,6 @@
 #include "sql/analyze.h"
 #include "sql/parse.h"
 
-static pid_t broker_pid = -1;
-static char broker_dir[PATH_MAX];
-static char bootstrap[64];
-
-static int free_port(void)
-{
-        int fd = socket(AF_INET, SOCK_STREAM, 0);
-        struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-        socklen_t len = sizeof a;
-        cr_assert(bind(fd, (struct sockaddr *)&a, sizeof a) == 0);
-        getsockname(fd, (struct sockaddr *)&a, &len);
-        close(fd);
-        return ntohs(a.sin_port);
-}
-
-static bool port_open(int port)
-{
-        int fd = socket(AF_INET, SOCK_STREAM, 0);
-        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-        bool ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
-        close(fd);
-        return ok;
-}
-
-static bool find_sluiced(char *path, size_t cap)
-{
-        const char *bin = getenv("SLUICE_BIN");
-        if (bin) {
-                snprintf(path, cap, "%s/sluiced", bin);
-        } else {
-                char exe[PATH_MAX];
-                ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-                if (n <= 0)
-                        return false;
-                exe[n] = 0;
-                /* <build>/tests/unit_exec_... -> <build>/bin/sluiced */
-                snprintf(path, cap, "%s/../bin/sluiced", dirname(exe));
-        }
-        return access(path, X_OK) == 0;
-}
-
-static void rm_rf(const char *dir)
-{
-        char cmd[PATH_MAX + 16];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-        if (system(cmd) != 0)
-                fprintf(stderr, "could not remove %s\n", dir);
-}
-
-static void broker_stop(void)
-{
-        if (broker_pid > 0) {
-                kill(broker_pid, SIGTERM);
-                int st;
-                for (int i = 0; i < 100 && waitpid(broker_pid, &st, WNOHANG) == 0; i++)
-                        usleep(50000);
-                kill(broker_pid, SIGKILL);
-                waitpid(broker_pid, &st, 0);
-                broker_pid = -1;
-        }
-        if (broker_dir[0]) {
-                rm_rf(broker_dir);
-                broker_dir[0] = 0;
-        }
-}
-
-/* Starts the bundled broker or skips the test. */
-static void broker_start(void)
-{
-        char sluiced[PATH_MAX];
-        if (!find_sluiced(sluiced, sizeof sluiced))
-                cr_skip_test("no sluiced binary (set SLUICE_BIN): broker tests skipped");
-        strcpy(broker_dir, "/tmp/sl_exec_thread_XXXXXX");
-        cr_assert_not_null(mkdtemp(broker_dir));
-        int port = free_port();
-        snprintf(bootstrap, sizeof bootstrap, "127.0.0.1:%d", port);
-        char listeners[96], datadir[PATH_MAX + 16];
-        snprintf(listeners, sizeof listeners, "--broker.listeners=PLAINTEXT://127.0.0.1:%d", port);
-        snprintf(datadir, sizeof datadir, "--data.dir=%s/data", broker_dir);
-        broker_pid = fork();
-        cr_assert(broker_pid >= 0);
-        if (broker_pid == 0) {
-                prctl(PR_SET_PDEATHSIG, SIGKILL);
-                int null = open("/dev/null", O_WRONLY);
-                dup2(null, 1);
-                execl(sluiced, "sluiced", "--broker-only", listeners, datadir, "--log.level=warn", (char *)NULL);
-                _exit(127);
-        }
-        for (int i = 0; i < 200; i++) {
-                if (port_open(port))
-                        return;
-                int st;
-                if (waitpid(broker_pid, &st, WNOHANG) == broker_pid) {
-                        broker_pid = -1;
-                        broker_stop();
-                        cr_skip_test("sluiced exited at start (no bundled broker in this build): broker tests skipped");
-                }
-                usleep(50000);
-        }
-        broker_stop();
-        cr_assert_fail("sluiced --broker-only did not listen on %s within 10 s", bootstrap);
-}
-
-
 static void produce(const char *topic, const char *key, const char *value)
 {
         sl_kafka_conf conf;
@@ -147,7 +43,7 @@ static void produce(const char *topic, const char *key, const char *value)
         sl_err_detail e;
 
         sl_kafka_conf_init(&conf);
-        sl_kafka_conf_set(&conf, "bootstrap.servers", bootstrap);
+        sl_kafka_conf_set(&conf, "bootstrap.servers", sl_test_broker_bootstrap);
         cr_assert_eq(sl_kafka_producer_new(&conf, NULL, NULL, &p, &e), SL_OK, "%s", e.message);
         cr_assert_eq(sl_kafka_producer_send(p, topic, 0, sl_slice_from_cstr(key), sl_slice_from_cstr(value), NULL, 0,
                                             1000, NULL, &e),
@@ -169,7 +65,7 @@ static char *read_topic(const char *topic, size_t want)
         sl_err_detail e;
 
         sl_kafka_conf_init(&conf);
-        sl_kafka_conf_set(&conf, "bootstrap.servers", bootstrap);
+        sl_kafka_conf_set(&conf, "bootstrap.servers", sl_test_broker_bootstrap);
         cr_assert_eq(sl_kafka_consumer_new(&conf, &c, &e), SL_OK);
         cr_assert_eq(sl_kafka_consumer_assign(c, &tpo, 1, &e), SL_OK);
         sl_kafka_batch_init(&b);
@@ -247,9 +143,9 @@ Test(exec_thread, csas_over_the_bundled_broker_resumes_from_committed_offsets, .
         char *got;
 
         sl_log_set_level(SL_LOG_ERROR);
-        broker_start();
+        sl_test_broker_start("exec_thread");
         sl_kafka_conf_init(&kc);
-        sl_kafka_conf_set(&kc, "bootstrap.servers", bootstrap);
+        sl_kafka_conf_set(&kc, "bootstrap.servers", sl_test_broker_bootstrap);
         cr_assert_eq(sl_kafka_admin_new(&kc, &admin, &e), SL_OK);
         cr_assert_eq(sl_kafka_admin_create_topic(admin, "orders", 1, 1, NULL, 0, 10000, &e), SL_OK, "%s", e.message);
         cr_assert_eq(sl_kafka_admin_create_topic(admin, "BIG", 1, 1, NULL, 0, 10000, &e), SL_OK, "%s", e.message);
@@ -289,7 +185,7 @@ Test(exec_thread, csas_over_the_bundled_broker_resumes_from_committed_offsets, .
         sl_catalog_free(cat);
         sl_func_registry_free(reg);
         sl_kafka_conf_deinit(&kc);
-        broker_stop();
+        sl_test_broker_stop();
 }
 
 Test(exec_thread, query_with_two_threads_over_two_partitions, .timeout = 120)
@@ -308,9 +204,9 @@ Test(exec_thread, query_with_two_threads_over_two_partitions, .timeout = 120)
         size_t lines = 0;
 
         sl_log_set_level(SL_LOG_ERROR);
-        broker_start();
+        sl_test_broker_start("exec_thread");
         sl_kafka_conf_init(&kc);
-        sl_kafka_conf_set(&kc, "bootstrap.servers", bootstrap);
+        sl_kafka_conf_set(&kc, "bootstrap.servers", sl_test_broker_bootstrap);
         cr_assert_eq(sl_kafka_admin_new(&kc, &admin, &e), SL_OK);
         cr_assert_eq(sl_kafka_admin_create_topic(admin, "two", 2, 1, NULL, 0, 10000, &e), SL_OK, "%s", e.message);
         cr_assert_eq(sl_kafka_admin_create_topic(admin, "ONE", 1, 1, NULL, 0, 10000, &e), SL_OK, "%s", e.message);
@@ -359,5 +255,5 @@ Test(exec_thread, query_with_two_threads_over_two_partitions, .timeout = 120)
         sl_catalog_free(cat);
         sl_func_registry_free(reg);
         sl_kafka_conf_deinit(&kc);
-        broker_stop();
+        sl_test_broker_stop();
 }

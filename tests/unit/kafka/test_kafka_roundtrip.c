@@ -21,119 +21,16 @@
 
 #include <criterion/criterion.h>
 
+#include "broker_fixture.h"
 #include "common/arena.h"
 #include "kafka/admin.h"
 #include "kafka/consumer.h"
 #include "kafka/producer.h"
 
-static pid_t broker_pid = -1;
-static char broker_dir[PATH_MAX];
-static char bootstrap[64];
-
-static int free_port(void)
-{
-        int fd = socket(AF_INET, SOCK_STREAM, 0);
-        struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-        socklen_t len = sizeof a;
-        cr_assert(bind(fd, (struct sockaddr *)&a, sizeof a) == 0);
-        getsockname(fd, (struct sockaddr *)&a, &len);
-        close(fd);
-        return ntohs(a.sin_port);
-}
-
-static bool port_open(int port)
-{
-        int fd = socket(AF_INET, SOCK_STREAM, 0);
-        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-        bool ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
-        close(fd);
-        return ok;
-}
-
-static bool find_sluiced(char *path, size_t cap)
-{
-        const char *bin = getenv("SLUICE_BIN");
-        if (bin) {
-                snprintf(path, cap, "%s/sluiced", bin);
-        } else {
-                char exe[PATH_MAX];
-                ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-                if (n <= 0)
-                        return false;
-                exe[n] = 0;
-                /* <build>/tests/unit_kafka_... -> <build>/bin/sluiced */
-                snprintf(path, cap, "%s/../bin/sluiced", dirname(exe));
-        }
-        return access(path, X_OK) == 0;
-}
-
-static void rm_rf(const char *dir)
-{
-        char cmd[PATH_MAX + 16];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-        if (system(cmd) != 0)
-                fprintf(stderr, "could not remove %s\n", dir);
-}
-
-static void broker_stop(void)
-{
-        if (broker_pid > 0) {
-                kill(broker_pid, SIGTERM);
-                int st;
-                for (int i = 0; i < 100 && waitpid(broker_pid, &st, WNOHANG) == 0; i++)
-                        usleep(50000);
-                kill(broker_pid, SIGKILL);
-                waitpid(broker_pid, &st, 0);
-                broker_pid = -1;
-        }
-        if (broker_dir[0]) {
-                rm_rf(broker_dir);
-                broker_dir[0] = 0;
-        }
-}
-
-/* Starts the bundled broker or skips the test. */
-static void broker_start(void)
-{
-        char sluiced[PATH_MAX];
-        if (!find_sluiced(sluiced, sizeof sluiced))
-                cr_skip_test("no sluiced binary (set SLUICE_BIN): broker tests skipped");
-        strcpy(broker_dir, "/tmp/sl_kafka_test_XXXXXX");
-        cr_assert_not_null(mkdtemp(broker_dir));
-        int port = free_port();
-        snprintf(bootstrap, sizeof bootstrap, "127.0.0.1:%d", port);
-        char listeners[96], datadir[PATH_MAX + 16];
-        snprintf(listeners, sizeof listeners, "--broker.listeners=PLAINTEXT://127.0.0.1:%d", port);
-        snprintf(datadir, sizeof datadir, "--data.dir=%s/data", broker_dir);
-        broker_pid = fork();
-        cr_assert(broker_pid >= 0);
-        if (broker_pid == 0) {
-                prctl(PR_SET_PDEATHSIG, SIGKILL);
-                int null = open("/dev/null", O_WRONLY);
-                dup2(null, 1);
-                execl(sluiced, "sluiced", "--broker-only", listeners, datadir, "--log.level=warn", (char *)NULL);
-                _exit(127);
-        }
-        for (int i = 0; i < 200; i++) {
-                if (port_open(port))
-                        return;
-                int st;
-                if (waitpid(broker_pid, &st, WNOHANG) == broker_pid) {
-                        broker_pid = -1;
-                        broker_stop();
-                        cr_skip_test("sluiced exited at start (no bundled broker in this build): broker tests skipped");
-                }
-                usleep(50000);
-        }
-        broker_stop();
-        cr_assert_fail("sluiced --broker-only did not listen on %s within 10 s", bootstrap);
-}
-
 static void conf_for(sl_kafka_conf *conf)
 {
         sl_kafka_conf_init(conf);
-        sl_kafka_conf_set(conf, "bootstrap.servers", bootstrap);
+        sl_kafka_conf_set(conf, "bootstrap.servers", sl_test_broker_bootstrap);
 }
 
 /* ---- tests that need no broker ---- */
@@ -198,8 +95,9 @@ Test(kafka_producer, undeliverable_record_is_reported_as_failed)
 {
         sl_kafka_conf conf;
         sl_kafka_conf_init(&conf);
-        snprintf(bootstrap, sizeof bootstrap, "127.0.0.1:%d", free_port());  /* nobody listens */
-        sl_kafka_conf_set(&conf, "bootstrap.servers", bootstrap);
+        char dead[64];
+        snprintf(dead, sizeof dead, "127.0.0.1:%d", sl_test_port_free());  /* nobody listens */
+        sl_kafka_conf_set(&conf, "bootstrap.servers", dead);
         sl_kafka_conf_set(&conf, "message.timeout.ms", "300");
         sl_kafka_conf_set(&conf, "log_level", "0");
         reports r = {0};
@@ -223,7 +121,12 @@ Test(kafka_producer, undeliverable_record_is_reported_as_failed)
 
 /* ---- against the bundled broker ---- */
 
-TestSuite(kafka_broker, .init = broker_start, .fini = broker_stop, .timeout = 120);
+static void kafka_broker_start(void)
+{
+        sl_test_broker_start("kafka_test");
+}
+
+TestSuite(kafka_broker, .init = kafka_broker_start, .fini = sl_test_broker_stop, .timeout = 120);
 
 Test(kafka_broker, admin_create_describe_list_delete)
 {

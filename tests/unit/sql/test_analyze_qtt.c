@@ -17,6 +17,7 @@
 #include "common/str.h"
 #include "sql/analyze.h"
 #include "sql/parse.h"
+#include "qtt_load.h"
 
 typedef struct counts {
         long cases, clean, clean_expected;  /* cases; analyzed without error; of those expected clean */
@@ -25,50 +26,6 @@ typedef struct counts {
         long stmts, stmts_ok;                /* statements analyzed; without error */
         long pos_checked, pos_ok;            /* expected messages with "Line: l, Col: c:"; same position here */
 } counts;
-
-static void strip_comments(char *s)
-{
-        bool in_string = false;
-
-        for (; *s; s++) {
-                if (in_string) {
-                        if (*s == '\\' && s[1])
-                                s++;
-                        else if (*s == '"')
-                                in_string = false;
-                } else if (*s == '"') {
-                        in_string = true;
-                } else if (s[0] == '/' && s[1] == '/') {
-                        while (*s && *s != '\n')
-                                *s++ = ' ';
-                        if (!*s)
-                                return;
-                } else if (s[0] == '/' && s[1] == '*') {
-                        while (*s && !(s[0] == '*' && s[1] == '/'))
-                                *s++ = ' ';
-                        if (!*s)
-                                return;
-                        s[0] = s[1] = ' ';
-                        s++;
-                }
-        }
-}
-
-static char *slurp(const char *path)
-{
-        FILE *f = fopen(path, "rb");
-        sl_str s;
-        char buf[8192];
-        size_t n;
-
-        if (!f)
-                return NULL;
-        sl_str_init(&s);
-        while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-                sl_str_append_n(&s, buf, n);
-        fclose(f);
-        return sl_str_detach(&s);
-}
 
 /* Upper-cases, drops back-quotes, INT -> INTEGER, VARCHAR -> STRING, single spaces. */
 static char *normalize_schema(const char *in)
@@ -118,23 +75,6 @@ static char *normalize_schema(const char *in)
         return r;
 }
 
-static char *replace_all(const char *s, const char *from, const char *to)
-{
-        sl_str o;
-        size_t fl = strlen(from);
-
-        sl_str_init(&o);
-        while (*s) {
-                if (strncmp(s, from, fl) == 0) {
-                        sl_str_append(&o, to);
-                        s += fl;
-                } else {
-                        sl_str_append_char(&o, *s++);
-                }
-        }
-        return sl_str_detach(&o);
-}
-
 static void run_case(json_t *tc, const sl_func_registry *reg, counts *c, FILE *log)
 {
         json_t *stmts = json_object_get(tc, "statements");
@@ -164,7 +104,7 @@ static void run_case(json_t *tc, const sl_func_registry *reg, counts *c, FILE *l
                         sl_str_append(&text, "\n");
                 }
         }
-        sub = replace_all(sl_str_cstr(&text), "{FORMAT}", fmt ? fmt : "JSON");
+        sub = sl_test_str_replace_all(sl_str_cstr(&text), "{FORMAT}", fmt ? fmt : "JSON");
         sl_str_deinit(&text);
         sl_parse_script(sub, NULL, &script);
         c->cases++;
@@ -251,7 +191,7 @@ static void run_case(json_t *tc, const sl_func_registry *reg, counts *c, FILE *l
                                 a1 = normalize_schema(sl_str_cstr(&ours));
                                 b1 = normalize_schema(sch);
                                 {
-                                        char *a2 = replace_all(a1, "PRIMARY KEY", "KEY"), *b2 = replace_all(b1, "PRIMARY KEY", "KEY");
+                                        char *a2 = sl_test_str_replace_all(a1, "PRIMARY KEY", "KEY"), *b2 = sl_test_str_replace_all(b1, "PRIMARY KEY", "KEY");
                                         sl_free(a1);
                                         sl_free(b1);
                                         a1 = a2;
@@ -329,9 +269,9 @@ static bool run_corpus(const char *which, counts *c)
                 if (!strstr(de->d_name, ".json"))
                         continue;
                 snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-                if (!(text = slurp(path)))
+                if (!(text = sl_test_file_read(path)))
                         continue;
-                strip_comments(text);
+                sl_test_qtt_strip_comments(text);
                 root = json_loads(text, 0, &je);
                 sl_free(text);
                 if (!root)

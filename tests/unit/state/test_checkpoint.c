@@ -12,19 +12,8 @@
 #include "common/mem.h"
 #include "state/checkpoint.h"
 #include "state/state_db.h"
-
-static char *make_tmpdir(void)
-{
-        char tmpl[] = "/tmp/sl_state_ckpt_XXXXXX";
-        cr_assert_not_null(mkdtemp(tmpl));
-        return sl_strdup(tmpl);
-}
-
-static void remove_tmpdir(char *dir)
-{
-        cr_assert_eq(sl_state_db_destroy(dir, NULL), SL_OK);
-        sl_free(dir);
-}
+#define STATE_TEST_TMPDIR "/tmp/sl_state_ckpt_XXXXXX"
+#include "state_test.h"
 
 static void write_file(const char *path, const void *p, size_t len)
 {

@@ -9,42 +9,8 @@
 #include "common/mem.h"
 #include "state/kv_store.h"
 #include "state/state_db.h"
-
-static uint64_t rng_state;
-
-static uint64_t rng_next(void)
-{
-        rng_state ^= rng_state >> 12;
-        rng_state ^= rng_state << 25;
-        rng_state ^= rng_state >> 27;
-        return rng_state * 0x2545f4914f6cdd1dull;
-}
-
-static char *make_tmpdir(void)
-{
-        char tmpl[] = "/tmp/sl_state_kv_XXXXXX";
-        cr_assert_not_null(mkdtemp(tmpl));
-        return sl_strdup(tmpl);
-}
-
-static void remove_tmpdir(char *dir)
-{
-        cr_assert_eq(sl_state_db_destroy(dir, NULL), SL_OK);
-        sl_free(dir);
-}
-
-static sl_state_db *open_db(const char *dir, size_t cache)
-{
-        sl_state_db_opts o;
-        sl_state_db_opts_init(&o);
-        o.cache_max_bytes = cache;
-        o.write_buffer_bytes = 1 << 20;
-        o.block_cache_bytes = 1 << 20;
-        sl_state_db *db = NULL;
-        sl_err_detail err;
-        cr_assert_eq(sl_state_db_open(dir, &o, &db, &err), SL_OK, "%s", err.message);
-        return db;
-}
+#define STATE_TEST_TMPDIR "/tmp/sl_state_kv_XXXXXX"
+#include "state_test.h"
 
 static sl_state_kv *open_kv(sl_state_db *db, const char *name, bool old)
 {

@@ -19,16 +19,7 @@
 #include "state/checkpoint.h"
 #include "state/kv_store.h"
 #include "state/state_db.h"
-
-static uint64_t rng_state;
-
-static uint64_t rng_next(void)
-{
-        rng_state ^= rng_state >> 12;
-        rng_state ^= rng_state << 25;
-        rng_state ^= rng_state >> 27;
-        return rng_state * 0x2545f4914f6cdd1dull;
-}
+#include "state_test.h"
 
 static sl_state_db *open_db(const char *dir, size_t cache, bool no_wal)
 {

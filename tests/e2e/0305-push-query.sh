@@ -1,0 +1,118 @@
+#!/bin/bash
+# 0305-push-query: transient push queries end to end through sluiced's REST API and the shell:
+# rows produced to the topic with kcat come back from SELECT ... EMIT CHANGES on /query (header,
+# rows, "Limit Reached"), /query-stream delimited and JSON; an endless query shows in SHOW QUERIES
+# and goes away after /close-query, after its client leaves, and after Ctrl-C in the shell (which
+# prints rows live, including one produced while it runs, and gets its prompt back).
+set -u
+BIN=${SLUICE_BIN:-$(dirname "$0")/../../build/bin}
+DIR=$(mktemp -d)
+SOCK=sluice-e2e-$$
+T="tmux -L $SOCK -f /dev/null"
+PID=
+CURL=
+cleanup() {
+        $T kill-server 2>/dev/null
+        [ -n "$CURL" ] && kill "$CURL" 2>/dev/null
+        [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+        rm -rf "$DIR"
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+fail() { echo "FAIL: $*"; echo "--- screen:"; cat "$DIR/screen" 2>/dev/null; tail -5 "$DIR/log"; exit 1; }
+
+HTTP=$(free_port); KAFKA=$(free_port)
+URL=http://127.0.0.1:$HTTP
+"$BIN/sluiced" --data.dir="$DIR/data" --broker.listeners=PLAINTEXT://127.0.0.1:$KAFKA --listeners=$URL \
+        >"$DIR/log" 2>&1 &
+PID=$!
+for _ in $(seq 100); do curl -s -o /dev/null "$URL/info" && break; sleep 0.1; done
+post() { curl -s -X POST -H 'Content-Type: application/json' "$@"; }
+produce() { printf '%s\n' "$@" | kcat -P -b 127.0.0.1:$KAFKA -t people || fail "kcat"; }
+nqueries() {
+        post -d '{"ksql":"SHOW QUERIES;"}' "$URL/ksql" |
+                python3 -c 'import json,sys; print(len([q for q in json.load(sys.stdin)[0]["queries"] if q["queryType"] == "PUSH" and q["state"] == "RUNNING"]))'
+}
+wait_queries() {
+        for _ in $(seq 150); do [ "$(nqueries)" = "$1" ] && return 0; sleep 0.1; done
+        fail "SHOW QUERIES never listed $1 running push queries ($2)"
+}
+
+post -d "{\"ksql\":\"CREATE STREAM people (id INT, name STRING) WITH (kafka_topic='people', value_format='json', partitions=1);\"}" \
+        "$URL/ksql" | grep -q '"Stream created"' || fail "create stream"
+produce '{"ID":1,"NAME":"ann"}' '{"ID":2,"NAME":"bob"}' '{"ID":3,"NAME":"cy"}'
+
+# /query: header, rows, final message
+out=$(post -m 60 -d '{"ksql":"SELECT id, UCASE(name) AS up FROM people EMIT CHANGES LIMIT 2;","streamsProperties":{"ksql.streams.auto.offset.reset":"earliest"}}' "$URL/query")
+expected='[{"header":{"queryId":"transient_PEOPLE_1","schema":"`ID` INTEGER, `UP` STRING"}},
+{"row":{"columns":[1,"ANN"]}},
+{"row":{"columns":[2,"BOB"]}},
+{"finalMessage":"Limit Reached"}]'
+[ "$out" = "$expected" ] || fail "/query gave: $out"
+
+# /query-stream, delimited and JSON
+out=$(post -m 60 -H 'Accept: application/vnd.ksqlapi.delimited.v1' -d '{"sql":"SELECT * FROM people WHERE id >= 2 EMIT CHANGES LIMIT 2;","properties":{"auto.offset.reset":"earliest"}}' "$URL/query-stream")
+expected='{"queryId":"transient_PEOPLE_2","columnNames":["ID","NAME"],"columnTypes":["INTEGER","STRING"]}
+[2,"bob"]
+[3,"cy"]'
+[ "$out" = "$expected" ] || fail "/query-stream delimited gave: $out"
+out=$(post -m 60 -H 'Accept: application/json' -d '{"sql":"SELECT name FROM people EMIT CHANGES LIMIT 1;","properties":{"auto.offset.reset":"earliest"}}' "$URL/query-stream")
+echo "$out" | python3 -c 'import json,sys; j=json.load(sys.stdin); assert j[0]["columnNames"] == ["NAME"] and j[1:] == [["ann"]], j' \
+        || fail "/query-stream JSON gave: $out"
+[ "$(nqueries)" = 0 ] || fail "finished queries are still listed"
+
+# an endless query ended by /close-query
+# (curl itself in the background, not a shell function: $! must be curl's pid)
+curl -s -N -X POST -H 'Content-Type: application/json' \
+        -d '{"sql":"SELECT * FROM people EMIT CHANGES;","properties":{"auto.offset.reset":"earliest"}}' \
+        "$URL/query-stream" >"$DIR/endless" &
+CURL=$!
+wait_queries 1 "endless query"
+for _ in $(seq 100); do grep -q '\[3,"cy"\]' "$DIR/endless" && break; sleep 0.1; done
+qid=$(head -1 "$DIR/endless" | python3 -c 'import json,sys; print(json.load(sys.stdin)["queryId"])')
+post -d "{\"queryId\":\"$qid\"}" "$URL/close-query" >/dev/null
+wait "$CURL" || fail "the closed query's response did not end cleanly"
+CURL=
+wait_queries 0 "after /close-query"
+
+# an endless query whose client leaves
+curl -s -N -X POST -H 'Content-Type: application/json' -d '{"ksql":"SELECT * FROM people EMIT CHANGES;"}' \
+        "$URL/query" >/dev/null &
+CURL=$!
+wait_queries 1 "second endless query"
+kill "$CURL"; wait "$CURL" 2>/dev/null; CURL=
+wait_queries 0 "after the client left"
+
+# the shell: live rows, Ctrl-C, prompt back, nothing left running
+$T new-session -d -s shell -x 160 -y 60 "HOME=$DIR TERM=xterm $BIN/sluice $URL; echo SHELL-EXIT=\$?; sleep 30"
+screen() { $T capture-pane -t shell -p -S -2000 >"$DIR/screen"; }
+wait_for() {
+        for _ in $(seq 150); do
+                screen
+                grep -qF -- "$1" "$DIR/screen" && return 0
+                sleep 0.1
+        done
+        fail "the screen never showed: $1"
+}
+type_line() { $T send-keys -t shell -l "${1%;}"; $T send-keys -t shell -H 3b; $T send-keys -t shell Enter; }
+wait_for "status RUNNING"
+type_line "SET 'auto.offset.reset' = 'earliest';"
+type_line "SELECT * FROM people EMIT CHANGES;"
+wait_for "Press CTRL-C to interrupt"
+wait_for "|cy "
+produce '{"ID":4,"NAME":"dee"}'
+wait_for "|dee "
+[ "$(nqueries)" = 1 ] || fail "the shell's query is not listed"
+$T send-keys -t shell C-c
+wait_for "Query terminated"
+wait_queries 0 "after Ctrl-C"
+type_line "SHOW QUERIES;"
+wait_for " Query ID | Query Type | Status | Query String"
+$T send-keys -t shell -l "exit"; $T send-keys -t shell Enter
+wait_for "SHELL-EXIT=0"
+
+# pull queries are next (they need the state stores of issue 5)
+post -d '{"sql":"SELECT * FROM people WHERE id = 1;"}' "$URL/query-stream" | grep -q '"error_code":40001' || fail "pull query"
+kill "$PID"; wait "$PID"; RC=$?; PID=
+[ "$RC" = 0 ] || fail "sluiced exited with $RC on SIGTERM"
+echo "0305-push-query: ok"
