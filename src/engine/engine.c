@@ -713,7 +713,9 @@ sl_err sl_engine_query_start(sl_engine *engine, const sl_engine_request *req, co
                 }
                 sl_analysis_free(a);
         }
-        sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "PRINT is not supported yet by this server");
+        sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s not supported yet by this server",
+                       stmt->kind == SL_AST_STMT_PRINT ? "PRINT is" :
+                       stmt->query->emit == SL_AST_EMIT_NONE ? "Pull queries are" : "Push queries are");
 out:
         sl_script_free(script);
         session_deinit(&ses);

@@ -183,9 +183,11 @@ static sl_err persistent_start(sl_engine *engine, sl_engine_session *ses, const 
         pq->sql = sl_strdup(stmt->text);
         sl_plan_ctx pctx = {.reg = engine->funcs};
         if (sl_plan_build(&pctx, a, &pq->plan, &err) != SL_OK) {
-                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s%s",
-                               err.code == SL_ERR_UNSUPPORTED ? "Not supported yet by this server: " : "",
-                               err.message);
+                if (err.code == SL_ERR_UNSUPPORTED)
+                        sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text,
+                                       "%s is not supported yet by this server", err.message);
+                else
+                        sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s", err.message);
                 goto fail;
         }
         a = NULL;  /* the plan owns it */
@@ -346,6 +348,11 @@ sl_err sl_engine_queries_run(sl_engine *engine, sl_engine_session *ses, const sl
         case SL_AST_STMT_CREATE_TABLE_AS:
         case SL_AST_STMT_INSERT_INTO:
                 if (!engine->kafka) {
+                        /* the analyzer's verdict first: a wrong statement gets its real error */
+                        sl_analysis *a = sl_engine_meta_analyze(engine, ses, stmt, res);
+                        if (a == NULL)
+                                return SL_ERR_ANALYZE;
+                        sl_analysis_free(a);
                         sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text,
                                        "Persistent queries need Kafka (sluice.engine.kafka is false)");
                         return SL_ERR_UNSUPPORTED;

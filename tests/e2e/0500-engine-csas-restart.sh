@@ -12,7 +12,8 @@
 HTTP=$(free_port); KAFKA=$(free_port)
 URL=http://127.0.0.1:$HTTP
 BS=127.0.0.1:$KAFKA
-ARGS=(--data.dir="$DIR/data" --broker.listeners=PLAINTEXT://$BS --listeners=$URL --num.partitions=3)
+ARGS=(--data.dir="$DIR/data" --broker.listeners=PLAINTEXT://$BS --listeners=$URL --num.partitions=3
+      --ksql.streams.session.timeout.ms=6000 --ksql.streams.heartbeat.interval.ms=1000)
 start_sluiced sluiced "${ARGS[@]}"
 PID1=$LAST_PID
 wait_http "$URL"

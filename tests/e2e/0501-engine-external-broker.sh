@@ -12,7 +12,7 @@ URL=http://127.0.0.1:$HTTP
 start_sluiced broker --broker-only --data.dir="$DIR/broker" --broker.listeners=PLAINTEXT://$BS --num.partitions=2
 wait_kafka "$BS"
 ARGS=(--data.dir="$DIR/engine" --bootstrap.servers=$BS --broker.listeners=PLAINTEXT://127.0.0.1:$UNUSED
-      --listeners=$URL)
+      --listeners=$URL --ksql.streams.session.timeout.ms=6000 --ksql.streams.heartbeat.interval.ms=1000)
 start_sluiced engine "${ARGS[@]}"
 PID=$LAST_PID
 wait_http "$URL"
