@@ -85,6 +85,8 @@ typedef struct sl_engine_source_desc {
         int partitions;                /* 0 when unknown */
         int replication;               /* 0 when unknown */
         bool extended;                 /* DESCRIBE EXTENDED */
+        const char *statistics;        /* EXTENDED: "consumer-total-messages: N" of the queries reading it, or NULL */
+        const char *error_stats;       /* EXTENDED: "consumer-failed-messages: N" (records skipped), or NULL */
 } sl_engine_source_desc;
 
 /* A row of SHOW QUERIES. */

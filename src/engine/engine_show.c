@@ -165,6 +165,8 @@ sl_err sl_engine_show(sl_engine *engine, sl_engine_session *ses, const sl_ast_st
                 ent->descs = sl_arena_calloc(arena, 1, sizeof(*ent->descs));
                 ent->ndescs = 1;
                 sl_engine_meta_source_desc(engine, src, extended, arena, ent->descs);
+                if (extended)
+                        sl_engine_queries_stats(engine, src->name, arena, ent->descs);
                 return SL_OK;
         }
         default:

@@ -31,6 +31,8 @@ struct sl_engine_pq {
         char *sql;               /* the statement text (heap) */
         char *sink;              /* sink source name (heap) */
         char *sink_topic;        /* its topic (heap) */
+        char **sources;          /* names of the sources it reads (heap) */
+        size_t nsources;
         sl_ast_stmt *stmt;       /* owned: the analysis and plan borrow it */
         sl_plan *plan;           /* owned */
         sl_exec_query *run;      /* owned: the stream threads */
@@ -133,6 +135,9 @@ static void pq_free(sl_engine_pq *pq)
         sl_free(pq->sql);
         sl_free(pq->sink);
         sl_free(pq->sink_topic);
+        for (size_t i = 0; i < pq->nsources; i++)
+                sl_free(pq->sources[i]);
+        sl_free(pq->sources);
         sl_free(pq);
 }
 
@@ -181,6 +186,10 @@ static sl_err persistent_start(sl_engine *engine, sl_engine_session *ses, const 
         pq->sink = sl_strdup(sink->name);
         pq->sink_topic = sl_strdup(sink->topic);
         pq->sql = sl_strdup(stmt->text);
+        pq->sources = sl_calloc(a->nsources ? a->nsources : 1, sizeof(char *));
+        for (size_t i = 0; i < a->nsources; i++)
+                if (a->sources[i].src != NULL)
+                        pq->sources[pq->nsources++] = sl_strdup(a->sources[i].src->name);
         sl_plan_ctx pctx = {.reg = engine->funcs};
         if (sl_plan_build(&pctx, a, &pq->plan, &err) != SL_OK) {
                 if (err.code == SL_ERR_UNSUPPORTED)
@@ -296,6 +305,31 @@ static sl_err show_queries(sl_engine *engine, sl_engine_result *res, sl_engine_e
                 qi->state = "RUNNING";
         }
         return SL_OK;
+}
+
+void sl_engine_queries_stats(sl_engine *engine, const char *source, sl_arena *arena, sl_engine_source_desc *desc)
+{
+        uint64_t consumed = 0, failed = 0;
+        bool any = false;
+
+        for (size_t i = 0; i < engine->pqs.len; i++) {
+                sl_engine_pq *pq = SL_VEC_AT(&engine->pqs, sl_engine_pq *, i);
+                bool reads = false;
+                for (size_t k = 0; k < pq->nsources; k++)
+                        if (sl_str_eq_ci(pq->sources[k], source))
+                                reads = true;
+                if (!reads)
+                        continue;
+                uint64_t records = 0, commits = 0;
+                sl_exec_query_stats(pq->run, &records, &commits);
+                consumed += records;
+                failed += sl_proclog_skipped(sl_exec_query_log(pq->run));
+                any = true;
+        }
+        if (!any)
+                return;
+        desc->statistics = sl_arena_sprintf(arena, "consumer-total-messages: %llu", (unsigned long long)consumed);
+        desc->error_stats = sl_arena_sprintf(arena, "consumer-failed-messages: %llu", (unsigned long long)failed);
 }
 
 /* EXPLAIN <query id> | EXPLAIN <statement>: the plan as text in a currentStatus message. */

@@ -66,8 +66,8 @@ static json_t *source_desc(const sl_engine_source_desc *d)
         json_object_set_new(j, "fields", fields);
         json_object_set_new(j, "type", json_string(d->info.type));
         json_object_set_new(j, "timestamp", json_string(d->timestamp ? d->timestamp : ""));
-        json_object_set_new(j, "statistics", json_string(""));
-        json_object_set_new(j, "errorStats", json_string(""));
+        json_object_set_new(j, "statistics", json_string(d->statistics ? d->statistics : ""));
+        json_object_set_new(j, "errorStats", json_string(d->error_stats ? d->error_stats : ""));
         json_object_set_new(j, "extended", json_boolean(d->extended));
         json_object_set_new(j, "keyFormat", json_string(d->info.key_format));
         json_object_set_new(j, "valueFormat", json_string(d->info.value_format));
