@@ -305,7 +305,11 @@ static void call(const sl_expr *e, sl_expr_ctx *ctx, sl_value *out)
                         sl_expr_eval_tree(e->args[i], ctx, &args[i]);
         }
         sl_err_clear(&err);
-        if (sl_func_call(&fctx, args, e->nargs, out) != SL_OK)
+        sl_err rc = sl_func_call(&fctx, args, e->nargs, out);
+        /* the ctx lives for this call only: free what the function cached in it (a compiled
+         * regular expression, say); results never point into the cache */
+        sl_func_ctx_release(&fctx);
+        if (rc != SL_OK)
                 return fail_detail(ctx, out, &err);
 }
 
