@@ -119,6 +119,8 @@ sl_err sl_engine_show(sl_engine *engine, sl_engine_session *ses, const sl_ast_st
 void sl_engine_queries_init(sl_engine *engine);
 /* Stops every persistent query (each commits what it processed); before the catalog goes. */
 void sl_engine_queries_stop_all(sl_engine *engine);
+/* Stops the persistent queries the catalog no longer has (DROP of a C*AS sink drops its query). */
+void sl_engine_queries_sync(sl_engine *engine);
 /* DESCRIBE EXTENDED: statistics and errorStats of the persistent queries reading `source`. */
 void sl_engine_queries_stats(sl_engine *engine, const char *source, sl_arena *arena, sl_engine_source_desc *desc);
 /* C*AS, INSERT INTO ... SELECT, TERMINATE, SHOW QUERIES, EXPLAIN. */

@@ -257,6 +257,15 @@ static void persistent_stop(sl_engine *engine, size_t index)
         pq_free(pq);
 }
 
+void sl_engine_queries_sync(sl_engine *engine)
+{
+        for (size_t i = engine->pqs.len; i-- > 0;) {
+                sl_engine_pq *pq = SL_VEC_AT(&engine->pqs, sl_engine_pq *, i);
+                if (engine->cat->ops->get_query(engine->cat, pq->id) == NULL)
+                        persistent_stop(engine, i);
+        }
+}
+
 static sl_err terminate(sl_engine *engine, const sl_ast_stmt *stmt, sl_engine_result *res, sl_engine_entity *ent)
 {
         const char *id = stmt->name.name;

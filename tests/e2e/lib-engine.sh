@@ -5,10 +5,17 @@ set -u
 BIN=${SLUICE_BIN:-$(dirname "$0")/../../build/bin}
 DIR=$(mktemp -d)
 PIDS=()
+# stops every sluiced (SIGTERM: a clean shutdown); a sanitizer report in any log fails the test
 cleanup() {
+        local rc=$?
         for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
         for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+        if grep -l -E "Sanitizer|runtime error:" "$DIR"/*.log 2>/dev/null; then
+                grep -h -A30 -E "Sanitizer|runtime error:" "$DIR"/*.log | head -60
+                rc=1
+        fi
         rm -rf "$DIR"
+        exit $rc
 }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
