@@ -670,6 +670,24 @@ static void append_java_number(sl_buf *out, const char *s, size_t n, bool integr
  * STRING column that receives an object). Appends to j->tmp. */
 static void append_json_string(sl_buf *out, const char *p, size_t len);
 
+/* Copies the number, true, false or null (kind k) at the cursor to `out` as Jackson prints it. */
+static sl_err copy_scalar(jp *j, jkind k, sl_buf *out)
+{
+        if (k == J_NUMBER) {
+                const char *s;
+                size_t n;
+                bool integral;
+                sl_err rc = scan_number(j, &s, &n, &integral);
+                if (rc == SL_OK)
+                        append_java_number(out, s, n, integral);
+                return rc;
+        }
+        const char *word = k == J_NULL ? "null" : k == J_TRUE ? "true" : "false";
+        size_t len = strlen(word);
+        sl_buf_append(out, word, len);
+        return expect_word(j, word, len);
+}
+
 static sl_err reserialize(jp *j, sl_buf *out)
 {
         jkind k = J_NULL;
@@ -678,21 +696,12 @@ static sl_err reserialize(jp *j, sl_buf *out)
                 return rc;
         const char *s;
         size_t n;
-        bool integral;
         switch (k) {
         case J_NULL:
-                sl_buf_append(out, "null", 4);
-                return expect_word(j, "null", 4);
         case J_TRUE:
-                sl_buf_append(out, "true", 4);
-                return expect_word(j, "true", 4);
         case J_FALSE:
-                sl_buf_append(out, "false", 5);
-                return expect_word(j, "false", 5);
         case J_NUMBER:
-                if ((rc = scan_number(j, &s, &n, &integral)) == SL_OK)
-                        append_java_number(out, s, n, integral);
-                return rc;
+                return copy_scalar(j, k, out);
         case J_STRING:
                 if ((rc = parse_string(j, &s, &n)) == SL_OK)
                         append_json_string(out, s, n);
@@ -732,7 +741,6 @@ static sl_err stringify(jp *j, jkind k, sl_buf *out)
 {
         const char *s;
         size_t n;
-        bool integral;
         sl_err rc;
         switch (k) {
         case J_STRING:
@@ -740,18 +748,10 @@ static sl_err stringify(jp *j, jkind k, sl_buf *out)
                         sl_buf_append(out, s, n);
                 return rc;
         case J_NUMBER:
-                if ((rc = scan_number(j, &s, &n, &integral)) == SL_OK)
-                        append_java_number(out, s, n, integral);
-                return rc;
         case J_TRUE:
-                sl_buf_append(out, "true", 4);
-                return expect_word(j, "true", 4);
         case J_FALSE:
-                sl_buf_append(out, "false", 5);
-                return expect_word(j, "false", 5);
         case J_NULL:
-                sl_buf_append(out, "null", 4);
-                return expect_word(j, "null", 4);
+                return copy_scalar(j, k, out);
         case J_OBJECT:
                 return reserialize(j, out);
         case J_ARRAY: {
