@@ -195,36 +195,35 @@ static int read_row(sl_udf_call *call, const sl_udf_value *const *args, double *
         return SL_UDF_OK;
 }
 
-static int pct_accumulate(sl_udf_call *call, const sl_udf_value *state, const sl_udf_value *const *args,
-                          size_t nargs, const sl_udf_value **new_state)
+/* Adds (sign +1) or removes (sign -1) the row's value: an added row passes its percentile argument,
+ * a removed one the sketch's own. */
+static int pct_apply(sl_udf_call *call, const sl_udf_value *state, const sl_udf_value *const *args, int sign,
+                     const sl_udf_value **new_state)
 {
         sketch sk;
         double v = 0, p = 0;
         int skip;
-        (void)nargs;
         if (decode(call, state, &sk) || read_row(call, args, &v, &p, &skip))
                 return SL_UDF_ERROR;
         if (skip) {
                 *new_state = state;
                 return SL_UDF_OK;
         }
-        return add_value(call, &sk, p, v, +1, new_state);
+        return add_value(call, &sk, sign > 0 ? p : sk.p, v, sign, new_state);
+}
+
+static int pct_accumulate(sl_udf_call *call, const sl_udf_value *state, const sl_udf_value *const *args,
+                          size_t nargs, const sl_udf_value **new_state)
+{
+        (void)nargs;
+        return pct_apply(call, state, args, +1, new_state);
 }
 
 static int pct_undo(sl_udf_call *call, const sl_udf_value *state, const sl_udf_value *const *args, size_t nargs,
                     const sl_udf_value **new_state)
 {
-        sketch sk;
-        double v = 0, p = 0;
-        int skip;
         (void)nargs;
-        if (decode(call, state, &sk) || read_row(call, args, &v, &p, &skip))
-                return SL_UDF_ERROR;
-        if (skip) {
-                *new_state = state;
-                return SL_UDF_OK;
-        }
-        return add_value(call, &sk, sk.p, v, -1, new_state);
+        return pct_apply(call, state, args, -1, new_state);
 }
 
 static int pct_merge(sl_udf_call *call, const sl_udf_value *a, const sl_udf_value *b, const sl_udf_value **merged)

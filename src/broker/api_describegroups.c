@@ -8,9 +8,7 @@ sl_broker_hres sl_broker_handle_DescribeGroups(sl_broker_req *req)
         sl_rd *rd = &req->rd;
         int32_t n;
         sl_rd_array(rd, &n, 2);
-        sl_buf *out = sl_broker_req_out(req);
-        if (req->api_version >= 1)
-                sl_wr_i32(out, 0);
+        sl_buf *out = sl_broker_req_out_throttled(req, 1);
         sl_wr_i32(out, n < 0 ? 0 : n);
         for (int32_t i = 0; i < n; i++) {
                 sl_str_ref id;

@@ -11,9 +11,7 @@ sl_broker_hres sl_broker_handle_FindCoordinator(sl_broker_req *req)
         if (req->api_version >= 1)
                 sl_rd_i8(rd, &key_type);
         ErrorCode ec = key_type == 0 || key_type == 1 ? ErrorCode_NONE : ErrorCode_INVALID_REQUEST;
-        sl_buf *out = sl_broker_req_out(req);
-        if (req->api_version >= 1)
-                sl_wr_i32(out, 0);
+        sl_buf *out = sl_broker_req_out_throttled(req, 1);
         sl_wr_i16(out, (int16_t)ec);
         if (req->api_version >= 1)
                 sl_wr_str(out, ec ? "unknown key type" : NULL);

@@ -10,10 +10,7 @@ sl_broker_hres sl_broker_handle_Heartbeat(sl_broker_req *req)
         sl_rd_i32(rd, &generation);
         sl_rd_str(rd, &member_id);
         ErrorCode ec = sl_broker_group_heartbeat(req->broker, group_id, generation, member_id);
-        sl_buf *out = sl_broker_req_out(req);
-        if (req->api_version >= 1)
-                sl_wr_i32(out, 0);
-        sl_wr_i16(out, (int16_t)ec);
+        sl_wr_i16(sl_broker_req_out_throttled(req, 1), (int16_t)ec);
         return SL_BROKER_DONE;
 bad_frame:
         return SL_BROKER_BAD;

@@ -474,6 +474,9 @@ bool sl_broker_conn_on_writable(sl_broker_conn *conn);
 void sl_broker_conn_update_events(sl_broker_conn *conn);
 
 sl_buf *sl_broker_req_out(sl_broker_req *req);
+/* The response buffer, with throttle_time_ms (0) written first when the request's version is `since`
+ * or later. */
+sl_buf *sl_broker_req_out_throttled(sl_broker_req *req, int16_t since);
 /* Adds `len` bytes of file `fd` (dup'ed here) at `off` to the response. */
 void sl_broker_req_add_file(sl_broker_req *req, int fd, int64_t off, int64_t len);
 /* Completes the response and frees the request. */

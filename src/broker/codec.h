@@ -24,35 +24,23 @@ typedef struct sl_rd {
                         goto bad_frame;                                                                    \
         } while (0)
 
-#define sl_rd_i8(rd, out)                                                                                  \
+/* A fixed-size integer of `n` bytes, read with `load` and converted to `type`. */
+#define SL_RD_FIXED(rd, out, n, type, load)                                                                \
         do {                                                                                               \
-                SL_RD_NEED(rd, 1);                                                                         \
-                *(out) = (int8_t)(rd)->p[0];                                                               \
-                (rd)->p += 1;                                                                              \
+                SL_RD_NEED(rd, n);                                                                         \
+                *(out) = (type)load((rd)->p);                                                              \
+                (rd)->p += (n);                                                                            \
         } while (0)
-#define sl_rd_i16(rd, out)                                                                                 \
+#define sl_rd_i8(rd, out) SL_RD_FIXED(rd, out, 1, int8_t, *)
+#define sl_rd_i16(rd, out) SL_RD_FIXED(rd, out, 2, int16_t, sl_load_be16)
+#define sl_rd_i32(rd, out) SL_RD_FIXED(rd, out, 4, int32_t, sl_load_be32)
+#define sl_rd_i64(rd, out) SL_RD_FIXED(rd, out, 8, int64_t, sl_load_be64)
+/* A length-prefixed STRING / NULLABLE_STRING (`rd_len` sl_rd_i16, `T` int16_t) or BYTES /
+ * NULLABLE_BYTES (sl_rd_i32, int32_t) into an sl_str_ref (null => .null = true, .len = 0). */
+#define SL_RD_SIZED(rd, out, T, rd_len)                                                                    \
         do {                                                                                               \
-                SL_RD_NEED(rd, 2);                                                                         \
-                *(out) = (int16_t)sl_load_be16((rd)->p);                                                   \
-                (rd)->p += 2;                                                                              \
-        } while (0)
-#define sl_rd_i32(rd, out)                                                                                 \
-        do {                                                                                               \
-                SL_RD_NEED(rd, 4);                                                                         \
-                *(out) = (int32_t)sl_load_be32((rd)->p);                                                   \
-                (rd)->p += 4;                                                                              \
-        } while (0)
-#define sl_rd_i64(rd, out)                                                                                 \
-        do {                                                                                               \
-                SL_RD_NEED(rd, 8);                                                                         \
-                *(out) = (int64_t)sl_load_be64((rd)->p);                                                   \
-                (rd)->p += 8;                                                                              \
-        } while (0)
-/* STRING / NULLABLE_STRING into an sl_str_ref (null => .null = true, .len = 0). */
-#define sl_rd_str(rd, out)                                                                                 \
-        do {                                                                                               \
-                int16_t len_;                                                                              \
-                sl_rd_i16(rd, &len_);                                                                      \
+                T len_;                                                                                    \
+                rd_len(rd, &len_);                                                                         \
                 if (len_ < -1)                                                                             \
                         goto bad_frame;                                                                    \
                 (out)->null = len_ == -1;                                                                  \
@@ -61,19 +49,8 @@ typedef struct sl_rd {
                 (out)->ptr = (const char *)(rd)->p;                                                        \
                 (rd)->p += (out)->len;                                                                     \
         } while (0)
-/* BYTES / NULLABLE_BYTES. */
-#define sl_rd_bytes(rd, out)                                                                               \
-        do {                                                                                               \
-                int32_t len_;                                                                              \
-                sl_rd_i32(rd, &len_);                                                                      \
-                if (len_ < -1)                                                                             \
-                        goto bad_frame;                                                                    \
-                (out)->null = len_ == -1;                                                                  \
-                (out)->len = len_ < 0 ? 0 : (size_t)len_;                                                  \
-                SL_RD_NEED(rd, (out)->len);                                                                \
-                (out)->ptr = (const char *)(rd)->p;                                                        \
-                (rd)->p += (out)->len;                                                                     \
-        } while (0)
+#define sl_rd_str(rd, out) SL_RD_SIZED(rd, out, int16_t, sl_rd_i16)
+#define sl_rd_bytes(rd, out) SL_RD_SIZED(rd, out, int32_t, sl_rd_i32)
 /* ARRAY count: -1 (null) is returned as -1; a count larger than the bytes left (every element
  * takes at least `min_elem` bytes) is a bad frame, so callers may allocate `count` elements. */
 #define sl_rd_array(rd, out, min_elem)                                                                     \

@@ -111,6 +111,14 @@ sl_buf *sl_broker_req_out(sl_broker_req *req)
         return &req->resp->cur;
 }
 
+sl_buf *sl_broker_req_out_throttled(sl_broker_req *req, int16_t since)
+{
+        sl_buf *out = sl_broker_req_out(req);
+        if (req->api_version >= since)
+                sl_wr_i32(out, 0);
+        return out;
+}
+
 static void resp_close_chunk(sl_broker_resp *resp)
 {
         if (resp->cur.len == 0)

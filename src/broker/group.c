@@ -472,6 +472,23 @@ ErrorCode sl_broker_group_heartbeat(sl_broker *broker, sl_str_ref group_id, int3
         return ErrorCode_NONE;
 }
 
+/* The last member left: a new generation with no protocol type. */
+static void group_set_empty(sl_broker_group *group)
+{
+        group->state = SL_GROUP_EMPTY;
+        group->generation++;
+        sl_free(group->protocol_type);
+        group->protocol_type = NULL;
+}
+
+sl_broker_group *sl_broker_groups_next(sl_map_iter *it)
+{
+        const void *k;
+        size_t kl;
+        void *v;
+        return sl_map_iter_next(it, &k, &kl, &v) ? v : NULL;
+}
+
 ErrorCode sl_broker_group_leave(sl_broker *broker, sl_str_ref group_id, sl_str_ref member_id)
 {
         sl_broker_group *group = group_id.null ? NULL : sl_broker_group_find(broker, group_id.ptr, group_id.len);
@@ -482,10 +499,7 @@ ErrorCode sl_broker_group_leave(sl_broker *broker, sl_str_ref group_id, sl_str_r
         remove_member(group, m, ErrorCode_UNKNOWN_MEMBER_ID);
         int64_t now = sl_time_mono_ms();
         if (group->members.len == 0) {
-                group->state = SL_GROUP_EMPTY;
-                group->generation++;
-                sl_free(group->protocol_type);
-                group->protocol_type = NULL;
+                group_set_empty(group);
         } else {
                 prepare_rebalance(broker, group, now);
                 maybe_complete_join(broker, group, now);
@@ -518,12 +532,8 @@ ErrorCode sl_broker_group_commit_check(sl_broker *broker, sl_str_ref group_id, i
 void sl_broker_groups_tick(sl_broker *broker, int64_t now)
 {
         sl_map_iter it;
-        const void *k;
-        size_t kl;
-        void *v;
         sl_map_iter_init(&it, &broker->groups);
-        while (sl_map_iter_next(&it, &k, &kl, &v)) {
-                sl_broker_group *group = v;
+        for (sl_broker_group *group; (group = sl_broker_groups_next(&it));) {
                 bool expired = false;
                 for (size_t i = group->members.len; i-- > 0;) {
                         sl_broker_member *m = SL_VEC_AT(&group->members, sl_broker_member *, i);
@@ -537,10 +547,7 @@ void sl_broker_groups_tick(sl_broker *broker, int64_t now)
                 }
                 if (expired) {
                         if (group->members.len == 0 && group->state != SL_GROUP_PREPARING_REBALANCE) {
-                                group->state = SL_GROUP_EMPTY;
-                                group->generation++;
-                                sl_free(group->protocol_type);
-                                group->protocol_type = NULL;
+                                group_set_empty(group);
                         } else {
                                 prepare_rebalance(broker, group, now);
                         }
@@ -553,12 +560,8 @@ int64_t sl_broker_groups_next_deadline(sl_broker *broker)
 {
         int64_t best = INT64_MAX;
         sl_map_iter it;
-        const void *k;
-        size_t kl;
-        void *v;
         sl_map_iter_init(&it, &broker->groups);
-        while (sl_map_iter_next(&it, &k, &kl, &v)) {
-                sl_broker_group *group = v;
+        for (sl_broker_group *group; (group = sl_broker_groups_next(&it));) {
                 if (group->state == SL_GROUP_PREPARING_REBALANCE) {
                         int64_t d = group->initial_until_ms > 0 ? group->initial_until_ms : group->join_deadline_ms;
                         if (d < best)
@@ -586,12 +589,8 @@ void sl_broker_groups_conn_closed(sl_broker *broker, sl_broker_conn *conn)
 void sl_broker_groups_free(sl_broker *broker)
 {
         sl_map_iter it;
-        const void *k;
-        size_t kl;
-        void *v;
         sl_map_iter_init(&it, &broker->groups);
-        while (sl_map_iter_next(&it, &k, &kl, &v)) {
-                sl_broker_group *group = v;
+        for (sl_broker_group *group; (group = sl_broker_groups_next(&it));) {
                 for (size_t i = 0; i < group->members.len; i++)
                         member_free(SL_VEC_AT(&group->members, sl_broker_member *, i));
                 sl_vec_deinit(&group->members);

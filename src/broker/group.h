@@ -57,6 +57,8 @@ typedef struct sl_broker_join {
 
 const char *sl_broker_group_state_name(sl_broker_group_state st);
 sl_broker_group *sl_broker_group_find(sl_broker *broker, const char *id, size_t len);
+/* The next group of an iterator initialized over broker->groups, NULL at the end. */
+sl_broker_group *sl_broker_groups_next(sl_map_iter *it);
 sl_broker_member *sl_broker_group_member(sl_broker_group *group, const char *id, size_t len);
 sl_broker_hres sl_broker_group_join(sl_broker_req *req, const sl_broker_join *join);
 sl_broker_hres sl_broker_group_sync(sl_broker_req *req, sl_str_ref group_id, int32_t generation, sl_str_ref member_id,

@@ -4,6 +4,8 @@
  * predicate keeps nothing. TRANSFORM on a map that produces a key twice gives NULL, as ksqlDB's
  * map collector fails on duplicates. REDUCE of a NULL collection is its initial state; a NULL
  * initial state gives NULL. */
+#include <string.h>
+
 #include "func/func_int.h"
 #include "types/compare.h"
 
@@ -50,86 +52,70 @@ static sl_err fn_transform_map(sl_func_ctx *ctx, const sl_value *a, size_t n, sl
         return SL_OK;
 }
 
-static sl_err fn_filter_array(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
+/* FILTER over entries of `width` values: 1 for an array's elements, 2 for a map's keys and values. */
+static sl_err filter_entries(sl_func_ctx *ctx, const sl_value *a, size_t width, sl_value *out)
 {
-        (void)n;
         if (a[0].kind == SL_TYPE_NULL)
                 return SL_OK;
         sl_value *items;
         sl_value r = fn_comp_new(ctx, a[0].len, &items);
         size_t k = 0;
         for (size_t i = 0; i < a[0].len; i++) {
+                const sl_value *entry = &a[0].u.comp.items[width * i];
                 sl_value keep;
-                sl_err rc = call_lambda(ctx, 1, &a[0].u.comp.items[i], 1, &keep);
+                sl_err rc = call_lambda(ctx, 1, entry, width, &keep);
                 if (rc)
                         return rc;
                 if (keep.kind == SL_TYPE_BOOLEAN && keep.u.b)
-                        items[k++] = a[0].u.comp.items[i];
+                        memcpy(&items[width * k++], entry, width * sizeof *entry);
         }
         r.len = (uint32_t)k;
         *out = r;
         return SL_OK;
 }
 
+static sl_err fn_filter_array(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
+{
+        (void)n;
+        return filter_entries(ctx, a, 1, out);
+}
+
 static sl_err fn_filter_map(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
 {
         (void)n;
-        if (a[0].kind == SL_TYPE_NULL)
+        return filter_entries(ctx, a, 2, out);
+}
+
+/* REDUCE over entries of `width` values (as filter_entries): the lambda gets the state, then the
+ * entry's values. */
+static sl_err reduce_entries(sl_func_ctx *ctx, const sl_value *a, size_t width, sl_value *out)
+{
+        if (a[1].kind == SL_TYPE_NULL)
                 return SL_OK;
-        sl_value *items;
-        sl_value r = fn_comp_new(ctx, a[0].len, &items);
-        size_t k = 0;
-        for (size_t i = 0; i < a[0].len; i++) {
-                const sl_value *kv = &a[0].u.comp.items[2 * i];
-                sl_value keep;
-                sl_err rc = call_lambda(ctx, 1, kv, 2, &keep);
-                if (rc)
-                        return rc;
-                if (keep.kind == SL_TYPE_BOOLEAN && keep.u.b) {
-                        items[2 * k] = kv[0];
-                        items[2 * k + 1] = kv[1];
-                        k++;
+        sl_value state = a[1];
+        if (a[0].kind != SL_TYPE_NULL) {
+                for (size_t i = 0; i < a[0].len; i++) {
+                        sl_value args[3] = {state};
+                        memcpy(&args[1], &a[0].u.comp.items[width * i], width * sizeof *args);
+                        sl_err rc = call_lambda(ctx, 2, args, 1 + width, &state);
+                        if (rc)
+                                return rc;
                 }
         }
-        r.len = (uint32_t)k;
-        *out = r;
+        *out = state;
         return SL_OK;
 }
 
 static sl_err fn_reduce_array(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
 {
         (void)n;
-        if (a[1].kind == SL_TYPE_NULL)
-                return SL_OK;
-        sl_value state = a[1];
-        if (a[0].kind != SL_TYPE_NULL) {
-                for (size_t i = 0; i < a[0].len; i++) {
-                        sl_value args[2] = {state, a[0].u.comp.items[i]};
-                        sl_err rc = call_lambda(ctx, 2, args, 2, &state);
-                        if (rc)
-                                return rc;
-                }
-        }
-        *out = state;
-        return SL_OK;
+        return reduce_entries(ctx, a, 1, out);
 }
 
 static sl_err fn_reduce_map(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
 {
         (void)n;
-        if (a[1].kind == SL_TYPE_NULL)
-                return SL_OK;
-        sl_value state = a[1];
-        if (a[0].kind != SL_TYPE_NULL) {
-                for (size_t i = 0; i < a[0].len; i++) {
-                        sl_value args[3] = {state, a[0].u.comp.items[2 * i], a[0].u.comp.items[2 * i + 1]};
-                        sl_err rc = call_lambda(ctx, 2, args, 3, &state);
-                        if (rc)
-                                return rc;
-                }
-        }
-        *out = state;
-        return SL_OK;
+        return reduce_entries(ctx, a, 2, out);
 }
 
 #define LAMBDA "LAMBDA"

@@ -424,49 +424,80 @@ static sl_err parse_string(jp *j, const char **out, size_t *outlen)
         return SL_OK;
 }
 
+/* Enters the object or array whose bracket is at the cursor: checks the nesting depth, steps over
+ * the bracket and white space. */
+static sl_err container_enter(jp *j)
+{
+        if (++j->depth > MAX_DEPTH)
+                return syntax(j, "nesting too deep");
+        j->p++;
+        skip_ws(j);
+        return SL_OK;
+}
+
+/* Steps over `c` when it is at the cursor. */
+static inline bool eat(jp *j, char c)
+{
+        if (j->p < j->end && *j->p == c) {
+                j->p++;
+                return true;
+        }
+        return false;
+}
+
+/* Reads an object member's `"name" :`, the name into s and n. */
+static sl_err member_name(jp *j, const char **s, size_t *n)
+{
+        sl_err rc;
+        skip_ws(j);
+        if (j->p >= j->end || *j->p != '"')
+                return syntax(j, "expected a field name");
+        if ((rc = parse_string(j, s, n)) != SL_OK)
+                return rc;
+        skip_ws(j);
+        if (!eat(j, ':'))
+                return syntax(j, "expected ':'");
+        return SL_OK;
+}
+
+/* After a member of the container that `close` ends: steps over ',' (*more set) or `close` (*more
+ * cleared); anything else is a syntax error. */
+static sl_err member_next(jp *j, char close, bool *more)
+{
+        skip_ws(j);
+        if (eat(j, ',')) {
+                *more = true;
+                return SL_OK;
+        }
+        if (eat(j, close)) {
+                *more = false;
+                return SL_OK;
+        }
+        return syntax(j, close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
+}
+
 static sl_err skip_value(jp *j);
 
 static sl_err skip_container(jp *j, char close)
 {
         bool object = close == '}';
-        if (++j->depth > MAX_DEPTH)
-                return syntax(j, "nesting too deep");
-        j->p++;
-        skip_ws(j);
-        if (j->p < j->end && *j->p == close) {
-                j->p++;
-                j->depth--;
-                return SL_OK;
-        }
-        for (;;) {
-                sl_err rc;
+        sl_err rc;
+        if ((rc = container_enter(j)) != SL_OK)
+                return rc;
+        for (bool more = !eat(j, close); more;) {
                 if (object) {
-                        skip_ws(j);
-                        if (j->p >= j->end || *j->p != '"')
-                                return syntax(j, "expected a field name");
                         const char *s;
                         size_t n;
-                        if ((rc = parse_string(j, &s, &n)) != SL_OK)
+                        if ((rc = member_name(j, &s, &n)) != SL_OK)
                                 return rc;
-                        skip_ws(j);
-                        if (j->p >= j->end || *j->p != ':')
-                                return syntax(j, "expected ':'");
-                        j->p++;
                 }
                 if ((rc = skip_value(j)) != SL_OK)
                         return rc;
-                skip_ws(j);
-                if (j->p < j->end && *j->p == ',') {
-                        j->p++;
-                        continue;
-                }
-                if (j->p < j->end && *j->p == close) {
-                        j->p++;
-                        j->depth--;
-                        return SL_OK;
-                }
-                return syntax(j, object ? "expected ',' or '}'" : "expected ',' or ']'");
+                if ((rc = member_next(j, close, &more)) != SL_OK)
+                        return rc;
         }
+        j->depth--;
+        return SL_OK;
 }
 
 static sl_err skip_value(jp *j)
@@ -488,6 +519,27 @@ static sl_err skip_value(jp *j)
         case J_ARRAY: return skip_container(j, ']');
         }
         return SL_OK;
+}
+
+/* The exponent of the JSON number `s` when s[*i] is its 'e' or 'E' (else 0), its digits read
+ * while the value is below `cap` (larger exponents only need to be known as large); *i moves past it. */
+static int64_t number_exponent(const char *s, size_t n, size_t *i, int64_t cap)
+{
+        int64_t exp = 0;
+        size_t k = *i;
+        if (k < n && (s[k] == 'e' || s[k] == 'E')) {
+                k++;
+                bool eneg = false;
+                if (s[k] == '+' || s[k] == '-')
+                        eneg = s[k++] == '-';
+                for (; k < n; k++)
+                        if (exp < cap)
+                                exp = exp * 10 + (s[k] - '0');
+                if (eneg)
+                        exp = -exp;
+        }
+        *i = k;
+        return exp;
 }
 
 /* The integer part of a JSON number, truncated toward zero, modulo 2^64 (Java's longValue of a
@@ -514,18 +566,7 @@ static uint64_t number_low_bits(const char *s, size_t n)
                         nfrac++;
                 }
         }
-        int64_t exp = 0;
-        if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-                i++;
-                bool eneg = false;
-                if (s[i] == '+' || s[i] == '-')
-                        eneg = s[i++] == '-';
-                for (; i < n; i++)
-                        if (exp < 100000)
-                                exp = exp * 10 + (s[i] - '0');
-                if (eneg)
-                        exp = -exp;
-        }
+        int64_t exp = number_exponent(s, n, &i, 100000);
         /* value = 0.d1 d2 ... scaled: the first (nint + exp) digits of intdigits++fracdigits are
          * the integer part, followed by zeros when that runs past the digits */
         int64_t keep = (int64_t)nint + exp;
@@ -578,18 +619,7 @@ static void append_java_number(sl_buf *out, const char *s, size_t n, bool integr
                                 too_long = true;
                 }
         }
-        long exp = 0;
-        if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-                i++;
-                bool eneg = false;
-                if (s[i] == '+' || s[i] == '-')
-                        eneg = s[i++] == '-';
-                for (; i < n; i++)
-                        if (exp < 100000000)
-                                exp = exp * 10 + (s[i] - '0');
-                if (eneg)
-                        exp = -exp;
-        }
+        long exp = (long)number_exponent(s, n, &i, 100000000);
         if (too_long) {
                 sl_buf_append(out, s, n);  /* beyond any real record; keep the text */
                 return;
@@ -640,6 +670,24 @@ static void append_java_number(sl_buf *out, const char *s, size_t n, bool integr
  * STRING column that receives an object). Appends to j->tmp. */
 static void append_json_string(sl_buf *out, const char *p, size_t len);
 
+/* Copies the number, true, false or null (kind k) at the cursor to `out` as Jackson prints it. */
+static sl_err copy_scalar(jp *j, jkind k, sl_buf *out)
+{
+        if (k == J_NUMBER) {
+                const char *s;
+                size_t n;
+                bool integral;
+                sl_err rc = scan_number(j, &s, &n, &integral);
+                if (rc == SL_OK)
+                        append_java_number(out, s, n, integral);
+                return rc;
+        }
+        const char *word = k == J_NULL ? "null" : k == J_TRUE ? "true" : "false";
+        size_t len = strlen(word);
+        sl_buf_append(out, word, len);
+        return expect_word(j, word, len);
+}
+
 static sl_err reserialize(jp *j, sl_buf *out)
 {
         jkind k = J_NULL;
@@ -648,21 +696,12 @@ static sl_err reserialize(jp *j, sl_buf *out)
                 return rc;
         const char *s;
         size_t n;
-        bool integral;
         switch (k) {
         case J_NULL:
-                sl_buf_append(out, "null", 4);
-                return expect_word(j, "null", 4);
         case J_TRUE:
-                sl_buf_append(out, "true", 4);
-                return expect_word(j, "true", 4);
         case J_FALSE:
-                sl_buf_append(out, "false", 5);
-                return expect_word(j, "false", 5);
         case J_NUMBER:
-                if ((rc = scan_number(j, &s, &n, &integral)) == SL_OK)
-                        append_java_number(out, s, n, integral);
-                return rc;
+                return copy_scalar(j, k, out);
         case J_STRING:
                 if ((rc = parse_string(j, &s, &n)) == SL_OK)
                         append_json_string(out, s, n);
@@ -671,47 +710,26 @@ static sl_err reserialize(jp *j, sl_buf *out)
         case J_ARRAY: {
                 bool object = k == J_OBJECT;
                 char close = object ? '}' : ']';
-                if (++j->depth > MAX_DEPTH)
-                        return syntax(j, "nesting too deep");
-                sl_buf_append_u8(out, (uint8_t)*j->p);
-                j->p++;
-                skip_ws(j);
-                if (j->p < j->end && *j->p == close) {
-                        j->p++;
-                        j->depth--;
-                        sl_buf_append_u8(out, (uint8_t)close);
-                        return SL_OK;
-                }
-                for (;;) {
+                if ((rc = container_enter(j)) != SL_OK)
+                        return rc;
+                sl_buf_append_u8(out, object ? '{' : '[');
+                for (bool more = !eat(j, close); more;) {
                         if (object) {
-                                skip_ws(j);
-                                if (j->p >= j->end || *j->p != '"')
-                                        return syntax(j, "expected a field name");
-                                if ((rc = parse_string(j, &s, &n)) != SL_OK)
+                                if ((rc = member_name(j, &s, &n)) != SL_OK)
                                         return rc;
                                 append_json_string(out, s, n);
-                                skip_ws(j);
-                                if (j->p >= j->end || *j->p != ':')
-                                        return syntax(j, "expected ':'");
-                                j->p++;
                                 sl_buf_append_u8(out, ':');
                         }
                         if ((rc = reserialize(j, out)) != SL_OK)
                                 return rc;
-                        skip_ws(j);
-                        if (j->p < j->end && *j->p == ',') {
-                                j->p++;
+                        if ((rc = member_next(j, close, &more)) != SL_OK)
+                                return rc;
+                        if (more)
                                 sl_buf_append_u8(out, ',');
-                                continue;
-                        }
-                        if (j->p < j->end && *j->p == close) {
-                                j->p++;
-                                j->depth--;
-                                sl_buf_append_u8(out, (uint8_t)close);
-                                return SL_OK;
-                        }
-                        return syntax(j, object ? "expected ',' or '}'" : "expected ',' or ']'");
                 }
+                j->depth--;
+                sl_buf_append_u8(out, (uint8_t)close);
+                return SL_OK;
         }
         }
         return SL_OK;
@@ -723,7 +741,6 @@ static sl_err stringify(jp *j, jkind k, sl_buf *out)
 {
         const char *s;
         size_t n;
-        bool integral;
         sl_err rc;
         switch (k) {
         case J_STRING:
@@ -731,33 +748,17 @@ static sl_err stringify(jp *j, jkind k, sl_buf *out)
                         sl_buf_append(out, s, n);
                 return rc;
         case J_NUMBER:
-                if ((rc = scan_number(j, &s, &n, &integral)) == SL_OK)
-                        append_java_number(out, s, n, integral);
-                return rc;
         case J_TRUE:
-                sl_buf_append(out, "true", 4);
-                return expect_word(j, "true", 4);
         case J_FALSE:
-                sl_buf_append(out, "false", 5);
-                return expect_word(j, "false", 5);
         case J_NULL:
-                sl_buf_append(out, "null", 4);
-                return expect_word(j, "null", 4);
+                return copy_scalar(j, k, out);
         case J_OBJECT:
                 return reserialize(j, out);
         case J_ARRAY: {
-                if (++j->depth > MAX_DEPTH)
-                        return syntax(j, "nesting too deep");
-                j->p++;
+                if ((rc = container_enter(j)) != SL_OK)
+                        return rc;
                 sl_buf_append_u8(out, '[');
-                skip_ws(j);
-                if (j->p < j->end && *j->p == ']') {
-                        j->p++;
-                        j->depth--;
-                        sl_buf_append_u8(out, ']');
-                        return SL_OK;
-                }
-                for (bool first = true;; first = false) {
+                for (bool more = !eat(j, ']'), first = true; more; first = false) {
                         if (!first)
                                 sl_buf_append(out, ", ", 2);
                         jkind ek = J_NULL;
@@ -765,19 +766,12 @@ static sl_err stringify(jp *j, jkind k, sl_buf *out)
                                 return rc;
                         if ((rc = stringify(j, ek, out)) != SL_OK)
                                 return rc;
-                        skip_ws(j);
-                        if (j->p < j->end && *j->p == ',') {
-                                j->p++;
-                                continue;
-                        }
-                        if (j->p < j->end && *j->p == ']') {
-                                j->p++;
-                                j->depth--;
-                                sl_buf_append_u8(out, ']');
-                                return SL_OK;
-                        }
-                        return syntax(j, "expected ',' or ']'");
+                        if ((rc = member_next(j, ']', &more)) != SL_OK)
+                                return rc;
                 }
+                j->depth--;
+                sl_buf_append_u8(out, ']');
+                return SL_OK;
         }
         }
         return SL_OK;
@@ -846,27 +840,13 @@ static sl_err parse_fields(jp *j, const sl_type *type, sl_value *vals, int upper
         uint8_t *exact_big = nf > 64 ? sl_arena_calloc(j->arena, nf, 1) : NULL;
         size_t hint = 0;
         sl_err rc;
-        if (++j->depth > MAX_DEPTH)
-                return syntax(j, "nesting too deep");
-        j->p++;
-        skip_ws(j);
-        if (j->p < j->end && *j->p == '}') {
-                j->p++;
-                j->depth--;
-                return SL_OK;
-        }
-        for (;;) {
-                skip_ws(j);
-                if (j->p >= j->end || *j->p != '"')
-                        return syntax(j, "expected a field name");
+        if ((rc = container_enter(j)) != SL_OK)
+                return rc;
+        for (bool more = !eat(j, '}'); more;) {
                 const char *key;
                 size_t klen;
-                if ((rc = parse_string(j, &key, &klen)) != SL_OK)
+                if ((rc = member_name(j, &key, &klen)) != SL_OK)
                         return rc;
-                skip_ws(j);
-                if (j->p >= j->end || *j->p != ':')
-                        return syntax(j, "expected ':'");
-                j->p++;
                 long idx = -1;
                 bool exact = false;
                 if (upper_only) {
@@ -924,18 +904,11 @@ static sl_err parse_fields(jp *j, const sl_type *type, sl_value *vals, int upper
                 } else if ((rc = skip_value(j)) != SL_OK) {
                         return rc;
                 }
-                skip_ws(j);
-                if (j->p < j->end && *j->p == ',') {
-                        j->p++;
-                        continue;
-                }
-                if (j->p < j->end && *j->p == '}') {
-                        j->p++;
-                        j->depth--;
-                        return SL_OK;
-                }
-                return syntax(j, "expected ',' or '}'");
+                if ((rc = member_next(j, '}', &more)) != SL_OK)
+                        return rc;
         }
+        j->depth--;
+        return SL_OK;
 }
 
 static sl_err parse_array(jp *j, const sl_type *type, sl_value *out)
@@ -943,32 +916,19 @@ static sl_err parse_array(jp *j, const sl_type *type, sl_value *out)
         sl_serde_scratch *sc = j->scratch;
         size_t base = sc->len;
         sl_err rc;
-        if (++j->depth > MAX_DEPTH)
-                return syntax(j, "nesting too deep");
-        j->p++;
-        skip_ws(j);
-        if (j->p < j->end && *j->p == ']') {
-                j->p++;
-        } else {
-                for (size_t idx = 0;; idx++) {
-                        sl_value v = sl_value_null();
-                        if ((rc = parse_typed(j, type->elem, &v)) != SL_OK) {
-                                path_prepend_index(j, idx);
-                                return rc;
-                        }
-                        *sl_serde_scratch_push(sc, 1) = v;
-                        sc->len++;
-                        skip_ws(j);
-                        if (j->p < j->end && *j->p == ',') {
-                                j->p++;
-                                continue;
-                        }
-                        if (j->p < j->end && *j->p == ']') {
-                                j->p++;
-                                break;
-                        }
-                        return syntax(j, "expected ',' or ']'");
+        if ((rc = container_enter(j)) != SL_OK)
+                return rc;
+        size_t idx = 0;
+        for (bool more = !eat(j, ']'); more; idx++) {
+                sl_value v = sl_value_null();
+                if ((rc = parse_typed(j, type->elem, &v)) != SL_OK) {
+                        path_prepend_index(j, idx);
+                        return rc;
                 }
+                *sl_serde_scratch_push(sc, 1) = v;
+                sc->len++;
+                if ((rc = member_next(j, ']', &more)) != SL_OK)
+                        return rc;
         }
         j->depth--;
         size_t n = sc->len - base;
@@ -990,30 +950,13 @@ static sl_err parse_map(jp *j, const sl_type *type, sl_value *out)
         sl_map index;    /* key -> 1 + entry number, built once the map is large */
         bool indexed = false;
         sl_err rc = SL_OK;
-        if (++j->depth > MAX_DEPTH)
-                return syntax(j, "nesting too deep");
-        j->p++;
-        skip_ws(j);
-        if (j->p < j->end && *j->p == '}') {
-                j->p++;
-                goto done;
-        }
-        for (;;) {
-                skip_ws(j);
-                if (j->p >= j->end || *j->p != '"') {
-                        rc = syntax(j, "expected a field name");
-                        goto fail;
-                }
+        if ((rc = container_enter(j)) != SL_OK)
+                return rc;
+        for (bool more = !eat(j, '}'); more;) {
                 const char *key;
                 size_t klen;
-                if ((rc = parse_string(j, &key, &klen)) != SL_OK)
+                if ((rc = member_name(j, &key, &klen)) != SL_OK)
                         goto fail;
-                skip_ws(j);
-                if (j->p >= j->end || *j->p != ':') {
-                        rc = syntax(j, "expected ':'");
-                        goto fail;
-                }
-                j->p++;
                 sl_value v = sl_value_null();
                 if ((rc = parse_typed(j, type->elem, &v)) != SL_OK) {
                         char part[160];
@@ -1056,19 +999,9 @@ static sl_err parse_map(jp *j, const sl_type *type, sl_value *out)
                                 }
                         }
                 }
-                skip_ws(j);
-                if (j->p < j->end && *j->p == ',') {
-                        j->p++;
-                        continue;
-                }
-                if (j->p < j->end && *j->p == '}') {
-                        j->p++;
-                        break;
-                }
-                rc = syntax(j, "expected ',' or '}'");
-                goto fail;
+                if ((rc = member_next(j, '}', &more)) != SL_OK)
+                        goto fail;
         }
-done:
         j->depth--;
         {
                 size_t n = (sc->len - base) / 2;

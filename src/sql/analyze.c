@@ -154,28 +154,41 @@ static bool type_contains_map(const sl_type *t)
         return false;
 }
 
-static void col_list(az *z, sl_str *s, const sl_catalog_source *src, bool keys)
+/* The source's key (or other) columns as ksqlDB lists them in format errors ("`A` INTEGER KEY, ..."),
+ * in the analyzer's arena. */
+static const char *col_list(az *z, const sl_catalog_source *src, bool keys)
 {
         bool first = true;
+        sl_str s;
+        const char *text;
 
-        (void)z;
+        sl_str_init(&s);
         for (size_t i = 0; i < src->ncolumns; i++) {
                 const sl_catalog_column *c = &src->columns[i];
 
                 if ((c->role == SL_CATALOG_KEY) != keys)
                         continue;
                 if (!first)
-                        sl_str_append(s, ", ");
+                        sl_str_append(&s, ", ");
                 first = false;
-                print_col(s, c->name, c->type, keys ? " KEY" : "");
+                print_col(&s, c->name, c->type, keys ? " KEY" : "");
         }
+        text = sl_arena_strdup(z->arena, sl_str_cstr(&s));
+        sl_str_deinit(&s);
+        return text;
+}
+
+/* The error for columns in the key (or value) of a source whose key (or value) format is NONE. */
+static bool fail_none_format(az *z, const sl_catalog_source *src, bool keys, sl_pos pos)
+{
+        return az_fail(z, pos, "The 'NONE' format can only be used when no columns are defined. Got: [%s]",
+                       col_list(z, src, keys)) != NULL;
 }
 
 /* Checks a finished source's columns against its formats, as ksqlDB's serde factories do. */
 static bool check_formats(az *z, const sl_catalog_source *src, sl_pos pos)
 {
         size_t nkeys = sl_catalog_source_nkeys(src), nvalues = 0;
-        sl_str s;
 
         for (size_t i = nkeys; i < src->ncolumns; i++)
                 nvalues += src->columns[i].role == SL_CATALOG_VALUE;
@@ -189,49 +202,28 @@ static bool check_formats(az *z, const sl_catalog_source *src, sl_pos pos)
                                        "lead to unexpected behavior due to inconsistent serialization. Key column "
                                        "name: `%s`. Column type: %s. See https://github.com/confluentinc/ksql/issues/6621 for more.",
                                        c->name, az_type_text(z, c->type)) != NULL;
-                if (bad) {
-                        sl_str_init(&s);
-                        col_list(z, &s, src, true);
-                        az_fail(z, pos, "Key format does not support schema.\nformat: %s\nschema: Persistence{columns=[%s], "
+                if (bad)
+                        return az_fail(z, pos, "Key format does not support schema.\nformat: %s\nschema: Persistence{columns=[%s], "
                                         "features=[]}\nreason: The '%s' format does not support type '%s'%s%s%s",
-                                src->key_format, sl_str_cstr(&s), src->key_format, bad,
+                                src->key_format, col_list(z, src, true), src->key_format, bad,
                                 strcmp(src->key_format, "DELIMITED") == 0 ? ", column: `" : "",
                                 strcmp(src->key_format, "DELIMITED") == 0 ? c->name : "",
-                                strcmp(src->key_format, "DELIMITED") == 0 ? "`" : "");
-                        sl_str_deinit(&s);
-                        return false;
-                }
+                                strcmp(src->key_format, "DELIMITED") == 0 ? "`" : "") != NULL;
         }
-        if (strcmp(src->key_format, "NONE") == 0 && nkeys) {
-                sl_str_init(&s);
-                col_list(z, &s, src, true);
-                az_fail(z, pos, "The 'NONE' format can only be used when no columns are defined. Got: [%s]", sl_str_cstr(&s));
-                sl_str_deinit(&s);
-                return false;
-        }
+        if (strcmp(src->key_format, "NONE") == 0 && nkeys)
+                return fail_none_format(z, src, true, pos);
         if (strcmp(src->key_format, "KAFKA") == 0 && nkeys > 1) {
-                sl_str_init(&s);
-                col_list(z, &s, src, true);
-                az_fail(z, pos, "Key format does not support schema.\nformat: KAFKA\nschema: Persistence{columns=[%s], "
-                                "features=[]}\nreason: The 'KAFKA' format only supports a single field. Got: [%s]",
-                        sl_str_cstr(&s), sl_str_cstr(&s));
-                sl_str_deinit(&s);
-                return false;
+                const char *cols = col_list(z, src, true);
+
+                return az_fail(z, pos, "Key format does not support schema.\nformat: KAFKA\nschema: Persistence{columns=[%s], "
+                                       "features=[]}\nreason: The 'KAFKA' format only supports a single field. Got: [%s]",
+                               cols, cols) != NULL;
         }
-        if (strcmp(src->value_format, "NONE") == 0 && nvalues) {
-                sl_str_init(&s);
-                col_list(z, &s, src, false);
-                az_fail(z, pos, "The 'NONE' format can only be used when no columns are defined. Got: [%s]", sl_str_cstr(&s));
-                sl_str_deinit(&s);
-                return false;
-        }
-        if (strcmp(src->value_format, "KAFKA") == 0 && nvalues > 1) {
-                sl_str_init(&s);
-                col_list(z, &s, src, false);
-                az_fail(z, pos, "The 'KAFKA' format only supports a single field. Got: [%s]", sl_str_cstr(&s));
-                sl_str_deinit(&s);
-                return false;
-        }
+        if (strcmp(src->value_format, "NONE") == 0 && nvalues)
+                return fail_none_format(z, src, false, pos);
+        if (strcmp(src->value_format, "KAFKA") == 0 && nvalues > 1)
+                return az_fail(z, pos, "The 'KAFKA' format only supports a single field. Got: [%s]",
+                               col_list(z, src, false)) != NULL;
         for (size_t i = nkeys; i < src->ncolumns; i++) {
                 const char *bad = format_unsupported(src->value_format, src->columns[i].type);
 

@@ -339,6 +339,17 @@ static sl_expr *mk(az *z, sl_expr_kind kind, const sl_type *type, size_t nargs, 
         return e;
 }
 
+/* A node of `kind` over the operands l and r, constant when both are. */
+static sl_expr *mk_binary(az *z, sl_expr_kind kind, const sl_type *type, const sl_ast_expr *ast, sl_expr *l, sl_expr *r)
+{
+        sl_expr *e = mk(z, kind, type, 2, ast);
+
+        e->args[0] = l;
+        e->args[1] = r;
+        e->constant = l->constant && r->constant;
+        return e;
+}
+
 static bool all_constant(sl_expr *const *args, size_t n)
 {
         for (size_t i = 0; i < n; i++)
@@ -527,11 +538,8 @@ static sl_expr *comparison(az *z, const sl_ast_expr *ast, sl_ast_op op, sl_expr 
         if (l->type->kind == SL_TYPE_BOOLEAN && op != SL_AST_OP_EQ && op != SL_AST_OP_NE &&
             !is_null_lit(r))
                 goto bad;
-        e = mk(z, SL_EXPR_CMP, sl_type_boolean(), 2, ast);
+        e = mk_binary(z, SL_EXPR_CMP, sl_type_boolean(), ast, l, r);
         e->op = op;
-        e->args[0] = l;
-        e->args[1] = r;
-        e->constant = l->constant && r->constant;
         return e;
 bad:
         return az_fail(z, ast->pos, "%sCannot compare %s (%s) to %s (%s) with %s.", z->prefix, az_expr_text(z, la),
@@ -549,11 +557,7 @@ static sl_expr *arithmetic(az *z, const sl_ast_expr *ast, sl_ast_op op, sl_expr 
         if (op == SL_AST_OP_CONCAT || (op == SL_AST_OP_ADD && lt->kind == SL_TYPE_STRING && rt->kind == SL_TYPE_STRING)) {
                 if (lt->kind != SL_TYPE_STRING || rt->kind != SL_TYPE_STRING)
                         goto bad;
-                e = mk(z, SL_EXPR_CONCAT, sl_type_string(), 2, ast);
-                e->args[0] = l;
-                e->args[1] = r;
-                e->constant = l->constant && r->constant;
-                return e;
+                return mk_binary(z, SL_EXPR_CONCAT, sl_type_string(), ast, l, r);
         }
         if (!sl_type_is_numeric(lt) || !sl_type_is_numeric(rt))
                 goto bad;
@@ -581,11 +585,8 @@ static sl_expr *arithmetic(az *z, const sl_ast_expr *ast, sl_ast_op op, sl_expr 
         } else {
                 res = sl_type_int();
         }
-        e = mk(z, SL_EXPR_ARITH, res, 2, ast);
+        e = mk_binary(z, SL_EXPR_ARITH, res, ast, l, r);
         e->op = op;
-        e->args[0] = l;
-        e->args[1] = r;
-        e->constant = l->constant && r->constant;
         return e;
 bad:
         return az_fail(z, ast->pos, "%sError processing expression: %s. Unsupported arithmetic types. %s %s",
@@ -1495,11 +1496,8 @@ static sl_expr *input_expr(az *z, const sl_ast_expr *ast)
                 case SL_AST_OP_OR:
                         if (!az_expect_boolean(z, l, ast->a, z->clause) || !az_expect_boolean(z, r, ast->b, z->clause))
                                 return NULL;
-                        e = mk(z, ast->op == SL_AST_OP_AND ? SL_EXPR_AND : SL_EXPR_OR, sl_type_boolean(), 2, ast);
-                        e->args[0] = l;
-                        e->args[1] = r;
-                        e->constant = l->constant && r->constant;
-                        return e;
+                        return mk_binary(z, ast->op == SL_AST_OP_AND ? SL_EXPR_AND : SL_EXPR_OR, sl_type_boolean(), ast,
+                                         l, r);
                 case SL_AST_OP_EQ: case SL_AST_OP_NE: case SL_AST_OP_LT: case SL_AST_OP_LE: case SL_AST_OP_GT:
                 case SL_AST_OP_GE:
                         return comparison(z, ast, ast->op, l, r, ast->a, ast->b);
@@ -1565,11 +1563,8 @@ static sl_expr *input_expr(az *z, const sl_ast_expr *ast)
                         return az_fail(z, ast->pos, "%sCannot compare %s (%s) to %s (%s) with IS_DISTINCT_FROM.",
                                        z->prefix, az_expr_text(z, ast->a), az_type_text(z, l->type),
                                        az_expr_text(z, ast->b), az_type_text(z, r->type));
-                e = mk(z, SL_EXPR_IS_DISTINCT, sl_type_boolean(), 2, ast);
-                e->args[0] = l;
-                e->args[1] = r;
+                e = mk_binary(z, SL_EXPR_IS_DISTINCT, sl_type_boolean(), ast, l, r);
                 e->negated = ast->negated;
-                e->constant = l->constant && r->constant;
                 return e;
         case SL_AST_CASE:
                 return case_expr(z, ast);

@@ -11,6 +11,7 @@
 #include "state/session_store.h"
 #include "state/state_db.h"
 #define STATE_TEST_TMPDIR "/tmp/sl_state_ses_XXXXXX"
+#define STATE_TEST_REC_KEY 24
 #include "state_test.h"
 
 #define GAP 50
@@ -166,37 +167,6 @@ static void aggregate(sl_state_session *ss, model *m, int k, int64_t t)
                 cr_assert_lt(m->n, MAXS);
                 m->s[m->n++] = (sess){.k = k, .start = start, .end = end, .count = count, .alive = true};
         }
-}
-
-typedef struct rec {
-        uint8_t key[24];
-        size_t klen;
-        bool has_value;
-        uint32_t value;
-} rec;
-
-typedef struct log {
-        rec *recs;
-        size_t n, cap;
-} log;
-
-static sl_err record(void *opaque, const sl_state_change *chg, sl_err_detail *err)
-{
-        (void)err;
-        log *l = opaque;
-        if (l->n == l->cap) {
-                l->cap = l->cap ? l->cap * 2 : 256;
-                l->recs = realloc(l->recs, l->cap * sizeof *l->recs);
-        }
-        rec *r = &l->recs[l->n++];
-        cr_assert_leq(chg->key.len, sizeof r->key);
-        memcpy(r->key, chg->key.ptr, chg->key.len);
-        r->klen = chg->key.len;
-        r->has_value = chg->has_value;
-        r->value = 0;
-        if (chg->has_value)
-                memcpy(&r->value, chg->value.ptr, chg->value.len < 4 ? chg->value.len : 4);
-        return SL_OK;
 }
 
 static void random_case(uint64_t seed, size_t cache, int ops)

@@ -11,6 +11,7 @@
 #include "state/state_db.h"
 #include "state/window_store.h"
 #define STATE_TEST_TMPDIR "/tmp/sl_state_win_XXXXXX"
+#define STATE_TEST_REC_KEY 16
 #include "state_test.h"
 
 #define SIZE 100
@@ -122,35 +123,6 @@ static void check_everything(sl_state_window *ws, const model *m)
 }
 
 /* Changelog records */
-typedef struct rec {
-        uint8_t key[16];
-        size_t klen;
-        bool has_value;
-        uint32_t value;
-} rec;
-
-typedef struct log {
-        rec *recs;
-        size_t n, cap;
-} log;
-
-static sl_err record(void *opaque, const sl_state_change *chg, sl_err_detail *err)
-{
-        (void)err;
-        log *l = opaque;
-        if (l->n == l->cap) {
-                l->cap = l->cap ? l->cap * 2 : 256;
-                l->recs = realloc(l->recs, l->cap * sizeof *l->recs);
-        }
-        rec *r = &l->recs[l->n++];
-        cr_assert_leq(chg->key.len, sizeof r->key);
-        memcpy(r->key, chg->key.ptr, chg->key.len);
-        r->klen = chg->key.len;
-        r->has_value = chg->has_value;
-        if (chg->has_value)
-                memcpy(&r->value, chg->value.ptr, 4);
-        return SL_OK;
-}
 
 static void random_case(uint64_t seed, size_t cache, int ops)
 {
