@@ -519,19 +519,11 @@ static bool run_statement(sl_engine *engine, sl_engine_session *ses, const sl_as
         case SL_AST_STMT_LIST_QUERIES:
                 rc = sl_engine_queries_run(engine, ses, stmt, res, &ent);
                 break;
-        case SL_AST_STMT_INSERT_VALUES: {
-                /* the analyzer's verdict first: a wrong statement gets its real error */
-                sl_analysis *a = sl_engine_meta_analyze(engine, ses, stmt, res);
-                if (a == NULL) {
-                        rc = SL_ERR_ANALYZE;
-                        break;
-                }
-                sl_analysis_free(a);
-                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, text, "%s is not supported yet by this server",
-                               unsupported_name(stmt->kind));
-                rc = SL_ERR_UNSUPPORTED;
+        case SL_AST_STMT_INSERT_VALUES:
+                /* ksqlDB answers an insert with no entity */
+                rc = sl_engine_queries_run(engine, ses, stmt, res, &ent);
+                emit = false;
                 break;
-        }
         default:
                 sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, text, "%s is not supported yet by this server",
                                unsupported_name(stmt->kind));
