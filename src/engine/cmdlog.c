@@ -1,7 +1,9 @@
 /* cmdlog.c: the command log, ksqlDB's command topic: the compacted topic `_sluice_commands` (one
  * partition) holds every accepted DDL and persistent-query statement in the order it ran. Each
  * record's value is a small script: the session's property overrides as SET statements, then the
- * statement itself, so replaying it through sl_engine_execute runs it as it first ran; keys are
+ * statement itself (after a comment line with the id of the query it started, which the replay
+ * hands to the metastore's id counter), so replaying it through sl_engine_execute runs it as it
+ * first ran, with the same query id; keys are
  * unique ("<epoch ns>-<n>") so compaction keeps every command. sl_engine_recover replays the
  * log at start: the metastore is rebuilt and persistent queries restart with the ids the analyzer
  * hands out in the same order, so each finds its consumer group and resumes from its committed
@@ -20,6 +22,8 @@
 
 #define CMDLOG_TOPIC "_sluice_commands"
 #define CMDLOG_TIMEOUT_MS 10000
+/* First line of a command that started a persistent query: a SQL comment with its id. */
+#define QUERY_ID_TAG "-- sluice query id: "
 
 /* Statements that change the metastore or the set of persistent queries. */
 static bool logged_kind(sl_ast_stmt_kind kind)
@@ -65,7 +69,8 @@ static void append_quoted(sl_str *out, const char *s)
         sl_str_append(out, "'");
 }
 
-void sl_engine_cmdlog_append(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt)
+void sl_engine_cmdlog_append(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
+                             const char *query_id)
 {
         sl_err_detail err;
         sl_str v;
@@ -87,6 +92,8 @@ void sl_engine_cmdlog_append(sl_engine *engine, sl_engine_session *ses, const sl
                 }
         }
         sl_str_init(&v);
+        if (query_id != NULL)
+                sl_str_appendf(&v, "%s%s\n", QUERY_ID_TAG, query_id);
         sl_map_iter it;
         sl_map_iter_init(&it, &ses->props);
         const void *mk;
@@ -148,6 +155,15 @@ static void replay_one(sl_engine *engine, const sl_kafka_msg *m)
 
         memcpy(sql, m->value.ptr, m->value.len);
         sql[m->value.len] = '\0';
+        if (strncmp(sql, QUERY_ID_TAG, strlen(QUERY_ID_TAG)) == 0) {
+                /* the query gets its logged id: CSAS_S_<n> / INSERTQUERY_<n> */
+                const char *end = strchr(sql, '\n');
+                const char *p = end ? end : sql + strlen(sql);
+                while (p > sql && p[-1] >= '0' && p[-1] <= '9')
+                        p--;
+                if (*p >= '0' && *p <= '9')
+                        sl_engine_metastore_set_seq(engine->cat, strtoull(p, NULL, 10));
+        }
         memset(&req, 0, sizeof(req));
         req.sql = sql;
         req.command_seq = -1;

@@ -533,7 +533,7 @@ static bool run_statement(sl_engine *engine, sl_engine_session *ses, const sl_as
         if (rc != SL_OK)
                 return false;
         sl_engine_queries_sync(engine);
-        sl_engine_cmdlog_append(engine, ses, stmt);
+        sl_engine_cmdlog_append(engine, ses, stmt, ent.query_id);
         if (emit)
                 sl_vec_push(&res->entities, &ent);
         return true;

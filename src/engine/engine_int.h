@@ -129,9 +129,15 @@ void sl_engine_queries_stats(sl_engine *engine, const char *source, sl_arena *ar
 sl_err sl_engine_queries_run(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
                              sl_engine_result *res, sl_engine_entity *ent);
 
+/* metastore.c: the in-memory catalog with a query-id counter the command log replay can set */
+sl_catalog *sl_engine_metastore_new(void);
+void sl_engine_metastore_set_seq(sl_catalog *cat, uint64_t seq);
+
 /* cmdlog.c: the command log `_sluice_commands` */
-/* Appends an accepted statement with the session's property overrides (no-op when replaying). */
-void sl_engine_cmdlog_append(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt);
+/* Appends an accepted statement with the session's property overrides and the id of the query it
+ * started (or NULL); no-op when replaying. */
+void sl_engine_cmdlog_append(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
+                             const char *query_id);
 void sl_engine_cmdlog_close(sl_engine *engine);
 
 #endif

@@ -13,7 +13,7 @@
 
 void sl_engine_meta_init(sl_engine *engine)
 {
-        engine->cat = sl_catalog_mem_new();
+        engine->cat = sl_engine_metastore_new();
         sl_map_init(&engine->type_names, false);
 }
 

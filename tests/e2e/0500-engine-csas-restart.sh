@@ -21,7 +21,7 @@ wait_http "$URL"
 pipeline_first "$URL" "$BS"
 
 # kill -9 once everything read is committed: the restart must neither lose nor repeat a record
-wait_committed "$BS" _sluice_query_CSAS_OUT_0 input
+wait_committed "$BS" _sluice_query_CSAS_OUT_1 input
 kill -9 "$PID1"
 wait "$PID1" 2>/dev/null
 start_sluiced sluiced "${ARGS[@]}"

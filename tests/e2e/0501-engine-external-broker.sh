@@ -25,7 +25,7 @@ NPART=2
 pipeline_first "$URL" "$BS"
 kcat -L -b "$BS" -t _sluice_commands | grep -q "_sluice_commands" || fail "no command log on the external broker"
 
-wait_committed "$BS" _sluice_query_CSAS_OUT_0 input
+wait_committed "$BS" _sluice_query_CSAS_OUT_1 input
 kill -9 "$PID"
 wait "$PID" 2>/dev/null
 start_sluiced engine "${ARGS[@]}"
