@@ -483,10 +483,8 @@ static void group_set_empty(sl_broker_group *group)
 
 sl_broker_group *sl_broker_groups_next(sl_map_iter *it)
 {
-        const void *k;
-        size_t kl;
         void *v;
-        return sl_map_iter_next(it, &k, &kl, &v) ? v : NULL;
+        return sl_map_iter_next(it, NULL, NULL, &v) ? v : NULL;
 }
 
 ErrorCode sl_broker_group_leave(sl_broker *broker, sl_str_ref group_id, sl_str_ref member_id)

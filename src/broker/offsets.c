@@ -166,11 +166,9 @@ void sl_broker_offsets_close(sl_broker *broker)
                 broker->offsets_fd = -1;
         }
         sl_map_iter it;
-        const void *k;
-        size_t kl;
         void *v;
         sl_map_iter_init(&it, &broker->offsets);
-        while (sl_map_iter_next(&it, &k, &kl, &v)) {
+        while (sl_map_iter_next(&it, NULL, NULL, &v)) {
                 sl_broker_committed *c = v;
                 sl_free(c->metadata);
                 sl_free(c);

@@ -41,7 +41,8 @@ void *sl_map_get_s(const sl_map *map, const char *key);
 void *sl_map_del_s(sl_map *map, const char *key);
 
 void sl_map_iter_init(sl_map_iter *it, const sl_map *map);
-/* Advances; false at the end. Key pointers stay valid until the entry is removed. */
+/* Advances; false at the end. Key pointers stay valid until the entry is removed. key, keylen and
+ * value may each be NULL when not wanted. */
 bool sl_map_iter_next(sl_map_iter *it, const void **key, size_t *keylen, void **value);
 
 /* 64-bit hash of bytes (used by the map and by value hashing). */

@@ -137,3 +137,19 @@ bool sl_str_ends_with(const char *s, const char *suffix)
         size_t n = strlen(s), m = strlen(suffix);
         return n >= m && memcmp(s + n - m, suffix, m) == 0;
 }
+
+char *sl_str_read_file(const char *path)
+{
+        FILE *f = fopen(path, "rb");
+        sl_str s;
+        char buf[8192];
+        size_t n;
+
+        if (!f)
+                return NULL;
+        sl_str_init(&s);
+        while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+                sl_str_append_n(&s, buf, n);
+        fclose(f);
+        return sl_str_detach(&s);
+}

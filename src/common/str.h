@@ -30,6 +30,9 @@ void sl_str_appendf(sl_str *s, const char *fmt, ...) __attribute__((format(print
 void sl_str_appendv(sl_str *s, const char *fmt, va_list ap);
 /* Appends `text` in single quotes, doubling embedded quotes (SQL string literal). */
 void sl_str_append_sql_quoted(sl_str *s, const char *text, size_t len);
+/* The whole file at `path` as a NUL-terminated string (free with sl_free); NULL with errno set when
+ * it cannot be opened. */
+char *sl_str_read_file(const char *path);
 
 /* ASCII-only case folding and comparison (SQL identifiers and keywords). */
 bool sl_str_eq_ci(const char *a, const char *b);

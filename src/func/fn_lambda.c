@@ -52,11 +52,19 @@ static sl_err fn_transform_map(sl_func_ctx *ctx, const sl_value *a, size_t n, sl
         return SL_OK;
 }
 
-/* FILTER over entries of `width` values: 1 for an array's elements, 2 for a map's keys and values. */
-static sl_err filter_entries(sl_func_ctx *ctx, const sl_value *a, size_t width, sl_value *out)
+/* The values per entry of a collection: 1 for an array's elements, 2 for a map's keys and values. */
+static size_t entry_width(const sl_value *collection)
 {
+        return collection->kind == SL_TYPE_MAP ? 2 : 1;
+}
+
+/* FILTER of an array or a map. */
+static sl_err fn_filter(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
+{
+        (void)n;
         if (a[0].kind == SL_TYPE_NULL)
                 return SL_OK;
+        size_t width = entry_width(&a[0]);
         sl_value *items;
         sl_value r = fn_comp_new(ctx, a[0].len, &items);
         size_t k = 0;
@@ -74,26 +82,15 @@ static sl_err filter_entries(sl_func_ctx *ctx, const sl_value *a, size_t width, 
         return SL_OK;
 }
 
-static sl_err fn_filter_array(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
+/* REDUCE of an array or a map: the lambda gets the state, then the entry's values. */
+static sl_err fn_reduce(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
 {
         (void)n;
-        return filter_entries(ctx, a, 1, out);
-}
-
-static sl_err fn_filter_map(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        (void)n;
-        return filter_entries(ctx, a, 2, out);
-}
-
-/* REDUCE over entries of `width` values (as filter_entries): the lambda gets the state, then the
- * entry's values. */
-static sl_err reduce_entries(sl_func_ctx *ctx, const sl_value *a, size_t width, sl_value *out)
-{
         if (a[1].kind == SL_TYPE_NULL)
                 return SL_OK;
         sl_value state = a[1];
         if (a[0].kind != SL_TYPE_NULL) {
+                size_t width = entry_width(&a[0]);
                 for (size_t i = 0; i < a[0].len; i++) {
                         sl_value args[3] = {state};
                         memcpy(&args[1], &a[0].u.comp.items[width * i], width * sizeof *args);
@@ -106,18 +103,6 @@ static sl_err reduce_entries(sl_func_ctx *ctx, const sl_value *a, size_t width, 
         return SL_OK;
 }
 
-static sl_err fn_reduce_array(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        (void)n;
-        return reduce_entries(ctx, a, 1, out);
-}
-
-static sl_err fn_reduce_map(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        (void)n;
-        return reduce_entries(ctx, a, 2, out);
-}
-
 #define LAMBDA "LAMBDA"
 
 static const sl_func_builtin lambda_funcs[] = {
@@ -126,12 +111,12 @@ static const sl_func_builtin lambda_funcs[] = {
         {"transform", LAMBDA, NULL, "MAP<K, V> map, LAMBDA<K, V, A> keyFunction, LAMBDA<K, V, B> valueFunction",
          "MAP<A, B>", fn_transform_map, 0, NULL},
         {"filter", LAMBDA, "Keeps the elements of an array, or the entries of a map, for which the lambda is true.",
-         "ARRAY<T> array, LAMBDA<T, BOOLEAN> predicate", "ARRAY<T>", fn_filter_array, 0, NULL},
-        {"filter", LAMBDA, NULL, "MAP<K, V> map, LAMBDA<K, V, BOOLEAN> predicate", "MAP<K, V>", fn_filter_map, 0,
+         "ARRAY<T> array, LAMBDA<T, BOOLEAN> predicate", "ARRAY<T>", fn_filter, 0, NULL},
+        {"filter", LAMBDA, NULL, "MAP<K, V> map, LAMBDA<K, V, BOOLEAN> predicate", "MAP<K, V>", fn_filter, 0,
          NULL},
         {"reduce", LAMBDA, "Folds an array or map into a state, starting from an initial state.",
-         "ARRAY<T> array, S initialState, LAMBDA<S, T, S> function", "S", fn_reduce_array, 0, NULL},
-        {"reduce", LAMBDA, NULL, "MAP<K, V> map, S initialState, LAMBDA<S, K, V, S> function", "S", fn_reduce_map, 0,
+         "ARRAY<T> array, S initialState, LAMBDA<S, T, S> function", "S", fn_reduce, 0, NULL},
+        {"reduce", LAMBDA, NULL, "MAP<K, V> map, S initialState, LAMBDA<S, K, V, S> function", "S", fn_reduce, 0,
          NULL},
 };
 

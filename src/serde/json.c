@@ -1278,6 +1278,17 @@ static void append_json_string(sl_buf *out, const char *p, size_t len)
         sl_buf_append_u8(out, '"');
 }
 
+static sl_err encode_value(sl_buf *out, const sl_value *v, int depth, sl_err_detail *err);
+
+/* Appends an object member: the quoted name, ':' and the value. */
+static sl_err encode_member(sl_buf *out, const char *name, size_t len, const sl_value *v, int depth,
+                            sl_err_detail *err)
+{
+        append_json_string(out, name, len);
+        sl_buf_append_u8(out, ':');
+        return encode_value(out, v, depth, err);
+}
+
 static sl_err encode_value(sl_buf *out, const sl_value *v, int depth, sl_err_detail *err)
 {
         char tmp[64];
@@ -1340,9 +1351,8 @@ static sl_err encode_value(sl_buf *out, const sl_value *v, int depth, sl_err_det
                                 return sl_err_set(err, SL_ERR_SERDE, "JSON only supports MAP types with STRING keys");
                         if (i)
                                 sl_buf_append_u8(out, ',');
-                        append_json_string(out, (const char *)k->u.bytes, k->len);
-                        sl_buf_append_u8(out, ':');
-                        sl_err rc = encode_value(out, &v->u.comp.items[2 * i + 1], depth + 1, err);
+                        sl_err rc = encode_member(out, (const char *)k->u.bytes, k->len, &v->u.comp.items[2 * i + 1],
+                                                  depth + 1, err);
                         if (rc != SL_OK)
                                 return rc;
                 }
@@ -1354,9 +1364,7 @@ static sl_err encode_value(sl_buf *out, const sl_value *v, int depth, sl_err_det
                         const char *name = v->u.comp.type->fields[i].name;
                         if (i)
                                 sl_buf_append_u8(out, ',');
-                        append_json_string(out, name, strlen(name));
-                        sl_buf_append_u8(out, ':');
-                        sl_err rc = encode_value(out, &v->u.comp.items[i], depth + 1, err);
+                        sl_err rc = encode_member(out, name, strlen(name), &v->u.comp.items[i], depth + 1, err);
                         if (rc != SL_OK)
                                 return rc;
                 }

@@ -171,13 +171,11 @@ static size_t mem_list_sources(sl_catalog *cat, sl_arena *arena, const sl_catalo
         mem_catalog *mc = (mem_catalog *)cat;
         size_t n = 0;
         sl_map_iter it;
-        const void *key;
-        size_t keylen;
         void *value;
 
         *out = sl_arena_calloc(arena, sl_map_len(&mc->sources) + 1, sizeof(**out));
         sl_map_iter_init(&it, &mc->sources);
-        while (sl_map_iter_next(&it, &key, &keylen, &value))
+        while (sl_map_iter_next(&it, NULL, NULL, &value))
                 (*out)[n++] = value;
         qsort(*out, n, sizeof(**out), cmp_source_names);
         return n;
@@ -246,13 +244,11 @@ static size_t mem_queries_of(sl_catalog *cat, const char *source, sl_arena *aren
         mem_catalog *mc = (mem_catalog *)cat;
         size_t n = 0;
         sl_map_iter it;
-        const void *key;
-        size_t keylen;
         void *value;
 
         *out = sl_arena_calloc(arena, sl_map_len(&mc->queries) + 1, sizeof(**out));
         sl_map_iter_init(&it, &mc->queries);
-        while (sl_map_iter_next(&it, &key, &keylen, &value)) {
+        while (sl_map_iter_next(&it, NULL, NULL, &value)) {
                 const sl_catalog_query *q = value;
                 bool uses = q->sink && strcmp(q->sink, source) == 0;
 
@@ -273,18 +269,16 @@ static void mem_free(sl_catalog *cat)
 {
         mem_catalog *mc = (mem_catalog *)cat;
         sl_map_iter it;
-        const void *key;
-        size_t keylen;
         void *value;
 
         sl_map_iter_init(&it, &mc->sources);
-        while (sl_map_iter_next(&it, &key, &keylen, &value))
+        while (sl_map_iter_next(&it, NULL, NULL, &value))
                 sl_catalog_source_free(value);
         sl_map_iter_init(&it, &mc->types);
-        while (sl_map_iter_next(&it, &key, &keylen, &value))
+        while (sl_map_iter_next(&it, NULL, NULL, &value))
                 type_entry_free(value);
         sl_map_iter_init(&it, &mc->queries);
-        while (sl_map_iter_next(&it, &key, &keylen, &value))
+        while (sl_map_iter_next(&it, NULL, NULL, &value))
                 sl_catalog_query_free(value);
         sl_map_deinit(&mc->sources);
         sl_map_deinit(&mc->types);

@@ -17,20 +17,11 @@
 
 static char *read_all(const char *path, FILE *out)
 {
-        FILE *f = fopen(path, "rb");
-        sl_str s;
-        char buf[4096];
-        size_t n;
+        char *text = sl_str_read_file(path);
 
-        if (!f) {
+        if (!text)
                 fprintf(out, "%s: cannot open: %s\n", path, strerror(errno));
-                return NULL;
-        }
-        sl_str_init(&s);
-        while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-                sl_str_append_n(&s, buf, n);
-        fclose(f);
-        return sl_str_detach(&s);
+        return text;
 }
 
 /* One error line; a multi-line message keeps its extra lines indented. */

@@ -115,7 +115,7 @@ done:
  * errors are all semantic) and round-trip. */
 static void run_sql_file(const char *path, const char *name, counts *total)
 {
-        char *text = sl_test_file_read(path);
+        char *text = sl_str_read_file(path);
         counts c = {0, 0, 0};
 
         if (!text) {
@@ -144,7 +144,7 @@ static void run_file(const char *path, const char *name, counts *total)
         counts c = {0, 0, 0};
         size_t i, j;
 
-        text = sl_test_file_read(path);
+        text = sl_str_read_file(path);
         if (!text) {
                 printf("FAIL %s: cannot read\n", name);
                 total->failed++;

@@ -1137,7 +1137,7 @@ static void run_file(const char *dir, const char *file, const sl_func_registry *
         memcpy(base, file, strlen(file) + 1);
         if (strstr(base, ".json"))
                 *strstr(base, ".json") = '\0';
-        if (!(text = sl_test_file_read(path)))
+        if (!(text = sl_str_read_file(path)))
                 return;
         sl_test_qtt_strip_comments(text);
         root = json_loads(text, 0, &je);
@@ -1188,7 +1188,7 @@ static int cmp_reason(const void *a, const void *b)
 
 static void read_must_pass(const char *path)
 {
-        char *text = sl_test_file_read(path);
+        char *text = sl_str_read_file(path);
         char *save = NULL;
 
         if (!text)

@@ -1,9 +1,12 @@
 /* test_str.c: the string builder (append, appendf growth, detach, reset, SQL quoting) and the ASCII
- * case helpers used for SQL identifiers. */
+ * case helpers used for SQL identifiers; whole-file reads. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/mem.h"
 #include "common/str.h"
@@ -207,4 +210,29 @@ Test(common_str, prefix_and_suffix_tests)
         cr_assert(sl_str_ends_with("", ""));
         cr_assert_not(sl_str_ends_with("avro", ".avro"));
         cr_assert_not(sl_str_ends_with("file.AVRO", ".avro"));
+}
+
+Test(common_str, read_file_reads_all_bytes_or_reports_a_missing_file)
+{
+        char dir[] = "/tmp/sl_common_str_XXXXXX";
+        char path[64];
+        cr_assert_not_null(mkdtemp(dir));
+        snprintf(path, sizeof path, "%s/f", dir);
+        FILE *f = fopen(path, "wb");
+        cr_assert_not_null(f);
+        for (int i = 0; i < 3000; i++)
+                fprintf(f, "line %d\n", i);
+        long len = ftell(f);
+        fclose(f);
+        char *text = sl_str_read_file(path);
+        cr_assert_not_null(text);
+        cr_assert_eq((long)strlen(text), len);
+        cr_assert(strncmp(text, "line 0\nline 1\n", 14) == 0);
+        cr_assert(strcmp(text + len - 10, "line 2999\n") == 0);
+        sl_free(text);
+        cr_assert_eq(remove(path), 0);
+        errno = 0;
+        cr_assert_null(sl_str_read_file(path));
+        cr_assert_eq(errno, ENOENT);
+        cr_assert_eq(rmdir(dir), 0);
 }

@@ -11,6 +11,7 @@
 #include "plan/plan.h"
 #include "sql/analyze.h"
 #include "sql/parse.h"
+#include "exec_test.h"
 
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
 
@@ -94,8 +95,6 @@ Test(exec_source, mutated_records_are_skipped_or_processed_never_crash, .timeout
         for (size_t s = 0; s < sizeof(scenarios) / sizeof(*scenarios); s++) {
                 const scenario *sc = &scenarios[s];
                 sl_catalog *cat = sl_catalog_mem_new();
-                sl_analyze_ctx ctx = {.cat = cat, .reg = reg};
-                sl_plan_ctx pctx = {.reg = reg};
                 sl_script *script = NULL;
                 sl_plan *plan = NULL;
                 sl_exec_driver *d = sl_exec_driver_new();
@@ -104,19 +103,7 @@ Test(exec_source, mutated_records_are_skipped_or_processed_never_crash, .timeout
                 uint64_t piped = 0, skipped, passed;
 
                 snprintf(sql, sizeof(sql), "%s%s", sc->ddl, sc->query);
-                cr_assert_eq(sl_parse_script(sql, NULL, &script), SL_OK);
-                for (size_t i = 0; i < script->nstmts; i++) {
-                        sl_analysis *a;
-
-                        cr_assert_eq(sl_analyze(&ctx, script->stmts[i], &a, &e), SL_OK, "%s", e.message);
-                        if (a->query_id) {
-                                cr_assert_eq(sl_plan_build(&pctx, a, &plan, &e), SL_OK, "%s", e.message);
-                                cr_assert_eq(sl_analysis_apply(cat, a, &e), SL_OK);
-                        } else {
-                                cr_assert_eq(sl_analysis_apply(cat, a, &e), SL_OK);
-                                sl_analysis_free(a);
-                        }
-                }
+                plan = plan_of(sql, cat, reg, &script);
                 cr_assert_eq(sl_exec_driver_add(d, plan, &e), SL_OK);
                 for (int n = 0; n < 3000; n++) {
                         uint8_t kb[256], vb[512];

@@ -35,6 +35,7 @@
 #include "plan/plan.h"
 #include "sql/analyze.h"
 #include "sql/parse.h"
+#include "exec_test.h"
 
 static void produce(const char *topic, const char *key, const char *value)
 {
@@ -87,31 +88,6 @@ static char *read_topic(const char *topic, size_t want)
         sl_kafka_consumer_free(c);
         sl_kafka_conf_deinit(&conf);
         return sl_str_detach(&out);
-}
-
-/* Plans the last statement of `sql` (the others are DDL). */
-static sl_plan *plan_of(const char *sql, sl_catalog *cat, sl_func_registry *reg, sl_script **script)
-{
-        sl_analyze_ctx ctx = {.cat = cat, .reg = reg};
-        sl_plan_ctx pctx = {.reg = reg};
-        sl_plan *plan = NULL;
-        sl_err_detail e;
-
-        cr_assert_eq(sl_parse_script(sql, NULL, script), SL_OK);
-        for (size_t i = 0; i < (*script)->nstmts; i++) {
-                sl_analysis *a;
-
-                cr_assert_eq(sl_analyze(&ctx, (*script)->stmts[i], &a, &e), SL_OK, "%s", e.message);
-                if (a->query_id) {
-                        cr_assert_eq(sl_plan_build(&pctx, a, &plan, &e), SL_OK, "%s", e.message);
-                        cr_assert_eq(sl_analysis_apply(cat, a, &e), SL_OK);
-                } else {
-                        cr_assert_eq(sl_analysis_apply(cat, a, &e), SL_OK);
-                        sl_analysis_free(a);
-                }
-        }
-        cr_assert_not_null(plan);
-        return plan;
 }
 
 /* Runs the thread until `records` more input records were consumed (or 15 s), then commits. */

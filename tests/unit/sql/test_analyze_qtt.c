@@ -269,7 +269,7 @@ static bool run_corpus(const char *which, counts *c)
                 if (!strstr(de->d_name, ".json"))
                         continue;
                 snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-                if (!(text = sl_test_file_read(path)))
+                if (!(text = sl_str_read_file(path)))
                         continue;
                 sl_test_qtt_strip_comments(text);
                 root = json_loads(text, 0, &je);

@@ -1,28 +1,11 @@
-/* qtt_load.c: reading query-validation test files: whole-file reads, comment stripping, and the
- * text substitution the cases need ("{FORMAT}"). */
+/* qtt_load.c: reading query-validation test files: comment stripping, and the text substitution the
+ * cases need ("{FORMAT}"). Whole files are read with sl_str_read_file. */
 #include "qtt_load.h"
 
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "common/str.h"
-
-char *sl_test_file_read(const char *path)
-{
-        FILE *f = fopen(path, "rb");
-        sl_str s;
-        char buf[8192];
-        size_t n;
-
-        if (!f)
-                return NULL;
-        sl_str_init(&s);
-        while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-                sl_str_append_n(&s, buf, n);
-        fclose(f);
-        return sl_str_detach(&s);
-}
 
 void sl_test_qtt_strip_comments(char *s)
 {

@@ -3,10 +3,6 @@
 #ifndef SL_TEST_QTT_LOAD_H
 #define SL_TEST_QTT_LOAD_H
 
-/* The whole file as a NUL-terminated heap string (caller frees with sl_free), or NULL when it cannot
- * be opened. */
-char *sl_test_file_read(const char *path);
-
 /* QTT files are JSON with // and block comments (Jackson ALLOW_COMMENTS): blanks them out in place,
  * leaving string literals alone. */
 void sl_test_qtt_strip_comments(char *s);
