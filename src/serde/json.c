@@ -1344,27 +1344,28 @@ static sl_err encode_value(sl_buf *out, const sl_value *v, int depth, sl_err_det
                 sl_buf_append_u8(out, ']');
                 return SL_OK;
         case SL_TYPE_MAP:
-                sl_buf_append_u8(out, '{');
-                for (uint32_t i = 0; i < v->len; i++) {
-                        const sl_value *k = &v->u.comp.items[2 * i];
-                        if (k->kind != SL_TYPE_STRING)
-                                return sl_err_set(err, SL_ERR_SERDE, "JSON only supports MAP types with STRING keys");
-                        if (i)
-                                sl_buf_append_u8(out, ',');
-                        sl_err rc = encode_member(out, (const char *)k->u.bytes, k->len, &v->u.comp.items[2 * i + 1],
-                                                  depth + 1, err);
-                        if (rc != SL_OK)
-                                return rc;
-                }
-                sl_buf_append_u8(out, '}');
-                return SL_OK;
         case SL_TYPE_STRUCT:
+                /* a map's STRING keys or a struct's field names become the object's member names */
                 sl_buf_append_u8(out, '{');
                 for (uint32_t i = 0; i < v->len; i++) {
-                        const char *name = v->u.comp.type->fields[i].name;
+                        const char *name;
+                        size_t name_len;
+                        const sl_value *member;
+                        if (v->kind == SL_TYPE_MAP) {
+                                const sl_value *k = &v->u.comp.items[2 * i];
+                                if (k->kind != SL_TYPE_STRING)
+                                        return sl_err_set(err, SL_ERR_SERDE, "JSON only supports MAP types with STRING keys");
+                                name = (const char *)k->u.bytes;
+                                name_len = k->len;
+                                member = &v->u.comp.items[2 * i + 1];
+                        } else {
+                                name = v->u.comp.type->fields[i].name;
+                                name_len = strlen(name);
+                                member = &v->u.comp.items[i];
+                        }
                         if (i)
                                 sl_buf_append_u8(out, ',');
-                        sl_err rc = encode_member(out, name, strlen(name), &v->u.comp.items[i], depth + 1, err);
+                        sl_err rc = encode_member(out, name, name_len, member, depth + 1, err);
                         if (rc != SL_OK)
                                 return rc;
                 }
