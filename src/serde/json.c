@@ -189,6 +189,21 @@ static sl_err expect_word(jp *j, const char *w, size_t n)
         return SL_OK;
 }
 
+/* Moves `*p` over one or more decimal digits (a fraction's or an exponent's); a syntax error at
+ * `*p` when there is none. */
+static sl_err scan_digits(jp *j, const char **p)
+{
+        const char *q = *p, *e = j->end;
+        if (q >= e || *q < '0' || *q > '9') {
+                j->p = q;
+                return syntax(j, "invalid number");
+        }
+        while (q < e && *q >= '0' && *q <= '9')
+                q++;
+        *p = q;
+        return SL_OK;
+}
+
 /* Scans a number at the cursor (strict JSON grammar); returns its text. */
 static sl_err scan_number(jp *j, const char **s, size_t *n, bool *integral)
 {
@@ -209,24 +224,18 @@ static sl_err scan_number(jp *j, const char **s, size_t *n, bool *integral)
         if (p < e && *p == '.') {
                 *integral = false;
                 p++;
-                if (p >= e || *p < '0' || *p > '9') {
-                        j->p = p;
-                        return syntax(j, "invalid number");
-                }
-                while (p < e && *p >= '0' && *p <= '9')
-                        p++;
+                sl_err rc = scan_digits(j, &p);
+                if (rc != SL_OK)
+                        return rc;
         }
         if (p < e && (*p == 'e' || *p == 'E')) {
                 *integral = false;
                 p++;
                 if (p < e && (*p == '+' || *p == '-'))
                         p++;
-                if (p >= e || *p < '0' || *p > '9') {
-                        j->p = p;
-                        return syntax(j, "invalid number");
-                }
-                while (p < e && *p >= '0' && *p <= '9')
-                        p++;
+                sl_err rc = scan_digits(j, &p);
+                if (rc != SL_OK)
+                        return rc;
         }
         *n = (size_t)(p - *s);
         j->p = p;
