@@ -28,15 +28,9 @@
 /* Statements that change the metastore or the set of persistent queries. */
 static bool logged_kind(sl_ast_stmt_kind kind)
 {
+        if (sl_engine_meta_is_ddl(kind))
+                return true;
         switch (kind) {
-        case SL_AST_STMT_CREATE_STREAM:
-        case SL_AST_STMT_CREATE_TABLE:
-        case SL_AST_STMT_DROP_STREAM:
-        case SL_AST_STMT_DROP_TABLE:
-        case SL_AST_STMT_CREATE_TYPE:
-        case SL_AST_STMT_DROP_TYPE:
-        case SL_AST_STMT_ALTER_STREAM:
-        case SL_AST_STMT_ALTER_TABLE:
         case SL_AST_STMT_CREATE_STREAM_AS:
         case SL_AST_STMT_CREATE_TABLE_AS:
         case SL_AST_STMT_INSERT_INTO:

@@ -420,17 +420,9 @@ static bool run_statement(sl_engine *engine, sl_engine_session *ses, const sl_as
 
         memset(&ent, 0, sizeof(ent));
         ent.statement_text = sl_arena_strdup(&res->arena, text);
-        switch (stmt->kind) {
-        case SL_AST_STMT_CREATE_STREAM:
-        case SL_AST_STMT_CREATE_TABLE:
-        case SL_AST_STMT_DROP_STREAM:
-        case SL_AST_STMT_DROP_TABLE:
-        case SL_AST_STMT_CREATE_TYPE:
-        case SL_AST_STMT_DROP_TYPE:
-        case SL_AST_STMT_ALTER_STREAM:
-        case SL_AST_STMT_ALTER_TABLE:
+        if (sl_engine_meta_is_ddl(stmt->kind))
                 rc = sl_engine_meta_ddl(engine, ses, stmt, res, &ent);
-                break;
+        else switch (stmt->kind) {
         case SL_AST_STMT_LIST_TOPICS:
                 if (stmt->flags & SL_AST_EXTENDED) {
                         sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, text,

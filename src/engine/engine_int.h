@@ -58,6 +58,8 @@ void sl_engine_meta_deinit(sl_engine *engine);
  * gets the 40001 error and NULL is returned; free the analysis with sl_analysis_free. */
 sl_analysis *sl_engine_meta_analyze(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
                                     sl_engine_result *res);
+/* Whether `kind` is a DDL statement that sl_engine_meta_ddl runs (CREATE/DROP STREAM/TABLE/TYPE, ALTER). */
+bool sl_engine_meta_is_ddl(sl_ast_stmt_kind kind);
 /* Runs a DDL statement (CREATE/DROP STREAM/TABLE/TYPE, ALTER): analysis, then its effect on the
  * metastore. On success fills `ent` (CURRENT_STATUS or WARNING); on failure `res` has the error. */
 sl_err sl_engine_meta_ddl(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,

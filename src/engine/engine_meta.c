@@ -176,6 +176,23 @@ static void status(sl_engine *engine, sl_engine_result *res, sl_engine_entity *e
         (void)res;
 }
 
+bool sl_engine_meta_is_ddl(sl_ast_stmt_kind kind)
+{
+        switch (kind) {
+        case SL_AST_STMT_CREATE_STREAM:
+        case SL_AST_STMT_CREATE_TABLE:
+        case SL_AST_STMT_DROP_STREAM:
+        case SL_AST_STMT_DROP_TABLE:
+        case SL_AST_STMT_CREATE_TYPE:
+        case SL_AST_STMT_DROP_TYPE:
+        case SL_AST_STMT_ALTER_STREAM:
+        case SL_AST_STMT_ALTER_TABLE:
+                return true;
+        default:
+                return false;
+        }
+}
+
 sl_err sl_engine_meta_ddl(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
                           sl_engine_result *res, sl_engine_entity *ent)
 {

@@ -16,46 +16,36 @@ static sl_err call_lambda(sl_func_ctx *ctx, size_t argi, const sl_value *largs, 
         return ctx->lambda(ctx, argi, largs, n, out);
 }
 
-static sl_err fn_transform_array(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        (void)n;
-        if (a[0].kind == SL_TYPE_NULL)
-                return SL_OK;
-        sl_value *items;
-        sl_value r = fn_comp_new(ctx, a[0].len, &items);
-        for (size_t i = 0; i < a[0].len; i++) {
-                sl_err rc = call_lambda(ctx, 1, &a[0].u.comp.items[i], 1, &items[i]);
-                if (rc)
-                        return rc;
-        }
-        *out = r;
-        return SL_OK;
-}
-
-static sl_err fn_transform_map(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        (void)n;
-        if (a[0].kind == SL_TYPE_NULL)
-                return SL_OK;
-        sl_value *items;
-        sl_value r = fn_comp_new(ctx, a[0].len, &items);
-        for (size_t i = 0; i < a[0].len; i++) {
-                const sl_value *kv = &a[0].u.comp.items[2 * i];
-                sl_err rc = call_lambda(ctx, 1, kv, 2, &items[2 * i]);
-                if (rc || (rc = call_lambda(ctx, 2, kv, 2, &items[2 * i + 1])))
-                        return rc;
-                for (size_t j = 0; j < i; j++)
-                        if (sl_value_eq(&items[2 * j], &items[2 * i]))
-                                return SL_OK;  /* duplicate key: NULL */
-        }
-        *out = r;
-        return SL_OK;
-}
-
 /* The values per entry of a collection: 1 for an array's elements, 2 for a map's keys and values. */
 static size_t entry_width(const sl_value *collection)
 {
         return collection->kind == SL_TYPE_MAP ? 2 : 1;
+}
+
+/* TRANSFORM over an array (one lambda per element) or a map (a key lambda and a value lambda per entry);
+ * a map whose transformed keys repeat is NULL. */
+static sl_err fn_transform(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
+{
+        (void)n;
+        if (a[0].kind == SL_TYPE_NULL)
+                return SL_OK;
+        size_t w = entry_width(&a[0]);
+        sl_value *items;
+        sl_value r = fn_comp_new(ctx, a[0].len, &items);
+        for (size_t i = 0; i < a[0].len; i++) {
+                const sl_value *entry = &a[0].u.comp.items[w * i];
+                for (size_t k = 0; k < w; k++) {
+                        sl_err rc = call_lambda(ctx, k + 1, entry, w, &items[w * i + k]);
+                        if (rc)
+                                return rc;
+                }
+                if (w == 2)
+                        for (size_t j = 0; j < i; j++)
+                                if (sl_value_eq(&items[2 * j], &items[2 * i]))
+                                        return SL_OK;  /* duplicate key: NULL */
+        }
+        *out = r;
+        return SL_OK;
 }
 
 /* FILTER of an array or a map. */
@@ -107,9 +97,9 @@ static sl_err fn_reduce(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value 
 
 static const sl_func_builtin lambda_funcs[] = {
         {"transform", LAMBDA, "Applies a lambda to every element of an array, or to every key and value of a map.",
-         "ARRAY<T> array, LAMBDA<T, U> function", "ARRAY<U>", fn_transform_array, 0, NULL},
+         "ARRAY<T> array, LAMBDA<T, U> function", "ARRAY<U>", fn_transform, 0, NULL},
         {"transform", LAMBDA, NULL, "MAP<K, V> map, LAMBDA<K, V, A> keyFunction, LAMBDA<K, V, B> valueFunction",
-         "MAP<A, B>", fn_transform_map, 0, NULL},
+         "MAP<A, B>", fn_transform, 0, NULL},
         {"filter", LAMBDA, "Keeps the elements of an array, or the entries of a map, for which the lambda is true.",
          "ARRAY<T> array, LAMBDA<T, BOOLEAN> predicate", "ARRAY<T>", fn_filter, 0, NULL},
         {"filter", LAMBDA, NULL, "MAP<K, V> map, LAMBDA<K, V, BOOLEAN> predicate", "MAP<K, V>", fn_filter, 0,

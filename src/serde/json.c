@@ -189,6 +189,21 @@ static sl_err expect_word(jp *j, const char *w, size_t n)
         return SL_OK;
 }
 
+/* Moves `*p` over one or more decimal digits (a fraction's or an exponent's); a syntax error at
+ * `*p` when there is none. */
+static sl_err scan_digits(jp *j, const char **p)
+{
+        const char *q = *p, *e = j->end;
+        if (q >= e || *q < '0' || *q > '9') {
+                j->p = q;
+                return syntax(j, "invalid number");
+        }
+        while (q < e && *q >= '0' && *q <= '9')
+                q++;
+        *p = q;
+        return SL_OK;
+}
+
 /* Scans a number at the cursor (strict JSON grammar); returns its text. */
 static sl_err scan_number(jp *j, const char **s, size_t *n, bool *integral)
 {
@@ -209,24 +224,18 @@ static sl_err scan_number(jp *j, const char **s, size_t *n, bool *integral)
         if (p < e && *p == '.') {
                 *integral = false;
                 p++;
-                if (p >= e || *p < '0' || *p > '9') {
-                        j->p = p;
-                        return syntax(j, "invalid number");
-                }
-                while (p < e && *p >= '0' && *p <= '9')
-                        p++;
+                sl_err rc = scan_digits(j, &p);
+                if (rc != SL_OK)
+                        return rc;
         }
         if (p < e && (*p == 'e' || *p == 'E')) {
                 *integral = false;
                 p++;
                 if (p < e && (*p == '+' || *p == '-'))
                         p++;
-                if (p >= e || *p < '0' || *p > '9') {
-                        j->p = p;
-                        return syntax(j, "invalid number");
-                }
-                while (p < e && *p >= '0' && *p <= '9')
-                        p++;
+                sl_err rc = scan_digits(j, &p);
+                if (rc != SL_OK)
+                        return rc;
         }
         *n = (size_t)(p - *s);
         j->p = p;
@@ -1344,27 +1353,28 @@ static sl_err encode_value(sl_buf *out, const sl_value *v, int depth, sl_err_det
                 sl_buf_append_u8(out, ']');
                 return SL_OK;
         case SL_TYPE_MAP:
-                sl_buf_append_u8(out, '{');
-                for (uint32_t i = 0; i < v->len; i++) {
-                        const sl_value *k = &v->u.comp.items[2 * i];
-                        if (k->kind != SL_TYPE_STRING)
-                                return sl_err_set(err, SL_ERR_SERDE, "JSON only supports MAP types with STRING keys");
-                        if (i)
-                                sl_buf_append_u8(out, ',');
-                        sl_err rc = encode_member(out, (const char *)k->u.bytes, k->len, &v->u.comp.items[2 * i + 1],
-                                                  depth + 1, err);
-                        if (rc != SL_OK)
-                                return rc;
-                }
-                sl_buf_append_u8(out, '}');
-                return SL_OK;
         case SL_TYPE_STRUCT:
+                /* a map's STRING keys or a struct's field names become the object's member names */
                 sl_buf_append_u8(out, '{');
                 for (uint32_t i = 0; i < v->len; i++) {
-                        const char *name = v->u.comp.type->fields[i].name;
+                        const char *name;
+                        size_t name_len;
+                        const sl_value *member;
+                        if (v->kind == SL_TYPE_MAP) {
+                                const sl_value *k = &v->u.comp.items[2 * i];
+                                if (k->kind != SL_TYPE_STRING)
+                                        return sl_err_set(err, SL_ERR_SERDE, "JSON only supports MAP types with STRING keys");
+                                name = (const char *)k->u.bytes;
+                                name_len = k->len;
+                                member = &v->u.comp.items[2 * i + 1];
+                        } else {
+                                name = v->u.comp.type->fields[i].name;
+                                name_len = strlen(name);
+                                member = &v->u.comp.items[i];
+                        }
                         if (i)
                                 sl_buf_append_u8(out, ',');
-                        sl_err rc = encode_member(out, name, strlen(name), &v->u.comp.items[i], depth + 1, err);
+                        sl_err rc = encode_member(out, name, name_len, member, depth + 1, err);
                         if (rc != SL_OK)
                                 return rc;
                 }

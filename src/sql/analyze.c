@@ -445,17 +445,16 @@ static bool analyze_create(az *z, const sl_ast_stmt *stmt)
                         return false;
                 switch (fd->constraint) {
                 case SL_AST_COL_KEY:
-                        if (kind == SL_CATALOG_TABLE)
-                                return az_fail(z, fd->name.pos, "Column `%s` is a 'KEY' column: please use 'PRIMARY KEY' for tables.",
-                                               fd->name.name) != NULL;
+                case SL_AST_COL_PRIMARY_KEY: {
+                        /* streams take KEY, tables PRIMARY KEY */
+                        bool primary = fd->constraint == SL_AST_COL_PRIMARY_KEY;
+                        if (kind == (primary ? SL_CATALOG_STREAM : SL_CATALOG_TABLE))
+                                return az_fail(z, fd->name.pos, "Column `%s` is a '%s' column: please use '%s' for %s.",
+                                               fd->name.name, primary ? "PRIMARY KEY" : "KEY",
+                                               primary ? "KEY" : "PRIMARY KEY", primary ? "streams" : "tables") != NULL;
                         role = SL_CATALOG_KEY;
                         break;
-                case SL_AST_COL_PRIMARY_KEY:
-                        if (kind == SL_CATALOG_STREAM)
-                                return az_fail(z, fd->name.pos, "Column `%s` is a 'PRIMARY KEY' column: please use 'KEY' for streams.",
-                                               fd->name.name) != NULL;
-                        role = SL_CATALOG_KEY;
-                        break;
+                }
                 case SL_AST_COL_HEADERS:
                         if (!sl_type_eq(t, headers_type(z)))
                                 return az_fail(z, fd->type->pos, "Invalid type for HEADERS column: expected "

@@ -5,20 +5,12 @@
 # the query engine lands), /close-query, /inserts-stream, and the request errors: invalid JSON,
 # wrong content type, a body over the limit, an unknown path and a wrong method.
 set -u
-BIN=${SLUICE_BIN:-$(dirname "$0")/../../build/bin}
-DIR=$(mktemp -d)
-PID=
-cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null; rm -rf "$DIR"; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$(dirname "$0")/lib/server.sh"
 fail() { echo "FAIL: $*"; [ -f "$DIR/log" ] && tail -20 "$DIR/log"; exit 1; }
 
-HTTP=$(free_port); KAFKA=$(free_port)
-URL=http://127.0.0.1:$HTTP
-"$BIN/sluiced" --data.dir="$DIR/data" --broker.listeners=PLAINTEXT://127.0.0.1:$KAFKA \
-        --listeners=$URL --server.request.max.bytes=4096 >"$DIR/log" 2>&1 &
-PID=$!
-for _ in $(seq 100); do curl -s -o /dev/null "$URL/info" && break; sleep 0.1; done
+URL=http://127.0.0.1:$(free_port)
+sluiced_start "$URL" --server.request.max.bytes=4096
+sluiced_wait
 
 # req METHOD PATH [BODY] [extra curl args...]: sets STATUS and BODY
 req() {

@@ -6,40 +6,17 @@
 # a half-typed statement; DEFINE/SHOW VARIABLES stay in the shell; history is written to
 # ~/.sluice_history; EXIT leaves with status 0.
 set -u
-BIN=${SLUICE_BIN:-$(dirname "$0")/../../build/bin}
-DIR=$(mktemp -d)
-SOCK=sluice-e2e-$$
-T="tmux -L $SOCK -f /dev/null"
-PID=
-cleanup() {
-        $T kill-server 2>/dev/null
-        [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-        rm -rf "$DIR"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$(dirname "$0")/lib/server.sh"
+WAIT_TRIES=50
 fail() { echo "FAIL: $*"; echo "--- screen:"; cat "$DIR/screen" 2>/dev/null; exit 1; }
 command -v tmux >/dev/null || { echo "tmux is missing (scripts/setup installs it)"; exit 1; }
 
-HTTP=$(free_port); KAFKA=$(free_port)
-URL=http://127.0.0.1:$HTTP
-"$BIN/sluiced" --data.dir="$DIR/data" --broker.listeners=PLAINTEXT://127.0.0.1:$KAFKA --listeners=$URL \
-        >"$DIR/log" 2>&1 &
-PID=$!
-for _ in $(seq 100); do curl -s -o /dev/null "$URL/info" && break; sleep 0.1; done
+URL=http://127.0.0.1:$(free_port)
+sluiced_start "$URL"
+sluiced_wait
 
 mkdir -p "$DIR/home"
-$T new-session -d -s shell -x 160 -y 60 "HOME=$DIR/home TERM=xterm $BIN/sluice $URL; echo SHELL-EXIT=\$?; sleep 30"
-screen() { $T capture-pane -t shell -p -S -2000 >"$DIR/screen"; }
-# wait_for TEXT: until the screen shows TEXT (5 s)
-wait_for() {
-        for _ in $(seq 50); do
-                screen
-                grep -qF -- "$1" "$DIR/screen" && return 0
-                sleep 0.1
-        done
-        fail "the screen never showed: $1"
-}
+shell_start "$DIR/home"
 # type TEXT: literal keys (a trailing ';' is sent as a key: tmux would take it as a separator)
 type_text() {
         local s=$1
@@ -91,7 +68,7 @@ wait_for "SHELL-EXIT=0"
 grep -q 'SHOW.040FUNCTIONS;' "$DIR/home/.sluice_history" || fail "history was not written"
 # a new shell finds the history: Up brings back the last line
 $T kill-session -t shell
-$T new-session -d -s shell -x 160 -y 60 "HOME=$DIR/home TERM=xterm $BIN/sluice $URL; echo SHELL-EXIT=\$?; sleep 30"
+shell_start "$DIR/home"
 wait_for "sluice>"
 key Up
 wait_for "sluice> exit"

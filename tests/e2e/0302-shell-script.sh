@@ -5,20 +5,12 @@
 # statements; RUN SCRIPT nests a file; -d and DEFINE variables substitute; SET is held by the shell
 # and sent with each request; --output JSON prints the server's JSON; an unreachable server fails.
 set -u
-BIN=${SLUICE_BIN:-$(dirname "$0")/../../build/bin}
-DIR=$(mktemp -d)
-PID=
-cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null; rm -rf "$DIR"; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$(dirname "$0")/lib/server.sh"
 fail() { echo "FAIL: $*"; echo "--- out:"; cat "$DIR/out" "$DIR/err" 2>/dev/null; exit 1; }
 
-HTTP=$(free_port); KAFKA=$(free_port)
-URL=http://127.0.0.1:$HTTP
-"$BIN/sluiced" --data.dir="$DIR/data" --broker.listeners=PLAINTEXT://127.0.0.1:$KAFKA --listeners=$URL \
-        >"$DIR/log" 2>&1 &
-PID=$!
-for _ in $(seq 100); do curl -s -o /dev/null "$URL/info" && break; sleep 0.1; done
+URL=http://127.0.0.1:$(free_port)
+sluiced_start "$URL"
+sluiced_wait
 sh_run() { "$BIN/sluice" "$@" >"$DIR/out" 2>"$DIR/err"; }
 has() { grep -qF -- "$1" "$DIR/out" "$DIR/err" || fail "output lacks: $1"; }
 lacks() { ! grep -qF -- "$1" "$DIR/out" "$DIR/err" || fail "output has: $1"; }

@@ -5,25 +5,17 @@
 # ksqlDB's error body and a WWW-Authenticate challenge, and nothing runs; with them everything works,
 # also from the shell (-u/-p); /chc/live stays open for probes; plain http to the TLS port fails.
 set -u
-BIN=${SLUICE_BIN:-$(dirname "$0")/../../build/bin}
-DIR=$(mktemp -d)
-PID=
-cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null; rm -rf "$DIR"; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$(dirname "$0")/lib/server.sh"
 fail() { echo "FAIL: $*"; tail -5 "$DIR/log"; exit 1; }
 command -v openssl >/dev/null || { echo "openssl is missing: cannot make a test certificate"; exit 1; }
 
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
         -keyout "$DIR/key.pem" -out "$DIR/cert.pem" >/dev/null 2>&1 || fail "openssl could not make a certificate"
 printf '# users\nalice: secret,admin\nbob: builder,guest\n' >"$DIR/users"
-HTTP=$(free_port); KAFKA=$(free_port)
+HTTP=$(free_port)
 URL=https://127.0.0.1:$HTTP
-"$BIN/sluiced" --data.dir="$DIR/data" --broker.listeners=PLAINTEXT://127.0.0.1:$KAFKA --listeners=$URL \
-        --ssl.key.location="$DIR/key.pem" --ssl.certificate.location="$DIR/cert.pem" \
-        --authentication.method=BASIC --authentication.users.file="$DIR/users" --authentication.roles=admin \
-        >"$DIR/log" 2>&1 &
-PID=$!
+sluiced_start "$URL" --ssl.key.location="$DIR/key.pem" --ssl.certificate.location="$DIR/cert.pem" \
+        --authentication.method=BASIC --authentication.users.file="$DIR/users" --authentication.roles=admin
 C="curl -s --cacert $DIR/cert.pem"
 for _ in $(seq 100); do $C -o /dev/null "$URL/chc/live" && break; sleep 0.1; done
 

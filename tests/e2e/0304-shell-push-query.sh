@@ -6,17 +6,7 @@
 # sends /close-query with the query's id, prints "Query terminated" and gives the prompt back;
 # a LIMIT query ends with its final message; the shell goes on working afterwards.
 set -u
-BIN=${SLUICE_BIN:-$(dirname "$0")/../../build/bin}
-DIR=$(mktemp -d)
-SOCK=sluice-e2e-$$
-T="tmux -L $SOCK -f /dev/null"
-PID=
-cleanup() {
-        $T kill-server 2>/dev/null
-        [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-        rm -rf "$DIR"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/lib/server.sh"
 fail() { echo "FAIL: $*"; echo "--- screen:"; cat "$DIR/screen" 2>/dev/null; echo "--- server:"; cat "$DIR/log"; exit 1; }
 command -v tmux >/dev/null || { echo "tmux is missing (scripts/setup installs it)"; exit 1; }
 
@@ -82,17 +72,7 @@ PID=$!
 for _ in $(seq 50); do [ -s "$DIR/port" ] && break; sleep 0.1; done
 URL=http://127.0.0.1:$(cat "$DIR/port")
 
-$T new-session -d -s shell -x 160 -y 60 "HOME=$DIR TERM=xterm $BIN/sluice $URL; echo SHELL-EXIT=\$?; sleep 30"
-screen() { $T capture-pane -t shell -p -S -2000 >"$DIR/screen"; }
-wait_for() {
-        for _ in $(seq 100); do
-                screen
-                grep -qF -- "$1" "$DIR/screen" && return 0
-                sleep 0.1
-        done
-        fail "the screen never showed: $1"
-}
-type_line() { $T send-keys -t shell -l "${1%;}"; $T send-keys -t shell -H 3b; $T send-keys -t shell Enter; }
+shell_start "$DIR"
 
 wait_for "version fake, status RUNNING"
 type_line "SELECT * FROM people EMIT CHANGES;"

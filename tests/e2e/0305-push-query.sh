@@ -5,28 +5,13 @@
 # and goes away after /close-query, after its client leaves, and after Ctrl-C in the shell (which
 # prints rows live, including one produced while it runs, and gets its prompt back).
 set -u
-BIN=${SLUICE_BIN:-$(dirname "$0")/../../build/bin}
-DIR=$(mktemp -d)
-SOCK=sluice-e2e-$$
-T="tmux -L $SOCK -f /dev/null"
-PID=
-CURL=
-cleanup() {
-        $T kill-server 2>/dev/null
-        [ -n "$CURL" ] && kill "$CURL" 2>/dev/null
-        [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-        rm -rf "$DIR"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$(dirname "$0")/lib/server.sh"
+WAIT_TRIES=150
 fail() { echo "FAIL: $*"; echo "--- screen:"; cat "$DIR/screen" 2>/dev/null; tail -5 "$DIR/log"; exit 1; }
 
-HTTP=$(free_port); KAFKA=$(free_port)
-URL=http://127.0.0.1:$HTTP
-"$BIN/sluiced" --data.dir="$DIR/data" --broker.listeners=PLAINTEXT://127.0.0.1:$KAFKA --listeners=$URL \
-        >"$DIR/log" 2>&1 &
-PID=$!
-for _ in $(seq 100); do curl -s -o /dev/null "$URL/info" && break; sleep 0.1; done
+URL=http://127.0.0.1:$(free_port)
+sluiced_start "$URL"
+sluiced_wait
 post() { curl -s -X POST -H 'Content-Type: application/json' "$@"; }
 produce() { printf '%s\n' "$@" | kcat -P -b 127.0.0.1:$KAFKA -t people || fail "kcat"; }
 nqueries() {
@@ -84,17 +69,7 @@ kill "$CURL"; wait "$CURL" 2>/dev/null; CURL=
 wait_queries 0 "after the client left"
 
 # the shell: live rows, Ctrl-C, prompt back, nothing left running
-$T new-session -d -s shell -x 160 -y 60 "HOME=$DIR TERM=xterm $BIN/sluice $URL; echo SHELL-EXIT=\$?; sleep 30"
-screen() { $T capture-pane -t shell -p -S -2000 >"$DIR/screen"; }
-wait_for() {
-        for _ in $(seq 150); do
-                screen
-                grep -qF -- "$1" "$DIR/screen" && return 0
-                sleep 0.1
-        done
-        fail "the screen never showed: $1"
-}
-type_line() { $T send-keys -t shell -l "${1%;}"; $T send-keys -t shell -H 3b; $T send-keys -t shell Enter; }
+shell_start "$DIR"
 wait_for "status RUNNING"
 type_line "SET 'auto.offset.reset' = 'earliest';"
 type_line "SELECT * FROM people EMIT CHANGES;"

@@ -6,11 +6,7 @@
 # plugin claiming another ABI major version must be refused naming abi_major, while the good one in
 # the same run still loads.
 set -euo pipefail
-: "${SLUICE_BIN:?SLUICE_BIN must point at <build>/bin}"
-build=$(cd "$SLUICE_BIN/.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/lib/udf.sh"
 
 prefix=$tmp/prefix
 cmake --install "$build" --prefix "$prefix" >/dev/null

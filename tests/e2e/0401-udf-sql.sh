@@ -5,11 +5,7 @@
 # valid, a wrong call must fail with the registry's message, and without the plugins the same
 # functions must be unknown.
 set -euo pipefail
-: "${SLUICE_BIN:?SLUICE_BIN must point at <build>/bin}"
-build=$(cd "$SLUICE_BIN/.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/lib/udf.sh"
 check="$SLUICE_BIN/sluice-udf-check"
 
 cat >"$tmp/ok.sql" <<'SQL'

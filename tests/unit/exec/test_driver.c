@@ -214,19 +214,29 @@ Test(exec_driver, one_query_feeds_another)
                       3);
 }
 
-Test(exec_driver, repartition_through_an_internal_topic)
+/* Parses and analyzes one statement over the catalog built so far (the script is kept in the fixture). */
+static sl_analysis *analyze_one(const char *sql)
 {
         sl_script *script = NULL;
         sl_analyze_ctx ctx = {.cat = fx.cat, .reg = fx.reg};
-        sl_plan_ctx pctx = {.reg = fx.reg};
         sl_analysis *a = NULL;
+        sl_err_detail e;
+
+        cr_assert_eq(sl_parse_script(sql, NULL, &script), SL_OK);
+        fx.scripts[fx.nscripts++] = script;
+        cr_assert_eq(sl_analyze(&ctx, script->stmts[0], &a, &e), SL_OK, "%s", e.message);
+        return a;
+}
+
+Test(exec_driver, repartition_through_an_internal_topic)
+{
+        sl_plan_ctx pctx = {.reg = fx.reg};
+        sl_analysis *a;
         sl_plan *plan = NULL;
         sl_err_detail e;
 
         run_sql("CREATE STREAM S (K STRING KEY, ID BIGINT, NAME STRING) WITH (kafka_topic='in', value_format='JSON');");
-        cr_assert_eq(sl_parse_script("CREATE STREAM R AS SELECT NAME, ID FROM S PARTITION BY NAME;", NULL, &script), SL_OK);
-        fx.scripts[fx.nscripts++] = script;
-        cr_assert_eq(sl_analyze(&ctx, script->stmts[0], &a, &e), SL_OK, "%s", e.message);
+        a = analyze_one("CREATE STREAM R AS SELECT NAME, ID FROM S PARTITION BY NAME;");
         cr_assert_eq(sl_plan_logical(&pctx, a, &plan, &e), SL_OK);
         plan->nodes[2]->u.repartition.through = true;
         cr_assert_eq(sl_plan_physical(plan, &e), SL_OK, "%s", e.message);
@@ -250,16 +260,11 @@ Test(exec_driver, cube_explode_skips_repeated_null_combinations)
 /* Plans a transient SELECT over the catalog built so far and starts it. */
 static void run_transient(const char *sql)
 {
-        sl_script *script = NULL;
-        sl_analyze_ctx ctx = {.cat = fx.cat, .reg = fx.reg};
         sl_plan_ctx pctx = {.reg = fx.reg};
-        sl_analysis *a = NULL;
+        sl_analysis *a = analyze_one(sql);
         sl_plan *plan = NULL;
         sl_err_detail e;
 
-        cr_assert_eq(sl_parse_script(sql, NULL, &script), SL_OK);
-        fx.scripts[fx.nscripts++] = script;
-        cr_assert_eq(sl_analyze(&ctx, script->stmts[0], &a, &e), SL_OK, "%s", e.message);
         cr_assert_eq(sl_plan_build(&pctx, a, &plan, &e), SL_OK, "%s", e.message);
         cr_assert(sl_str_starts_with(plan->query_id, "transient_S_"), "%s", plan->query_id);
         fx.plans[fx.nplans++] = plan;

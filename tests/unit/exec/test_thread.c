@@ -104,34 +104,63 @@ static void run_until(sl_exec_thread *t, uint64_t records)
         cr_assert_eq(sl_exec_thread_commit(t, &e), SL_OK, "%s", e.message);
 }
 
+/* What each broker test sets up: the bundled broker, two topics and the plan of a script's last statement. */
+typedef struct {
+        sl_func_registry *reg; /* owned */
+        sl_catalog *cat;       /* owned */
+        sl_script *script;     /* owned */
+        sl_plan *plan;         /* owned */
+        sl_kafka_conf kc;      /* client settings for the broker */
+} broker_fx;
+
+/* Starts the broker, creates topics `in` (with `in_parts` partitions) and `out`, and plans `sql`. */
+static void broker_fx_start(broker_fx *f, const char *in, int in_parts, const char *out, const char *sql)
+{
+        sl_kafka_admin *admin;
+        sl_err_detail e;
+
+        f->reg = sl_func_registry_new();
+        f->cat = sl_catalog_mem_new();
+        f->script = NULL;
+        sl_log_set_level(SL_LOG_ERROR);
+        sl_test_broker_start("exec_thread");
+        sl_kafka_conf_init(&f->kc);
+        sl_kafka_conf_set(&f->kc, "bootstrap.servers", sl_test_broker_bootstrap);
+        cr_assert_eq(sl_kafka_admin_new(&f->kc, &admin, &e), SL_OK);
+        cr_assert_eq(sl_kafka_admin_create_topic(admin, in, in_parts, 1, NULL, 0, 10000, &e), SL_OK, "%s", e.message);
+        cr_assert_eq(sl_kafka_admin_create_topic(admin, out, 1, 1, NULL, 0, 10000, &e), SL_OK, "%s", e.message);
+        sl_kafka_admin_free(admin);
+        cr_assert_eq(sl_func_registry_add_builtins(f->reg, &e), SL_OK);
+        f->plan = plan_of(sql, f->cat, f->reg, &f->script);
+}
+
+/* Frees what broker_fx_start made and stops the broker. */
+static void broker_fx_stop(broker_fx *f)
+{
+        sl_plan_free(f->plan);
+        sl_script_free(f->script);
+        sl_catalog_free(f->cat);
+        sl_func_registry_free(f->reg);
+        sl_kafka_conf_deinit(&f->kc);
+        sl_test_broker_stop();
+}
+
 Test(exec_thread, csas_over_the_bundled_broker_resumes_from_committed_offsets, .timeout = 120)
 {
-        sl_func_registry *reg = sl_func_registry_new();
-        sl_catalog *cat = sl_catalog_mem_new();
-        sl_script *script = NULL;
+        broker_fx f;
+        sl_exec_thread_conf tc = {.kafka = &f.kc, .auto_offset_reset = "earliest", .commit_interval_ms = 100};
         sl_plan *plan;
-        sl_kafka_conf kc;
-        sl_kafka_admin *admin;
-        sl_exec_thread_conf tc = {.kafka = &kc, .auto_offset_reset = "earliest", .commit_interval_ms = 100};
         sl_exec_thread *t;
         sl_proclog log;
         sl_err_detail e;
         char *got;
 
-        sl_log_set_level(SL_LOG_ERROR);
-        sl_test_broker_start("exec_thread");
-        sl_kafka_conf_init(&kc);
-        sl_kafka_conf_set(&kc, "bootstrap.servers", sl_test_broker_bootstrap);
-        cr_assert_eq(sl_kafka_admin_new(&kc, &admin, &e), SL_OK);
-        cr_assert_eq(sl_kafka_admin_create_topic(admin, "orders", 1, 1, NULL, 0, 10000, &e), SL_OK, "%s", e.message);
-        cr_assert_eq(sl_kafka_admin_create_topic(admin, "BIG", 1, 1, NULL, 0, 10000, &e), SL_OK, "%s", e.message);
-        sl_kafka_admin_free(admin);
-        cr_assert_eq(sl_func_registry_add_builtins(reg, &e), SL_OK);
-        plan = plan_of("CREATE STREAM ORDERS (ID STRING KEY, ITEM STRING, QTY INT) "
-                       "WITH (kafka_topic='orders', value_format='JSON');"
-                       "CREATE STREAM BIG WITH (kafka_topic='BIG') AS SELECT UCASE(ITEM) AS ITEM, ID, QTY * 10 AS Q "
-                       "FROM ORDERS WHERE QTY > 1 PARTITION BY UCASE(ITEM);",
-                       cat, reg, &script);
+        broker_fx_start(&f, "orders", 1, "BIG",
+                        "CREATE STREAM ORDERS (ID STRING KEY, ITEM STRING, QTY INT) "
+                        "WITH (kafka_topic='orders', value_format='JSON');"
+                        "CREATE STREAM BIG WITH (kafka_topic='BIG') AS SELECT UCASE(ITEM) AS ITEM, ID, QTY * 10 AS Q "
+                        "FROM ORDERS WHERE QTY > 1 PARTITION BY UCASE(ITEM);");
+        plan = f.plan;
         produce("orders", "o1", "{\"ITEM\":\"apple\",\"QTY\":2}");
         produce("orders", "o2", "{\"ITEM\":\"pear\",\"QTY\":1}");
         produce("orders", "o3", "{\"ITEM\":\"fig\",\"QTY\":"); /* malformed */
@@ -156,45 +185,28 @@ Test(exec_thread, csas_over_the_bundled_broker_resumes_from_committed_offsets, .
         sl_free(got);
 
         sl_proclog_deinit(&log);
-        sl_plan_free(plan);
-        sl_script_free(script);
-        sl_catalog_free(cat);
-        sl_func_registry_free(reg);
-        sl_kafka_conf_deinit(&kc);
-        sl_test_broker_stop();
+        broker_fx_stop(&f);
 }
 
 Test(exec_thread, query_with_two_threads_over_two_partitions, .timeout = 120)
 {
-        sl_func_registry *reg = sl_func_registry_new();
-        sl_catalog *cat = sl_catalog_mem_new();
-        sl_script *script = NULL;
+        broker_fx f;
+        sl_exec_thread_conf tc = {.kafka = &f.kc, .auto_offset_reset = "earliest", .commit_interval_ms = 200};
         sl_plan *plan;
-        sl_kafka_conf kc;
-        sl_kafka_admin *admin;
-        sl_exec_thread_conf tc = {.kafka = &kc, .auto_offset_reset = "earliest", .commit_interval_ms = 200};
         sl_exec_query *q;
         sl_err_detail e;
         uint64_t records = 0, commits = 0;
         char *got;
         size_t lines = 0;
 
-        sl_log_set_level(SL_LOG_ERROR);
-        sl_test_broker_start("exec_thread");
-        sl_kafka_conf_init(&kc);
-        sl_kafka_conf_set(&kc, "bootstrap.servers", sl_test_broker_bootstrap);
-        cr_assert_eq(sl_kafka_admin_new(&kc, &admin, &e), SL_OK);
-        cr_assert_eq(sl_kafka_admin_create_topic(admin, "two", 2, 1, NULL, 0, 10000, &e), SL_OK, "%s", e.message);
-        cr_assert_eq(sl_kafka_admin_create_topic(admin, "ONE", 1, 1, NULL, 0, 10000, &e), SL_OK, "%s", e.message);
-        sl_kafka_admin_free(admin);
-        cr_assert_eq(sl_func_registry_add_builtins(reg, &e), SL_OK);
-        plan = plan_of("CREATE STREAM TWO (ID STRING KEY, V INT) WITH (kafka_topic='two', value_format='JSON');"
-                       "CREATE STREAM ONE WITH (kafka_topic='ONE') AS SELECT ID, V + 1 AS W FROM TWO;",
-                       cat, reg, &script);
+        broker_fx_start(&f, "two", 2, "ONE",
+                        "CREATE STREAM TWO (ID STRING KEY, V INT) WITH (kafka_topic='two', value_format='JSON');"
+                        "CREATE STREAM ONE WITH (kafka_topic='ONE') AS SELECT ID, V + 1 AS W FROM TWO;");
+        plan = f.plan;
         {
                 sl_kafka_producer *p;
 
-                cr_assert_eq(sl_kafka_producer_new(&kc, NULL, NULL, &p, &e), SL_OK);
+                cr_assert_eq(sl_kafka_producer_new(&f.kc, NULL, NULL, &p, &e), SL_OK);
                 for (int i = 0; i < 20; i++) {
                         char k[16], v[32];
 
@@ -226,10 +238,5 @@ Test(exec_thread, query_with_two_threads_over_two_partitions, .timeout = 120)
         cr_expect(strstr(got, "k7={\"W\":8}\n"), "%s", got);
         cr_expect_null(strstr(got, "EXTRA"), "%s", got);
         sl_free(got);
-        sl_plan_free(plan);
-        sl_script_free(script);
-        sl_catalog_free(cat);
-        sl_func_registry_free(reg);
-        sl_kafka_conf_deinit(&kc);
-        sl_test_broker_stop();
+        broker_fx_stop(&f);
 }

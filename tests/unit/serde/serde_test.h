@@ -157,6 +157,25 @@ static __attribute__((unused)) char *render_row(sl_arena *arena, const sl_value 
         return r;
 }
 
+/* Encodes `row`: the text, "<absent>" when there is no record, or "ERR: <message>". */
+static __attribute__((unused)) const char *encode_text(sl_arena *arena, const sl_serde *serde, const sl_value *row)
+{
+        sl_buf out;
+        sl_buf_init(&out);
+        bool out_null = false;
+        sl_err_detail err;
+        sl_err rc = sl_serde_serialize(serde, row, &out, &out_null, &err);
+        char *r;
+        if (rc != SL_OK)
+                r = sl_arena_sprintf(arena, "ERR: %s", err.message);
+        else if (out_null)
+                r = sl_arena_strdup(arena, "<absent>");
+        else
+                r = sl_arena_strndup(arena, (const char *)out.data, out.len);
+        sl_buf_deinit(&out);
+        return r;
+}
+
 /* Decodes `in` (len (size_t)-1 means strlen) and renders the row, or "ERR: <message>". */
 static __attribute__((unused)) char *decode_text(sl_arena *arena, const sl_serde *serde, const char *in, size_t len)
 {

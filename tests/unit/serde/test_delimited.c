@@ -72,15 +72,11 @@ Test(serde_delimited, decode_table)
         sl_arena_deinit(&arena);
 }
 
-static const char *encode_text(sl_arena *arena, const sl_serde *serde, const sl_value *row)
+/* Encodes `row`, which must succeed: the text, or "<absent>" when there is no record. */
+static const char *encode_ok(sl_arena *arena, const sl_serde *serde, const sl_value *row)
 {
-        sl_buf out;
-        sl_buf_init(&out);
-        bool out_null = false;
-        sl_err_detail err;
-        cr_assert_eq(sl_serde_serialize(serde, row, &out, &out_null, &err), SL_OK, "%s", err.message);
-        char *r = out_null ? sl_arena_strdup(arena, "<absent>") : sl_arena_strndup(arena, (const char *)out.data, out.len);
-        sl_buf_deinit(&out);
+        const char *r = encode_text(arena, serde, row);
+        cr_assert(strncmp(r, "ERR: ", 5) != 0, "%s", r);
         return r;
 }
 
@@ -109,13 +105,13 @@ Test(serde_delimited, encode_quoting_as_ksqldb)
                 const char *v[3] = {cases[i].a, cases[i].b, cases[i].c};
                 for (int k = 0; k < 3; k++)
                         row[k] = v[k] ? sl_value_string(v[k], strlen(v[k])) : sl_value_null();
-                cr_expect_str_eq(encode_text(&arena, s3, row), cases[i].want, "case %zu", i);
+                cr_expect_str_eq(encode_ok(&arena, s3, row), cases[i].want, "case %zu", i);
         }
         sl_serde_free(s3);
 
         sl_serde *pipe = make_serde(&arena, SL_SERDE_DELIMITED, "A STRING, B STRING", false, '|');
         sl_value row2[2] = {sl_value_string("a,b", 3), sl_value_string("c|d", 3)};
-        cr_expect_str_eq(encode_text(&arena, pipe, row2), "a,b|\"c|d\"");
+        cr_expect_str_eq(encode_ok(&arena, pipe, row2), "a,b|\"c|d\"");
         sl_serde_free(pipe);
         sl_arena_deinit(&arena);
 }
@@ -135,14 +131,14 @@ Test(serde_delimited, encode_every_type)
                 sl_value_double(-1.7976931348623157E308), sl_value_decimal(dec), sl_value_bytes("!", 1),
                 sl_value_date(-10), sl_value_time(10), sl_value_timestamp(1600000000123),
         };
-        cr_expect_str_eq(encode_text(&arena, serde, row),
+        cr_expect_str_eq(encode_ok(&arena, serde, row),
                          "true$-2147483647$9223372036854775807$-1.7976931348623157E308$-12345.1200000000000000$IQ=="
                          "$-10$10$1600000000123");
         /* a negative first field is quoted, as ksqlDB's outputs show */
         sl_value first[] = {sl_value_date(-10)};
         sl_serde *one = make_serde(&arena, SL_SERDE_DELIMITED, "D DATE", false, 0);
-        cr_expect_str_eq(encode_text(&arena, one, first), "\"-10\"");
-        cr_expect_str_eq(encode_text(&arena, one, NULL), "<absent>");
+        cr_expect_str_eq(encode_ok(&arena, one, first), "\"-10\"");
+        cr_expect_str_eq(encode_ok(&arena, one, NULL), "<absent>");
         sl_serde_free(one);
         sl_serde_free(serde);
 
@@ -177,7 +173,7 @@ Test(serde_delimited, round_trip)
                 sl_value row[6] = {sl_value_string(texts[i], strlen(texts[i])), sl_value_int((int)i - 3),
                                    sl_value_double(0.1 * (double)i), sl_value_decimal(dec),
                                    sl_value_bytes(texts[i], strlen(texts[i])), sl_value_string(texts[i], strlen(texts[i]))};
-                const char *enc = encode_text(&arena, serde, row);
+                const char *enc = encode_ok(&arena, serde, row);
                 sl_value back[6];
                 bool rn;
                 sl_err_detail err;

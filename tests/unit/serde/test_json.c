@@ -297,24 +297,6 @@ Test(serde_json, scratch_is_reused_across_records_and_errors)
 
 /* ---- encoding ---- */
 
-static const char *encode_text(sl_arena *arena, const sl_serde *serde, const sl_value *row)
-{
-        sl_buf out;
-        sl_buf_init(&out);
-        bool out_null = false;
-        sl_err_detail err;
-        sl_err rc = sl_serde_serialize(serde, row, &out, &out_null, &err);
-        char *r;
-        if (rc != SL_OK)
-                r = sl_arena_sprintf(arena, "ERR: %s", err.message);
-        else if (out_null)
-                r = sl_arena_strdup(arena, "<absent>");
-        else
-                r = sl_arena_strndup(arena, (const char *)out.data, out.len);
-        sl_buf_deinit(&out);
-        return r;
-}
-
 Test(serde_json, encode_exact_output)
 {
         sl_arena arena;

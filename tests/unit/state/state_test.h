@@ -86,6 +86,17 @@ static inline sl_err record(void *opaque, const sl_state_change *chg, sl_err_det
                 memcpy(&r->value, chg->value.ptr, chg->value.len < 4 ? chg->value.len : 4);
         return SL_OK;
 }
+
+/* Replays every record of the log `cl` into `store` through its restore function RESTORE
+ * (sl_state_window_restore or sl_state_session_restore); each must succeed. */
+#define STATE_TEST_REPLAY(RESTORE, store, cl)                                                            \
+        for (size_t i_ = 0; i_ < (cl)->n; i_++) {                                                        \
+                sl_slice v_ = SL_SLICE(&(cl)->recs[i_].value, 4);                                        \
+                sl_err_detail e_;                                                                        \
+                cr_assert_eq(RESTORE((store), SL_SLICE((cl)->recs[i_].key, (cl)->recs[i_].klen),          \
+                                     (cl)->recs[i_].has_value ? &v_ : NULL, &e_),                        \
+                             SL_OK, "%s", e_.message);                                                   \
+        }
 #endif
 
 #endif

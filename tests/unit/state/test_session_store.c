@@ -235,12 +235,7 @@ static void random_case(uint64_t seed, size_t cache, int ops)
         char *dir2 = make_tmpdir();
         db = open_db(dir2, cache);
         ss = open_ss(db);
-        for (size_t i = 0; i < cl.n; i++) {
-                sl_slice v = SL_SLICE(&cl.recs[i].value, 4);
-                cr_assert_eq(sl_state_session_restore(ss, SL_SLICE(cl.recs[i].key, cl.recs[i].klen),
-                                                       cl.recs[i].has_value ? &v : NULL, &err),
-                             SL_OK, "%s", err.message);
-        }
+        STATE_TEST_REPLAY(sl_state_session_restore, ss, &cl);
         cr_assert_eq(sl_state_session_observe(ss, m->observed, &err), SL_OK);
         check_everything(ss, m);
         sl_state_db_close(db);

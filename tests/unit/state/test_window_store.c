@@ -210,12 +210,7 @@ static void random_case(uint64_t seed, size_t cache, int ops)
         ws = open_ws(db, false);
         log none = {0};
         sl_state_window_set_changelog(ws, record, &none);
-        for (size_t i = 0; i < cl.n; i++) {
-                sl_slice v = SL_SLICE(&cl.recs[i].value, 4);
-                cr_assert_eq(sl_state_window_restore(ws, SL_SLICE(cl.recs[i].key, cl.recs[i].klen),
-                                                      cl.recs[i].has_value ? &v : NULL, &err),
-                             SL_OK, "%s", err.message);
-        }
+        STATE_TEST_REPLAY(sl_state_window_restore, ws, &cl);
         /* stream time also advanced through deletes of windows never flushed as puts */
         cr_assert_eq(sl_state_window_observe(ws, m->observed, &err), SL_OK);
         check_everything(ws, m);
