@@ -4,6 +4,7 @@
  * zero) or the X'..' literal form; bytes that are not ASCII (or not UTF-8) decode to U+FFFD;
  * characters that are not ASCII encode to '?'. Undecodable input gives NULL; an unknown encoding
  * name is an error for TO_BYTES/FROM_BYTES and NULL for ENCODE, as ksqlDB. */
+#include "common/base64.h"
 #include "func/func_int.h"
 
 #define N SL_FUNC_NULL_IN_NULL_OUT
@@ -26,17 +27,6 @@ static enc enc_of(const sl_value *v)
 static int hexval(int c)
 {
         return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-static int b64val(int c)
-{
-        if (c >= 'A' && c <= 'Z')
-                return c - 'A';
-        if (c >= 'a' && c <= 'z')
-                return c - 'a' + 26;
-        if (c >= '0' && c <= '9')
-                return c - '0' + 52;
-        return c == '+' ? 62 : c == '/' ? 63 : -1;
 }
 
 /* Text -> bytes in `out`. False when the text is not valid in the encoding. */
@@ -90,24 +80,17 @@ static bool decode_text(enc e, const char *p, size_t len, sl_buf *out)
                 return true;
         }
         case ENC_BASE64: {
-                uint32_t acc = 0;
-                int bits = 0;
-                size_t i = 0, data = len;
+                size_t data = len;
                 while (data > 0 && p[data - 1] == '=')
                         data--;
                 if (len - data > 2 || (len % 4 != 0 && len - data > 0))
                         return false;
-                for (i = 0; i < data; i++) {
-                        int v = b64val((unsigned char)p[i]);
-                        if (v < 0)
-                                return false;
-                        acc = (acc << 6) | (uint32_t)v;
-                        bits += 6;
-                        if (bits >= 8) {
-                                bits -= 8;
-                                sl_buf_append_u8(out, (uint8_t)(acc >> bits));
-                        }
-                }
+                uint8_t *dst = sl_buf_extend(out, data / 4 * 3 + 3);
+                long n = sl_base64_decode_chars(p, data, dst);
+                if (n < 0)
+                        return false;
+                out->len -= data / 4 * 3 + 3 - (size_t)n;
+                out->data[out->len] = 0;
                 return data % 4 != 1;
         }
         default:

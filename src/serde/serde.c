@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "common/base64.h"
 #include "common/mem.h"
 #include "common/str.h"
 #include "serde/serde_int.h"
@@ -222,21 +223,6 @@ bool sl_serde_parse_i64(const char *p, size_t n, int64_t *out)
 
 static const char b64_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-static int b64_value(unsigned char c)
-{
-        if (c >= 'A' && c <= 'Z')
-                return c - 'A';
-        if (c >= 'a' && c <= 'z')
-                return c - 'a' + 26;
-        if (c >= '0' && c <= '9')
-                return c - '0' + 52;
-        if (c == '+')
-                return 62;
-        if (c == '/')
-                return 63;
-        return -1;
-}
-
 bool sl_serde_base64_decode(sl_arena *arena, const char *p, size_t n, const uint8_t **out, size_t *outlen)
 {
         size_t pad = 0;
@@ -247,22 +233,11 @@ bool sl_serde_base64_decode(sl_arena *arena, const char *p, size_t n, const uint
         if (n % 4 == 1 || (pad && (n + pad) % 4 != 0))
                 return false;
         uint8_t *dst = sl_arena_alloc(arena, n / 4 * 3 + 3);
-        size_t o = 0;
-        uint32_t acc = 0;
-        int bits = 0;
-        for (size_t i = 0; i < n; i++) {
-                int v = b64_value((unsigned char)p[i]);
-                if (v < 0)
-                        return false;
-                acc = (acc << 6) | (uint32_t)v;
-                bits += 6;
-                if (bits >= 8) {
-                        bits -= 8;
-                        dst[o++] = (uint8_t)(acc >> bits);
-                }
-        }
+        long o = sl_base64_decode_chars(p, n, dst);
+        if (o < 0)
+                return false;
         *out = dst;
-        *outlen = o;
+        *outlen = (size_t)o;
         return true;
 }
 
