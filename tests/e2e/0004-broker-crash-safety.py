@@ -29,15 +29,28 @@ def main():
             p = Producer({"bootstrap.servers": b.bootstrap, "acks": "all", "linger.ms": 2,
                           "message.timeout.ms": 5000, "retries": 0})
 
+            first_ack = threading.Event()
+
             def on_delivery(err, msg):
                 if not err:
                     acked[(msg.partition(), msg.offset())] = msg.value().decode()
+                    first_ack.set()
 
-            killer = threading.Timer(0.3 + rnd.random() * 0.7, b.proc.kill)
+            # The kill comes at a random moment once this round's first acknowledgement arrived
+            # (a slow disk or a sanitizer build can take seconds for the first fsync), or after
+            # 30 s without one.
+            delay = rnd.random() * 0.7
+            proc = b.proc
+
+            def kill_later():
+                first_ack.wait(30)
+                time.sleep(delay)
+                proc.kill()
+            killer = threading.Thread(target=kill_later)
             killer.start()
             i = 0
-            while b.proc.poll() is None and i < 200000:
-                for _ in range(50):
+            while b.proc.poll() is None:
+                for _ in range(50 if i < 200000 else 0):
                     v = "r%d-%d-%s" % (r, i, "p" * (i % 200))
                     sent.add(v)
                     try:
