@@ -17,6 +17,11 @@ const sl_op_class *sl_op_class_of(sl_plan_kind kind)
         case SL_PLAN_PROJECT: return &sl_op_project_class;
         case SL_PLAN_REPARTITION: return &sl_op_repartition_class;
         case SL_PLAN_SINK: return &sl_op_sink_class;
+        case SL_PLAN_GROUP_BY: return &sl_op_group_by_class;
+        case SL_PLAN_AGGREGATE: return &sl_op_aggregate_class;
+        case SL_PLAN_WINDOW_AGGREGATE: return &sl_op_window_time_class;
+        case SL_PLAN_SESSION_AGGREGATE: return &sl_op_window_session_class;
+        case SL_PLAN_SUPPRESS: return &sl_op_suppress_class;
         default: return NULL;
         }
 }

@@ -36,6 +36,12 @@ static sl_err filter_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
         for (size_t i = 0; i < batch->len; i++) {
                 sl_rec *rec = &batch->recs[i];
 
+                /* a table change's old row counts only if it passed too */
+                if (rec->old_row) {
+                        st->ev.ctx.row = rec->old_row;
+                        if (!sl_expr_eval_pred(pred, &st->ev.ctx))
+                                rec->old_row = NULL;
+                }
                 if (!rec->tombstone) {
                         st->ev.ctx.row = rec->row;
                         if (!sl_expr_eval_pred(pred, &st->ev.ctx)) {

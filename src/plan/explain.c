@@ -16,6 +16,15 @@ static const char *step_name(const sl_plan_node *node)
         case SL_PLAN_PROJECT: return node->table ? "TABLE_SELECT" : "STREAM_SELECT";
         case SL_PLAN_REPARTITION: return node->table ? "TABLE_SELECT_KEY" : "STREAM_SELECT_KEY";
         case SL_PLAN_SINK: return node->table ? "TABLE_SINK" : "STREAM_SINK";
+        case SL_PLAN_GROUP_BY:
+                if (node->input && node->input->table)
+                        return "TABLE_GROUP_BY";
+                return "STREAM_GROUP_BY";
+        case SL_PLAN_AGGREGATE:
+                return node->u.aggregate.undo_slot >= 0 ? "TABLE_AGGREGATE" : "STREAM_AGGREGATE";
+        case SL_PLAN_WINDOW_AGGREGATE:
+        case SL_PLAN_SESSION_AGGREGATE: return "STREAM_WINDOWED_AGGREGATE";
+        case SL_PLAN_SUPPRESS: return "TABLE_SUPPRESS";
         default: return "?";
         }
 }
@@ -26,7 +35,9 @@ static void processor_name(sl_str *out, const sl_plan_node *node)
         static const char *const kinds[SL_PLAN__COUNT] = {
                 [SL_PLAN_SOURCE] = "SOURCE",     [SL_PLAN_FILTER] = "FILTER",  [SL_PLAN_FLATMAP] = "FLATMAP",
                 [SL_PLAN_PROJECT] = "TRANSFORMVALUES", [SL_PLAN_REPARTITION] = "KEY-SELECT",
-                [SL_PLAN_SINK] = "SINK",
+                [SL_PLAN_SINK] = "SINK", [SL_PLAN_GROUP_BY] = "KEY-SELECT", [SL_PLAN_AGGREGATE] = "AGGREGATE",
+                [SL_PLAN_WINDOW_AGGREGATE] = "AGGREGATE", [SL_PLAN_SESSION_AGGREGATE] = "AGGREGATE",
+                [SL_PLAN_SUPPRESS] = "SUPPRESS",
         };
 
         sl_str_appendf(out, "%s-%s-%010d", node->table ? "KTABLE" : "KSTREAM", kinds[node->kind], node->id);
@@ -82,6 +93,24 @@ static void logical(const sl_plan *plan, sl_str *out)
                 case SL_PLAN_PROJECT:
                         sl_str_append(out, "Project");
                         break;
+                case SL_PLAN_GROUP_BY:
+                        sl_str_append(out, "Aggregate.GroupBy");
+                        break;
+                case SL_PLAN_AGGREGATE:
+                case SL_PLAN_WINDOW_AGGREGATE:
+                case SL_PLAN_SESSION_AGGREGATE:
+                        sl_str_append(out, "Aggregate.Aggregate");
+                        if (node->u.aggregate.window != SL_CATALOG_WINDOW_NONE)
+                                sl_str_appendf(out, " (%s %lld ms, grace %lld ms)",
+                                               node->u.aggregate.window == SL_CATALOG_WINDOW_SESSION    ? "SESSION"
+                                               : node->u.aggregate.window == SL_CATALOG_WINDOW_HOPPING ? "HOPPING"
+                                                                                                       : "TUMBLING",
+                                               (long long)node->u.aggregate.size_ms,
+                                               (long long)node->u.aggregate.grace_ms);
+                        break;
+                case SL_PLAN_SUPPRESS:
+                        sl_str_append(out, "Suppress");
+                        break;
                 case SL_PLAN_REPARTITION:
                         sl_str_append(out, node->u.repartition.through ? "PartitionBy (through " : "PartitionBy");
                         if (node->u.repartition.through)
@@ -109,6 +138,9 @@ static void topology(const sl_plan *plan, sl_str *out)
                                 sl_str_append(out, "      Source: ");
                                 processor_name(out, node);
                                 sl_str_appendf(out, " (topics: [%s])\n", node->u.source.topic.name);
+                                if (node->u.source.store && !node->u.source.internal)
+                                        sl_str_appendf(out, "      Processor: KTABLE-SOURCE-%010d (stores: [%s])\n",
+                                                       node->id, node->u.source.store);
                         } else if (node->kind == SL_PLAN_SINK ||
                                    (node->kind == SL_PLAN_REPARTITION && node->u.repartition.through)) {
                                 sl_str_append(out, "      Sink: ");
@@ -120,7 +152,13 @@ static void topology(const sl_plan *plan, sl_str *out)
                         } else {
                                 sl_str_append(out, "      Processor: ");
                                 processor_name(out, node);
-                                sl_str_append(out, " (stores: [])\n");
+                                sl_str_append(out, " (stores: [");
+                                if (node->kind == SL_PLAN_AGGREGATE || node->kind == SL_PLAN_WINDOW_AGGREGATE ||
+                                    node->kind == SL_PLAN_SESSION_AGGREGATE)
+                                        sl_str_append(out, node->u.aggregate.store);
+                                else if (node->kind == SL_PLAN_SUPPRESS)
+                                        sl_str_append(out, "KTABLE-SUPPRESS-STATE-STORE");
+                                sl_str_append(out, "])\n");
                         }
                         if (!last) {
                                 sl_str_append(out, "      --> ");

@@ -96,6 +96,35 @@ static sl_plan_node *split_at(sl_plan *plan, size_t i, sl_err_detail *err, sl_er
         return src;
 }
 
+/* The state stores of the nodes, for the engine to create their changelog topics. */
+static void declare_stores(sl_plan *plan)
+{
+        for (size_t i = 0; i < plan->nnodes; i++) {
+                const sl_plan_node *node = plan->nodes[i];
+
+                switch (node->kind) {
+                case SL_PLAN_SOURCE:
+                        if (node->u.source.store && !node->u.source.internal)
+                                sl_plan_add_store(plan, node->u.source.store, SL_PLAN_STORE_KV, node->sub);
+                        break;
+                case SL_PLAN_AGGREGATE:
+                        sl_plan_add_store(plan, node->u.aggregate.store, SL_PLAN_STORE_KV, node->sub);
+                        break;
+                case SL_PLAN_WINDOW_AGGREGATE:
+                        sl_plan_add_store(plan, node->u.aggregate.store, SL_PLAN_STORE_WINDOW, node->sub);
+                        break;
+                case SL_PLAN_SESSION_AGGREGATE:
+                        sl_plan_add_store(plan, node->u.aggregate.store, SL_PLAN_STORE_SESSION, node->sub);
+                        break;
+                case SL_PLAN_SUPPRESS:
+                        sl_plan_add_store(plan, "KTABLE-SUPPRESS-STATE-STORE", SL_PLAN_STORE_KV, node->sub);
+                        break;
+                default:
+                        break;
+                }
+        }
+}
+
 sl_err sl_plan_physical(sl_plan *plan, sl_err_detail *err)
 {
         sl_err rc = SL_OK;
@@ -125,6 +154,18 @@ sl_err sl_plan_physical(sl_plan *plan, sl_err_detail *err)
                                         return rc;
                         break;
                 case SL_PLAN_FLATMAP:
+                case SL_PLAN_AGGREGATE:
+                case SL_PLAN_WINDOW_AGGREGATE:
+                case SL_PLAN_SESSION_AGGREGATE:
+                case SL_PLAN_SUPPRESS:
+                        break;
+                case SL_PLAN_GROUP_BY:
+                        node->u.group_by.progs = sl_arena_calloc(&plan->arena, node->u.group_by.n + 1,
+                                                                 sizeof(*node->u.group_by.progs));
+                        for (size_t c = 0; c < node->u.group_by.n; c++)
+                                if ((rc = compile(plan, node->u.group_by.exprs[c], &node->u.group_by.progs[c], err)) !=
+                                    SL_OK)
+                                        return rc;
                         break;
                 case SL_PLAN_REPARTITION:
                         if (node->u.repartition.through && i + 1 < plan->nnodes) {
@@ -168,5 +209,6 @@ sl_err sl_plan_physical(sl_plan *plan, sl_err_detail *err)
                 }
                 s->nodes[s->nnodes++] = plan->nodes[i];
         }
+        declare_stores(plan);
         return SL_OK;
 }

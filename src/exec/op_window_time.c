@@ -1,0 +1,143 @@
+/* op_window_time.c: TUMBLING and HOPPING aggregation. A record at event time t belongs to every
+ * window [s, s + size) with s a multiple of the advance (the size for TUMBLING) and s <= t < s + size.
+ *
+ * Walk through WINDOW HOPPING (SIZE 10 SECONDS, ADVANCE BY 5 SECONDS, GRACE PERIOD 2 SECONDS) for
+ * one key:
+ *   t=12000  windows [5000,15000) and [10000,20000): each state is read from the window store
+ *            "Aggregate-Aggregate-Materialize" under (key, start), accumulated, written back, and an
+ *            agg row with WINDOWSTART/WINDOWEND goes downstream, its record windowed (the sink writes
+ *            the window after the key bytes, as Kafka Streams' windowed serdes do).
+ *   t=23000  stream time (the largest t this operator has seen) becomes 23000; windows ending at or
+ *            before 23000 - 2000 = 21000 are closed.
+ *   t=9000   its windows [0,10000) and [5000,15000) end before 21000: the record is late. Each closed
+ *            window it would have updated is skipped and counted as a late record in the processing
+ *            log (Kafka Streams' dropped-records), and nothing is emitted.
+ * The store keeps windows for the retention (max(RETENTION, size + grace)) and expires older ones
+ * by segment. After a restart the stream time starts from the store's (the largest window start
+ * written), so late records stay late. */
+#include "exec/op.h"
+
+#include <stdio.h>
+
+#include "common/mem.h"
+#include "exec/exec_int.h"
+
+typedef struct window_time_state {
+        sl_op base;            /* must be first: op.c casts to it */
+        sl_exec_agg ag;        /* the calls */
+        sl_state_window *ws;   /* the window states (the task's) */
+        sl_batch out;          /* emitted changes, in the input batch's arena */
+        int64_t stream_time;   /* largest event time seen (INT64_MIN before any) */
+        uint64_t late;         /* windows skipped as closed */
+} window_time_state;
+
+static sl_err window_time_open(sl_op *op, sl_err_detail *err)
+{
+        window_time_state *st = (window_time_state *)op;
+        const sl_plan_node *node = op->node;
+        sl_state_window_opts wo = {
+                .retention_ms = node->u.aggregate.retention_ms,
+                .window_size_ms = node->u.aggregate.size_ms,
+        };
+        sl_err rc;
+
+        sl_exec_agg_init(&st->ag, node, op->task->plan);
+        sl_batch_init(&st->out, NULL);
+        st->stream_time = INT64_MIN;
+        if ((rc = sl_task_window_store(op->task, node->u.aggregate.store, &wo, &st->ws, err)) != SL_OK)
+                return rc;
+        st->stream_time = sl_state_window_stream_time(st->ws);
+        return SL_OK;
+}
+
+static void window_time_close(sl_op *op)
+{
+        window_time_state *st = (window_time_state *)op;
+
+        sl_exec_agg_deinit(&st->ag);
+        sl_batch_deinit(&st->out);
+}
+
+static void count_late(sl_op *op, const sl_rec *rec, int64_t start, int64_t end)
+{
+        window_time_state *st = (window_time_state *)op;
+        char reason[160];
+
+        st->late++;
+        snprintf(reason, sizeof(reason), "record at %lld is late for window [%lld, %lld), closed at stream time %lld",
+                 (long long)rec->ts, (long long)start, (long long)end, (long long)st->stream_time);
+        sl_proclog_add(op->task->log, SL_PROCLOG_LATE, 1, NULL, rec->partition, rec->offset, reason);
+}
+
+static sl_err window_time_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
+{
+        window_time_state *st = (window_time_state *)op;
+        const sl_plan_node *node = op->node;
+        int64_t size = node->u.aggregate.size_ms, advance = node->u.aggregate.advance_ms;
+        int64_t grace = node->u.aggregate.grace_ms;
+        sl_err rc;
+
+        sl_batch_clear(&st->out);
+        st->out.arena = batch->arena;
+        for (size_t i = 0; i < batch->len; i++) {
+                const sl_rec *rec = &batch->recs[i];
+                sl_slice key;
+                int64_t first, close;
+
+                if (rec->tombstone || rec->ts < 0 || !sl_exec_agg_key(&st->ag, rec->row))
+                        continue;
+                key = SL_SLICE(st->ag.key.data, st->ag.key.len);
+                if (rec->ts > st->stream_time)
+                        st->stream_time = rec->ts;
+                close = st->stream_time - grace;
+                /* the first window containing ts: the smallest multiple of advance > ts - size */
+                first = rec->ts - size + advance;
+                first = first < 0 ? 0 : first - first % advance;
+                for (int64_t start = first; start <= rec->ts; start += advance) {
+                        int64_t end = start + size, ts;
+                        sl_slice stored;
+                        bool found, dropped = false;
+                        sl_rec *o;
+
+                        if (end <= close) {
+                                count_late(op, rec, start, end);
+                                continue;
+                        }
+                        if ((rc = sl_state_window_get(st->ws, key, start, &stored, &found, err)) != SL_OK)
+                                return rc;
+                        if ((rc = sl_exec_agg_load(&st->ag, batch->arena, found ? &stored : NULL, false, &ts, err)) !=
+                            SL_OK)
+                                return rc;
+                        sl_exec_agg_apply(op, &st->ag, batch->arena, rec->row, false);
+                        if (rec->ts > ts)
+                                ts = rec->ts;
+                        sl_exec_agg_encode(&st->ag, ts);
+                        if ((rc = sl_state_window_put(st->ws, key, start,
+                                                      &SL_SLICE(st->ag.value.data, st->ag.value.len), ts, &dropped,
+                                                      err)) != SL_OK)
+                                return rc;
+                        if (dropped) {
+                                count_late(op, rec, start, end);
+                                continue;
+                        }
+                        o = sl_exec_emit(&st->out, node, sl_exec_agg_row(op, &st->ag, batch, rec->row, true, start, end),
+                                         ts);
+                        o->windowed = true;
+                        o->win_start = start;
+                        o->win_end = end;
+                        o->headers = rec->headers;
+                        o->nheaders = rec->nheaders;
+                        /* the key bytes are reused by the next window */
+                        key = SL_SLICE(st->ag.key.data, st->ag.key.len);
+                }
+        }
+        return sl_op_forward(op, &st->out, err);
+}
+
+const sl_op_class sl_op_window_time_class = {
+        .name = "WINDOW_AGGREGATE",
+        .size = sizeof(window_time_state),
+        .open = window_time_open,
+        .process = window_time_process,
+        .close = window_time_close,
+};
