@@ -211,6 +211,7 @@ typedef struct aggregate_state {
         sl_state_kv *kv;   /* the group states (the task's) */
         sl_batch out;      /* emitted changes, in the input batch's arena */
         sl_map last;       /* group key -> index in out + 1: within a batch, last update only */
+        bool need_old;     /* a HAVING filter follows: changes carry the previous agg row */
 } aggregate_state;
 
 static sl_err aggregate_open(sl_op *op, sl_err_detail *err)
@@ -220,6 +221,7 @@ static sl_err aggregate_open(sl_op *op, sl_err_detail *err)
         sl_exec_agg_init(&st->ag, op->node, op->task->plan);
         sl_batch_init(&st->out, NULL);
         sl_map_init(&st->last, false);
+        st->need_old = op->next && op->next->node->kind == SL_PLAN_FILTER;
         return sl_task_kv_store(op->task, op->node->u.aggregate.store, &st->kv, err);
 }
 
@@ -263,6 +265,7 @@ static sl_err aggregate_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
                 sl_slice stored;
                 bool found;
                 int64_t ts;
+                sl_value *old = NULL;
                 sl_rec *o;
 
                 if (rec->tombstone || !sl_exec_agg_key(&st->ag, rec->row))
@@ -272,6 +275,8 @@ static sl_err aggregate_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
                         return rc;
                 if ((rc = sl_exec_agg_load(&st->ag, batch->arena, found ? &stored : NULL, false, &ts, err)) != SL_OK)
                         return rc;
+                if (found && st->need_old)
+                        old = sl_exec_agg_row(op, &st->ag, batch, rec->row, false, 0, 0);
                 sl_exec_agg_apply(op, &st->ag, batch->arena, rec->row, undo);
                 if (rec->ts > ts)
                         ts = rec->ts;
@@ -280,6 +285,7 @@ static sl_err aggregate_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
                                           SL_SLICE(st->ag.value.data, st->ag.value.len), ts, err)) != SL_OK)
                         return rc;
                 o = sl_exec_emit(&st->out, node, sl_exec_agg_row(op, &st->ag, batch, rec->row, false, 0, 0), ts);
+                o->old_row = old;
                 o->headers = rec->headers;
                 o->nheaders = rec->nheaders;
                 if (dedup)

@@ -30,6 +30,9 @@ static sl_err filter_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
         filter_state *st = (filter_state *)op;
         const sl_expr_prog *pred = op->node->u.filter.pred;
         bool table = op->node->table;
+        sl_plan_kind in = op->node->input ? op->node->input->kind : SL_PLAN_SOURCE;
+        bool old_tracked = table && (in == SL_PLAN_AGGREGATE || in == SL_PLAN_WINDOW_AGGREGATE ||
+                                     in == SL_PLAN_SESSION_AGGREGATE);
         size_t kept = 0;
 
         st->ev.ctx.arena = batch->arena;
@@ -52,6 +55,10 @@ static sl_err filter_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
                 } else if (!table) {
                         continue;
                 }
+                /* a table change whose old and new rows both fail is no change (Kafka Streams'
+                 * KTableFilter with old values) */
+                if (table && rec->tombstone && old_tracked && !rec->old_row)
+                        continue;
                 batch->recs[kept++] = *rec;
         }
         batch->len = kept;

@@ -29,6 +29,7 @@ typedef struct window_time_state {
         sl_batch out;          /* emitted changes, in the input batch's arena */
         int64_t stream_time;   /* largest event time seen (INT64_MIN before any) */
         uint64_t late;         /* windows skipped as closed */
+        bool need_old;         /* a HAVING filter follows: changes carry the previous agg row */
 } window_time_state;
 
 static sl_err window_time_open(sl_op *op, sl_err_detail *err)
@@ -44,6 +45,7 @@ static sl_err window_time_open(sl_op *op, sl_err_detail *err)
         sl_exec_agg_init(&st->ag, node, op->task->plan);
         sl_batch_init(&st->out, NULL);
         st->stream_time = INT64_MIN;
+        st->need_old = op->next && op->next->node->kind == SL_PLAN_FILTER;
         if ((rc = sl_task_window_store(op->task, node->u.aggregate.store, &wo, &st->ws, err)) != SL_OK)
                 return rc;
         st->stream_time = sl_state_window_stream_time(st->ws);
@@ -97,6 +99,7 @@ static sl_err window_time_process(sl_op *op, sl_batch *batch, sl_err_detail *err
                         int64_t end = start + size, ts;
                         sl_slice stored;
                         bool found, dropped = false;
+                        sl_value *old = NULL;
                         sl_rec *o;
 
                         if (end <= close) {
@@ -108,6 +111,8 @@ static sl_err window_time_process(sl_op *op, sl_batch *batch, sl_err_detail *err
                         if ((rc = sl_exec_agg_load(&st->ag, batch->arena, found ? &stored : NULL, false, &ts, err)) !=
                             SL_OK)
                                 return rc;
+                        if (found && st->need_old)
+                                old = sl_exec_agg_row(op, &st->ag, batch, rec->row, true, start, end);
                         sl_exec_agg_apply(op, &st->ag, batch->arena, rec->row, false);
                         if (rec->ts > ts)
                                 ts = rec->ts;
@@ -122,6 +127,7 @@ static sl_err window_time_process(sl_op *op, sl_batch *batch, sl_err_detail *err
                         }
                         o = sl_exec_emit(&st->out, node, sl_exec_agg_row(op, &st->ag, batch, rec->row, true, start, end),
                                          ts);
+                        o->old_row = old;
                         o->windowed = true;
                         o->win_start = start;
                         o->win_end = end;

@@ -21,8 +21,9 @@
 
 #include "common/mem.h"
 
-/* Windows without GRACE PERIOD keep late records for 24 hours (ksqlDB's documented default);
- * stores keep windows at least one day unless RETENTION says otherwise. */
+/* Windows without GRACE PERIOD accept late records for 24 hours minus the window size (Kafka
+ * Streams' legacy default that ksqlDB keeps), EMIT FINAL ones for none; stores keep windows at
+ * least one day unless RETENTION says otherwise. */
 #define DEFAULT_GRACE_MS (24LL * 3600 * 1000)
 #define DEFAULT_RETENTION_MS (24LL * 3600 * 1000)
 
@@ -195,7 +196,9 @@ sl_err sl_plan_logical_agg(sl_plan *plan, const sl_analysis *a, sl_err_detail *e
                 node->u.aggregate.advance_ms = w->kind == SL_AST_WINDOW_HOPPING ? duration_ms(w->advance) : size;
                 if (node->u.aggregate.advance_ms <= 0)
                         return sl_err_set(err, SL_ERR_INVALID, "window advance must be positive");
-                node->u.aggregate.grace_ms = grace >= 0 ? grace : DEFAULT_GRACE_MS;
+                if (grace < 0)
+                        grace = a->emit == SL_AST_EMIT_FINAL ? 0 : DEFAULT_GRACE_MS > size ? DEFAULT_GRACE_MS - size : 0;
+                node->u.aggregate.grace_ms = grace;
                 if (ret < 0)
                         ret = DEFAULT_RETENTION_MS;
                 if (ret < size + node->u.aggregate.grace_ms)
