@@ -21,7 +21,6 @@ const sl_op_class *sl_op_class_of(sl_plan_kind kind)
         case SL_PLAN_AGGREGATE: return &sl_op_aggregate_class;
         case SL_PLAN_WINDOW_AGGREGATE: return &sl_op_window_time_class;
         case SL_PLAN_SESSION_AGGREGATE: return &sl_op_window_session_class;
-        case SL_PLAN_SUPPRESS: return &sl_op_suppress_class;
         default: return NULL;
         }
 }

@@ -54,7 +54,6 @@ extern const sl_op_class sl_op_group_by_class;
 extern const sl_op_class sl_op_aggregate_class;
 extern const sl_op_class sl_op_window_time_class;
 extern const sl_op_class sl_op_window_session_class;
-extern const sl_op_class sl_op_suppress_class;
 
 /* The class that runs plan nodes of `kind`. */
 const sl_op_class *sl_op_class_of(sl_plan_kind kind);

@@ -9,11 +9,18 @@
  *            [10000,70000]. Their states are merged (the aggregate's merge), the record is
  *            accumulated, the two old sessions are removed -- each emitted as a tombstone of its
  *            windowed key, as Kafka Streams does -- and the merged session is stored and emitted.
- * Stream time is the largest record time seen; a merged session ending before stream time - grace
- * is late: the record is dropped and counted. Output records are stamped with the session end. */
+ * Stream time is the largest record time seen; a merged session ending before the close time,
+ * stream time - gap - grace (a session may still grow by a gap), is late: the record is dropped and
+ * counted. Output records are stamped with the session end.
+ *
+ * EMIT FINAL: no update is emitted; once the close time has moved past the last one that emitted,
+ * the sessions of every key ending in [last close, close) are read back and emitted, ordered by
+ * end, then key, then start. */
 #include "exec/op.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "common/mem.h"
 #include "exec/exec_int.h"
@@ -28,7 +35,15 @@ typedef struct window_session_state {
         int64_t *ends;
         size_t cap;             /* allocated entries of starts/ends */
         uint64_t late;          /* records dropped as late */
+        int64_t last_emit;      /* EMIT FINAL: close time of the last emission, INT64_MIN: none */
 } window_session_state;
+
+/* A session read back for EMIT FINAL (bytes in the batch arena). */
+typedef struct final_sess {
+        int64_t start, end;
+        sl_slice key;
+        sl_slice value;
+} final_sess;
 
 static sl_err window_session_open(sl_op *op, sl_err_detail *err)
 {
@@ -39,6 +54,7 @@ static sl_err window_session_open(sl_op *op, sl_err_detail *err)
         sl_exec_agg_init(&st->ag, node, op->task->plan);
         sl_batch_init(&st->out, NULL);
         st->stream_time = INT64_MIN;
+        st->last_emit = INT64_MIN;
         return sl_task_session_store(op->task, node->u.aggregate.store, &so, &st->ss, err);
 }
 
@@ -109,7 +125,7 @@ static sl_err session_one(sl_op *op, const sl_rec *rec, sl_batch *batch, sl_err_
                 goto done;
         sl_state_session_iter_free(it);
         it = NULL;
-        if (mend < st->stream_time - grace) {
+        if (mend < st->stream_time - grace - gap) {
                 char reason[160];
 
                 st->late++;
@@ -119,21 +135,110 @@ static sl_err session_one(sl_op *op, const sl_rec *rec, sl_batch *batch, sl_err_
                 goto done;
         }
         if (mstart != rec->ts || mend != rec->ts) {
-                for (size_t i = 0; i < n; i++) {
+                for (size_t i = 0; i < n && !node->u.aggregate.emit_final; i++) {
                         if ((rc = sl_state_session_remove(st->ss, key, st->starts[i], st->ends[i], st->ends[i], err)) !=
                             SL_OK)
                                 goto done;
                         emit(op, rec, batch, st->starts[i], st->ends[i], true);
                 }
+                for (size_t i = 0; i < n && node->u.aggregate.emit_final; i++)
+                        if ((rc = sl_state_session_remove(st->ss, key, st->starts[i], st->ends[i], st->ends[i], err)) !=
+                            SL_OK)
+                                goto done;
         }
         sl_exec_agg_apply(op, &st->ag, batch->arena, rec->row, false);
         sl_exec_agg_encode(&st->ag, mend);
         if ((rc = sl_state_session_put(st->ss, key, mstart, mend, SL_SLICE(st->ag.value.data, st->ag.value.len), mend,
                                        NULL, err)) != SL_OK)
                 goto done;
-        emit(op, rec, batch, mstart, mend, false);
+        if (!node->u.aggregate.emit_final)
+                emit(op, rec, batch, mstart, mend, false);
 done:
         sl_state_session_iter_free(it);
+        return rc;
+}
+
+static int final_cmp(const void *a, const void *b)
+{
+        const final_sess *x = a, *y = b;
+        size_t n = x->key.len < y->key.len ? x->key.len : y->key.len;
+        int c;
+
+        if (x->end != y->end)
+                return x->end < y->end ? -1 : 1;
+        if ((c = memcmp(x->key.ptr, y->key.ptr, n)) != 0)
+                return c;
+        if (x->key.len != y->key.len)
+                return x->key.len < y->key.len ? -1 : 1;
+        return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static sl_slice arena_copy(sl_arena *arena, sl_slice s)
+{
+        uint8_t *p = sl_arena_alloc(arena, s.len + 1);
+
+        if (s.len)
+                memcpy(p, s.ptr, s.len);
+        return SL_SLICE(p, s.len);
+}
+
+/* EMIT FINAL: emits the sessions that closed since the last emission. */
+static sl_err emit_final(sl_op *op, const sl_rec *rec, sl_batch *batch, sl_err_detail *err)
+{
+        window_session_state *st = (window_session_state *)op;
+        const sl_plan_node *node = op->node;
+        int64_t close = st->stream_time - node->u.aggregate.grace_ms - node->u.aggregate.size_ms;
+        int64_t lower = st->last_emit == INT64_MIN ? 0 : st->last_emit;
+        sl_state_session_iter *it = NULL;
+        sl_state_session_rec sr;
+        final_sess *ss = NULL;
+        size_t n = 0, cap = 0;
+        sl_value *keys;
+        sl_err rc;
+
+        if (st->last_emit != INT64_MIN && st->last_emit >= close)
+                return SL_OK;
+        if (close <= 0 || lower > close - 1)
+                return SL_OK;
+        if ((rc = sl_state_session_find_range(st->ss, NULL, NULL, lower, INT64_MAX, &it, err)) != SL_OK)
+                return rc;
+        while (sl_state_session_iter_next(it, &sr)) {
+                if (sr.end > close - 1)
+                        continue;
+                if (n == cap) {
+                        cap = cap ? 2 * cap : 16;
+                        ss = sl_realloc(ss, cap * sizeof(*ss));
+                }
+                ss[n].start = sr.start;
+                ss[n].end = sr.end;
+                ss[n].key = arena_copy(batch->arena, sr.key);
+                ss[n].value = arena_copy(batch->arena, sr.value);
+                n++;
+        }
+        if ((rc = sl_state_session_iter_error(it, err)) != SL_OK)
+                goto done;
+        qsort(ss, n, sizeof(*ss), final_cmp);
+        keys = sl_batch_row_new(batch, node->u.aggregate.nkeys + 1);
+        for (size_t i = 0; i < n; i++) {
+                int64_t ts;
+                sl_value *row;
+                sl_rec *o;
+
+                if ((rc = sl_exec_agg_decode_key(&st->ag, batch->arena, ss[i].key, keys, err)) != SL_OK ||
+                    (rc = sl_exec_agg_load(&st->ag, batch->arena, &ss[i].value, false, &ts, err)) != SL_OK)
+                        goto done;
+                row = sl_exec_agg_row(op, &st->ag, batch, keys, true, ss[i].start, ss[i].end);
+                o = sl_exec_emit(&st->out, node, row, ts);
+                o->windowed = true;
+                o->win_start = ss[i].start;
+                o->win_end = ss[i].end;
+                o->headers = rec->headers;
+                o->nheaders = rec->nheaders;
+        }
+        st->last_emit = close;
+done:
+        sl_state_session_iter_free(it);
+        sl_free(ss);
         return rc;
 }
 
@@ -150,6 +255,8 @@ static sl_err window_session_process(sl_op *op, sl_batch *batch, sl_err_detail *
                 if (rec->tombstone || rec->ts < 0 || !sl_exec_agg_key(&st->ag, rec->row))
                         continue;
                 if ((rc = session_one(op, rec, batch, err)) != SL_OK)
+                        return rc;
+                if (op->node->u.aggregate.emit_final && (rc = emit_final(op, rec, batch, err)) != SL_OK)
                         return rc;
         }
         return sl_op_forward(op, &st->out, err);

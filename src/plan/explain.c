@@ -24,7 +24,6 @@ static const char *step_name(const sl_plan_node *node)
                 return node->u.aggregate.undo_slot >= 0 ? "TABLE_AGGREGATE" : "STREAM_AGGREGATE";
         case SL_PLAN_WINDOW_AGGREGATE:
         case SL_PLAN_SESSION_AGGREGATE: return "STREAM_WINDOWED_AGGREGATE";
-        case SL_PLAN_SUPPRESS: return "TABLE_SUPPRESS";
         default: return "?";
         }
 }
@@ -37,7 +36,6 @@ static void processor_name(sl_str *out, const sl_plan_node *node)
                 [SL_PLAN_PROJECT] = "TRANSFORMVALUES", [SL_PLAN_REPARTITION] = "KEY-SELECT",
                 [SL_PLAN_SINK] = "SINK", [SL_PLAN_GROUP_BY] = "KEY-SELECT", [SL_PLAN_AGGREGATE] = "AGGREGATE",
                 [SL_PLAN_WINDOW_AGGREGATE] = "AGGREGATE", [SL_PLAN_SESSION_AGGREGATE] = "AGGREGATE",
-                [SL_PLAN_SUPPRESS] = "SUPPRESS",
         };
 
         sl_str_appendf(out, "%s-%s-%010d", node->table ? "KTABLE" : "KSTREAM", kinds[node->kind], node->id);
@@ -107,9 +105,8 @@ static void logical(const sl_plan *plan, sl_str *out)
                                                                                                        : "TUMBLING",
                                                (long long)node->u.aggregate.size_ms,
                                                (long long)node->u.aggregate.grace_ms);
-                        break;
-                case SL_PLAN_SUPPRESS:
-                        sl_str_append(out, "Suppress");
+                        if (node->u.aggregate.emit_final)
+                                sl_str_append(out, " EMIT FINAL");
                         break;
                 case SL_PLAN_REPARTITION:
                         sl_str_append(out, node->u.repartition.through ? "PartitionBy (through " : "PartitionBy");
@@ -156,8 +153,6 @@ static void topology(const sl_plan *plan, sl_str *out)
                                 if (node->kind == SL_PLAN_AGGREGATE || node->kind == SL_PLAN_WINDOW_AGGREGATE ||
                                     node->kind == SL_PLAN_SESSION_AGGREGATE)
                                         sl_str_append(out, node->u.aggregate.store);
-                                else if (node->kind == SL_PLAN_SUPPRESS)
-                                        sl_str_append(out, "KTABLE-SUPPRESS-STATE-STORE");
                                 sl_str_append(out, "])\n");
                         }
                         if (!last) {

@@ -2,7 +2,7 @@
  * appended by logical.c after the source and WHERE:
  *
  *     ... -> group_by -> [repartition through _sluice_<queryid>-<n>-repartition]
- *         -> aggregate | window_aggregate | session_aggregate -> [suppress] -> [filter: HAVING]
+ *         -> aggregate | window_aggregate | session_aggregate -> [filter: HAVING]
  *         -> project
  *
  * GROUP_BY evaluates the group keys and every aggregate argument (converted to the types the
@@ -13,7 +13,8 @@
  * row and the addition of its new one (ksqlDB's TableUdaf semantics), marked by a last BOOLEAN slot.
  *
  * The aggregate emits the analyzer's agg row (group keys, WINDOWSTART, WINDOWEND, results);
- * HAVING and the SELECT list read it. EMIT FINAL puts a suppress step after a windowed aggregate. */
+ * HAVING and the SELECT list read it. With EMIT FINAL a windowed aggregate emits nothing per update
+ * and each window once it has closed. */
 #include "plan/plan.h"
 
 #include <stdio.h>
@@ -199,17 +200,21 @@ sl_err sl_plan_logical_agg(sl_plan *plan, const sl_analysis *a, sl_err_detail *e
                 if (grace < 0)
                         grace = a->emit == SL_AST_EMIT_FINAL ? 0 : DEFAULT_GRACE_MS > size ? DEFAULT_GRACE_MS - size : 0;
                 node->u.aggregate.grace_ms = grace;
-                if (ret < 0)
+                node->u.aggregate.emit_final = a->emit == SL_AST_EMIT_FINAL;
+                /* EMIT FINAL emits from the store: by default it keeps a window only until it
+                 * closes, as ksqlDB's emit-on-close window stores do */
+                if (ret < 0 && w->kind == SL_AST_WINDOW_SESSION)
+                        /* a session store expires what the gap and grace no longer reach (merging
+                         * skips such sessions, as Kafka Streams' does); EMIT FINAL reads closed
+                         * sessions back, so keeps them a while longer */
+                        ret = node->u.aggregate.emit_final ? 2 * (size + grace) + 1 : size + grace;
+                else if (ret < 0 && node->u.aggregate.emit_final)
+                        ret = size + grace + 1;
+                else if (ret < 0)
                         ret = DEFAULT_RETENTION_MS;
-                if (ret < size + node->u.aggregate.grace_ms)
-                        ret = size + node->u.aggregate.grace_ms;
+                if (ret < size + grace)
+                        ret = size + grace;
                 node->u.aggregate.retention_ms = ret;
-        }
-        if (w && a->emit == SL_AST_EMIT_FINAL) {
-                sl_plan_node *sup = sl_plan_node_add(plan, SL_PLAN_SUPPRESS);
-
-                sl_plan_node_set_cols(plan, sup, node->cols, node->width);
-                sup->table = true;
         }
         if (a->having) {
                 node = sl_plan_node_add(plan, SL_PLAN_FILTER);

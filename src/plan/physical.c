@@ -116,9 +116,6 @@ static void declare_stores(sl_plan *plan)
                 case SL_PLAN_SESSION_AGGREGATE:
                         sl_plan_add_store(plan, node->u.aggregate.store, SL_PLAN_STORE_SESSION, node->sub);
                         break;
-                case SL_PLAN_SUPPRESS:
-                        sl_plan_add_store(plan, "KTABLE-SUPPRESS-STATE-STORE", SL_PLAN_STORE_KV, node->sub);
-                        break;
                 default:
                         break;
                 }
@@ -157,7 +154,6 @@ sl_err sl_plan_physical(sl_plan *plan, sl_err_detail *err)
                 case SL_PLAN_AGGREGATE:
                 case SL_PLAN_WINDOW_AGGREGATE:
                 case SL_PLAN_SESSION_AGGREGATE:
-                case SL_PLAN_SUPPRESS:
                         break;
                 case SL_PLAN_GROUP_BY:
                         node->u.group_by.progs = sl_arena_calloc(&plan->arena, node->u.group_by.n + 1,

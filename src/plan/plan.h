@@ -16,7 +16,6 @@
  *             then (table input) a BOOLEAN that marks the undo of an old row
  *   aggregate the analyzer's agg row: group keys, WINDOWSTART, WINDOWEND, aggregate results;
  *             emits table changes (windowed ones carry their window)
- *   suppress  its input row
  *
  * A plan is immutable once built and shared by every task of the query, on any thread: compiled
  * expressions and serdes are read-only. It owns the analysis it was built from, because compiled
@@ -47,7 +46,6 @@ typedef enum sl_plan_kind {
         SL_PLAN_AGGREGATE,    /* aggregation per group key into a kv store */
         SL_PLAN_WINDOW_AGGREGATE,  /* TUMBLING / HOPPING aggregation into a window store */
         SL_PLAN_SESSION_AGGREGATE, /* SESSION aggregation into a session store */
-        SL_PLAN_SUPPRESS,     /* EMIT FINAL: one row per closed window */
         SL_PLAN__COUNT
 } sl_plan_kind;
 
@@ -165,6 +163,7 @@ struct sl_plan_node {
                         int64_t advance_ms;       /* HOPPING advance (TUMBLING: the size) */
                         int64_t grace_ms;         /* GRACE PERIOD (default 24 h) */
                         int64_t retention_ms;     /* store retention: max(RETENTION, size + grace) */
+                        bool emit_final;          /* EMIT FINAL: one row per window once it closed */
                 } aggregate;
                 struct {
                         const char *sink;         /* stream or table name; NULL for a transient query */
