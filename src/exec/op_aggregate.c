@@ -212,6 +212,7 @@ typedef struct aggregate_state {
         sl_batch out;      /* emitted changes, in the input batch's arena */
         sl_map last;       /* group key -> index in out + 1: within a batch, last update only */
         bool need_old;     /* a HAVING filter follows: changes carry the previous agg row */
+        sl_value *quiet_old; /* the agg row before a quiet undo (batch arena), for the addition */
 } aggregate_state;
 
 static sl_err aggregate_open(sl_op *op, sl_err_detail *err)
@@ -255,13 +256,16 @@ static sl_err aggregate_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
 
         sl_batch_clear(&st->out);
         st->out.arena = batch->arena;
+        st->quiet_old = NULL;
         if (dedup && sl_map_len(&st->last)) {
                 sl_map_deinit(&st->last);
                 sl_map_init(&st->last, false);
         }
         for (size_t i = 0; i < batch->len; i++) {
                 const sl_rec *rec = &batch->recs[i];
-                bool undo = undo_slot >= 0 && rec->row[undo_slot].kind == SL_TYPE_BOOLEAN && rec->row[undo_slot].u.b;
+                int mode = undo_slot >= 0 && rec->row[undo_slot].kind == SL_TYPE_INT ? rec->row[undo_slot].u.i32
+                                                                                      : SL_PLAN_AGG_ADD;
+                bool undo = mode != SL_PLAN_AGG_ADD;
                 sl_slice stored;
                 bool found;
                 int64_t ts;
@@ -284,6 +288,15 @@ static sl_err aggregate_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
                 if ((rc = sl_state_kv_put(st->kv, SL_SLICE(st->ag.key.data, st->ag.key.len),
                                           SL_SLICE(st->ag.value.data, st->ag.value.len), ts, err)) != SL_OK)
                         return rc;
+                if (mode == SL_PLAN_AGG_UNDO_QUIET) {
+                        /* the addition that follows emits; it must see the row before the undo */
+                        st->quiet_old = old;
+                        continue;
+                }
+                if (st->quiet_old) {
+                        old = st->quiet_old;
+                        st->quiet_old = NULL;
+                }
                 o = sl_exec_emit(&st->out, node, sl_exec_agg_row(op, &st->ag, batch, rec->row, false, 0, 0), ts);
                 o->old_row = old;
                 o->headers = rec->headers;

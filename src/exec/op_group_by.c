@@ -4,12 +4,15 @@
  * group and is dropped, as ksqlDB drops it; a stream record without a value is ignored.
  *
  * A table input carries changes (rec->old_row, op_source.c): each becomes up to two rows, the undo
- * of the old row (flag slot TRUE) and the addition of the new one, so that the aggregate subtracts
- * what the row contributed before and adds what it contributes now -- even when the change moves
- * the row to another group (and, through the repartition topic, to another partition). */
+ * of the old row and the addition of the new one (the mode slot says which), so that the aggregate
+ * subtracts what the row contributed before and adds what it contributes now -- even when the
+ * change moves the row to another group (and, through the repartition topic, to another
+ * partition). When both rows fall in the same group the undo is quiet: the group then changes
+ * once, as ksqlDB emits it. */
 #include "exec/op.h"
 
 #include "exec/exec_int.h"
+#include "types/compare.h"
 
 typedef struct group_by_state {
         sl_op base;        /* must be first: op.c casts to it */
@@ -36,21 +39,39 @@ static void group_by_close(sl_op *op)
 }
 
 /* Evaluates `in` (a row of the input) into a new output record; drops rows with a NULL key. */
-static void emit(group_by_state *st, const sl_rec *rec, const sl_value *in, bool undo, sl_batch *batch)
+static sl_value *eval(group_by_state *st, const sl_value *in, sl_batch *batch)
 {
         const sl_plan_node *node = st->base.node;
         size_t n = node->u.group_by.n;
         sl_value *row = sl_batch_row_new(batch, node->width);
-        sl_rec *o;
 
         st->ev.ctx.row = in;
         for (size_t c = 0; c < n; c++) {
                 sl_expr_eval(node->u.group_by.progs[c], &st->ev.ctx, &row[c]);
                 if (c < node->u.group_by.nkeys && row[c].kind == SL_TYPE_NULL)
-                        return;
+                        return NULL;
         }
+        return row;
+}
+
+/* Same group keys? */
+static bool same_keys(const sl_plan_node *node, const sl_value *a, const sl_value *b)
+{
+        for (size_t k = 0; k < node->u.group_by.nkeys; k++)
+                if (sl_value_cmp(&a[k], &b[k]) != 0)
+                        return false;
+        return true;
+}
+
+static void emit(group_by_state *st, const sl_rec *rec, sl_value *row, int mode)
+{
+        const sl_plan_node *node = st->base.node;
+        sl_rec *o;
+
+        if (!row)
+                return;
         if (node->u.group_by.undo)
-                row[n] = sl_value_bool(undo);
+                row[node->u.group_by.n] = sl_value_int(mode);
         o = sl_batch_push(&st->out);
         *o = *rec;
         o->row = row;
@@ -71,11 +92,11 @@ static sl_err group_by_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
         st->ev.ctx.arena = batch->arena;
         for (size_t i = 0; i < batch->len; i++) {
                 const sl_rec *rec = &batch->recs[i];
+                sl_value *old = table && rec->old_row ? eval(st, rec->old_row, batch) : NULL;
+                sl_value *row = !rec->tombstone ? eval(st, rec->row, batch) : NULL;
 
-                if (table && rec->old_row)
-                        emit(st, rec, rec->old_row, true, batch);
-                if (!rec->tombstone)
-                        emit(st, rec, rec->row, false, batch);
+                emit(st, rec, old, row && old && same_keys(op->node, old, row) ? SL_PLAN_AGG_UNDO_QUIET : SL_PLAN_AGG_UNDO);
+                emit(st, rec, row, SL_PLAN_AGG_ADD);
         }
         sl_exec_eval_report(op, &st->ev);
         return sl_op_forward(op, &st->out, err);

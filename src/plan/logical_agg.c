@@ -10,7 +10,9 @@
  * or not the rows crossed a repartition topic. Rows go through a repartition topic unless the
  * group keys are exactly the source's key columns (the records are then already partitioned by
  * them), as ksqlDB does. A table input has changes: GROUP_BY turns each into the undo of its old
- * row and the addition of its new one (ksqlDB's TableUdaf semantics), marked by a last BOOLEAN slot.
+ * row and the addition of its new one (ksqlDB's TableUdaf semantics), marked by a last INT slot
+ * (SL_PLAN_AGG_ADD, _UNDO, or _UNDO_QUIET when the addition to the same group follows and alone
+ * emits).
  *
  * The aggregate emits the analyzer's agg row (group keys, WINDOWSTART, WINDOWEND, results);
  * HAVING and the SELECT list read it. With EMIT FINAL a windowed aggregate emits nothing per update
@@ -109,7 +111,7 @@ static sl_err add_group_by(sl_plan *plan, const sl_analysis *a, size_t **arg_slo
         }
         if (undo) {
                 cols[n].name = "KSQL_INTERNAL_UNDO";
-                cols[n].type = sl_type_boolean();
+                cols[n].type = sl_type_int();
         }
         node = sl_plan_node_add(plan, SL_PLAN_GROUP_BY);
         sl_plan_node_set_cols(plan, node, cols, n + undo);

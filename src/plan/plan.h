@@ -13,7 +13,9 @@
  *   project   the output schema: key columns first, then value columns
  *   repartition, sink: their input row
  *   group_by  the group keys (key columns), then the arguments of every aggregate call in order,
- *             then (table input) a BOOLEAN that marks the undo of an old row
+ *             then (table input) an INT: SL_PLAN_AGG_ADD, SL_PLAN_AGG_UNDO (the undo of an old
+ *             row) or SL_PLAN_AGG_UNDO_QUIET (an undo whose result is not emitted: the addition
+ *             of the new row to the same group follows)
  *   aggregate the analyzer's agg row: group keys, WINDOWSTART, WINDOWEND, aggregate results;
  *             emits table changes (windowed ones carry their window)
  *
@@ -185,6 +187,9 @@ typedef struct sl_plan_sub {
         sl_plan_node **nodes;   /* source first, in data order */
         size_t nnodes;
 } sl_plan_sub;
+
+/* The last slot of a GROUP_BY row over a table. */
+enum { SL_PLAN_AGG_ADD = 0, SL_PLAN_AGG_UNDO = 1, SL_PLAN_AGG_UNDO_QUIET = 2 };
 
 /* Kinds of state stores (src/state). */
 typedef enum sl_plan_store_kind {
