@@ -46,8 +46,9 @@ class Server:
             self.proc.wait()
         self.proc = None
 
-    def ksql(self, sql):
-        body = json.dumps({"ksql": sql, "streamsProperties": {"auto.offset.reset": "earliest"}}).encode()
+    def ksql(self, sql, **props):
+        props = dict({"auto.offset.reset": "earliest"}, **{k.replace("_", "."): v for k, v in props.items()})
+        body = json.dumps({"ksql": sql, "streamsProperties": props}).encode()
         req = urllib.request.Request(self.url + "/ksql", body, {"Content-Type": "application/vnd.ksql.v1+json"})
         try:
             return json.loads(urllib.request.urlopen(req, timeout=60).read())
