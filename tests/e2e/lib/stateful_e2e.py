@@ -39,6 +39,11 @@ class Server:
             if rc != 0:
                 sys.exit("sluiced exited with status %d on SIGTERM" % rc)
         self.proc = None
+        text = self.log_text()
+        for mark in ("Sanitizer", "runtime error:"):
+            if mark in text:
+                i = text.index(mark)
+                sys.exit("FAIL: sanitizer report in the sluiced log:\n" + text[max(0, i - 200):i + 3000])
 
     def kill(self):
         if self.proc and self.proc.poll() is None:
