@@ -227,7 +227,13 @@ sl_err sl_plan_logical(const sl_plan_ctx *ctx, sl_analysis *a, sl_plan **out, sl
 /* Compiles expressions, builds serdes, assigns sub-topologies and internal topic names. */
 sl_err sl_plan_physical(sl_plan *plan, sl_err_detail *err);
 
-/* ---- building blocks shared by logical.c, physical.c and hand-built plans in tests ---- */
+/* ---- building blocks shared by logical.c, logical_join.c, physical.c and hand-built plans in tests ---- */
+/* Appends the SOURCE node of the analysis' source `si` (logical.c). */
+sl_err sl_plan_logical_source(const sl_plan_ctx *ctx, sl_plan *plan, const sl_analysis *a, size_t si,
+                              sl_err_detail *err);
+/* Appends the sources and join steps of a join query; the last node appended emits the joined
+ * input row (logical_join.c). SL_ERR_INVALID for sources whose partition counts differ. */
+sl_err sl_plan_logical_join(const sl_plan_ctx *ctx, sl_plan *plan, const sl_analysis *a, sl_err_detail *err);
 sl_plan *sl_plan_new(const char *query_id);
 /* Appends a node of `kind` reading the last node (or none); returns it (zeroed, in the plan). */
 sl_plan_node *sl_plan_node_add(sl_plan *plan, sl_plan_kind kind);
