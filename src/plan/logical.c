@@ -275,6 +275,8 @@ sl_err sl_plan_logical(const sl_plan_ctx *ctx, sl_analysis *a, sl_plan **out, sl
         exprs = sl_calloc(a->ncolumns + 1, sizeof(*exprs));
         for (size_t i = 0; i < a->ncolumns; i++)
                 exprs[i] = rewrite_tf(&plan->arena, a->columns[i].expr, &tfs);
+        if (a->nsources > 1)
+                sl_plan_logical_join_keys(plan, a, exprs);
         if (tfs.n) {
                 sl_plan_node *in = plan->nodes[plan->nnodes - 1];
 

@@ -207,3 +207,30 @@ sl_err sl_plan_logical_join(const sl_plan_ctx *ctx, sl_plan *plan, const sl_anal
         }
         return SL_OK;
 }
+
+void sl_plan_logical_join_keys(sl_plan *plan, const sl_analysis *a, const sl_expr **exprs)
+{
+        const sl_analysis_join *last = &a->joins[a->njoins - 1];
+
+        if (last->foreign_key)
+                return;
+        for (size_t i = 0; i < a->ncolumns; i++) {
+                const sl_expr *e = exprs[i];
+                bool join_col = false;
+                sl_expr *k;
+
+                if (!a->columns[i].key || e->kind != SL_EXPR_COLUMN)
+                        continue;
+                join_col = sl_expr_equal(e, last->left_key) || sl_expr_equal(e, last->right_key);
+                for (size_t j = 0; !join_col && j + 1 < a->njoins; j++)
+                        join_col = (sl_expr_equal(a->joins[j].left_key, last->left_key) ||
+                                    sl_expr_equal(a->joins[j].right_key, last->left_key)) &&
+                                   (sl_expr_equal(e, a->joins[j].left_key) || sl_expr_equal(e, a->joins[j].right_key));
+                if (!join_col)
+                        continue;
+                k = sl_expr_new(&plan->arena, SL_EXPR_COLUMN, e->type, 0);
+                k->index = (int)(a->pseudo_base + SL_PSEUDO_ROWKEY);
+                k->ast = e->ast;
+                exprs[i] = k;
+        }
+}

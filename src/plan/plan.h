@@ -234,6 +234,9 @@ sl_err sl_plan_logical_source(const sl_plan_ctx *ctx, sl_plan *plan, const sl_an
 /* Appends the sources and join steps of a join query; the last node appended emits the joined
  * input row (logical_join.c). SL_ERR_INVALID for sources whose partition counts differ. */
 sl_err sl_plan_logical_join(const sl_plan_ctx *ctx, sl_plan *plan, const sl_analysis *a, sl_err_detail *err);
+/* Makes the result's key columns that name a join column read the join key (ROWKEY), which an
+ * outer join has even when that column's side is missing. */
+void sl_plan_logical_join_keys(sl_plan *plan, const sl_analysis *a, const sl_expr **exprs);
 sl_plan *sl_plan_new(const char *query_id);
 /* Appends a node of `kind` reading the last node (or none); returns it (zeroed, in the plan). */
 sl_plan_node *sl_plan_node_add(sl_plan *plan, sl_plan_kind kind);
