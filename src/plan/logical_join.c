@@ -110,7 +110,10 @@ static void join_cols(sl_plan *plan, sl_plan_node *node, const sl_plan_node *lef
                                                 p == SL_PSEUDO_ROWKEY       ? jn->left_key->type :
                                                                               sl_type_bigint();
         }
-        cols[a->pseudo_base + SL_PSEUDO_ROWKEY].key = true;
+        cols[a->pseudo_base + SL_PSEUDO_ROWKEY].key = !jn->foreign_key;
+        /* a foreign-key join is keyed by the left table's key */
+        for (size_t c = 0; jn->foreign_key && c < sl_catalog_source_nkeys(a->sources[0].src); c++)
+                cols[a->sources[0].base + c].key = true;
         sl_plan_node_set_cols(plan, node, cols, a->input_width);
         sl_free(cols);
 }
@@ -197,6 +200,9 @@ sl_err sl_plan_logical_join(const sl_plan_ctx *ctx, sl_plan *plan, const sl_anal
                 case SL_PLAN_JOIN_STREAM_TABLE:
                         node->u.join.right_store = sl_arena_sprintf(&plan->arena, "KafkaTopic_Right%zu-Reduce", j);
                         break;
+                case SL_PLAN_JOIN_FOREIGN_KEY:
+                        node->u.join.outer_store = sl_arena_sprintf(&plan->arena, "Join%zu-subscription-store", j);
+                        /* fall through */
                 default:
                         node->u.join.left_store = sl_arena_sprintf(&plan->arena, "KafkaTopic_Left%zu-Reduce", j);
                         node->u.join.right_store = sl_arena_sprintf(&plan->arena, "KafkaTopic_Right%zu-Reduce", j);
