@@ -15,6 +15,12 @@ sl_err sl_func_agg_register(sl_func_registry *reg, sl_err_detail *err)
                 sl_func_agg_count_register,
                 sl_func_agg_sum_avg_register,
                 sl_func_agg_minmax_register,
+                sl_func_agg_collect_register,
+                sl_func_agg_histogram_register,
+                sl_func_agg_stats_register,
+                sl_func_agg_offset_register,
+                sl_func_agg_topk_register,
+                sl_func_agg_attr_register,
         };
         for (size_t i = 0; i < sizeof families / sizeof families[0]; i++) {
                 sl_err rc = families[i](reg, err);
@@ -35,7 +41,8 @@ sl_err sl_func_agg_add_table(sl_func_registry *reg, const sl_func_agg_builtin *r
                 if (rc)
                         return rc;
                 sl_func_overload_def od = {.params = row->params, .returns = row->returns, .ret_fn = row->ret_fn,
-                                           .agg = row->ops, .description = row->ov_description};
+                                           .agg = row->ops, .description = row->ov_description,
+                                           .ninit = row->ninit};
                 rc = sl_func_registry_add_overload(reg, fn, &od, err);
                 if (rc)
                         return rc;
@@ -88,6 +95,14 @@ const sl_type *sl_func_agg_state_type(sl_func_ctx *ctx, const sl_value *state)
         if (state && sl_type_is_composite(sl_value_type(state)))
                 return state->u.comp.type;
         return sl_func_agg_state_of(ctx);
+}
+
+const sl_value *sl_func_agg_init_arg(sl_func_ctx *ctx, const sl_value *args, size_t nargs, size_t i)
+{
+        const sl_func_resolved *res = ctx->res;
+        if (i < res->nargs && res->args[i].constant)
+                return res->args[i].constant;
+        return args && i < nargs ? &args[i] : NULL;
 }
 
 /* ---- shared type callbacks ---- */

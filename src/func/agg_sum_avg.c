@@ -305,19 +305,19 @@ static const sl_func_agg_ops avg_ops = {
 
 static const sl_func_agg_builtin sum_rows[] = {
         {"SUM", SUM_DESC, "DECIMAL val1", NULL, sl_func_agg_ret_arg0, &sum_ops,
-         "Computes the sum of decimal values for a key, resulting in a decimal with the same precision and scale."},
-        {"SUM", SUM_DESC, "DOUBLE val1", "DOUBLE", NULL, &sum_ops, SUM_DESC},
-        {"SUM", SUM_DESC, "BIGINT val1", "BIGINT", NULL, &sum_ops, SUM_DESC},
-        {"SUM", SUM_DESC, "INT val1", "INT", NULL, &sum_ops, SUM_DESC},
+         "Computes the sum of decimal values for a key, resulting in a decimal with the same precision and scale.", 0},
+        {"SUM", SUM_DESC, "DOUBLE val1", "DOUBLE", NULL, &sum_ops, SUM_DESC, 0},
+        {"SUM", SUM_DESC, "BIGINT val1", "BIGINT", NULL, &sum_ops, SUM_DESC, 0},
+        {"SUM", SUM_DESC, "INT val1", "INT", NULL, &sum_ops, SUM_DESC, 0},
         {"sum_list", SUM_LIST_DESC, "ARRAY<DOUBLE> val1", "DOUBLE", NULL, &sum_list_ops,
-         "sum double values in a list into a single double"},
+         "sum double values in a list into a single double", 0},
         {"sum_list", SUM_LIST_DESC, "ARRAY<INT> val1", "INT", NULL, &sum_list_ops,
-         "sum int values in a list into a single int"},
+         "sum int values in a list into a single int", 0},
         {"sum_list", SUM_LIST_DESC, "ARRAY<BIGINT> val1", "BIGINT", NULL, &sum_list_ops,
-         "sum long values in a list into a single long"},
-        {"avg", AVG_DESC, "BIGINT val1", "DOUBLE", NULL, &avg_ops, "Compute average of column with type Long."},
-        {"avg", AVG_DESC, "INT val1", "DOUBLE", NULL, &avg_ops, "Compute average of column with type Integer."},
-        {"avg", AVG_DESC, "DOUBLE val1", "DOUBLE", NULL, &avg_ops, "Compute average of column with type Double."},
+         "sum long values in a list into a single long", 0},
+        {"avg", AVG_DESC, "BIGINT val1", "DOUBLE", NULL, &avg_ops, "Compute average of column with type Long.", 0},
+        {"avg", AVG_DESC, "INT val1", "DOUBLE", NULL, &avg_ops, "Compute average of column with type Integer.", 0},
+        {"avg", AVG_DESC, "DOUBLE val1", "DOUBLE", NULL, &avg_ops, "Compute average of column with type Double.", 0},
 };
 
 sl_err sl_func_agg_sum_avg_register(sl_func_registry *reg, sl_err_detail *err)

@@ -44,6 +44,17 @@ static inline void agg_open(agg *a, const char *name, const sl_type *const *type
 
 static inline void agg_close(agg *a) { sl_func_ctx_release(&a->ctx); }
 
+/* Records literal `v` for init argument `i`, as the analyzer does (sl_func_resolved_arg.constant). */
+static inline void agg_const(agg *a, size_t i, sl_value v)
+{
+        sl_func_resolved_arg *ra = sl_arena_calloc(arena, a->res.nargs + 1, sizeof *ra);
+        sl_value *cv = sl_arena_alloc(arena, sizeof *cv);
+        memcpy(ra, a->res.args, a->res.nargs * sizeof *ra);
+        cr_assert_eq(sl_func_value_widen(arena, &v, ra[i].type, cv, &a->err), SL_OK);
+        ra[i].constant = cv;
+        a->res.args = ra;
+}
+
 /* The state after encoding and decoding it with the state type. */
 static inline sl_value agg_roundtrip(agg *a, const sl_value *st)
 {
