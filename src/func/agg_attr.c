@@ -58,19 +58,21 @@ static sl_err attr_update(sl_func_ctx *ctx, const sl_value *state, const sl_valu
                 if (!sl_value_eq(entry_value(e), v))
                         continue;
                 int32_t c = sl_func_agg_add_i32(entry_count(e), delta);
-                *out = sl_value_composite_new(ctx->arena, t, n, &items);
+                sl_value res = sl_value_composite_new(ctx->arena, t, n, &items);
                 memcpy(items, state->u.comp.items, n * sizeof *items);
                 items[i] = entry_make(ctx, t->elem, *entry_value(e), c < 0 ? 0 : c);
+                *out = res;
                 return SL_OK;
         }
         if (delta <= 0) {
                 *out = *state;
                 return SL_OK;
         }
-        *out = sl_value_composite_new(ctx->arena, t, n + 1, &items);
+        sl_value res = sl_value_composite_new(ctx->arena, t, n + 1, &items);
         if (n)
                 memcpy(items, state->u.comp.items, n * sizeof *items);
         items[n] = entry_make(ctx, t->elem, sl_func_agg_own(ctx, v), delta);
+        *out = res;
         return SL_OK;
 }
 

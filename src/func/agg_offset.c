@@ -188,10 +188,11 @@ static sl_err earliest_accumulate(sl_func_ctx *ctx, const sl_value *state, const
         if ((int64_t)n >= oa.n)
                 return SL_OK;
         sl_value *items;
-        *out = sl_value_composite_new(ctx->arena, t, n + 1, &items);
+        sl_value res = sl_value_composite_new(ctx->arena, t, n + 1, &items);
         for (size_t i = 0; i < n; i++)
                 items[i] = state->u.comp.items[i];
         items[n] = entry_new(ctx, t->elem, &args[0]);
+        *out = res;
         return SL_OK;
 }
 
@@ -215,10 +216,11 @@ static sl_err latest_accumulate(sl_func_ctx *ctx, const sl_value *state, const s
         size_t n = arr_len(state);
         size_t keep = (int64_t)n + 1 > oa.n ? (size_t)oa.n - 1 : n;  /* of the old ones, the last `keep` */
         sl_value *items;
-        *out = sl_value_composite_new(ctx->arena, t, keep + 1, &items);
+        sl_value res = sl_value_composite_new(ctx->arena, t, keep + 1, &items);
         for (size_t i = 0; i < keep; i++)
                 items[i] = state->u.comp.items[n - keep + i];
         items[keep] = entry_new(ctx, t->elem, &args[0]);
+        *out = res;
         return SL_OK;
 }
 
@@ -233,13 +235,14 @@ static sl_err multi_merge(sl_func_ctx *ctx, const sl_value *a, const sl_value *b
                 return ctx->err->code;
         size_t total = na + nb, keep = (uint64_t)total < (uint64_t)n ? total : (size_t)n;
         sl_value *items;
-        *out = sl_value_composite_new(ctx->arena, t, keep, &items);
+        sl_value res = sl_value_composite_new(ctx->arena, t, keep, &items);
         while (k < keep) {
                 if (j >= nb || (i < na && seq_cmp(&a->u.comp.items[i], &b->u.comp.items[j]) <= 0))
                         items[k++] = a->u.comp.items[i++];
                 else
                         items[k++] = b->u.comp.items[j++];
         }
+        *out = res;
         return SL_OK;
 }
 
@@ -287,10 +290,11 @@ static sl_err of_result(sl_func_ctx *ctx, const sl_value *state, sl_value *out)
         }
         size_t n = arr_len(state);
         sl_value *items;
-        *out = sl_value_composite_new(ctx->arena, ctx->res->ret, n, &items);
+        sl_value res = sl_value_composite_new(ctx->arena, ctx->res->ret, n, &items);
         for (size_t i = 0; i < n; i++)
                 items[i] = state->u.comp.items[i].kind == SL_TYPE_STRUCT ? state->u.comp.items[i].u.comp.items[OF_VAL]
                                                                          : sl_value_null();
+        *out = res;
         return SL_OK;
 }
 
