@@ -176,7 +176,9 @@ static double sd_mean_diff(const sd_vals *a, const sd_vals *b, bool float_merge)
                 return a->dsum / (double)a->count - b->dsum / (double)b->count;
         if (float_merge)
                 return (double)a->isum / (double)a->count - (double)b->isum / (double)b->count;
-        return (double)(a->isum / a->count - b->isum / b->count);
+        if (a->count == -1 || b->count == -1)  /* only after undoing more than was added; avoids INT64_MIN / -1 */
+                return (double)a->isum / (double)a->count - (double)b->isum / (double)b->count;
+        return (double)sl_func_agg_sub_i64(a->isum / a->count, b->isum / b->count);
 }
 
 static sl_err sd_merge_kind(sl_func_ctx *ctx, const sl_value *a, const sl_value *b, sl_value *out, bool float_merge)
@@ -193,7 +195,8 @@ static sl_err sd_merge_kind(sl_func_ctx *ctx, const sl_value *a, const sl_value 
                 r.m2 = x.m2 + y.m2;
         } else {
                 double inner = sd_mean_diff(&x, &y, float_merge);
-                r.m2 = x.m2 + y.m2 + (double)(x.count * y.count) * inner * inner / (double)r.count;
+                int64_t cc = (int64_t)((uint64_t)x.count * (uint64_t)y.count);  /* Java long product */
+                r.m2 = x.m2 + y.m2 + (double)cc * inner * inner / (double)r.count;
         }
         if (r.kind == SL_TYPE_INT)
                 r.isum = sl_func_agg_add_i32((int32_t)x.isum, (int32_t)y.isum);
