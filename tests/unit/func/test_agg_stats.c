@@ -124,3 +124,18 @@ Test(agg_stats, correlation)
         cr_assert_str_eq(agg_result(&a, st), "0.7455284088780169");
         agg_close(&a);
 }
+
+Test(agg_stats, empty_groups)
+{
+        agg a;
+        AGG_OPEN(&a, "STDDEV_SAMP", T_INT());
+        cr_assert_str_eq(agg_result(&a, agg_init(&a)), "0.0");
+        agg_close(&a);
+        AGG_OPEN(&a, "STDDEV_SAMPLE", T_DBL());
+        cr_assert_str_eq(agg_result(&a, agg_init(&a)), "0.0");
+        agg_close(&a);
+        /* ksqlDB divides 0 by 0 */
+        AGG_OPEN(&a, "CORRELATION", T_BIG(), T_BIG());
+        cr_assert_str_eq(agg_result(&a, agg_init(&a)), "NaN");
+        agg_close(&a);
+}

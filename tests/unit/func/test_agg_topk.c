@@ -105,3 +105,15 @@ Test(agg_topk, distinct)
         cr_assert_str_eq(agg_ret(&a), "ARRAY<TIMESTAMP>");
         agg_close(&a);
 }
+
+Test(agg_topk, empty_groups)
+{
+        agg a;
+        AGG_OPEN(&a, "TOPK", T_DBL(), T_INT());
+        cr_assert_str_eq(agg_result(&a, agg_init(&a)), "[]");
+        cr_assert_str_eq(agg_result(&a, AGG_ADD(&a, agg_init(&a), NUL(), I(2))), "[]");
+        agg_close(&a);
+        AGG_OPEN(&a, "TOPKDISTINCT", T_STR(), T_INT());
+        cr_assert_str_eq(agg_result(&a, agg_init(&a)), "[]");
+        agg_close(&a);
+}
