@@ -194,3 +194,37 @@ Test(sql_analyze_agg, errors)
         /* DELIMITED writes the primitive states of COUNT, SUM and MAX */
         run_ok("CREATE TABLE O AS SELECT ID, COUNT(*) AS C, SUM(I) AS SI, MAX(S) AS MS FROM SD GROUP BY ID;");
 }
+
+/* NULL literal arguments: typed where one overload fits, else ksqlDB's resolution errors. */
+Test(sql_analyze_agg, null_literal_arguments)
+{
+        static const struct {
+                const char *call;
+                const char *err;  /* message prefix, NULL: analyzes */
+        } cases[] = {
+                {"COUNT(NULL)", NULL},
+                {"HISTOGRAM(NULL)", NULL},
+                {"COUNT_DISTINCT(NULL)", NULL},
+                {"CORRELATION(NULL, D)", NULL},
+                {"SUM(NULL)", "Function 'SUM' cannot be resolved due to ambiguous method parameters (null)."},
+                {"TOPK(NULL, 2)", "Function 'TOPK' cannot be resolved due to ambiguous method parameters (null, INTEGER)."},
+                {"COLLECT_LIST(NULL)", "Can't infer a type of null."},
+                {"LATEST_BY_OFFSET(NULL)", "Can't infer a type of null."},
+                {"ATTR(NULL)", "Can't infer a type of null."},
+        };
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+                char sql[256];
+                snprintf(sql, sizeof sql, "CREATE TABLE O AS SELECT ID, %s AS R FROM S GROUP BY ID;", cases[i].call);
+                if (cases[i].err) {
+                        expect_err(sql, cases[i].err);
+                        continue;
+                }
+                sl_ast_stmt *st;
+                sl_analysis *a = NULL;
+                sl_err_detail e;
+                cr_assert_eq(sl_parse_statement(sql, NULL, &st, &e), SL_OK, "parse: %s", sql);
+                cr_assert_eq(sl_analyze(&ctx, st, &a, &e), SL_OK, "%s -> %s", sql, e.message);
+                sl_analysis_free(a);
+                sl_ast_stmt_free(st);
+        }
+}
