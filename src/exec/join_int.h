@@ -52,6 +52,9 @@ void sl_exec_join_copy(sl_exec_join *j, bool right, sl_value *row, const sl_valu
  * delete of `key`. */
 void sl_exec_join_emit(sl_exec_join *j, const sl_rec *from, sl_value *row, const sl_value *key, int64_t ts,
                        bool tombstone);
+/* Sets the old_row of the record emitted last (the result row it replaces; NULL: none), with the
+ * same shared pseudo block. */
+void sl_exec_join_set_old(sl_exec_join *j, sl_value *old);
 /* Forwards what was emitted and clears it. */
 sl_err sl_exec_join_flush_out(sl_exec_join *j, sl_err_detail *err);
 

@@ -187,3 +187,17 @@ sl_err sl_exec_join_flush_out(sl_exec_join *j, sl_err_detail *err)
         sl_batch_clear(&j->out);
         return rc;
 }
+
+void sl_exec_join_set_old(sl_exec_join *j, sl_value *old)
+{
+        const sl_plan_node *node = j->op->node;
+        size_t pb = node->u.join.pseudo_base;
+        sl_rec *rec;
+
+        if (!j->out.len)
+                return;
+        rec = &j->out.recs[j->out.len - 1];
+        if (old && pb < node->width)
+                memcpy(&old[pb], &rec->row[pb], (node->width - pb) * sizeof(*old));
+        rec->old_row = old;
+}
