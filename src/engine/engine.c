@@ -696,11 +696,14 @@ sl_err sl_engine_query_start(sl_engine *engine, const sl_engine_request *req, co
                         rc = sl_engine_push_query_start(engine, &ses, stmt, a, sink, arena, hdr, out, res);
                         goto out;
                 }
+                if (a->pull) {
+                        rc = sl_engine_pull_query_start(engine, &ses, stmt, a, sink, arena, hdr, out, res);
+                        goto out;
+                }
                 sl_analysis_free(a);
         }
         sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s not supported yet by this server",
-                       stmt->kind == SL_AST_STMT_PRINT ? "PRINT is" :
-                       stmt->query->emit == SL_AST_EMIT_NONE ? "Pull queries are" : "Push queries are");
+                       stmt->kind == SL_AST_STMT_PRINT ? "PRINT is" : "Push queries are");
 out:
         sl_script_free(script);
         session_deinit(&ses);

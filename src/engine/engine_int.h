@@ -9,6 +9,7 @@
 #include "engine/engine.h"
 #include "func/registry.h"
 #include "kafka/admin.h"
+#include "plan/plan.h"
 #include "sql/analyze.h"
 #include "sql/ast.h"
 #include "sql/catalog.h"
@@ -111,6 +112,19 @@ void sl_engine_bootstrap(sl_engine *engine, char *out, size_t len);
 sl_err sl_engine_push_query_start(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
                                   sl_analysis *a, const sl_engine_query_sink *sink, sl_arena *arena,
                                   sl_engine_query_header *hdr, sl_engine_query **out, sl_engine_result *res);
+
+/* An engine query that has ended already (a pull query delivers every row inside start):
+ * sl_engine_query_close only frees it. */
+sl_engine_query *sl_engine_query_new_done(sl_engine *engine, const char *sql);
+
+/* engine_pull.c: runs the pull query `stmt` analyzed as `a` (taken, even on failure) against the
+ * view of its table: the rows and the end go to `sink` before it returns. */
+sl_err sl_engine_pull_query_start(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
+                                  sl_analysis *a, const sl_engine_query_sink *sink, sl_arena *arena,
+                                  sl_engine_query_header *hdr, sl_engine_query **out, sl_engine_result *res);
+/* Opens the pull-query view of persistent query `plan` when its result is a TABLE (NULL otherwise
+ * or when it cannot be opened: logged), rebuilding an empty view from the sink topic. */
+struct sl_exec_view *sl_engine_pull_view_open(sl_engine *engine, const sl_plan *plan, const sl_kafka_conf *kconf);
 
 /* SHOW QUERIES rows of the running transient queries, in `arena`; caller holds the engine lock. */
 size_t sl_engine_running_queries(sl_engine *engine, sl_arena *arena, sl_engine_query_info **out);

@@ -3,8 +3,8 @@
  * src/exec that reads the sources from Kafka in a consumer group of its own; each result row comes
  * back on that thread through on_row, is rendered as a JSON array and handed to the REST layer's
  * sink. LIMIT ends the query with "Limit Reached"; closing it stops and joins the thread, after
- * which no sink call happens. Pull queries and PRINT need what the planner cannot do yet and are
- * refused with the planner's reason. */
+ * which no sink call happens. Pull queries (engine_pull.c) deliver their rows inside start and
+ * return an ended query (sl_engine_query_new_done). */
 #include <stdio.h>
 #include <string.h>
 
@@ -101,6 +101,19 @@ void sl_engine_query_close(sl_engine_query *q)
         pthread_mutex_destroy(&q->lock);
         sl_free(q->sql);
         sl_free(q);
+}
+
+sl_engine_query *sl_engine_query_new_done(sl_engine *engine, const char *sql)
+{
+        sl_engine_query *q = sl_calloc(1, sizeof(*q));
+
+        q->engine = engine;
+        q->sql = sl_strdup(sql ? sql : "");
+        pthread_mutex_init(&q->lock, NULL);
+        q->ended = true;
+        q->limit = -1;
+        sl_kafka_conf_init(&q->kafka);
+        return q;
 }
 
 /* The header ksqlDB sends first: names, types, and the schema text of the old /query API (push

@@ -1,0 +1,544 @@
+/* engine_pull.c: pull queries (SELECT without EMIT) on tables, answered from the view of the
+ * persistent query that writes the table (src/exec/view.h), and the opening of those views when a
+ * persistent TABLE query starts.
+ *
+ * Planning follows ksqlDB's pull planner. The WHERE clause, split at its top-level ANDs, chooses
+ * the access path:
+ *   key lookup   every key column compared with = to a constant (or, for a one-column key,
+ *                `K IN (...)`, or an OR of such comparisons): one view lookup per key;
+ *   range scan   `<`, `<=`, `>`, `>=`, BETWEEN on a STRING key of an unwindowed table, when
+ *                ksql.query.pull.range.scan.enabled (default true): one ordered range read;
+ *   table scan   anything else, when ksql.query.pull.table.scan.enabled (default true), else
+ *                ksqlDB's "Query requires table scan to be enabled" error.
+ * Windowed tables are looked up by key; WINDOWSTART/WINDOWEND bounds then filter the key's
+ * windows. Whatever the path, the whole WHERE is evaluated on every row read (the path only
+ * narrows what is read), then the SELECT list, with the analyzer's compiled expressions over the
+ * input row (table columns, then ROWTIME, WINDOWSTART, WINDOWEND in the pseudo block). LIMIT stops
+ * the read. Rows reach the REST sink before start returns; the query it returns has ended. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "common/mem.h"
+#include "common/str.h"
+#include "common/time.h"
+#include "engine/engine_int.h"
+#include "exec/view.h"
+#include "plan/plan.h"
+#include "sql/expr_compile.h"
+#include "types/type.h"
+#include "types/value.h"
+
+#define PULL_MORE " See https://cnfl.io/queries for more info."
+
+/* ---- views of persistent queries ---- */
+
+sl_exec_view *sl_engine_pull_view_open(sl_engine *engine, const sl_plan *plan, const sl_kafka_conf *kconf)
+{
+        const sl_plan_node *sink = NULL;
+        const char *data = engine->cfg ? sl_config_get(engine->cfg, "data.dir") : NULL;
+        sl_exec_view *view = NULL;
+        sl_err_detail err;
+        char dir[1024];
+
+        if (!engine->kafka || plan->analysis == NULL || plan->analysis->result_kind != SL_CATALOG_TABLE)
+                return NULL;
+        for (size_t i = 0; i < plan->nnodes; i++)
+                if (plan->nodes[i]->kind == SL_PLAN_SINK && !plan->nodes[i]->u.sink.transient)
+                        sink = plan->nodes[i];
+        if (sink == NULL)
+                return NULL;
+        snprintf(dir, sizeof(dir), "%s/state/%s/view", data ? data : "./sluice-data", plan->query_id);
+        if (sl_exec_view_open(dir, plan->query_id, sink, &view, &err) != SL_OK) {
+                SL_LOG_WARN("engine", "query %s: no pull-query view: %s", plan->query_id, err.message);
+                return NULL;
+        }
+        if (sl_exec_view_is_empty(view)) {
+                /* a new query, or the view's directory was lost: its sink topic is its changelog */
+                sl_arena arena;
+                int partitions = 0, replication = 0;
+                uint64_t n = 0;
+                int64_t t0 = sl_time_mono_ms();
+
+                sl_arena_init(&arena, 0);
+                sl_engine_topics_describe(engine, sink->u.sink.topic.name, &arena, &partitions, &replication);
+                sl_arena_deinit(&arena);
+                if (partitions <= 0)
+                        partitions = 1;
+                if (sl_exec_view_rebuild(view, kconf, &sink->u.sink.topic, partitions, &n, &err) != SL_OK)
+                        SL_LOG_WARN("engine", "query %s: view rebuilt from %s only in part: %s", plan->query_id,
+                                    sink->u.sink.topic.name, err.message);
+                else if (n > 0)
+                        SL_LOG_INFO("engine", "query %s: view rebuilt from %llu records of %s in %lld ms",
+                                    plan->query_id, (unsigned long long)n, sink->u.sink.topic.name,
+                                    (long long)(sl_time_mono_ms() - t0));
+        }
+        return view;
+}
+
+/* ---- planning ---- */
+
+typedef enum path_kind {
+        PATH_LOOKUP,  /* keys: nsets tuples of nkey values */
+        PATH_RANGE,   /* lo/hi on the first key column */
+        PATH_SCAN,    /* every row */
+} path_kind;
+
+/* The access path of one pull query. */
+typedef struct pull_path {
+        path_kind kind;
+        sl_value *keys;         /* LOOKUP: nsets * nkey values, in the query's arena */
+        size_t nsets;
+        sl_value lo, hi;        /* RANGE bounds */
+        bool has_lo, has_hi;    /* a bound is given */
+        bool lo_incl, hi_incl;  /* the bound itself is included */
+} pull_path;
+
+/* What planning needs. */
+typedef struct pull_plan {
+        sl_arena *arena;                 /* the query's arena */
+        const sl_type *const *key_types; /* the view's key column types */
+        size_t nkey;
+        size_t key_base;                 /* slot of the first key column in the input row */
+} pull_plan;
+
+/* The key column `e` reads (CONVERT stripped), or -1. */
+static int key_column(const pull_plan *pp, const sl_expr *e)
+{
+        if (e->kind != SL_EXPR_COLUMN)
+                return -1;
+        if (e->index < (int)pp->key_base || e->index >= (int)(pp->key_base + pp->nkey))
+                return -1;
+        return e->index - (int)pp->key_base;
+}
+
+/* Evaluates a constant expression for key column `k`; false when it is not constant, NULL, or
+ * not of the key's type (the path then stays a scan; the WHERE still decides). */
+static bool key_const(const pull_plan *pp, const sl_expr *e, int k, sl_value *out)
+{
+        sl_expr_ctx ctx;
+
+        if (!e->constant)
+                return false;
+        memset(&ctx, 0, sizeof(ctx));
+        ctx.arena = pp->arena;
+        ctx.lvars = sl_arena_calloc(pp->arena, 4, sizeof(sl_value));
+        sl_expr_eval_tree(e, &ctx, out);
+        if (out->kind == SL_TYPE_NULL || ctx.errors)
+                return false;
+        return out->kind == pp->key_types[k]->kind;
+}
+
+/* `col = const` or `const = col` on a key column: its index and the value. */
+static bool key_eq(const pull_plan *pp, const sl_expr *e, int *k, sl_value *v)
+{
+        if (e->kind != SL_EXPR_CMP || e->op != SL_AST_OP_EQ || e->nargs != 2)
+                return false;
+        for (int side = 0; side < 2; side++) {
+                int kc = key_column(pp, e->args[side]);
+                if (kc >= 0 && key_const(pp, e->args[1 - side], kc, v)) {
+                        *k = kc;
+                        return true;
+                }
+        }
+        return false;
+}
+
+/* The values a one-column key may take under `e` (=, IN, OR of those), appended to `vals`;
+ * false when `e` does not pin the key. */
+static bool key_set(const pull_plan *pp, const sl_expr *e, sl_vec *vals)
+{
+        sl_value v;
+        int k;
+
+        if (key_eq(pp, e, &k, &v)) {
+                sl_vec_push(vals, &v);
+                return true;
+        }
+        if (e->kind == SL_EXPR_IN && !e->negated && e->nargs >= 1 && key_column(pp, e->args[0]) == 0) {
+                for (size_t i = 1; i < e->nargs; i++) {
+                        if (!key_const(pp, e->args[i], 0, &v)) {
+                                if (e->args[i]->constant && v.kind == SL_TYPE_NULL)
+                                        continue;  /* NULL matches no key */
+                                return false;
+                        }
+                        sl_vec_push(vals, &v);
+                }
+                return true;
+        }
+        if (e->kind == SL_EXPR_OR) {
+                for (size_t i = 0; i < e->nargs; i++)
+                        if (!key_set(pp, e->args[i], vals))
+                                return false;
+                return true;
+        }
+        return false;
+}
+
+/* Tightens the range with a bound from `e` (<, <=, >, >=, BETWEEN on the first key column). */
+static bool key_bound(const pull_plan *pp, const sl_expr *e, pull_path *path)
+{
+        sl_value v, v2;
+
+        if (e->kind == SL_EXPR_BETWEEN && !e->negated && e->nargs == 3 && key_column(pp, e->args[0]) == 0 &&
+            key_const(pp, e->args[1], 0, &v) && key_const(pp, e->args[2], 0, &v2)) {
+                path->lo = v;
+                path->has_lo = path->lo_incl = true;
+                path->hi = v2;
+                path->has_hi = path->hi_incl = true;
+                return true;
+        }
+        if (e->kind != SL_EXPR_CMP || e->nargs != 2)
+                return false;
+        sl_ast_op op = e->op;
+        int side;
+        if (key_column(pp, e->args[0]) == 0)
+                side = 0;
+        else if (key_column(pp, e->args[1]) == 0)
+                side = 1;
+        else
+                return false;
+        if (!key_const(pp, e->args[1 - side], 0, &v))
+                return false;
+        if (side == 1)  /* const op col: mirror */
+                op = op == SL_AST_OP_LT ? SL_AST_OP_GT : op == SL_AST_OP_LE ? SL_AST_OP_GE :
+                     op == SL_AST_OP_GT ? SL_AST_OP_LT : op == SL_AST_OP_GE ? SL_AST_OP_LE : op;
+        switch (op) {
+        case SL_AST_OP_GT:
+        case SL_AST_OP_GE:
+                path->lo = v;
+                path->has_lo = true;
+                path->lo_incl = op == SL_AST_OP_GE;
+                return true;
+        case SL_AST_OP_LT:
+        case SL_AST_OP_LE:
+                path->hi = v;
+                path->has_hi = true;
+                path->hi_incl = op == SL_AST_OP_LE;
+                return true;
+        default:
+                return false;
+        }
+}
+
+/* The conjuncts of `e` (top-level ANDs flattened) appended to `out`. */
+static void conjuncts(const sl_expr *e, sl_vec *out)
+{
+        if (e->kind == SL_EXPR_AND) {
+                for (size_t i = 0; i < e->nargs; i++)
+                        conjuncts(e->args[i], out);
+                return;
+        }
+        sl_vec_push(out, &e);
+}
+
+static void plan_path(const pull_plan *pp, const sl_expr *where, bool windowed, bool range_enabled, pull_path *path)
+{
+        sl_vec cs, vals;
+
+        memset(path, 0, sizeof(*path));
+        path->kind = PATH_SCAN;
+        if (where == NULL || pp->nkey == 0)
+                return;
+        sl_vec_init(&cs, sizeof(const sl_expr *));
+        sl_vec_init(&vals, sizeof(sl_value));
+        conjuncts(where, &cs);
+        if (pp->nkey == 1) {
+                for (size_t i = 0; i < cs.len && path->kind == PATH_SCAN; i++) {
+                        sl_vec_clear(&vals);
+                        if (key_set(pp, SL_VEC_AT(&cs, const sl_expr *, i), &vals)) {
+                                path->kind = PATH_LOOKUP;
+                                path->nsets = vals.len;
+                                path->keys = sl_arena_calloc(pp->arena, vals.len + 1, sizeof(sl_value));
+                                if (vals.len)
+                                        memcpy(path->keys, vals.items, vals.len * sizeof(sl_value));
+                        }
+                }
+        } else {
+                /* every key column pinned by an equality */
+                sl_value *tuple = sl_arena_calloc(pp->arena, pp->nkey, sizeof(sl_value));
+                bool *set = sl_arena_calloc(pp->arena, pp->nkey, sizeof(bool));
+                size_t nset = 0;
+                for (size_t i = 0; i < cs.len; i++) {
+                        sl_value v;
+                        int k;
+                        if (key_eq(pp, SL_VEC_AT(&cs, const sl_expr *, i), &k, &v) && !set[k]) {
+                                set[k] = true;
+                                tuple[k] = v;
+                                nset++;
+                        }
+                }
+                if (nset == pp->nkey) {
+                        path->kind = PATH_LOOKUP;
+                        path->nsets = 1;
+                        path->keys = tuple;
+                }
+        }
+        /* ranges: STRING keys of unwindowed tables only, as ksqlDB's planner does */
+        if (path->kind == PATH_SCAN && !windowed && range_enabled && pp->key_types[0]->kind == SL_TYPE_STRING) {
+                pull_path r;
+                memset(&r, 0, sizeof(r));
+                for (size_t i = 0; i < cs.len; i++)
+                        key_bound(pp, SL_VEC_AT(&cs, const sl_expr *, i), &r);
+                if (r.has_lo || r.has_hi) {
+                        r.kind = PATH_RANGE;
+                        *path = r;
+                }
+        }
+        sl_vec_deinit(&cs);
+        sl_vec_deinit(&vals);
+}
+
+/* ---- execution ---- */
+
+/* The state of one running pull query. */
+typedef struct pull_run {
+        const sl_analysis *a;           /* the analysis */
+        const sl_catalog_source *src;   /* the table */
+        sl_expr_prog *where;            /* compiled WHERE, or NULL */
+        sl_expr_prog **cols;            /* compiled SELECT list, a->ncolumns */
+        sl_value *row;                  /* the input row, a->input_width slots */
+        sl_value *lvars;                /* lambda slots */
+        size_t *key_slot;               /* input slot of each key column of the view */
+        size_t *value_slot;             /* input slot of each value column of the view */
+        const sl_engine_query_sink *sink; /* where rows go */
+        sl_str json;                    /* row text buffer */
+        int64_t limit;                  /* LIMIT n, or -1 */
+        int64_t rows;                   /* rows sent */
+        bool stopped;                   /* LIMIT reached or the client left */
+        uint64_t errors;                /* expression errors (NULLs) */
+} pull_run;
+
+static sl_err on_view_row(void *ctx, const sl_exec_view_row *vr, bool *stop, sl_err_detail *err)
+{
+        pull_run *run = ctx;
+        const sl_analysis *a = run->a;
+        sl_arena arena;
+        sl_expr_ctx ectx;
+
+        (void)err;
+        if (run->stopped || (run->limit >= 0 && run->rows >= run->limit)) {
+                *stop = true;
+                return SL_OK;
+        }
+        for (size_t i = 0; i < a->input_width; i++)
+                run->row[i] = sl_value_null();
+        size_t nk = 0, nv = 0;
+        for (size_t i = 0; i < run->src->ncolumns; i++) {
+                if (run->src->columns[i].role == SL_CATALOG_KEY)
+                        run->row[run->key_slot[nk]] = vr->keys[nk], nk++;
+                else if (run->src->columns[i].role == SL_CATALOG_VALUE)
+                        run->row[run->value_slot[nv]] = vr->values[nv], nv++;
+        }
+        run->row[a->pseudo_base + SL_PSEUDO_ROWTIME] = sl_value_bigint(vr->ts);
+        if (vr->windowed) {
+                run->row[a->pseudo_base + SL_PSEUDO_WINDOWSTART] = sl_value_bigint(vr->win_start);
+                run->row[a->pseudo_base + SL_PSEUDO_WINDOWEND] = sl_value_bigint(vr->win_end);
+        }
+        sl_arena_init(&arena, 0);
+        memset(&ectx, 0, sizeof(ectx));
+        ectx.arena = &arena;
+        ectx.row = run->row;
+        ectx.lvars = run->lvars;
+        if (run->where == NULL || sl_expr_eval_pred(run->where, &ectx)) {
+                sl_str_reset(&run->json);
+                sl_str_append_char(&run->json, '[');
+                for (size_t i = 0; i < a->ncolumns; i++) {
+                        sl_value v;
+                        sl_expr_eval(run->cols[i], &ectx, &v);
+                        if (i)
+                                sl_str_append_char(&run->json, ',');
+                        sl_value_format_json(&run->json, &v, SL_VALUE_JSON_TEMPORAL_TEXT);
+                }
+                sl_str_append_char(&run->json, ']');
+                if (!run->sink->row(run->sink->ctx, sl_str_cstr(&run->json), false))
+                        run->stopped = true;
+                run->rows++;
+        }
+        run->errors += ectx.errors;
+        sl_arena_deinit(&arena);
+        if (run->stopped || (run->limit >= 0 && run->rows >= run->limit))
+                *stop = true;
+        return SL_OK;
+}
+
+/* A SELECT-list column that is a key column of the table, as such (ksqlDB marks it KEY). */
+static bool is_key_column(const sl_analysis *a, size_t i)
+{
+        const sl_expr *e = a->columns[i].expr;
+        const sl_catalog_source *src = a->sources[0].src;
+
+        if (a->columns[i].key)
+                return true;
+        if (e == NULL || e->kind != SL_EXPR_COLUMN || e->index < (int)a->sources[0].base)
+                return false;
+        size_t c = (size_t)e->index - a->sources[0].base;
+        return c < src->ncolumns && src->columns[c].role == SL_CATALOG_KEY;
+}
+
+/* The pull header: names, types, and the old API's schema with key columns marked KEY. */
+static void fill_header(const sl_analysis *a, const char *query_id, sl_arena *arena, sl_engine_query_header *hdr)
+{
+        sl_str schema;
+
+        sl_str_init(&schema);
+        hdr->query_id = sl_arena_strdup(arena, query_id);
+        hdr->ncolumns = a->ncolumns;
+        hdr->column_names = sl_arena_calloc(arena, a->ncolumns ? a->ncolumns : 1, sizeof(char *));
+        hdr->column_types = sl_arena_calloc(arena, a->ncolumns ? a->ncolumns : 1, sizeof(char *));
+        for (size_t i = 0; i < a->ncolumns; i++) {
+                sl_str t;
+                sl_str_init(&t);
+                sl_type_print(&t, a->columns[i].type);
+                hdr->column_names[i] = sl_arena_strdup(arena, a->columns[i].name);
+                hdr->column_types[i] = sl_arena_strdup(arena, sl_str_cstr(&t));
+                sl_str_appendf(&schema, "%s`%s` %s%s", i ? ", " : "", a->columns[i].name, sl_str_cstr(&t),
+                               is_key_column(a, i) ? " KEY" : "");
+                sl_str_deinit(&t);
+        }
+        hdr->schema = sl_arena_strdup(arena, sl_str_cstr(&schema));
+        hdr->pull = true;
+        sl_str_deinit(&schema);
+}
+
+static bool prop_true(sl_engine *engine, sl_engine_session *ses, const char *name, bool dflt)
+{
+        const char *v = sl_engine_session_prop(engine, ses, name);
+
+        if (v == NULL || *v == '\0')
+                return dflt;
+        return strcasecmp(v, "true") == 0;
+}
+
+sl_err sl_engine_pull_query_start(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
+                                  sl_analysis *a, const sl_engine_query_sink *sink, sl_arena *arena,
+                                  sl_engine_query_header *hdr, sl_engine_query **out, sl_engine_result *res)
+{
+        static uint64_t seq;
+        const sl_catalog_source *src = a->sources[0].src;
+        sl_exec_view *view = NULL;
+        sl_err_detail err;
+        sl_arena qa;
+        pull_run run;
+        pull_path path;
+        sl_err rc = SL_ERR_INVALID;
+        char query_id[64];
+
+        *out = NULL;
+        memset(&run, 0, sizeof(run));
+        sl_arena_init(&qa, 0);
+        sl_str_init(&run.json);
+        if (src->kind == SL_CATALOG_STREAM) {
+                if (!prop_true(engine, ses, "ksql.query.pull.stream.enabled", true))
+                        sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text,
+                                       "Pull queries on streams are disabled. To create a push query on the stream, "
+                                       "add EMIT CHANGES to the end. To enable pull queries on streams, set the "
+                                       "ksql.query.pull.stream.enabled config to 'true'.");
+                else
+                        sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text,
+                                       "Pull queries on streams are not supported yet by this server. To create a "
+                                       "push query on the stream, add EMIT CHANGES to the end.");
+                rc = SL_ERR_UNSUPPORTED;
+                goto out;
+        }
+        view = sl_exec_view_acquire(src->query_id);
+        if (view == NULL) {
+                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text,
+                               "The `%s` table isn't queryable: it is not materialized (its query is not running)."
+                               PULL_MORE, src->name);
+                rc = SL_ERR_NOT_FOUND;
+                goto out;
+        }
+        const sl_type *const *key_types, *const *value_types;
+        size_t nkey, nvalue, ncat_key = 0, ncat_value = 0;
+        sl_catalog_window window;
+        sl_exec_view_schema(view, &key_types, &nkey, &value_types, &nvalue, &window);
+        for (size_t i = 0; i < src->ncolumns; i++) {
+                ncat_key += src->columns[i].role == SL_CATALOG_KEY;
+                ncat_value += src->columns[i].role == SL_CATALOG_VALUE;
+        }
+        if (ncat_key != nkey || ncat_value != nvalue) {
+                sl_engine_fail(res, SL_ENGINE_SERVER_ERROR, true, stmt->text,
+                               "The view of `%s` does not match its schema", src->name);
+                rc = SL_ERR_STATE;
+                goto out;
+        }
+        run.a = a;
+        run.src = src;
+        run.sink = sink;
+        run.limit = a->limit;
+        run.row = sl_arena_calloc(&qa, a->input_width + 1, sizeof(sl_value));
+        run.lvars = sl_arena_calloc(&qa, a->nlvars + 1, sizeof(sl_value));
+        run.key_slot = sl_arena_calloc(&qa, nkey + 1, sizeof(size_t));
+        run.value_slot = sl_arena_calloc(&qa, nvalue + 1, sizeof(size_t));
+        for (size_t i = 0, nk = 0, nv = 0; i < src->ncolumns; i++) {
+                if (src->columns[i].role == SL_CATALOG_KEY)
+                        run.key_slot[nk++] = a->sources[0].base + i;
+                else if (src->columns[i].role == SL_CATALOG_VALUE)
+                        run.value_slot[nv++] = a->sources[0].base + i;
+        }
+        if (a->where != NULL && (run.where = sl_expr_compile(&qa, a->where, a->nlvars, &err)) == NULL) {
+                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s", err.message);
+                goto out;
+        }
+        run.cols = sl_arena_calloc(&qa, a->ncolumns + 1, sizeof(sl_expr_prog *));
+        for (size_t i = 0; i < a->ncolumns; i++) {
+                if ((run.cols[i] = sl_expr_compile(&qa, a->columns[i].expr, a->nlvars, &err)) == NULL) {
+                        sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s", err.message);
+                        goto out;
+                }
+        }
+        pull_plan pp = {&qa, key_types, nkey, a->sources[0].base};
+        plan_path(&pp, a->where, window != SL_CATALOG_WINDOW_NONE,
+                  prop_true(engine, ses, "ksql.query.pull.range.scan.enabled", true), &path);
+        if (path.kind == PATH_SCAN && !prop_true(engine, ses, "ksql.query.pull.table.scan.enabled", true)) {
+                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text,
+                               "Query requires table scan to be enabled. Table scans can be enabled by setting "
+                               "ksql.query.pull.table.scan.enabled=true");
+                goto out;
+        }
+        snprintf(query_id, sizeof(query_id), "query_%lld%llu", (long long)sl_time_wall_ms(),
+                 (unsigned long long)__atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED));
+        fill_header(a, query_id, arena, hdr);
+        sl_arena rows;
+        sl_arena_init(&rows, 0);
+        rc = SL_OK;
+        switch (path.kind) {
+        case PATH_LOOKUP:
+                for (size_t i = 0; i < path.nsets && rc == SL_OK && !run.stopped; i++) {
+                        if (run.limit >= 0 && run.rows >= run.limit)
+                                break;
+                        rc = sl_exec_view_lookup(view, &path.keys[i * nkey], &rows, on_view_row, &run, &err);
+                        sl_arena_reset(&rows);
+                }
+                break;
+        case PATH_RANGE:
+                rc = sl_exec_view_range(view, path.has_lo ? &path.lo : NULL, path.lo_incl,
+                                        path.has_hi ? &path.hi : NULL, path.hi_incl, &rows, on_view_row, &run, &err);
+                break;
+        case PATH_SCAN:
+                rc = sl_exec_view_range(view, NULL, false, NULL, false, &rows, on_view_row, &run, &err);
+                break;
+        }
+        sl_arena_deinit(&rows);
+        if (rc != SL_OK) {
+                sl_engine_result e;
+                memset(&e, 0, sizeof(e));
+                e.failed = true;
+                e.error_code = SL_ENGINE_SERVER_ERROR;
+                e.error_message = err.message;
+                sink->end(sink->ctx, NULL, &e);
+        } else {
+                /* ksqlDB's table pull queries end without a final message */
+                sink->end(sink->ctx, NULL, NULL);
+        }
+        rc = SL_OK;
+        *out = sl_engine_query_new_done(engine, stmt->text);
+out:
+        sl_exec_view_release(view);
+        sl_str_deinit(&run.json);
+        sl_arena_deinit(&qa);
+        sl_analysis_free(a);
+        return rc;
+}
