@@ -24,7 +24,10 @@
 #include "common/str.h"
 #include "common/time.h"
 #include "engine/engine_int.h"
+#include "exec/proclog.h"
+#include "exec/task.h"
 #include "exec/view.h"
+#include "kafka/consumer.h"
 #include "plan/plan.h"
 #include "sql/expr_compile.h"
 #include "types/type.h"
@@ -402,6 +405,208 @@ static void fill_header(const sl_analysis *a, const char *query_id, sl_arena *ar
         sl_str_deinit(&schema);
 }
 
+/* ---- pull queries on streams ---- */
+
+#define STREAM_PULL_TIMEOUT_MS 60000
+
+/* The output of a stream pull query's tasks: rows to the REST sink up to LIMIT. */
+typedef struct stream_out {
+        sl_exec_output out;              /* must be first: tasks call through it */
+        const sl_engine_query_sink *sink;/* where rows go */
+        sl_str json;                     /* row text buffer */
+        int64_t limit;                   /* LIMIT n, or -1 */
+        int64_t rows;                    /* rows sent */
+        bool stopped;                    /* LIMIT reached or the client left */
+} stream_out;
+
+static sl_err stream_row(sl_exec_output *out, const sl_plan_node *node, const sl_value *row, size_t width, int64_t ts,
+                         bool tombstone, sl_err_detail *err)
+{
+        stream_out *so = (stream_out *)out;
+
+        (void)node;
+        (void)ts;
+        (void)err;
+        if (so->stopped || tombstone)
+                return SL_OK;
+        sl_str_reset(&so->json);
+        sl_str_append_char(&so->json, '[');
+        for (size_t i = 0; i < width; i++) {
+                if (i)
+                        sl_str_append_char(&so->json, ',');
+                sl_value_format_json(&so->json, &row[i], SL_VALUE_JSON_TEMPORAL_TEXT);
+        }
+        sl_str_append_char(&so->json, ']');
+        if (!so->sink->row(so->sink->ctx, sl_str_cstr(&so->json), false))
+                so->stopped = true;
+        so->rows++;
+        if (so->limit >= 0 && so->rows >= so->limit)
+                so->stopped = true;
+        return SL_OK;
+}
+
+static sl_err stream_write(sl_exec_output *out, const char *topic, int32_t partition, sl_slice key, sl_slice value,
+                           const sl_kafka_header *headers, size_t nheaders, int64_t ts, sl_err_detail *err)
+{
+        (void)out, (void)partition, (void)key, (void)value, (void)headers, (void)nheaders, (void)ts;
+        return sl_err_set(err, SL_ERR_INTERNAL, "a stream pull query writes no topic (%s)", topic);
+}
+
+/* Reads the stream's topic from the beginning up to the end it has now through the tasks of the
+ * query's plan (a transient plan: deserialization, WHERE and SELECT as a push query runs them).
+ * `plan` is borrowed. */
+static sl_err stream_scan(sl_engine *engine, const sl_plan *plan, stream_out *so, sl_err_detail *err)
+{
+        const char *topic = plan->subs[0].source->u.source.topic.name;
+        sl_kafka_consumer *c = NULL;
+        sl_kafka_batch batch;
+        sl_kafka_conf conf;
+        sl_proclog log;
+        sl_arena arena;
+        int partitions = 0, replication = 0;
+        char bootstrap[512];
+        sl_err rc;
+
+        sl_kafka_batch_init(&batch);
+        sl_kafka_conf_init(&conf);
+        sl_proclog_init(&log, plan->query_id);
+        sl_arena_init(&arena, 0);
+        sl_engine_topics_describe(engine, topic, &arena, &partitions, &replication);
+        if (partitions <= 0)
+                partitions = 1;
+        sl_task **tasks = sl_calloc((size_t)partitions, sizeof(sl_task *));
+        int64_t *high = sl_calloc((size_t)partitions, sizeof(int64_t));
+        int64_t *pos = sl_calloc((size_t)partitions, sizeof(int64_t));
+        sl_kafka_tpo *parts = sl_calloc((size_t)partitions, sizeof(sl_kafka_tpo));
+        size_t nparts = 0, left = 0;
+        int64_t deadline = sl_time_mono_ms() + STREAM_PULL_TIMEOUT_MS;
+
+        sl_engine_bootstrap(engine, bootstrap, sizeof(bootstrap));
+        sl_kafka_conf_set(&conf, "bootstrap.servers", bootstrap);
+        if ((rc = sl_kafka_consumer_new(&conf, &c, err)) != SL_OK)
+                goto out;
+        for (int p = 0; p < partitions; p++) {
+                int64_t low;
+                if ((rc = sl_kafka_consumer_watermarks(c, topic, p, &low, &high[p], 10000, err)) != SL_OK)
+                        goto out;
+                pos[p] = low;
+                if (low >= high[p])
+                        continue;
+                if ((rc = sl_task_new(plan, 0, p, &so->out, &log, &tasks[p], err)) != SL_OK)
+                        goto out;
+                parts[nparts++] = (sl_kafka_tpo){topic, p, SL_KAFKA_OFFSET_BEGINNING};
+                left++;
+        }
+        if (left > 0 && (rc = sl_kafka_consumer_assign(c, parts, nparts, err)) != SL_OK)
+                goto out;
+        while (left > 0 && !so->stopped) {
+                if (sl_time_mono_ms() > deadline) {
+                        rc = sl_err_set(err, SL_ERR_TIMEOUT, "reading %s to its end took too long", topic);
+                        goto out;
+                }
+                if ((rc = sl_kafka_consumer_poll(c, &batch, 1000, 200, err)) != SL_OK)
+                        goto out;
+                for (size_t i = 0, j; i < batch.len && !so->stopped; i = j) {
+                        const sl_kafka_msg *m = &batch.msgs[i];
+                        int32_t p = m->partition;
+                        size_t n = 0;
+
+                        for (j = i; j < batch.len && batch.msgs[j].partition == p; j++)
+                                if (p >= 0 && p < partitions && batch.msgs[j].offset < high[p])
+                                        n++;
+                        if (p < 0 || p >= partitions || tasks[p] == NULL || pos[p] >= high[p] || n == 0)
+                                continue;
+                        /* only what the topic held when the query started */
+                        if ((rc = sl_task_process(tasks[p], m, n, err)) != SL_OK)
+                                goto out;
+                        pos[p] = m[n - 1].offset + 1;
+                        if (pos[p] >= high[p] || n < j - i)
+                                pos[p] = high[p], left--;
+                }
+                sl_kafka_batch_reset(&batch);
+        }
+out:
+        sl_kafka_batch_reset(&batch);
+        sl_kafka_batch_deinit(&batch);
+        for (int p = 0; p < partitions; p++)
+                sl_task_free(tasks[p]);
+        sl_kafka_consumer_free(c);
+        sl_kafka_conf_deinit(&conf);
+        sl_proclog_deinit(&log);
+        sl_arena_deinit(&arena);
+        sl_free(tasks);
+        sl_free(high);
+        sl_free(pos);
+        sl_free(parts);
+        return rc;
+}
+
+/* A pull query on a stream: every record the stream's topic holds now, through WHERE and SELECT,
+ * then "Query Completed" (or "Limit Reached"). Takes `a`. */
+static sl_err stream_pull(sl_engine *engine, const sl_ast_stmt *stmt, sl_analysis *a, const sl_engine_query_sink *sink,
+                          sl_arena *arena, sl_engine_query_header *hdr, sl_engine_query **out, sl_engine_result *res)
+{
+        sl_plan_ctx pctx = {.reg = engine->funcs};
+        sl_plan *plan = NULL;
+        sl_err_detail err;
+        stream_out so;
+        sl_err rc;
+
+        if (!engine->kafka) {
+                sl_analysis_free(a);
+                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text,
+                               "Pull queries on streams need Kafka (sluice.engine.kafka is false)");
+                return SL_ERR_UNSUPPORTED;
+        }
+        /* planned as the transient query it reads like; the plan takes `a` */
+        a->pull = false;
+        pthread_mutex_lock(&engine->lock);
+        rc = sl_plan_build(&pctx, a, &plan, &err);
+        pthread_mutex_unlock(&engine->lock);
+        if (rc != SL_OK) {
+                sl_analysis_free(a);
+                if (rc == SL_ERR_UNSUPPORTED)
+                        sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text,
+                                       "Pull queries with %s are not supported yet by this server", err.message);
+                else
+                        sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s", err.message);
+                return rc;
+        }
+        a->pull = true;
+        memset(&so, 0, sizeof(so));
+        so.out.write = stream_write;
+        so.out.row = stream_row;
+        so.sink = sink;
+        so.limit = a->limit;
+        sl_str_init(&so.json);
+        fill_header(a, plan->query_id, arena, hdr);
+        /* stream pull headers mark no key column, as ksqlDB's do */
+        sl_str schema;
+        sl_str_init(&schema);
+        for (size_t i = 0; i < a->ncolumns; i++) {
+                sl_str_appendf(&schema, "%s`%s` %s", i ? ", " : "", hdr->column_names[i], hdr->column_types[i]);
+        }
+        hdr->schema = sl_arena_strdup(arena, sl_str_cstr(&schema));
+        sl_str_deinit(&schema);
+        if (so.limit == 0) {
+                sink->end(sink->ctx, "Limit Reached", NULL);
+        } else if ((rc = stream_scan(engine, plan, &so, &err)) != SL_OK) {
+                sl_engine_result e;
+                memset(&e, 0, sizeof(e));
+                e.failed = true;
+                e.error_code = SL_ENGINE_SERVER_ERROR;
+                e.error_message = err.message;
+                sink->end(sink->ctx, NULL, &e);
+        } else {
+                sink->end(sink->ctx, so.limit >= 0 && so.rows >= so.limit ? "Limit Reached" : "Query Completed",
+                          NULL);
+        }
+        sl_str_deinit(&so.json);
+        sl_plan_free(plan);
+        *out = sl_engine_query_new_done(engine, stmt->text);
+        return SL_OK;
+}
+
 static bool prop_true(sl_engine *engine, sl_engine_session *ses, const char *name, bool dflt)
 {
         const char *v = sl_engine_session_prop(engine, ses, name);
@@ -430,17 +635,17 @@ sl_err sl_engine_pull_query_start(sl_engine *engine, sl_engine_session *ses, con
         sl_arena_init(&qa, 0);
         sl_str_init(&run.json);
         if (src->kind == SL_CATALOG_STREAM) {
-                if (!prop_true(engine, ses, "ksql.query.pull.stream.enabled", true))
+                if (!prop_true(engine, ses, "ksql.query.pull.stream.enabled", true)) {
                         sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text,
                                        "Pull queries on streams are disabled. To create a push query on the stream, "
                                        "add EMIT CHANGES to the end. To enable pull queries on streams, set the "
                                        "ksql.query.pull.stream.enabled config to 'true'.");
-                else
-                        sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text,
-                                       "Pull queries on streams are not supported yet by this server. To create a "
-                                       "push query on the stream, add EMIT CHANGES to the end.");
-                rc = SL_ERR_UNSUPPORTED;
-                goto out;
+                        rc = SL_ERR_UNSUPPORTED;
+                        goto out;
+                }
+                sl_str_deinit(&run.json);
+                sl_arena_deinit(&qa);
+                return stream_pull(engine, stmt, a, sink, arena, hdr, out, res);
         }
         view = sl_exec_view_acquire(src->query_id);
         if (view == NULL) {
