@@ -4,7 +4,8 @@
  * the topology test driver -- partitioned by the key, with the record's event time (or the sink's
  * TIMESTAMP column) and the headers of the record it came from. A row the format cannot write is
  * skipped and logged. The writer here is
- * shared with op_repartition.c (exec_int.h). */
+ * shared with op_repartition.c (exec_int.h). A persistent query whose result is a TABLE also
+ * applies each written change to its pull-query view (view.h), when the engine opened one. */
 #include "exec/op.h"
 
 #include <stdio.h>
