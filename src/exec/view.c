@@ -72,10 +72,7 @@ sl_err sl_exec_view_open(const char *dir, const char *query_id, const sl_plan_no
         opts.cache_max_bytes = 0;  /* write-through: readers and writers see RocksDB */
         opts.write_buffer_bytes = 8u << 20;
         opts.block_cache_bytes = 8u << 20;
-        if ((rc = sl_state_db_open(dir, &opts, &view->db, err)) != SL_OK)
-                goto fail;
-        if ((rc = sl_state_kv_open(view->db, VIEW_STORE, NULL, &view->kv, err)) != SL_OK)
-                goto fail;
+        /* the registry lock spans the open: a second open of the id fails before RocksDB's lock */
         pthread_mutex_lock(&reg_lock);
         for (sl_exec_view *v = reg_head; v; v = v->next) {
                 if (sl_str_eq_ci(v->query_id, query_id)) {
@@ -83,6 +80,11 @@ sl_err sl_exec_view_open(const char *dir, const char *query_id, const sl_plan_no
                         rc = sl_err_set(err, SL_ERR_EXISTS, "query %s has a view open already", query_id);
                         goto fail;
                 }
+        }
+        if ((rc = sl_state_db_open(dir, &opts, &view->db, err)) != SL_OK ||
+            (rc = sl_state_kv_open(view->db, VIEW_STORE, NULL, &view->kv, err)) != SL_OK) {
+                pthread_mutex_unlock(&reg_lock);
+                goto fail;
         }
         view->next = reg_head;
         reg_head = view;
