@@ -20,6 +20,7 @@
 
 #define VIEW_STORE "view"
 #define REBUILD_TIMEOUT_MS 60000
+#define SCAN_YIELD_ROWS 256
 
 struct sl_exec_view {
         char *query_id;                  /* registry key (heap) */
@@ -288,7 +289,8 @@ static sl_err emit_entry(sl_exec_view *view, sl_slice key, sl_slice value, sl_ar
         return fn(ctx, &row, stop, err);
 }
 
-/* Calls fn for every entry of `it`; caller holds the db lock. Frees the iterator. */
+/* Calls fn for every entry of `it`; caller holds the db lock (released briefly every
+ * SCAN_YIELD_ROWS rows). Frees the iterator. */
 static sl_err emit_iter(sl_exec_view *view, sl_state_kv_iter *it, sl_arena *arena, sl_exec_view_row_fn fn, void *ctx,
                         sl_err_detail *err)
 {
@@ -296,8 +298,18 @@ static sl_err emit_iter(sl_exec_view *view, sl_state_kv_iter *it, sl_arena *aren
         bool stop = false;
         sl_err rc = SL_OK;
 
-        while (rc == SL_OK && !stop && sl_state_kv_iter_next(it, &k, &v))
+        size_t n = 0;
+
+        while (rc == SL_OK && !stop && sl_state_kv_iter_next(it, &k, &v)) {
                 rc = emit_entry(view, k, v, arena, fn, ctx, &stop, err);
+                sl_arena_reset(arena);
+                /* a long scan lets writers in now and then: the iterator continues after the
+                 * last key it returned, over what the store holds then */
+                if (++n % SCAN_YIELD_ROWS == 0) {
+                        sl_state_db_unlock(view->db);
+                        sl_state_db_lock(view->db);
+                }
+        }
         if (rc == SL_OK)
                 rc = sl_state_kv_iter_error(it, err);
         sl_state_kv_iter_free(it);
@@ -320,6 +332,7 @@ sl_err sl_exec_view_lookup(sl_exec_view *view, const sl_value *keys, sl_arena *a
                 rc = sl_state_kv_get(view->kv, buf_slice(&kb), &v, &found, err);
                 if (rc == SL_OK && found)
                         rc = emit_entry(view, buf_slice(&kb), v, arena, fn, ctx, &stop, err);
+                sl_arena_reset(arena);
         } else if ((rc = sl_state_kv_prefix(view->kv, buf_slice(&kb), &it, err)) == SL_OK) {
                 rc = emit_iter(view, it, arena, fn, ctx, err);
         }

@@ -74,8 +74,8 @@ typedef struct sl_exec_view_row {
 /* Called per row under the view's lock (do not call the view from it). Set *stop to end the read. */
 typedef sl_err (*sl_exec_view_row_fn)(void *ctx, const sl_exec_view_row *row, bool *stop, sl_err_detail *err);
 
-/* The rows of key keys[0..nkey) (every window of it for windowed views). Decoded values go to
- * `arena` (the caller may reset it between reads, not inside a callback). */
+/* The rows of key keys[0..nkey) (every window of it for windowed views). Each row is decoded into
+ * `arena`, which the view resets after each callback: keep nothing of a row past its callback. */
 sl_err sl_exec_view_lookup(sl_exec_view *view, const sl_value *keys, sl_arena *arena, sl_exec_view_row_fn fn,
                            void *ctx, sl_err_detail *err);
 /* The rows whose first key column lies between `lo` and `hi` (NULL: unbounded; *_incl: the bound
