@@ -116,6 +116,11 @@ sl_err sl_engine_push_query_start(sl_engine *engine, sl_engine_session *ses, con
 /* An engine query that has ended already (a pull query delivers every row inside start):
  * sl_engine_query_close only frees it. */
 sl_engine_query *sl_engine_query_new_done(sl_engine *engine, const char *sql);
+/* An engine query whose rows come from `run`(arg) on a thread of its own. sl_engine_query_close
+ * calls cancel(arg), joins the thread, then free_fn(arg). Takes `arg`, even on failure. */
+sl_err sl_engine_query_new_bg(sl_engine *engine, const char *sql, void *(*run)(void *), void *arg,
+                              void (*cancel)(void *), void (*free_fn)(void *), sl_engine_query **out,
+                              sl_err_detail *err);
 
 /* engine_pull.c: runs the pull query `stmt` analyzed as `a` (taken, even on failure) against the
  * view of its table: the rows and the end go to `sink` before it returns. */

@@ -34,6 +34,7 @@
 #include "types/value.h"
 
 #define PULL_MORE " See https://cnfl.io/queries for more info."
+#define PULL_SYNC_LOOKUPS 16  /* lookups of up to this many keys run on the request's thread */
 
 /* ---- views of persistent queries ---- */
 
@@ -297,7 +298,7 @@ static void plan_path(const pull_plan *pp, const sl_expr *where, bool windowed, 
 
 /* The state of one running pull query. */
 typedef struct pull_run {
-        const sl_analysis *a;           /* the analysis */
+        sl_analysis *a;                 /* the analysis (owned) */
         const sl_catalog_source *src;   /* the table */
         sl_expr_prog *where;            /* compiled WHERE, or NULL */
         sl_expr_prog **cols;            /* compiled SELECT list, a->ncolumns */
@@ -305,12 +306,17 @@ typedef struct pull_run {
         sl_value *lvars;                /* lambda slots */
         size_t *key_slot;               /* input slot of each key column of the view */
         size_t *value_slot;             /* input slot of each value column of the view */
-        const sl_engine_query_sink *sink; /* where rows go */
+        sl_engine_query_sink sink;      /* where rows go */
         sl_str json;                    /* row text buffer */
         int64_t limit;                  /* LIMIT n, or -1 */
         int64_t rows;                   /* rows sent */
         bool stopped;                   /* LIMIT reached or the client left */
         uint64_t errors;                /* expression errors (NULLs) */
+        bool cancel;                    /* the query is being closed (atomic) */
+        sl_arena arena;                 /* owns the compiled expressions, rows, key values */
+        sl_exec_view *view;             /* a reference to the table's view */
+        pull_path path;                 /* the access path */
+        size_t nkey;                    /* key columns of the view */
 } pull_run;
 
 static sl_err on_view_row(void *ctx, const sl_exec_view_row *vr, bool *stop, sl_err_detail *err)
@@ -321,6 +327,8 @@ static sl_err on_view_row(void *ctx, const sl_exec_view_row *vr, bool *stop, sl_
         sl_expr_ctx ectx;
 
         (void)err;
+        if (__atomic_load_n(&run->cancel, __ATOMIC_RELAXED))
+                run->stopped = true;
         if (run->stopped || (run->limit >= 0 && run->rows >= run->limit)) {
                 *stop = true;
                 return SL_OK;
@@ -355,7 +363,7 @@ static sl_err on_view_row(void *ctx, const sl_exec_view_row *vr, bool *stop, sl_
                         sl_value_format_json(&run->json, &v, SL_VALUE_JSON_TEMPORAL_TEXT);
                 }
                 sl_str_append_char(&run->json, ']');
-                if (!run->sink->row(run->sink->ctx, sl_str_cstr(&run->json), false))
+                if (!run->sink.row(run->sink.ctx, sl_str_cstr(&run->json), false))
                         run->stopped = true;
                 run->rows++;
         }
@@ -409,10 +417,14 @@ static void fill_header(const sl_analysis *a, const char *query_id, sl_arena *ar
 
 #define STREAM_PULL_TIMEOUT_MS 60000
 
-/* The output of a stream pull query's tasks: rows to the REST sink up to LIMIT. */
+/* The output of a stream pull query's tasks (rows to the REST sink up to LIMIT), and the job of
+ * its thread. */
 typedef struct stream_out {
         sl_exec_output out;              /* must be first: tasks call through it */
-        const sl_engine_query_sink *sink;/* where rows go */
+        sl_engine *engine;               /* borrowed */
+        sl_plan *plan;                   /* owned: the transient plan (owns the analysis) */
+        bool cancel;                     /* the query is being closed (atomic) */
+        sl_engine_query_sink sink;       /* where rows go */
         sl_str json;                     /* row text buffer */
         int64_t limit;                   /* LIMIT n, or -1 */
         int64_t rows;                    /* rows sent */
@@ -427,6 +439,8 @@ static sl_err stream_row(sl_exec_output *out, const sl_plan_node *node, const sl
         (void)node;
         (void)ts;
         (void)err;
+        if (__atomic_load_n(&so->cancel, __ATOMIC_RELAXED))
+                so->stopped = true;
         if (so->stopped || tombstone)
                 return SL_OK;
         sl_str_reset(&so->json);
@@ -437,7 +451,7 @@ static sl_err stream_row(sl_exec_output *out, const sl_plan_node *node, const sl
                 sl_value_format_json(&so->json, &row[i], SL_VALUE_JSON_TEMPORAL_TEXT);
         }
         sl_str_append_char(&so->json, ']');
-        if (!so->sink->row(so->sink->ctx, sl_str_cstr(&so->json), false))
+        if (!so->sink.row(so->sink.ctx, sl_str_cstr(&so->json), false))
                 so->stopped = true;
         so->rows++;
         if (so->limit >= 0 && so->rows >= so->limit)
@@ -471,7 +485,9 @@ static sl_err stream_scan(sl_engine *engine, const sl_plan *plan, stream_out *so
         sl_kafka_conf_init(&conf);
         sl_proclog_init(&log, plan->query_id);
         sl_arena_init(&arena, 0);
+        pthread_mutex_lock(&engine->lock);  /* the admin client is the engine's */
         sl_engine_topics_describe(engine, topic, &arena, &partitions, &replication);
+        pthread_mutex_unlock(&engine->lock);
         if (partitions <= 0)
                 partitions = 1;
         sl_task **tasks = sl_calloc((size_t)partitions, sizeof(sl_task *));
@@ -499,7 +515,7 @@ static sl_err stream_scan(sl_engine *engine, const sl_plan *plan, stream_out *so
         }
         if (left > 0 && (rc = sl_kafka_consumer_assign(c, parts, nparts, err)) != SL_OK)
                 goto out;
-        while (left > 0 && !so->stopped) {
+        while (left > 0 && !so->stopped && !__atomic_load_n(&so->cancel, __ATOMIC_RELAXED)) {
                 if (sl_time_mono_ms() > deadline) {
                         rc = sl_err_set(err, SL_ERR_TIMEOUT, "reading %s to its end took too long", topic);
                         goto out;
@@ -541,6 +557,41 @@ out:
         return rc;
 }
 
+static void *stream_job_run(void *arg)
+{
+        stream_out *so = arg;
+        const sl_engine_query_sink *sink = &so->sink;
+        sl_err_detail err;
+
+        if (stream_scan(so->engine, so->plan, so, &err) != SL_OK) {
+                sl_engine_result e;
+                memset(&e, 0, sizeof(e));
+                e.failed = true;
+                e.error_code = SL_ENGINE_SERVER_ERROR;
+                e.error_message = err.message;
+                sink->end(sink->ctx, NULL, &e);
+        } else if (!__atomic_load_n(&so->cancel, __ATOMIC_RELAXED)) {
+                sink->end(sink->ctx, so->limit >= 0 && so->rows >= so->limit ? "Limit Reached" : "Query Completed",
+                          NULL);
+        }
+        return NULL;
+}
+
+static void stream_job_cancel(void *arg)
+{
+        stream_out *so = arg;
+        __atomic_store_n(&so->cancel, true, __ATOMIC_RELAXED);
+}
+
+static void stream_job_free(void *arg)
+{
+        stream_out *so = arg;
+
+        sl_str_deinit(&so->json);
+        sl_plan_free(so->plan);
+        sl_free(so);
+}
+
 /* A pull query on a stream: every record the stream's topic holds now, through WHERE and SELECT,
  * then "Query Completed" (or "Limit Reached"). Takes `a`. */
 static sl_err stream_pull(sl_engine *engine, const sl_ast_stmt *stmt, sl_analysis *a, const sl_engine_query_sink *sink,
@@ -549,7 +600,7 @@ static sl_err stream_pull(sl_engine *engine, const sl_ast_stmt *stmt, sl_analysi
         sl_plan_ctx pctx = {.reg = engine->funcs};
         sl_plan *plan = NULL;
         sl_err_detail err;
-        stream_out so;
+        stream_out *so;
         sl_err rc;
 
         if (!engine->kafka) {
@@ -573,12 +624,14 @@ static sl_err stream_pull(sl_engine *engine, const sl_ast_stmt *stmt, sl_analysi
                 return rc;
         }
         a->pull = true;
-        memset(&so, 0, sizeof(so));
-        so.out.write = stream_write;
-        so.out.row = stream_row;
-        so.sink = sink;
-        so.limit = a->limit;
-        sl_str_init(&so.json);
+        so = sl_calloc(1, sizeof(*so));
+        so->engine = engine;
+        so->plan = plan;
+        so->out.write = stream_write;
+        so->out.row = stream_row;
+        so->sink = *sink;
+        so->limit = a->limit;
+        sl_str_init(&so->json);
         fill_header(a, plan->query_id, arena, hdr);
         /* stream pull headers mark no key column, as ksqlDB's do */
         sl_str schema;
@@ -588,22 +641,18 @@ static sl_err stream_pull(sl_engine *engine, const sl_ast_stmt *stmt, sl_analysi
         }
         hdr->schema = sl_arena_strdup(arena, sl_str_cstr(&schema));
         sl_str_deinit(&schema);
-        if (so.limit == 0) {
+        if (so->limit == 0) {
                 sink->end(sink->ctx, "Limit Reached", NULL);
-        } else if ((rc = stream_scan(engine, plan, &so, &err)) != SL_OK) {
-                sl_engine_result e;
-                memset(&e, 0, sizeof(e));
-                e.failed = true;
-                e.error_code = SL_ENGINE_SERVER_ERROR;
-                e.error_message = err.message;
-                sink->end(sink->ctx, NULL, &e);
-        } else {
-                sink->end(sink->ctx, so.limit >= 0 && so.rows >= so.limit ? "Limit Reached" : "Query Completed",
-                          NULL);
+                stream_job_free(so);
+                *out = sl_engine_query_new_done(engine, stmt->text);
+                return SL_OK;
         }
-        sl_str_deinit(&so.json);
-        sl_plan_free(plan);
-        *out = sl_engine_query_new_done(engine, stmt->text);
+        if ((rc = sl_engine_query_new_bg(engine, stmt->text, stream_job_run, so, stream_job_cancel, stream_job_free, out,
+                                         &err)) != SL_OK) {
+                sl_engine_fail(res, SL_ENGINE_SERVER_ERROR, true, stmt->text, "%s", err.message);
+                memset(hdr, 0, sizeof(*hdr));
+                return rc;
+        }
         return SL_OK;
 }
 
@@ -616,114 +665,29 @@ static bool prop_true(sl_engine *engine, sl_engine_session *ses, const char *nam
         return strcasecmp(v, "true") == 0;
 }
 
-sl_err sl_engine_pull_query_start(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
-                                  sl_analysis *a, const sl_engine_query_sink *sink, sl_arena *arena,
-                                  sl_engine_query_header *hdr, sl_engine_query **out, sl_engine_result *res)
+/* The read of a table pull query: along its path, rows to the sink, then the end. */
+static void table_read(pull_run *run)
 {
-        static uint64_t seq;
-        const sl_catalog_source *src = a->sources[0].src;
-        sl_exec_view *view = NULL;
         sl_err_detail err;
-        sl_arena qa;
-        pull_run run;
-        pull_path path;
-        sl_err rc = SL_ERR_INVALID;
-        char query_id[64];
-
-        *out = NULL;
-        memset(&run, 0, sizeof(run));
-        sl_arena_init(&qa, 0);
-        sl_str_init(&run.json);
-        if (src->kind == SL_CATALOG_STREAM) {
-                if (!prop_true(engine, ses, "ksql.query.pull.stream.enabled", true)) {
-                        sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text,
-                                       "Pull queries on streams are disabled. To create a push query on the stream, "
-                                       "add EMIT CHANGES to the end. To enable pull queries on streams, set the "
-                                       "ksql.query.pull.stream.enabled config to 'true'.");
-                        rc = SL_ERR_UNSUPPORTED;
-                        goto out;
-                }
-                sl_str_deinit(&run.json);
-                sl_arena_deinit(&qa);
-                return stream_pull(engine, stmt, a, sink, arena, hdr, out, res);
-        }
-        view = sl_exec_view_acquire(src->query_id);
-        if (view == NULL) {
-                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text,
-                               "The `%s` table isn't queryable: it is not materialized (its query is not running)."
-                               PULL_MORE, src->name);
-                rc = SL_ERR_NOT_FOUND;
-                goto out;
-        }
-        const sl_type *const *key_types, *const *value_types;
-        size_t nkey, nvalue, ncat_key = 0, ncat_value = 0;
-        sl_catalog_window window;
-        sl_exec_view_schema(view, &key_types, &nkey, &value_types, &nvalue, &window);
-        for (size_t i = 0; i < src->ncolumns; i++) {
-                ncat_key += src->columns[i].role == SL_CATALOG_KEY;
-                ncat_value += src->columns[i].role == SL_CATALOG_VALUE;
-        }
-        if (ncat_key != nkey || ncat_value != nvalue) {
-                sl_engine_fail(res, SL_ENGINE_SERVER_ERROR, true, stmt->text,
-                               "The view of `%s` does not match its schema", src->name);
-                rc = SL_ERR_STATE;
-                goto out;
-        }
-        run.a = a;
-        run.src = src;
-        run.sink = sink;
-        run.limit = a->limit;
-        run.row = sl_arena_calloc(&qa, a->input_width + 1, sizeof(sl_value));
-        run.lvars = sl_arena_calloc(&qa, a->nlvars + 1, sizeof(sl_value));
-        run.key_slot = sl_arena_calloc(&qa, nkey + 1, sizeof(size_t));
-        run.value_slot = sl_arena_calloc(&qa, nvalue + 1, sizeof(size_t));
-        for (size_t i = 0, nk = 0, nv = 0; i < src->ncolumns; i++) {
-                if (src->columns[i].role == SL_CATALOG_KEY)
-                        run.key_slot[nk++] = a->sources[0].base + i;
-                else if (src->columns[i].role == SL_CATALOG_VALUE)
-                        run.value_slot[nv++] = a->sources[0].base + i;
-        }
-        if (a->where != NULL && (run.where = sl_expr_compile(&qa, a->where, a->nlvars, &err)) == NULL) {
-                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s", err.message);
-                goto out;
-        }
-        run.cols = sl_arena_calloc(&qa, a->ncolumns + 1, sizeof(sl_expr_prog *));
-        for (size_t i = 0; i < a->ncolumns; i++) {
-                if ((run.cols[i] = sl_expr_compile(&qa, a->columns[i].expr, a->nlvars, &err)) == NULL) {
-                        sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s", err.message);
-                        goto out;
-                }
-        }
-        pull_plan pp = {&qa, key_types, nkey, a->sources[0].base};
-        plan_path(&pp, a->where, window != SL_CATALOG_WINDOW_NONE,
-                  prop_true(engine, ses, "ksql.query.pull.range.scan.enabled", true), &path);
-        if (path.kind == PATH_SCAN && !prop_true(engine, ses, "ksql.query.pull.table.scan.enabled", true)) {
-                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text,
-                               "Query requires table scan to be enabled. Table scans can be enabled by setting "
-                               "ksql.query.pull.table.scan.enabled=true");
-                goto out;
-        }
-        snprintf(query_id, sizeof(query_id), "query_%lld%llu", (long long)sl_time_wall_ms(),
-                 (unsigned long long)__atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED));
-        fill_header(a, query_id, arena, hdr);
         sl_arena rows;
+        sl_err rc = SL_OK;
+        const pull_path *path = &run->path;
+
         sl_arena_init(&rows, 0);
-        rc = SL_OK;
-        switch (path.kind) {
+        switch (path->kind) {
         case PATH_LOOKUP:
-                for (size_t i = 0; i < path.nsets && rc == SL_OK && !run.stopped; i++) {
-                        if (run.limit >= 0 && run.rows >= run.limit)
+                for (size_t i = 0; i < path->nsets && rc == SL_OK && !run->stopped; i++) {
+                        if (run->limit >= 0 && run->rows >= run->limit)
                                 break;
-                        rc = sl_exec_view_lookup(view, &path.keys[i * nkey], &rows, on_view_row, &run, &err);
-                        sl_arena_reset(&rows);
+                        rc = sl_exec_view_lookup(run->view, &path->keys[i * run->nkey], &rows, on_view_row, run, &err);
                 }
                 break;
         case PATH_RANGE:
-                rc = sl_exec_view_range(view, path.has_lo ? &path.lo : NULL, path.lo_incl,
-                                        path.has_hi ? &path.hi : NULL, path.hi_incl, &rows, on_view_row, &run, &err);
+                rc = sl_exec_view_range(run->view, path->has_lo ? &path->lo : NULL, path->lo_incl,
+                                        path->has_hi ? &path->hi : NULL, path->hi_incl, &rows, on_view_row, run, &err);
                 break;
         case PATH_SCAN:
-                rc = sl_exec_view_range(view, NULL, false, NULL, false, &rows, on_view_row, &run, &err);
+                rc = sl_exec_view_range(run->view, NULL, false, NULL, false, &rows, on_view_row, run, &err);
                 break;
         }
         sl_arena_deinit(&rows);
@@ -733,17 +697,141 @@ sl_err sl_engine_pull_query_start(sl_engine *engine, sl_engine_session *ses, con
                 e.failed = true;
                 e.error_code = SL_ENGINE_SERVER_ERROR;
                 e.error_message = err.message;
-                sink->end(sink->ctx, NULL, &e);
-        } else {
+                run->sink.end(run->sink.ctx, NULL, &e);
+        } else if (!__atomic_load_n(&run->cancel, __ATOMIC_RELAXED)) {
                 /* ksqlDB's table pull queries end without a final message */
-                sink->end(sink->ctx, NULL, NULL);
+                run->sink.end(run->sink.ctx, NULL, NULL);
         }
-        rc = SL_OK;
-        *out = sl_engine_query_new_done(engine, stmt->text);
-out:
-        sl_exec_view_release(view);
-        sl_str_deinit(&run.json);
-        sl_arena_deinit(&qa);
-        sl_analysis_free(a);
+}
+
+static void *table_read_thread(void *arg)
+{
+        table_read(arg);
+        return NULL;
+}
+
+static void pull_run_cancel(void *arg)
+{
+        pull_run *run = arg;
+        __atomic_store_n(&run->cancel, true, __ATOMIC_RELAXED);
+}
+
+static void pull_run_free(void *arg)
+{
+        pull_run *run = arg;
+
+        if (run == NULL)
+                return;
+        sl_exec_view_release(run->view);
+        sl_str_deinit(&run->json);
+        sl_arena_deinit(&run->arena);
+        sl_analysis_free(run->a);
+        sl_free(run);
+}
+
+sl_err sl_engine_pull_query_start(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
+                                  sl_analysis *a, const sl_engine_query_sink *sink, sl_arena *arena,
+                                  sl_engine_query_header *hdr, sl_engine_query **out, sl_engine_result *res)
+{
+        static uint64_t seq;
+        const sl_catalog_source *src = a->sources[0].src;
+        sl_err_detail err;
+        pull_run *run;
+        sl_err rc = SL_ERR_INVALID;
+        char query_id[64];
+
+        *out = NULL;
+        if (src->kind == SL_CATALOG_STREAM) {
+                if (!prop_true(engine, ses, "ksql.query.pull.stream.enabled", true)) {
+                        sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text,
+                                       "Pull queries on streams are disabled. To create a push query on the stream, "
+                                       "add EMIT CHANGES to the end. To enable pull queries on streams, set the "
+                                       "ksql.query.pull.stream.enabled config to 'true'.");
+                        sl_analysis_free(a);
+                        return SL_ERR_UNSUPPORTED;
+                }
+                return stream_pull(engine, stmt, a, sink, arena, hdr, out, res);
+        }
+        run = sl_calloc(1, sizeof(*run));
+        sl_arena_init(&run->arena, 0);
+        sl_str_init(&run->json);
+        run->a = a;
+        run->view = sl_exec_view_acquire(src->query_id);
+        if (run->view == NULL) {
+                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text,
+                               "The `%s` table isn't queryable: it is not materialized (its query is not running)."
+                               PULL_MORE, src->name);
+                rc = SL_ERR_NOT_FOUND;
+                goto fail;
+        }
+        const sl_type *const *key_types, *const *value_types;
+        size_t nkey, nvalue, ncat_key = 0, ncat_value = 0;
+        sl_catalog_window window;
+        sl_exec_view_schema(run->view, &key_types, &nkey, &value_types, &nvalue, &window);
+        for (size_t i = 0; i < src->ncolumns; i++) {
+                ncat_key += src->columns[i].role == SL_CATALOG_KEY;
+                ncat_value += src->columns[i].role == SL_CATALOG_VALUE;
+        }
+        if (ncat_key != nkey || ncat_value != nvalue) {
+                sl_engine_fail(res, SL_ENGINE_SERVER_ERROR, true, stmt->text,
+                               "The view of `%s` does not match its schema", src->name);
+                rc = SL_ERR_STATE;
+                goto fail;
+        }
+        run->src = src;
+        run->sink = *sink;
+        run->limit = a->limit;
+        run->nkey = nkey;
+        run->row = sl_arena_calloc(&run->arena, a->input_width + 1, sizeof(sl_value));
+        run->lvars = sl_arena_calloc(&run->arena, a->nlvars + 1, sizeof(sl_value));
+        run->key_slot = sl_arena_calloc(&run->arena, nkey + 1, sizeof(size_t));
+        run->value_slot = sl_arena_calloc(&run->arena, nvalue + 1, sizeof(size_t));
+        for (size_t i = 0, nk = 0, nv = 0; i < src->ncolumns; i++) {
+                if (src->columns[i].role == SL_CATALOG_KEY)
+                        run->key_slot[nk++] = a->sources[0].base + i;
+                else if (src->columns[i].role == SL_CATALOG_VALUE)
+                        run->value_slot[nv++] = a->sources[0].base + i;
+        }
+        if (a->where != NULL && (run->where = sl_expr_compile(&run->arena, a->where, a->nlvars, &err)) == NULL) {
+                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s", err.message);
+                goto fail;
+        }
+        run->cols = sl_arena_calloc(&run->arena, a->ncolumns + 1, sizeof(sl_expr_prog *));
+        for (size_t i = 0; i < a->ncolumns; i++) {
+                if ((run->cols[i] = sl_expr_compile(&run->arena, a->columns[i].expr, a->nlvars, &err)) == NULL) {
+                        sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s", err.message);
+                        goto fail;
+                }
+        }
+        pull_plan pp = {&run->arena, key_types, nkey, a->sources[0].base};
+        plan_path(&pp, a->where, window != SL_CATALOG_WINDOW_NONE,
+                  prop_true(engine, ses, "ksql.query.pull.range.scan.enabled", true), &run->path);
+        if (run->path.kind == PATH_SCAN && !prop_true(engine, ses, "ksql.query.pull.table.scan.enabled", true)) {
+                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text,
+                               "Query requires table scan to be enabled. Table scans can be enabled by setting "
+                               "ksql.query.pull.table.scan.enabled=true");
+                goto fail;
+        }
+        snprintf(query_id, sizeof(query_id), "query_%lld%llu", (long long)sl_time_wall_ms(),
+                 (unsigned long long)__atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED));
+        fill_header(a, query_id, arena, hdr);
+        if (run->path.kind == PATH_LOOKUP && run->path.nsets <= PULL_SYNC_LOOKUPS) {
+                /* a few lookups answer at once, on the request's thread */
+                table_read(run);
+                pull_run_free(run);
+                *out = sl_engine_query_new_done(engine, stmt->text);
+                return SL_OK;
+        }
+        /* ranges and scans may return more than the stream buffers: a thread of their own, which
+         * the REST stream lets wait for room */
+        if ((rc = sl_engine_query_new_bg(engine, stmt->text, table_read_thread, run, pull_run_cancel, pull_run_free,
+                                         out, &err)) != SL_OK) {
+                sl_engine_fail(res, SL_ENGINE_SERVER_ERROR, true, stmt->text, "%s", err.message);
+                memset(hdr, 0, sizeof(*hdr));
+                return rc;  /* the run was freed */
+        }
+        return SL_OK;
+fail:
+        pull_run_free(run);
         return rc;
 }
