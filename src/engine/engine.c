@@ -62,6 +62,7 @@ sl_err sl_engine_new(const sl_config *cfg, sl_engine **out, sl_err_detail *err)
         engine->cfg = cfg;
         sl_vec_init(&engine->commands, sizeof(sl_engine_command));
         sl_vec_init(&engine->running, sizeof(sl_engine_query *));
+        sl_vec_init(&engine->csts, sizeof(sl_engine_cst *));
         sl_engine_meta_init(engine);
         sl_engine_queries_init(engine);
         snprintf(engine->service_id, sizeof(engine->service_id), "%s", sid ? sid : "default_");
@@ -95,6 +96,8 @@ void sl_engine_free(sl_engine *engine)
         }
         sl_vec_deinit(&engine->commands);
         sl_engine_queries_stop_all(engine);
+        sl_engine_pull_sources_stop_all(engine);
+        sl_vec_deinit(&engine->csts);
         sl_engine_cmdlog_close(engine);
         /* the REST server closes its queries before the engine goes */
         if (SL_NEVER(engine->running.len != 0))
@@ -525,6 +528,7 @@ static bool run_statement(sl_engine *engine, sl_engine_session *ses, const sl_as
         if (rc != SL_OK)
                 return false;
         sl_engine_queries_sync(engine);
+        sl_engine_pull_sources_sync(engine);
         sl_engine_cmdlog_append(engine, ses, stmt, ent.query_id);
         if (emit)
                 sl_vec_push(&res->entities, &ent);

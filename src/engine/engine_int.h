@@ -40,7 +40,10 @@ struct sl_engine {
         bool replaying;             /* the command log is being replayed: append nothing */
         struct sl_kafka_producer *ins_producer; /* INSERT VALUES producer, created at first use (query.c) */
         uint64_t ins_failed;        /* its failed deliveries seen so far */
+        sl_vec csts;                /* of sl_engine_cst *: source tables materialized (engine_pull.c) */
 };
+
+typedef struct sl_engine_cst sl_engine_cst;
 
 typedef struct sl_engine_pq sl_engine_pq;
 
@@ -130,6 +133,12 @@ sl_err sl_engine_pull_query_start(sl_engine *engine, sl_engine_session *ses, con
 /* Opens the pull-query view of persistent query `plan` when its result is a TABLE (NULL otherwise
  * or when it cannot be opened: logged), rebuilding an empty view from the sink topic. */
 struct sl_exec_view *sl_engine_pull_view_open(sl_engine *engine, const sl_plan *plan, const sl_kafka_conf *kconf);
+
+/* Starts the materialization of every CREATE SOURCE TABLE that has none and stops those of tables
+ * gone (ksql.source.table.materialization.enabled, default true). Caller holds the engine lock. */
+void sl_engine_pull_sources_sync(sl_engine *engine);
+/* Stops every source-table materialization (shutdown). */
+void sl_engine_pull_sources_stop_all(sl_engine *engine);
 
 /* SHOW QUERIES rows of the running transient queries, in `arena`; caller holds the engine lock. */
 size_t sl_engine_running_queries(sl_engine *engine, sl_arena *arena, sl_engine_query_info **out);

@@ -28,8 +28,11 @@
 #include "exec/task.h"
 #include "exec/view.h"
 #include "kafka/consumer.h"
+#include "exec/query.h"
 #include "plan/plan.h"
 #include "sql/expr_compile.h"
+#include "sql/parse.h"
+#include "state/state_db.h"
 #include "types/type.h"
 #include "types/value.h"
 
@@ -79,6 +82,192 @@ sl_exec_view *sl_engine_pull_view_open(sl_engine *engine, const sl_plan *plan, c
                                     (long long)(sl_time_mono_ms() - t0));
         }
         return view;
+}
+
+/* ---- source tables: CST materializations ---- */
+
+/* The materialization of one CREATE SOURCE TABLE (ksqlDB's CST_ query): a transient query
+ * `SELECT * FROM <table> EMIT CHANGES` reading the table's topic from the beginning (in a group of
+ * its own, committing nothing) whose rows and tombstones go into a view, rebuilt at every start. */
+struct sl_engine_cst {
+        char *name;                       /* the table (heap) */
+        const sl_catalog_source *src;     /* the catalog entry it materializes (identity only) */
+        char id[160];                     /* view id: CST_<NAME> */
+        sl_ast_stmt *stmt;                /* owned; the analysis borrows it */
+        sl_plan *plan;                    /* owned */
+        sl_exec_query *run;               /* owned: the stream thread */
+        sl_exec_view *view;               /* owned */
+        sl_kafka_conf kafka;              /* client properties */
+        bool *is_key;                     /* per output column: a key column, else a value */
+        size_t *index;                    /* per output column: its key or value index */
+        size_t nkey, nvalue;
+        sl_value *keys, *values;          /* row buffers of the stream thread */
+};
+
+static void cst_free(sl_engine_cst *c)
+{
+        if (c == NULL)
+                return;
+        sl_exec_query_free(c->run);  /* joins: no row after this */
+        sl_exec_view_close(c->view, true);
+        sl_plan_free(c->plan);
+        sl_ast_stmt_free(c->stmt);
+        sl_kafka_conf_deinit(&c->kafka);
+        sl_free(c->is_key);
+        sl_free(c->index);
+        sl_free(c->keys);
+        sl_free(c->values);
+        sl_free(c->name);
+        sl_free(c);
+}
+
+static sl_err cst_row(void *ctx, const sl_plan_node *sink, const sl_value *row, size_t width, int64_t ts,
+                      bool tombstone, sl_err_detail *err)
+{
+        sl_engine_cst *c = ctx;
+
+        (void)sink;
+        for (size_t i = 0; i < width && i < c->nkey + c->nvalue; i++) {
+                if (c->is_key[i])
+                        c->keys[c->index[i]] = row[i];
+                else
+                        c->values[c->index[i]] = row[i];
+        }
+        for (size_t k = 0; k < c->nkey; k++)
+                if (c->keys[k].kind == SL_TYPE_NULL)
+                        return SL_OK;  /* a NULL PRIMARY KEY record is dropped */
+        return sl_exec_view_put(c->view, c->keys, tombstone ? NULL : c->values, false, 0, 0, ts, err);
+}
+
+static sl_engine_cst *cst_start(sl_engine *engine, const sl_catalog_source *src)
+{
+        const char *data = engine->cfg ? sl_config_get(engine->cfg, "data.dir") : NULL;
+        sl_engine_cst *c = sl_calloc(1, sizeof(*c));
+        sl_analysis *a = NULL;
+        sl_err_detail err;
+        char sql[512], dir[1024], bootstrap[512];
+        const sl_type **types = NULL;
+
+        c->name = sl_strdup(src->name);
+        c->src = src;
+        sl_kafka_conf_init(&c->kafka);
+        snprintf(c->id, sizeof(c->id), "CST_%s", src->name);
+        snprintf(sql, sizeof(sql), "SELECT * FROM `%s` EMIT CHANGES;", src->name);
+        if (sl_parse_statement(sql, NULL, &c->stmt, &err) != SL_OK)
+                goto fail;
+        sl_analyze_ctx actx = {.cat = engine->cat, .reg = engine->funcs};
+        if (sl_analyze(&actx, c->stmt, &a, &err) != SL_OK)
+                goto fail;
+        sl_plan_ctx pctx = {.reg = engine->funcs};
+        if (sl_plan_build(&pctx, a, &c->plan, &err) != SL_OK)
+                goto fail;
+        a = c->plan->analysis;
+        /* each output column of SELECT * reads one column of the table */
+        c->is_key = sl_calloc(a->ncolumns + 1, sizeof(bool));
+        c->index = sl_calloc(a->ncolumns + 1, sizeof(size_t));
+        types = sl_calloc(a->ncolumns + 1, sizeof(sl_type *));
+        const sl_type **vtypes = sl_calloc(a->ncolumns + 1, sizeof(sl_type *));
+        for (size_t i = 0; i < a->ncolumns; i++) {
+                const sl_expr *e = a->columns[i].expr;
+                size_t col = e && e->kind == SL_EXPR_COLUMN ? (size_t)e->index - a->sources[0].base : src->ncolumns;
+                if (col >= src->ncolumns || src->columns[col].role == SL_CATALOG_HEADERS ||
+                    src->columns[col].role == SL_CATALOG_HEADER) {
+                        c->is_key[i] = false;
+                        c->index[i] = c->nvalue;
+                        vtypes[c->nvalue++] = a->columns[i].type;
+                } else if (src->columns[col].role == SL_CATALOG_KEY) {
+                        c->is_key[i] = true;
+                        c->index[i] = c->nkey;
+                        types[c->nkey++] = a->columns[i].type;
+                } else {
+                        c->is_key[i] = false;
+                        c->index[i] = c->nvalue;
+                        vtypes[c->nvalue++] = a->columns[i].type;
+                }
+        }
+        /* a transient projection marks no key column, so a tombstone would lose its key: mark
+         * the table's key columns in the plan (the projection computes them for null rows) */
+        for (size_t n = 0; n < c->plan->nnodes; n++) {
+                sl_plan_node *node = c->plan->nodes[n];
+                if (node->kind == SL_PLAN_PROJECT && node->width == a->ncolumns)
+                        for (size_t i = 0; i < a->ncolumns; i++)
+                                node->cols[i].key = node->cols[i].key || c->is_key[i];
+        }
+        c->keys = sl_calloc(c->nkey + 1, sizeof(sl_value));
+        c->values = sl_calloc(c->nvalue + 1, sizeof(sl_value));
+        snprintf(dir, sizeof(dir), "%s/state/%s/view", data ? data : "./sluice-data", c->id);
+        /* rebuilt from the topic at every start: whatever an earlier run left goes */
+        if (sl_state_db_destroy(dir, &err) != SL_OK ||
+            sl_exec_view_open_types(dir, c->id, types, c->nkey, vtypes, c->nvalue, SL_CATALOG_WINDOW_NONE, &c->view,
+                                    &err) != SL_OK) {
+                sl_free(vtypes);
+                goto fail;
+        }
+        sl_free(vtypes);
+        sl_engine_bootstrap(engine, bootstrap, sizeof(bootstrap));
+        sl_kafka_conf_set(&c->kafka, "bootstrap.servers", bootstrap);
+        sl_exec_thread_conf tc = {
+                .kafka = &c->kafka,
+                .auto_offset_reset = "earliest",
+                .on_row = cst_row,
+                .row_ctx = c,
+        };
+        if (sl_exec_query_new(c->plan, &tc, 1, &c->run, &err) != SL_OK || sl_exec_query_start(c->run, &err) != SL_OK)
+                goto fail;
+        sl_free(types);
+        SL_LOG_INFO("engine", "source table %s: materialized for pull queries (%s)", src->name, c->id);
+        return c;
+fail:
+        SL_LOG_WARN("engine", "source table %s: not materialized: %s", src->name, err.message);
+        if (c->plan == NULL && a != NULL)
+                sl_analysis_free(a);
+        sl_free(types);
+        cst_free(c);
+        return NULL;
+}
+
+void sl_engine_pull_sources_sync(sl_engine *engine)
+{
+        const char *v = sl_engine_session_prop(engine, NULL, "ksql.source.table.materialization.enabled");
+        bool enabled = v == NULL || *v == '\0' || strcasecmp(v, "true") == 0;
+        const sl_catalog_source **srcs = NULL;
+        sl_arena arena;
+
+        if (!engine->kafka)
+                return;
+        /* gone or replaced tables stop */
+        for (size_t i = engine->csts.len; i-- > 0;) {
+                sl_engine_cst *c = SL_VEC_AT(&engine->csts, sl_engine_cst *, i);
+                if (!enabled || engine->cat->ops->get_source(engine->cat, c->name) != c->src) {
+                        sl_vec_remove(&engine->csts, i);
+                        cst_free(c);
+                }
+        }
+        if (!enabled)
+                return;
+        sl_arena_init(&arena, 0);
+        size_t n = engine->cat->ops->list_sources(engine->cat, &arena, &srcs);
+        for (size_t i = 0; i < n; i++) {
+                const sl_catalog_source *src = srcs[i];
+                bool have = false;
+                if (src->kind != SL_CATALOG_TABLE || !src->source_only || src->window != SL_CATALOG_WINDOW_NONE)
+                        continue;
+                for (size_t j = 0; j < engine->csts.len && !have; j++)
+                        have = SL_VEC_AT(&engine->csts, sl_engine_cst *, j)->src == src;
+                if (have)
+                        continue;
+                sl_engine_cst *c = cst_start(engine, src);
+                if (c != NULL)
+                        sl_vec_push(&engine->csts, &c);
+        }
+        sl_arena_deinit(&arena);
+}
+
+void sl_engine_pull_sources_stop_all(sl_engine *engine)
+{
+        for (size_t i = 0; i < engine->csts.len; i++)
+                cst_free(SL_VEC_AT(&engine->csts, sl_engine_cst *, i));
+        sl_vec_clear(&engine->csts);
 }
 
 /* ---- planning ---- */
@@ -756,7 +945,13 @@ sl_err sl_engine_pull_query_start(sl_engine *engine, sl_engine_session *ses, con
         sl_arena_init(&run->arena, 0);
         sl_str_init(&run->json);
         run->a = a;
-        run->view = sl_exec_view_acquire(src->query_id);
+        if (src->source_only) {
+                char cst_id[160];
+                snprintf(cst_id, sizeof(cst_id), "CST_%s", src->name);
+                run->view = sl_exec_view_acquire(cst_id);
+        } else {
+                run->view = sl_exec_view_acquire(src->query_id);
+        }
         if (run->view == NULL) {
                 sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text,
                                "The `%s` table isn't queryable: it is not materialized (its query is not running)."

@@ -44,10 +44,10 @@ struct sl_exec_view {
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
 static sl_exec_view *reg_head;            /* open views, under reg_lock */
 
-sl_err sl_exec_view_open(const char *dir, const char *query_id, const sl_plan_node *sink, sl_exec_view **out,
-                         sl_err_detail *err)
+sl_err sl_exec_view_open_types(const char *dir, const char *query_id, const sl_type *const *key_types, size_t nkey,
+                               const sl_type *const *value_types, size_t nvalue, sl_catalog_window window,
+                               sl_exec_view **out, sl_err_detail *err)
 {
-        const sl_plan_topic *topic = &sink->u.sink.topic;
         sl_state_db_opts opts;
         sl_exec_view *view;
         sl_err rc;
@@ -60,15 +60,15 @@ sl_err sl_exec_view_open(const char *dir, const char *query_id, const sl_plan_no
         sl_buf_init(&view->key);
         sl_buf_init(&view->value);
         view->refs = 1;
-        view->nkey = topic->nkey;
-        view->nvalue = topic->nvalue;
-        view->window = topic->window;
+        view->nkey = nkey;
+        view->nvalue = nvalue;
+        view->window = window;
         view->key_types = sl_arena_calloc(&view->arena, view->nkey + 1, sizeof(sl_type *));
         view->value_types = sl_arena_calloc(&view->arena, view->nvalue + 1, sizeof(sl_type *));
         for (size_t i = 0; i < view->nkey; i++)
-                view->key_types[i] = sl_type_copy(&view->arena, sink->cols[topic->key_slots[i]].type);
+                view->key_types[i] = sl_type_copy(&view->arena, key_types[i]);
         for (size_t i = 0; i < view->nvalue; i++)
-                view->value_types[i] = sl_type_copy(&view->arena, sink->cols[topic->value_slots[i]].type);
+                view->value_types[i] = sl_type_copy(&view->arena, value_types[i]);
         sl_state_db_opts_init(&opts);
         opts.cache_max_bytes = 0;  /* write-through: readers and writers see RocksDB */
         opts.write_buffer_bytes = 8u << 20;
@@ -101,6 +101,23 @@ fail:
         sl_free(view->query_id);
         sl_free(view->dir);
         sl_free(view);
+        return rc;
+}
+
+sl_err sl_exec_view_open(const char *dir, const char *query_id, const sl_plan_node *sink, sl_exec_view **out,
+                         sl_err_detail *err)
+{
+        const sl_plan_topic *topic = &sink->u.sink.topic;
+        const sl_type **types = sl_calloc(topic->nkey + topic->nvalue + 1, sizeof(sl_type *));
+        sl_err rc;
+
+        for (size_t i = 0; i < topic->nkey; i++)
+                types[i] = sink->cols[topic->key_slots[i]].type;
+        for (size_t i = 0; i < topic->nvalue; i++)
+                types[topic->nkey + i] = sink->cols[topic->value_slots[i]].type;
+        rc = sl_exec_view_open_types(dir, query_id, types, topic->nkey, types + topic->nkey, topic->nvalue,
+                                     topic->window, out, err);
+        sl_free(types);
         return rc;
 }
 
@@ -222,6 +239,17 @@ static sl_err put_row(sl_exec_view *view, const sl_value *keys, const sl_value *
         sl_keyenc_append(&view->value, &t);
         sl_keyenc_append_tuple(&view->value, values, view->nvalue);
         return sl_state_kv_put(view->kv, buf_slice(&view->key), buf_slice(&view->value), ts, err);
+}
+
+sl_err sl_exec_view_put(sl_exec_view *view, const sl_value *keys, const sl_value *values, bool windowed, int64_t ws,
+                        int64_t we, int64_t ts, sl_err_detail *err)
+{
+        sl_err rc;
+
+        sl_state_db_lock(view->db);
+        rc = put_row(view, keys, values, windowed, ws, we, ts, err);
+        sl_state_db_unlock(view->db);
+        return rc;
 }
 
 sl_err sl_exec_view_apply(sl_exec_view *view, const sl_plan_topic *topic, const sl_batch *batch, sl_err_detail *err)

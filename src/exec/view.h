@@ -37,6 +37,10 @@ typedef struct sl_exec_view sl_exec_view;
  * that id is open already; SL_ERR_IO when RocksDB refuses. */
 sl_err sl_exec_view_open(const char *dir, const char *query_id, const sl_plan_node *sink, sl_exec_view **out,
                          sl_err_detail *err);
+/* The same for rows given by their types (copied): key columns, value columns, windowing. */
+sl_err sl_exec_view_open_types(const char *dir, const char *query_id, const sl_type *const *key_types, size_t nkey,
+                               const sl_type *const *value_types, size_t nvalue, sl_catalog_window window,
+                               sl_exec_view **out, sl_err_detail *err);
 /* Unregisters the view and drops the opener's reference; `destroy` also deletes its directory
  * once the last reference is gone (TERMINATE). NULL does nothing. */
 void sl_exec_view_close(sl_exec_view *view, bool destroy);
@@ -54,6 +58,10 @@ bool sl_exec_view_is_empty(sl_exec_view *view);
 /* Applies the records of `batch` as the sink wrote them to `topic` (a put per row, a delete per
  * tombstone). Rows are laid out as the sink node's output. */
 sl_err sl_exec_view_apply(sl_exec_view *view, const sl_plan_topic *topic, const sl_batch *batch, sl_err_detail *err);
+
+/* Writes one row (`values` NULL: deletes the key), as apply does. */
+sl_err sl_exec_view_put(sl_exec_view *view, const sl_value *keys, const sl_value *values, bool windowed, int64_t ws,
+                        int64_t we, int64_t ts, sl_err_detail *err);
 
 /* Fills the view from the sink topic `topic`, partitions 0..npartitions, from the beginning up to
  * the end the topic has when the call starts (records the key or value format cannot read are
