@@ -101,6 +101,7 @@ struct sl_engine_cst {
         bool *is_key;                     /* per output column: a key column, else a value */
         size_t *index;                    /* per output column: its key or value index */
         size_t nkey, nvalue;
+        int ws_col, we_col;               /* windowed tables: output columns of WINDOWSTART/WINDOWEND, else -1 */
         sl_value *keys, *values;          /* row buffers of the stream thread */
 };
 
@@ -127,8 +128,19 @@ static sl_err cst_row(void *ctx, const sl_plan_node *sink, const sl_value *row, 
         sl_engine_cst *c = ctx;
 
         (void)sink;
-        for (size_t i = 0; i < width && i < c->nkey + c->nvalue; i++) {
-                if (c->is_key[i])
+        bool windowed = false;
+        int64_t ws = 0, we = 0;
+
+        for (size_t i = 0; i < width; i++) {
+                if ((int)i == c->ws_col || (int)i == c->we_col) {
+                        if (row[i].kind == SL_TYPE_NULL)
+                                continue;
+                        windowed = true;
+                        if ((int)i == c->ws_col)
+                                ws = row[i].u.i64;
+                        else
+                                we = row[i].u.i64;
+                } else if (c->is_key[i])
                         c->keys[c->index[i]] = row[i];
                 else
                         c->values[c->index[i]] = row[i];
@@ -136,7 +148,7 @@ static sl_err cst_row(void *ctx, const sl_plan_node *sink, const sl_value *row, 
         for (size_t k = 0; k < c->nkey; k++)
                 if (c->keys[k].kind == SL_TYPE_NULL)
                         return SL_OK;  /* a NULL PRIMARY KEY record is dropped */
-        return sl_exec_view_put(c->view, c->keys, tombstone ? NULL : c->values, false, 0, 0, ts, err);
+        return sl_exec_view_put(c->view, c->keys, tombstone ? NULL : c->values, windowed, ws, we, ts, err);
 }
 
 static sl_engine_cst *cst_start(sl_engine *engine, const sl_catalog_source *src)
@@ -150,9 +162,14 @@ static sl_engine_cst *cst_start(sl_engine *engine, const sl_catalog_source *src)
 
         c->name = sl_strdup(src->name);
         c->src = src;
+        c->ws_col = c->we_col = -1;
         sl_kafka_conf_init(&c->kafka);
         snprintf(c->id, sizeof(c->id), "CST_%s", src->name);
-        snprintf(sql, sizeof(sql), "SELECT * FROM `%s` EMIT CHANGES;", src->name);
+        if (src->window != SL_CATALOG_WINDOW_NONE)
+                snprintf(sql, sizeof(sql), "SELECT *, WINDOWSTART AS `SLUICE_WINDOWSTART_`, WINDOWEND AS "
+                                           "`SLUICE_WINDOWEND_` FROM `%s` EMIT CHANGES;", src->name);
+        else
+                snprintf(sql, sizeof(sql), "SELECT * FROM `%s` EMIT CHANGES;", src->name);
         if (sl_parse_statement(sql, NULL, &c->stmt, &err) != SL_OK)
                 goto fail;
         sl_analyze_ctx actx = {.cat = engine->cat, .reg = engine->funcs};
@@ -170,6 +187,14 @@ static sl_engine_cst *cst_start(sl_engine *engine, const sl_catalog_source *src)
         for (size_t i = 0; i < a->ncolumns; i++) {
                 const sl_expr *e = a->columns[i].expr;
                 size_t col = e && e->kind == SL_EXPR_COLUMN ? (size_t)e->index - a->sources[0].base : src->ncolumns;
+                if (e && e->kind == SL_EXPR_COLUMN && (size_t)e->index == a->pseudo_base + SL_PSEUDO_WINDOWSTART) {
+                        c->ws_col = (int)i;
+                        continue;
+                }
+                if (e && e->kind == SL_EXPR_COLUMN && (size_t)e->index == a->pseudo_base + SL_PSEUDO_WINDOWEND) {
+                        c->we_col = (int)i;
+                        continue;
+                }
                 if (col >= src->ncolumns || src->columns[col].role == SL_CATALOG_HEADERS ||
                     src->columns[col].role == SL_CATALOG_HEADER) {
                         c->is_key[i] = false;
@@ -191,15 +216,22 @@ static sl_engine_cst *cst_start(sl_engine *engine, const sl_catalog_source *src)
                 sl_plan_node *node = c->plan->nodes[n];
                 if (node->kind == SL_PLAN_PROJECT && node->width == a->ncolumns)
                         for (size_t i = 0; i < a->ncolumns; i++)
-                                node->cols[i].key = node->cols[i].key || c->is_key[i];
+                                node->cols[i].key = node->cols[i].key || c->is_key[i] || (int)i == c->ws_col ||
+                                                    (int)i == c->we_col;
+                /* the window bounds belong to the key (the source gives them to null rows too) */
+                if (node->kind == SL_PLAN_SOURCE && c->ws_col >= 0 &&
+                    node->u.source.pseudo_base + SL_PSEUDO_WINDOWEND < node->width) {
+                        node->cols[node->u.source.pseudo_base + SL_PSEUDO_WINDOWSTART].key = true;
+                        node->cols[node->u.source.pseudo_base + SL_PSEUDO_WINDOWEND].key = true;
+                }
         }
         c->keys = sl_calloc(c->nkey + 1, sizeof(sl_value));
         c->values = sl_calloc(c->nvalue + 1, sizeof(sl_value));
         snprintf(dir, sizeof(dir), "%s/state/%s/view", data ? data : "./sluice-data", c->id);
         /* rebuilt from the topic at every start: whatever an earlier run left goes */
         if (sl_state_db_destroy(dir, &err) != SL_OK ||
-            sl_exec_view_open_types(dir, c->id, types, c->nkey, vtypes, c->nvalue, SL_CATALOG_WINDOW_NONE, &c->view,
-                                    &err) != SL_OK) {
+            sl_exec_view_open_types(dir, c->id, types, c->nkey, vtypes, c->nvalue, src->window, &c->view, &err) !=
+                    SL_OK) {
                 sl_free(vtypes);
                 goto fail;
         }
@@ -250,7 +282,7 @@ void sl_engine_pull_sources_sync(sl_engine *engine)
         for (size_t i = 0; i < n; i++) {
                 const sl_catalog_source *src = srcs[i];
                 bool have = false;
-                if (src->kind != SL_CATALOG_TABLE || !src->source_only || src->window != SL_CATALOG_WINDOW_NONE)
+                if (src->kind != SL_CATALOG_TABLE || !src->source_only)
                         continue;
                 for (size_t j = 0; j < engine->csts.len && !have; j++)
                         have = SL_VEC_AT(&engine->csts, sl_engine_cst *, j)->src == src;
@@ -320,6 +352,7 @@ static bool key_const(const pull_plan *pp, const sl_expr *e, int k, sl_value *ou
         sl_expr_eval_tree(e, &ctx, out);
         if (out->kind == SL_TYPE_NULL || ctx.errors)
                 return false;
+        *out = sl_value_copy(pp->arena, out);  /* a literal borrows the statement, which goes first */
         return out->kind == pp->key_types[k]->kind;
 }
 
@@ -488,7 +521,6 @@ static void plan_path(const pull_plan *pp, const sl_expr *where, bool windowed, 
 /* The state of one running pull query. */
 typedef struct pull_run {
         sl_analysis *a;                 /* the analysis (owned) */
-        const sl_catalog_source *src;   /* the table */
         sl_expr_prog *where;            /* compiled WHERE, or NULL */
         sl_expr_prog **cols;            /* compiled SELECT list, a->ncolumns */
         sl_value *row;                  /* the input row, a->input_width slots */
@@ -506,6 +538,7 @@ typedef struct pull_run {
         sl_exec_view *view;             /* a reference to the table's view */
         pull_path path;                 /* the access path */
         size_t nkey;                    /* key columns of the view */
+        size_t nvalue;                  /* value columns of the view */
 } pull_run;
 
 static sl_err on_view_row(void *ctx, const sl_exec_view_row *vr, bool *stop, sl_err_detail *err)
@@ -524,13 +557,12 @@ static sl_err on_view_row(void *ctx, const sl_exec_view_row *vr, bool *stop, sl_
         }
         for (size_t i = 0; i < a->input_width; i++)
                 run->row[i] = sl_value_null();
-        size_t nk = 0, nv = 0;
-        for (size_t i = 0; i < run->src->ncolumns; i++) {
-                if (run->src->columns[i].role == SL_CATALOG_KEY)
-                        run->row[run->key_slot[nk]] = vr->keys[nk], nk++;
-                else if (run->src->columns[i].role == SL_CATALOG_VALUE)
-                        run->row[run->value_slot[nv]] = vr->values[nv], nv++;
-        }
+        /* the table's columns by slot (nothing of the catalog is read here: the table may be
+         * dropped while a scan runs) */
+        for (size_t k = 0; k < run->nkey; k++)
+                run->row[run->key_slot[k]] = vr->keys[k];
+        for (size_t v = 0; v < run->nvalue; v++)
+                run->row[run->value_slot[v]] = vr->values[v];
         run->row[a->pseudo_base + SL_PSEUDO_ROWTIME] = sl_value_bigint(vr->ts);
         if (vr->windowed) {
                 run->row[a->pseudo_base + SL_PSEUDO_WINDOWSTART] = sl_value_bigint(vr->win_start);
@@ -573,6 +605,10 @@ static bool is_key_column(const sl_analysis *a, size_t i)
                 return true;
         if (e == NULL || e->kind != SL_EXPR_COLUMN || e->index < (int)a->sources[0].base)
                 return false;
+        /* the window bounds of a windowed table are part of its key */
+        if (src->window != SL_CATALOG_WINDOW_NONE && (e->index == (int)(a->pseudo_base + SL_PSEUDO_WINDOWSTART) ||
+                                                      e->index == (int)(a->pseudo_base + SL_PSEUDO_WINDOWEND)))
+                return true;
         size_t c = (size_t)e->index - a->sources[0].base;
         return c < src->ncolumns && src->columns[c].role == SL_CATALOG_KEY;
 }
@@ -973,10 +1009,10 @@ sl_err sl_engine_pull_query_start(sl_engine *engine, sl_engine_session *ses, con
                 rc = SL_ERR_STATE;
                 goto fail;
         }
-        run->src = src;
         run->sink = *sink;
         run->limit = a->limit;
         run->nkey = nkey;
+        run->nvalue = nvalue;
         run->row = sl_arena_calloc(&run->arena, a->input_width + 1, sizeof(sl_value));
         run->lvars = sl_arena_calloc(&run->arena, a->nlvars + 1, sizeof(sl_value));
         run->key_slot = sl_arena_calloc(&run->arena, nkey + 1, sizeof(size_t));
