@@ -62,6 +62,7 @@ sl_err sl_engine_new(const sl_config *cfg, sl_engine **out, sl_err_detail *err)
         engine->cfg = cfg;
         sl_vec_init(&engine->commands, sizeof(sl_engine_command));
         sl_vec_init(&engine->running, sizeof(sl_engine_query *));
+        sl_vec_init(&engine->csts, sizeof(sl_engine_cst *));
         sl_engine_meta_init(engine);
         sl_engine_queries_init(engine);
         snprintf(engine->service_id, sizeof(engine->service_id), "%s", sid ? sid : "default_");
@@ -95,6 +96,8 @@ void sl_engine_free(sl_engine *engine)
         }
         sl_vec_deinit(&engine->commands);
         sl_engine_queries_stop_all(engine);
+        sl_engine_pull_sources_stop_all(engine);
+        sl_vec_deinit(&engine->csts);
         sl_engine_cmdlog_close(engine);
         /* the REST server closes its queries before the engine goes */
         if (SL_NEVER(engine->running.len != 0))
@@ -525,6 +528,7 @@ static bool run_statement(sl_engine *engine, sl_engine_session *ses, const sl_as
         if (rc != SL_OK)
                 return false;
         sl_engine_queries_sync(engine);
+        sl_engine_pull_sources_sync(engine);
         sl_engine_cmdlog_append(engine, ses, stmt, ent.query_id);
         if (emit)
                 sl_vec_push(&res->entities, &ent);
@@ -696,11 +700,14 @@ sl_err sl_engine_query_start(sl_engine *engine, const sl_engine_request *req, co
                         rc = sl_engine_push_query_start(engine, &ses, stmt, a, sink, arena, hdr, out, res);
                         goto out;
                 }
+                if (a->pull) {
+                        rc = sl_engine_pull_query_start(engine, &ses, stmt, a, sink, arena, hdr, out, res);
+                        goto out;
+                }
                 sl_analysis_free(a);
         }
         sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s not supported yet by this server",
-                       stmt->kind == SL_AST_STMT_PRINT ? "PRINT is" :
-                       stmt->query->emit == SL_AST_EMIT_NONE ? "Pull queries are" : "Push queries are");
+                       stmt->kind == SL_AST_STMT_PRINT ? "PRINT is" : "Push queries are");
 out:
         sl_script_free(script);
         session_deinit(&ses);

@@ -17,6 +17,7 @@
 #include "common/str.h"
 #include "engine/engine_int.h"
 #include "exec/query.h"
+#include "exec/view.h"
 #include "kafka/conf.h"
 #include "kafka/producer.h"
 #include "plan/plan.h"
@@ -37,6 +38,8 @@ struct sl_engine_pq {
         sl_ast_stmt *stmt;       /* owned: the analysis and plan borrow it */
         sl_plan *plan;           /* owned */
         sl_exec_query *run;      /* owned: the stream threads */
+        sl_exec_view *view;      /* TABLE results: the pull-query view (engine_pull.c), or NULL */
+        bool drop_view;          /* TERMINATE: delete the view's directory when closing it */
 };
 
 /* The engine's admin client, created at first use. */
@@ -189,6 +192,7 @@ static void pq_free(sl_engine_pq *pq)
         if (pq == NULL)
                 return;
         sl_exec_query_free(pq->run);
+        sl_exec_view_close(pq->view, pq->drop_view);  /* after the threads: no sink writes to it */
         sl_plan_free(pq->plan);
         sl_ast_stmt_free(pq->stmt);
         sl_free(pq->id);
@@ -275,6 +279,7 @@ static sl_err persistent_start(sl_engine *engine, sl_engine_session *ses, const 
                 goto fail;
         }
         thread_conf(engine, ses, &kconf, &tc);
+        pq->view = sl_engine_pull_view_open(engine, pq->plan, &kconf);
         const char *data = engine->cfg ? sl_config_get(engine->cfg, "data.dir") : NULL;
         char state_dir[1024];
         snprintf(state_dir, sizeof(state_dir), "%s/state", data ? data : "./sluice-data");
@@ -323,6 +328,7 @@ static void persistent_stop(sl_engine *engine, size_t index)
                 SL_LOG_WARN("engine", "query %s stopped with an error: %s", pq->id, err.message);
         engine->cat->ops->drop_query(engine->cat, pq->id, NULL);
         SL_LOG_INFO("engine", "query %s terminated", pq->id);
+        pq->drop_view = true;
         pq_free(pq);
 }
 
