@@ -206,6 +206,11 @@ static sl_err persistent_start(sl_engine *engine, sl_engine_session *ses, const 
                                pq->sink_topic, err.message);
                 goto fail;
         }
+        if (sl_engine_schema_prepare_sinks(pq->plan, &err) != SL_OK) {
+                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "Could not register schema: %s",
+                               err.message);
+                goto fail;
+        }
         if (sl_analysis_apply(engine->cat, pq->plan->analysis, &err) != SL_OK) {
                 sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s", err.message);
                 goto fail;
@@ -319,10 +324,16 @@ static sl_err show_queries(sl_engine *engine, sl_engine_result *res, sl_engine_e
 
 /* One side's serde over the sink's columns at `slots`. */
 static sl_err insert_serde(const sl_catalog_source *sink, sl_serde_format format, const size_t *slots, size_t n,
-                           bool unwrapped, char delim, sl_serde **out, sl_err_detail *err)
+                           bool unwrapped, char delim, const sl_plan_topic *topic, bool key, sl_serde **out,
+                           sl_err_detail *err)
 {
         sl_serde_column *cols = sl_calloc(n + 1, sizeof(*cols));
-        sl_serde_schema schema = {.columns = cols, .ncolumns = n, .unwrapped = unwrapped, .delimiter = delim};
+        char subject[512];
+        snprintf(subject, sizeof(subject), "%s-%s", sink->topic, key ? "key" : "value");
+        sl_serde_schema schema = {.columns = cols, .ncolumns = n, .unwrapped = unwrapped, .delimiter = delim,
+                                  .subject = subject,
+                                  .schema_id = key ? topic->key_schema_id : topic->value_schema_id,
+                                  .full_name = key ? topic->key_full_name : topic->value_full_name};
         for (size_t i = 0; i < n; i++) {
                 cols[i].name = sink->columns[slots[i]].name;
                 cols[i].type = sink->columns[slots[i]].type;
@@ -374,9 +385,9 @@ static sl_err insert_values(sl_engine *engine, sl_engine_session *ses, const sl_
         memset(&topic, 0, sizeof(topic));
         if (sl_plan_topic_from_source(plan, &topic, sink, 0, &err) != SL_OK ||
             insert_serde(sink, topic.key_format, topic.key_slots, topic.nkey, topic.nkey == 1, topic.key_delimiter,
-                         &kser, &err) != SL_OK ||
+                         &topic, true, &kser, &err) != SL_OK ||
             insert_serde(sink, topic.value_format, topic.value_slots, topic.nvalue, topic.value_unwrapped,
-                         topic.value_delimiter, &vser, &err) != SL_OK) {
+                         topic.value_delimiter, &topic, false, &vser, &err) != SL_OK) {
                 sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s", err.message);
                 goto out;
         }

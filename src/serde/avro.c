@@ -342,6 +342,30 @@ static sl_err read_value(rd *r, const sl_avro *w, const sl_type *t, sl_value *ou
                         *out = sl_value_string_copy(r->arena, (const char *)p, len);
                         return SL_OK;
                 }
+                if ((w->kind == SL_AVRO_INT || w->kind == SL_AVRO_LONG) && w->logical == SL_AVRO_LT_NONE) {
+                        /* ksqlDB's coercion of numbers to STRING */
+                        char buf[32];
+                        if (!rd_long(r, &n))
+                                return truncated(r);
+                        int k = snprintf(buf, sizeof(buf), "%lld", (long long)n);
+                        *out = sl_value_string_copy(r->arena, buf, (size_t)k);
+                        return SL_OK;
+                }
+                if (w->kind == SL_AVRO_BOOLEAN) {
+                        if (!rd_fixed(r, 1, &p))
+                                return truncated(r);
+                        *out = sl_value_string_copy(r->arena, p[0] ? "true" : "false", p[0] ? 4 : 5);
+                        return SL_OK;
+                }
+                if (w->kind == SL_AVRO_DOUBLE || w->kind == SL_AVRO_FLOAT) {
+                        char buf[32];
+                        sl_value d;
+                        if ((rc = read_value(r, w, sl_type_double(), &d, depth + 1)) != SL_OK)
+                                return rc;
+                        size_t k = sl_value_fmt_double(d.u.f64, buf);
+                        *out = sl_value_string_copy(r->arena, buf, k);
+                        return SL_OK;
+                }
                 if (w->kind == SL_AVRO_ENUM) {
                         if (!rd_long(r, &n) || n < 0 || (size_t)n >= w->nsymbols)
                                 return truncated(r);

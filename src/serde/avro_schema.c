@@ -472,7 +472,10 @@ static sl_err to_type(sl_arena *arena, const sl_avro *s, int depth, const sl_typ
                         sl_err rc = to_type(arena, s->fields[i].type, depth + 1, &f[i].type, err);
                         if (rc != SL_OK)
                                 return rc;
-                        f[i].name = s->fields[i].name;
+                        /* ksqlDB upper-cases the names of inferred fields */
+                        char *name = sl_arena_strdup(arena, s->fields[i].name);
+                        sl_str_upper(name);
+                        f[i].name = name;
                 }
                 *out = sl_type_struct(arena, f, s->nfields);
                 return SL_OK;
