@@ -1,170 +1,34 @@
 /* engine_schema.c: the engine's side of the schema registry formats. CREATE STREAM/TABLE with
- * VALUE_FORMAT (or KEY_FORMAT) AVRO and no value (key) columns takes its columns from the registry,
- * as ksqlDB does: the latest version of `<topic>-value` (`<topic>-key`), or the schema
- * VALUE_SCHEMA_ID (KEY_SCHEMA_ID) names. A record gives one column per field (names upper-cased),
- * anything else -- or a record with WRAP_SINGLE_VALUE=false -- one column ROWVAL (key: ROWKEY). The
- * statement is rewritten with the inferred columns and runs as if they had been written, so
- * DESCRIBE and the catalog show them. C*AS sinks register their schemas before the query starts,
- * so an incompatible evolution is refused with the registry's message. */
+ * VALUE_FORMAT (or KEY_FORMAT) AVRO and no value (key) columns runs rewritten with the columns the
+ * registry infers (src/registry/infer.c). C*AS sinks register their schemas before the query
+ * starts, so an incompatible evolution is refused with the registry's message. */
 #include <stdio.h>
 #include <string.h>
 
 #include "common/mem.h"
 #include "common/str.h"
 #include "engine/engine_int.h"
-#include "serde/avro.h"
+#include "registry/registry.h"
 #include "serde/serde.h"
-#include "sql/ast_print.h"
-#include "sql/parse.h"
-
-/* The literal text of property `name` of `stmt`, an integer as decimal text, or NULL. */
-static const sl_ast_expr *prop(const sl_ast_stmt *stmt, const char *name)
-{
-        for (size_t i = 0; stmt->props && i < stmt->props->len; i++) {
-                const sl_ast_property *p = stmt->props->items[i];
-                if (sl_str_eq_ci(p->name.name, name))
-                        return p->value;
-        }
-        return NULL;
-}
-
-/* Appends the inferred column definitions of one side to `cols`. */
-static sl_err side_columns(const char *topic, bool key, bool table, const sl_ast_expr *id_prop, bool unwrap,
-                           sl_str *cols, bool *found, sl_err_detail *err)
-{
-        const sl_serde_registry *reg = sl_serde_registry_get_default();
-        char *text = NULL;
-        char subject[512];
-        int32_t id = 0;
-        sl_arena arena;
-        const sl_avro *schema;
-        const sl_type *type;
-        sl_err rc;
-
-        *found = false;
-        snprintf(subject, sizeof(subject), "%s-%s", topic, key ? "key" : "value");
-        if (!reg)
-                return sl_err_set(err, SL_ERR_INVALID,
-                                  "Cannot infer columns: no schema registry (ksql.schema.registry.url) is configured");
-        if (id_prop && id_prop->kind == SL_AST_INTEGER)
-                rc = reg->schema_by_id(reg, (int32_t)id_prop->ival, &text, err);
-        else
-                rc = reg->latest(reg, subject, &id, &text, err);
-        if (rc == SL_ERR_NOT_FOUND) {
-                if (key && !table && !id_prop)
-                        return SL_OK;  /* a stream without a key schema simply has no key */
-                return sl_err_set(err, SL_ERR_INVALID,
-                                  "Schema for message %s on topic '%s' does not exist in the Schema Registry.Subject: %s",
-                                  key ? "keys" : "values", topic, subject);
-        }
-        if (rc != SL_OK)
-                return rc;
-        sl_arena_init(&arena, 0);
-        if ((rc = sl_avro_parse(&arena, text, &schema, err)) != SL_OK ||
-            (rc = sl_avro_to_type(&arena, schema, &type, err)) != SL_OK)
-                goto out;
-        const char *suffix = key ? (table ? " PRIMARY KEY" : " KEY") : "";
-        if (type->kind == SL_TYPE_STRUCT && !unwrap && type->nfields > 0) {
-                for (size_t i = 0; i < type->nfields; i++) {
-                        char *name = sl_strdup(type->fields[i].name);
-                        sl_str_upper(name);
-                        if (sl_str_len(cols))
-                                sl_str_append(cols, ", ");
-                        sl_ast_print_ident(cols, name);
-                        sl_str_append(cols, " ");
-                        sl_type_print(cols, type->fields[i].type);
-                        sl_str_append(cols, suffix);
-                        sl_free(name);
-                }
-        } else {
-                if (sl_str_len(cols))
-                        sl_str_append(cols, ", ");
-                sl_str_append(cols, key ? "ROWKEY " : "ROWVAL ");
-                sl_type_print(cols, type);
-                sl_str_append(cols, suffix);
-        }
-        *found = true;
-out:
-        sl_arena_deinit(&arena);
-        sl_free(text);
-        return rc;
-}
-
-static bool registry_format(const char *f)
-{
-        return f && strcmp(f, "AVRO") == 0;
-}
 
 sl_err sl_engine_schema_infer(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt, sl_ast_stmt **out,
                               sl_engine_result *res)
 {
         sl_analysis *a = NULL;
         sl_err_detail err;
-        sl_str cols, sql;
         sl_err rc = SL_OK;
-        bool found;
 
         *out = NULL;
         if (stmt->kind != SL_AST_STMT_CREATE_STREAM && stmt->kind != SL_AST_STMT_CREATE_TABLE)
                 return SL_OK;
         /* cheap test first: only statements naming a registry format (or a session default) */
         if (!strcasestr(stmt->text, "AVRO") &&
-            !registry_format(sl_engine_session_prop(engine, ses, "ksql.persistence.default.format.value")))
+            !sl_str_eq_ci(sl_engine_session_prop(engine, ses, "ksql.persistence.default.format.value") ?: "", "AVRO"))
                 return SL_OK;
         if (!(a = sl_engine_meta_analyze(engine, ses, stmt, res)))
                 return SL_OK;  /* the statement's own analysis reports the error again */
-        const sl_catalog_source *src = a->new_source;
-        bool table = stmt->kind == SL_AST_STMT_CREATE_TABLE;
-        size_t nkey = 0, nval = 0;
-        for (size_t i = 0; src && i < src->ncolumns; i++) {
-                nkey += src->columns[i].role == SL_CATALOG_KEY;
-                nval += src->columns[i].role == SL_CATALOG_VALUE;
-        }
-        bool infer_value = src && registry_format(src->value_format) && nval == 0;
-        bool infer_key = src && registry_format(src->key_format) && nkey == 0;
-        if (!infer_value && !infer_key)
-                goto out;
-        const sl_ast_expr *wrap = prop(stmt, "WRAP_SINGLE_VALUE");
-        bool unwrap = wrap && ((wrap->kind == SL_AST_BOOL && !wrap->bval) ||
-                               (wrap->kind == SL_AST_STRING && sl_str_eq_ci(wrap->text, "false")));
-        sl_str_init(&cols);
-        sl_str_init(&sql);
-        if (infer_key && (rc = side_columns(src->topic, true, table, prop(stmt, "KEY_SCHEMA_ID"), false, &cols, &found,
-                                            &err)) != SL_OK)
-                goto fail;
-        if (infer_value && (rc = side_columns(src->topic, false, table, prop(stmt, "VALUE_SCHEMA_ID"), unwrap, &cols,
-                                              &found, &err)) != SL_OK)
-                goto fail;
-        if (sl_str_len(&cols) == 0)
-                goto done;
-        /* the canonical text with the columns spliced in before WITH */
-        char *text = sl_ast_stmt_to_sql(stmt);
-        const char *with = strstr(text, " WITH (");
-        if (!with) {
-                sl_free(text);
-                goto done;
-        }
-        size_t at = (size_t)(with - text);
-        if (at > 0 && text[at - 1] == ')') {
-                sl_str_append_n(&sql, text, at - 1);
-                sl_str_appendf(&sql, ", %s)", sl_str_cstr(&cols));
-        } else {
-                sl_str_append_n(&sql, text, at);
-                sl_str_appendf(&sql, " (%s)", sl_str_cstr(&cols));
-        }
-        sl_str_append(&sql, with);
-        sl_free(text);
-        if (sl_parse_statement(sl_str_cstr(&sql), NULL, out, &err) != SL_OK) {
-                rc = SL_ERR_INVALID;
-                goto fail;
-        }
-        goto done;
-fail:
-        sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s", err.message);
-done:
-        sl_str_deinit(&cols);
-        sl_str_deinit(&sql);
-out:
+        if ((rc = sl_registry_infer_columns(sl_serde_registry_get_default(), stmt, a->new_source, out, &err)) != SL_OK)
+                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s", err.message);
         sl_analysis_free(a);
         return rc;
 }

@@ -26,6 +26,8 @@
 #include "common/err.h"
 #include "common/str.h"
 #include "serde/serde.h"
+#include "sql/ast.h"
+#include "sql/catalog.h"
 
 /* Registry error codes (the "error_code" of its error bodies); HTTP status = code / 100 when
  * code > 999, else the code. */
@@ -116,6 +118,13 @@ void sl_registry_server_stop(sl_registry_server *srv);
  * used). basic_auth "user:password" or NULL. */
 sl_serde_registry *sl_registry_client_new(const char *url, const char *basic_auth);
 void sl_registry_client_free(sl_serde_registry *reg);
+
+/* CREATE STREAM/TABLE `stmt`, analyzed into `src`, over AVRO without value (key) columns: *out
+ * receives the statement rewritten with the columns `reg` infers (caller frees with
+ * sl_ast_stmt_free), or NULL when nothing is to infer. ksqlDB's message when the subject is absent
+ * ("Schema for message values on topic 'x' does not exist in the Schema Registry..."). */
+sl_err sl_registry_infer_columns(const sl_serde_registry *reg, const sl_ast_stmt *stmt, const sl_catalog_source *src,
+                                 sl_ast_stmt **out, sl_err_detail *err);
 
 /* What sluiced runs: with ksql.schema.registry.url empty, the store on `bootstrap` and the REST
  * server on schema.registry.listeners; then the client of the URL in use, installed as the serdes'

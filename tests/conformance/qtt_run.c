@@ -28,6 +28,8 @@
 #include "common/str.h"
 #include "exec/driver.h"
 #include "plan/plan.h"
+#include "registry/registry.h"
+#include "serde/avro.h"
 #include "serde/serde.h"
 #include "sql/analyze.h"
 #include "sql/parse.h"
@@ -213,6 +215,26 @@ static void side_free(side *s)
 /* Builds the key or value side of catalog source `src`. */
 static int wrap_default; /* ksql.persistence.wrap.single.values of the case being run */
 
+/* A topic's Avro schema declared by the case ("topics": keySchema / valueSchema), registered in the
+ * case's in-process schema registry: test inputs are written with it, as ksqlDB's driver does. */
+typedef struct declared_schema {
+        char *subject;  /* <topic>-key / <topic>-value */
+        int32_t id;
+} declared_schema;
+static declared_schema declared[32];
+static size_t ndeclared;
+
+static int32_t declared_id(const char *topic, bool key)
+{
+        char subject[512];
+
+        snprintf(subject, sizeof(subject), "%s-%s", topic, key ? "key" : "value");
+        for (size_t i = 0; i < ndeclared; i++)
+                if (strcmp(declared[i].subject, subject) == 0)
+                        return declared[i].id;
+        return 0;
+}
+
 static bool side_of(const sl_catalog_source *src, bool key, side *s, char *why, size_t whylen)
 {
         sl_serde_column cols[64];
@@ -240,13 +262,17 @@ static bool side_of(const sl_catalog_source *src, bool key, side *s, char *why, 
         s->window_size_ms = key ? src->window_size_ms : 0;
         s->ncols = n;
         s->unwrapped = key ? n == 1 : t.value_unwrapped;
+        char subject[512];
+        snprintf(subject, sizeof(subject), "%s-%s", src->topic, key ? "key" : "value");
         schema = (sl_serde_schema){.columns = cols, .ncolumns = n, .unwrapped = s->unwrapped,
-                                   .delimiter = key ? t.key_delimiter : t.value_delimiter};
+                                   .delimiter = key ? t.key_delimiter : t.value_delimiter, .subject = subject,
+                                   .schema_id = declared_id(src->topic, key)};
         if (sl_serde_new(s->format, &schema, &s->serde, &e) != SL_OK) {
                 snprintf(why, whylen, "%s", e.message);
                 goto done;
         }
         schema.delimiter = 0;
+        schema.schema_id = 0;
         if (sl_serde_new(SL_SERDE_JSON, &schema, &s->json, &e) != SL_OK) {
                 snprintf(why, whylen, "%s", e.message);
                 goto done;
@@ -391,6 +417,8 @@ typedef struct run {
         sl_plan *plans[64];
         size_t nplans;
         sl_script *script_keep;  /* the parsed statements, freed after the plans */
+        sl_ast_stmt *inferred[16];    /* CREATE statements rewritten with inferred AVRO columns */
+        size_t ninferred;
         sl_exec_record inserted[64];  /* INSERT VALUES records, piped before the inputs */
         size_t ninserted;
         char why[1024];  /* failure or skip reason */
@@ -559,6 +587,26 @@ static outcome run_statements(run *r, const char *sql, const json_t *tc, const s
                 sl_err_detail e;
                 sl_err rc;
 
+                sl_err_clear(&e);
+                /* AVRO without columns: the statement with the columns the registry infers */
+                if (r->ninferred < 16 && (stmt->kind == SL_AST_STMT_CREATE_STREAM || stmt->kind == SL_AST_STMT_CREATE_TABLE) &&
+                    sl_analyze(&ctx, stmt, &a, &e) == SL_OK) {
+                        sl_ast_stmt *inf = NULL;
+                        rc = sl_registry_infer_columns(sl_serde_registry_get_default(), stmt, a->new_source, &inf, &e);
+                        sl_analysis_free(a);
+                        a = NULL;
+                        if (rc != SL_OK) {
+                                if (exc && expected_message(exc, e.message)) {
+                                        *done = true;
+                                        goto out;
+                                }
+                                snprintf(r->why, sizeof(r->why), "infer '%.200s': %s", stmt->text, e.message);
+                                oc = FAIL;
+                                goto out;
+                        }
+                        if (inf)
+                                stmt = r->inferred[r->ninferred++] = inf;
+                }
                 sl_err_clear(&e);
                 if ((rc = sl_analyze(&ctx, stmt, &a, &e)) != SL_OK) {
                         if (exc && expected_message(exc, e.message)) {
@@ -1049,6 +1097,34 @@ static outcome run_one(const json_t *tc, const char *fmt, const sl_func_registry
         }
         r.cat = sl_catalog_mem_new();
         r.d = sl_exec_driver_new();
+        /* an in-process schema registry per case, with the topics' declared Avro schemas */
+        sl_registry_store *store = NULL;
+        sl_registry_store_new(NULL, &store, NULL);
+        sl_serde_registry *sreg = sl_registry_local_new(store);
+        sl_serde_registry_set_default(sreg);
+        ndeclared = 0;
+        json_array_foreach((json_t *)topics, i, v) {
+                const char *name = json_string_value(json_object_get(v, "name"));
+                for (int side = 0; side < 2 && name; side++) {
+                        const json_t *sch = json_object_get(v, side ? "valueSchema" : "keySchema");
+                        const char *f = json_string_value(json_object_get(v, side ? "valueFormat" : "keyFormat"));
+                        char subject[512];
+                        sl_str msg;
+                        int32_t id;
+                        if (!sch || (f && !sl_str_eq_ci(f, "AVRO")) || (!f && fmt && !sl_str_eq_ci(fmt, "AVRO") &&
+                                                                           !strstr(sql, "AVRO") && !strstr(sql, "avro")))
+                                continue;
+                        char *text = json_dumps(sch, JSON_COMPACT | JSON_ENCODE_ANY);
+                        snprintf(subject, sizeof(subject), "%s-%s", name, side ? "value" : "key");
+                        sl_str_init(&msg);
+                        if (ndeclared < 32 && sl_registry_store_register(store, subject, "AVRO", text, &id, &msg) == 0) {
+                                declared[ndeclared].subject = sl_strdup(subject);
+                                declared[ndeclared++].id = id;
+                        }
+                        sl_str_deinit(&msg);
+                        free(text);
+                }
+        }
         json_array_foreach((json_t *)topics, i, v) {
                 const char *name = json_string_value(json_object_get(v, "name"));
                 json_t *p = json_object_get(v, "partitions");
@@ -1092,6 +1168,14 @@ static outcome run_one(const json_t *tc, const char *fmt, const sl_func_registry
                 sl_free((void *)r.inserted[k].value.ptr);
         }
         sl_catalog_free(r.cat);
+        for (size_t k = 0; k < r.ninferred; k++)
+                sl_ast_stmt_free(r.inferred[k]);
+        sl_serde_registry_set_default(NULL);
+        sl_registry_local_free(sreg);
+        sl_registry_store_free(store);
+        for (size_t k = 0; k < ndeclared; k++)
+                sl_free(declared[k].subject);
+        ndeclared = 0;
         sl_free(sql);
         return oc;
 }
