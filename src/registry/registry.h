@@ -72,6 +72,10 @@ void sl_registry_version_deinit(sl_registry_version *v);
  * schema already registered there (idempotent). Checks it against the subject's level. */
 int sl_registry_store_register(sl_registry_store *store, const char *subject, const char *schema_type,
                                const char *schema, int32_t *id, sl_str *msg);
+/* Registers `schema` under `subject` with the given global id (Confluent's IMPORT mode; tests
+ * that pin ids); 42205 when the id holds another schema. */
+int sl_registry_store_import(sl_registry_store *store, const char *subject, const char *schema_type,
+                             const char *schema, int32_t id, sl_str *msg);
 /* POST /subjects/{s}: the version of `subject` holding `schema`. */
 int sl_registry_store_lookup(sl_registry_store *store, const char *subject, const char *schema_type,
                              const char *schema, bool deleted, sl_registry_version *out, sl_str *msg);

@@ -421,8 +421,24 @@ out:
 
 /* ---- operations ---- */
 
+static int do_register(sl_registry_store *store, const char *subject, const char *schema_type, const char *schema,
+                       int32_t want_id, int32_t *id, sl_str *msg);
+
 int sl_registry_store_register(sl_registry_store *store, const char *subject, const char *schema_type,
                                const char *schema, int32_t *id, sl_str *msg)
+{
+        return do_register(store, subject, schema_type, schema, 0, id, msg);
+}
+
+int sl_registry_store_import(sl_registry_store *store, const char *subject, const char *schema_type,
+                             const char *schema, int32_t id, sl_str *msg)
+{
+        int32_t got;
+        return do_register(store, subject, schema_type, schema, id, &got, msg);
+}
+
+static int do_register(sl_registry_store *store, const char *subject, const char *schema_type, const char *schema,
+                       int32_t want_id, int32_t *id, sl_str *msg)
 {
         const char *type = schema_type && *schema_type ? schema_type : "AVRO";
         char *text = NULL;
@@ -455,6 +471,14 @@ int sl_registry_store_register(sl_registry_store *store, const char *subject, co
         }
         int version = s && s->nversions ? s->versions[s->nversions - 1].version + 1 : 1;
         schema_rec tmp = {.id = known ? known->id : store->max_id + 1, .type = (char *)type, .text = text};
+        if (want_id > 0) {
+                const schema_rec *other = schema_find(store, want_id);
+                if ((known && known->id != want_id) || (other && other != known)) {
+                        rc = fail(msg, 42205, "Overwrite new schema with id %d is not permitted.", (int)want_id);
+                        goto out;
+                }
+                tmp.id = want_id;
+        }
         if ((rc = persist_version(store, subject, version, tmp.id, &tmp, false, false, msg)) == SL_REGISTRY_OK)
                 *id = tmp.id;
 out:

@@ -728,8 +728,14 @@ static sl_err state_new(sl_serde *serde, sl_err_detail *err)
         }
         if (serde->format == SL_SERDE_AVRO) {
                 sl_err rc = sl_avro_parse(&st->arena, st->own_text, &st->own, err);
-                if (rc != SL_OK)
+                if (rc != SL_OK) {
+                        char why[sizeof(err->message)];
+                        if (err && serde->schema_id <= 0) {
+                                snprintf(why, sizeof(why), "%s", err->message);
+                                sl_err_set(err, rc, "Schema is not compatible with Avro: %s", why);
+                        }
                         return rc;
+                }
                 /* a given schema must be able to hold the columns */
                 if (serde->unwrapped && serde->ncolumns == 1) {
                         const sl_avro *w = st->own;

@@ -181,8 +181,13 @@ static const sl_avro *parse_record(parser *p, json_t *j, const char *ns)
         for (size_t i = 0; i < s->nfields; i++) {
                 json_t *f = json_array_get(fields, i);
                 const char *name = json_string_value(json_object_get(f, "name"));
-                if (!json_is_object(f) || !valid_name(name) || strchr(name, '.'))
-                        return fail(p, "Invalid field name in record %s", s->name);
+                if (!json_is_object(f) || !name)
+                        return fail(p, "Invalid field in record %s", s->name);
+                if (!valid_name(name) || strchr(name, '.')) {
+                        /* Avro's (Java) wording */
+                        bool first = (*name >= 'a' && *name <= 'z') || (*name >= 'A' && *name <= 'Z') || *name == '_';
+                        return fail(p, first ? "Illegal character in: %s" : "Illegal initial character: %s", name);
+                }
                 for (size_t k = 0; k < i; k++)
                         if (strcmp(s->fields[k].name, name) == 0)
                                 return fail(p, "Duplicate field name: %s", name);

@@ -235,7 +235,49 @@ static int32_t declared_id(const char *topic, bool key)
         return 0;
 }
 
+static bool side_of_ex(const sl_catalog_source *src, bool key, bool input, side *s, char *why, size_t whylen);
+
 static bool side_of(const sl_catalog_source *src, bool key, side *s, char *why, size_t whylen)
+{
+        return side_of_ex(src, key, false, s, why, whylen);
+}
+
+/* The declared Avro schema of `topic` as columns (a record's fields, or one unwrapped column), so
+ * that test inputs are written as the schema says, whatever the source declares. */
+static bool declared_columns(const char *topic, bool key, sl_arena *arena, sl_serde_column *cols, size_t *n,
+                             bool *unwrapped)
+{
+        int32_t id = declared_id(topic, key);
+        const sl_serde_registry *reg = sl_serde_registry_get_default();
+        char *text = NULL;
+        const sl_avro *schema;
+        const sl_type *t;
+        bool ok = false;
+
+        if (!id || !reg || reg->schema_by_id(reg, id, &text, NULL) != SL_OK)
+                return false;
+        if (sl_avro_parse(arena, text, &schema, NULL) == SL_OK && sl_avro_to_type(arena, schema, &t, NULL) == SL_OK) {
+                bool record = schema->kind == SL_AVRO_RECORD;
+                if (record && t->nfields <= 64) {
+                        for (size_t i = 0; i < t->nfields; i++) {
+                                cols[i].name = schema->fields[i].name;
+                                cols[i].type = t->fields[i].type;
+                        }
+                        *n = t->nfields;
+                        *unwrapped = false;
+                } else if (!record) {
+                        cols[0].name = "ROWVAL";
+                        cols[0].type = t;
+                        *n = 1;
+                        *unwrapped = true;
+                }
+                ok = record ? t->nfields <= 64 : true;
+        }
+        sl_free(text);
+        return ok;
+}
+
+static bool side_of_ex(const sl_catalog_source *src, bool key, bool input, side *s, char *why, size_t whylen)
 {
         sl_serde_column cols[64];
         size_t n = 0;
@@ -262,6 +304,9 @@ static bool side_of(const sl_catalog_source *src, bool key, side *s, char *why, 
         s->window_size_ms = key ? src->window_size_ms : 0;
         s->ncols = n;
         s->unwrapped = key ? n == 1 : t.value_unwrapped;
+        if (input && s->format == SL_SERDE_AVRO)
+                declared_columns(src->topic, key, &tmp->arena, cols, &s->ncols, &s->unwrapped);
+        n = s->ncols;
         char subject[512];
         snprintf(subject, sizeof(subject), "%s-%s", src->topic, key ? "key" : "value");
         schema = (sl_serde_schema){.columns = cols, .ncolumns = n, .unwrapped = s->unwrapped,
@@ -739,7 +784,7 @@ static outcome feed(run *r, const json_t *inputs)
 
                 if (!src)
                         continue; /* nothing reads it */
-                if (!side_of(src, true, &ks, r->why, sizeof(r->why)) || !side_of(src, false, &vs, r->why, sizeof(r->why))) {
+                if (!side_of_ex(src, true, true, &ks, r->why, sizeof(r->why)) || !side_of_ex(src, false, true, &vs, r->why, sizeof(r->why))) {
                         oc = SKIP;
                         break;
                 }
@@ -1100,6 +1145,13 @@ static outcome run_one(const json_t *tc, const char *fmt, const sl_func_registry
         /* an in-process schema registry per case, with the topics' declared Avro schemas */
         sl_registry_store *store = NULL;
         sl_registry_store_new(NULL, &store, NULL);
+        {
+                /* ksqlDB's test driver uses a mock registry that checks no compatibility */
+                sl_str msg;
+                sl_str_init(&msg);
+                sl_registry_store_set_level(store, NULL, "NONE", &msg);
+                sl_str_deinit(&msg);
+        }
         sl_serde_registry *sreg = sl_registry_local_new(store);
         sl_serde_registry_set_default(sreg);
         ndeclared = 0;
@@ -1117,7 +1169,12 @@ static outcome run_one(const json_t *tc, const char *fmt, const sl_func_registry
                         char *text = json_dumps(sch, JSON_COMPACT | JSON_ENCODE_ANY);
                         snprintf(subject, sizeof(subject), "%s-%s", name, side ? "value" : "key");
                         sl_str_init(&msg);
-                        if (ndeclared < 32 && sl_registry_store_register(store, subject, "AVRO", text, &id, &msg) == 0) {
+                        const json_t *jid = json_object_get(v, side ? "valueSchemaId" : "keySchemaId");
+                        int reg_rc = json_is_integer(jid)
+                                             ? sl_registry_store_import(store, subject, "AVRO", text,
+                                                                        (int32_t)(id = (int32_t)json_integer_value(jid)), &msg)
+                                             : sl_registry_store_register(store, subject, "AVRO", text, &id, &msg);
+                        if (ndeclared < 32 && reg_rc == 0) {
                                 declared[ndeclared].subject = sl_strdup(subject);
                                 declared[ndeclared++].id = id;
                         }
