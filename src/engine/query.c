@@ -258,14 +258,15 @@ static sl_err persistent_start(sl_engine *engine, sl_engine_session *ses, const 
                 goto fail;
         }
         a = NULL;  /* the plan owns it */
-        if (sink_topic_create(engine, pq->plan, sink, &err) != SL_OK) {
-                sl_engine_fail(res, SL_ENGINE_SERVER_ERROR, true, stmt->text, "Could not create topic %s: %s",
-                               pq->sink_topic, err.message);
-                goto fail;
-        }
+        /* the sink's schemas first: an incompatible one refuses the statement before any topic exists */
         if (sl_engine_schema_prepare_sinks(pq->plan, &err) != SL_OK) {
                 sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "Could not register schema: %s",
                                err.message);
+                goto fail;
+        }
+        if (sink_topic_create(engine, pq->plan, sink, &err) != SL_OK) {
+                sl_engine_fail(res, SL_ENGINE_SERVER_ERROR, true, stmt->text, "Could not create topic %s: %s",
+                               pq->sink_topic, err.message);
                 goto fail;
         }
         if (internal_topics_create(engine, pq->plan, &err) != SL_OK) {

@@ -37,6 +37,7 @@ typedef struct avro_state {
         int32_t id;                /* registered id of own_text; 0 until known */
         writer *writers;           /* writer schemas by id */
         size_t nwriters;
+        const writer *last;        /* the latest writer looked up (atomic; entries never change) */
 } avro_state;
 
 /* ---- reading ---- */
@@ -794,7 +795,13 @@ static sl_err writer_of(const sl_serde *serde, int32_t id, const writer **out, s
         avro_state *st = state_of(serde);
         sl_err rc = SL_OK;
         char *text = NULL;
+        const writer *last = __atomic_load_n(&st->last, __ATOMIC_ACQUIRE);
 
+        /* the common case, one writer schema for a while: no lock */
+        if (last && last->id == id) {
+                *out = last;
+                return SL_OK;
+        }
         pthread_mutex_lock(&st->lock);
         for (size_t i = 0; i < st->nwriters; i++)
                 if (st->writers[i].id == id) {
@@ -837,6 +844,8 @@ static sl_err writer_of(const sl_serde *serde, int32_t id, const writer **out, s
         st->writers = nw;
         st->nwriters++;
 done:
+        if (rc == SL_OK)
+                __atomic_store_n(&st->last, *out, __ATOMIC_RELEASE);
         pthread_mutex_unlock(&st->lock);
         sl_free(text);
         return rc;

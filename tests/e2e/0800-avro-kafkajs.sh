@@ -76,6 +76,17 @@ check_out 2
 # the sink's schema is ksqlDB's, registered under out-value
 curl -s "$REG/subjects/out-value/versions/latest" | grep -q 'KsqlDataSourceSchema' || fail "out-value schema: $(curl -s "$REG/subjects/out-value/versions/latest")"
 
+# a malformed record (no magic byte) is skipped, the query goes on
+printf 'not avro\n' | kcat -P -b "$BS" -t input || fail "kcat produce"
+
+# a sink whose subject holds an incompatible schema: the C*AS is refused with the registry's message
+OUT=$(node "$CLIENT" register "$REG" taken-value '{"type":"record","name":"other","fields":[{"name":"X","type":"string"}]}')
+echo "$OUT" | grep -q '"id"' || fail "register taken-value: $OUT"
+payload=$(python3 -c 'import json; print(json.dumps({"ksql": "CREATE STREAM TAKEN WITH (KAFKA_TOPIC=\x27taken\x27, VALUE_FORMAT=\x27AVRO\x27) AS SELECT ID FROM INPUT;"}))')
+R=$(curl -s -w '\n%{http_code}' -X POST -H 'Content-Type: application/vnd.ksql.v1+json' --data-binary "$payload" "$URL/ksql")
+[ "${R##*$'\n'}" = 400 ] || fail "incompatible sink schema: HTTP ${R##*$'\n'}: $R"
+echo "$R" | grep -q 'incompatible with an earlier schema for subject' || fail "incompatible sink message: $R"
+
 # a compatible evolution (an optional field added): the running query reads records written with v2
 SCHEMA2=${SCHEMA%]\}},{\"name\":\"note\",\"type\":[\"null\",\"string\"],\"default\":null}]}
 RECORDS2='[{"key":null,"value":{"id":4,"name":"di","amount":0.5,"tags":[],"attrs":{},"address":{"city":"Kyiv","zip":1},"ts":1700000000003,"price":{"bytes":[1]},"day":1,"kind":"A","note":"v2"}}]'
