@@ -204,17 +204,10 @@ sl_err sl_engine_meta_ddl(sl_engine *engine, sl_engine_session *ses, const sl_as
         const char *old_kind = old ? (old->kind == SL_CATALOG_TABLE ? "table" : "stream") : NULL;
         sl_err_detail err;
         sl_err rc = SL_ERR_ANALYZE;
-        sl_ast_stmt *inferred = NULL;
-        sl_analysis *a = NULL;
 
-        /* AVRO without columns: the statement with the columns the schema registry gives */
-        if (sl_engine_schema_infer(engine, ses, stmt, &inferred, res) != SL_OK)
-                return SL_ERR_ANALYZE;
-        if (inferred)
-                stmt = inferred;
-        a = sl_engine_meta_analyze(engine, ses, stmt, res);
+        sl_analysis *a = sl_engine_meta_analyze(engine, ses, stmt, res);
         if (a == NULL)
-                goto out;
+                return SL_ERR_ANALYZE;
         if (a->new_source != NULL && (stmt->kind == SL_AST_STMT_CREATE_STREAM || stmt->kind == SL_AST_STMT_CREATE_TABLE) &&
             sl_engine_topics_ensure(engine, stmt, a->new_source->topic, res) != SL_OK) {
                 rc = SL_ERR_INVALID;
@@ -295,6 +288,5 @@ sl_err sl_engine_meta_ddl(sl_engine *engine, sl_engine_session *ses, const sl_as
         }
 out:
         sl_analysis_free(a);
-        sl_ast_stmt_free(inferred);
         return rc;
 }

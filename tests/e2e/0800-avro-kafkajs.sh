@@ -6,7 +6,8 @@
 # infers the columns from the registry; a CSAS with VALUE_FORMAT='AVRO' transforms them and
 # registers its own schema (ksqlDB's KsqlDataSourceSchema) under out-value; the same package
 # decodes the output to the expected values. Then a compatible evolution of the input (v2 adds an
-# optional field) keeps the query running, and an incompatible one is refused with HTTP 409.
+# optional field) keeps the query running, and an incompatible one is refused with HTTP 409; a
+# restart replays the stream with the columns it was created with.
 # Skips (77) only when node itself is missing.
 . "$(dirname "$0")/lib-engine.sh"
 command -v node >/dev/null || { echo "SKIP: node is not installed"; exit 77; }
@@ -19,8 +20,10 @@ HTTP=$(free_port); KAFKA=$(free_port); SR=$(free_port)
 URL=http://127.0.0.1:$HTTP
 BS=127.0.0.1:$KAFKA
 REG=http://127.0.0.1:$SR
-start_sluiced sluiced --data.dir="$DIR/data" --broker.listeners=PLAINTEXT://$BS --listeners=$URL \
-        --schema.registry.listeners=$REG --num.partitions=1
+ARGS=(--data.dir="$DIR/data" --broker.listeners=PLAINTEXT://$BS --listeners=$URL
+      --schema.registry.listeners=$REG --num.partitions=1)
+start_sluiced sluiced "${ARGS[@]}"
+SLUICED=$LAST_PID
 wait_http "$URL"
 
 SCHEMA='{"type":"record","name":"Order","namespace":"com.example","fields":[
@@ -102,4 +105,14 @@ import json, sys
 r = json.load(sys.stdin)
 sys.exit(0 if r.get("status") == 409 and "incompatible" in r.get("message", "") else "not refused: %s" % r)' || fail "incompatible schema"
 curl -s "$REG/subjects/input-value/versions" | grep -qx '\[1,2\]' || fail "input-value versions: $(curl -s "$REG/subjects/input-value/versions")"
+
+# a restart replays INPUT with the columns inferred when it was created (v1), not the latest (v2)
+kill "$SLUICED"
+wait "$SLUICED" 2>/dev/null
+start_sluiced sluiced "${ARGS[@]}"
+wait_http "$URL"
+ksql "$URL" "DESCRIBE INPUT;"
+echo "$BODY" | grep -q '"ADDRESS"' || fail "INPUT after restart: $BODY"
+echo "$BODY" | grep -q '"NOTE"' && fail "INPUT re-inferred from the latest schema: $BODY"
+curl -s "$REG/subjects/input-value/versions" | grep -qx '\[1,2\]' || fail "registry after restart"
 echo "PASS"
