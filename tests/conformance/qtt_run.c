@@ -324,6 +324,10 @@ static bool side_of_ex(const sl_catalog_source *src, bool key, bool input, side 
         }
         ok = true;
 done:
+        if (!ok) {
+                side_free(s);
+                memset(s, 0, sizeof(*s));
+        }
         sl_plan_free(tmp);
         return ok;
 }
@@ -785,6 +789,7 @@ static outcome feed(run *r, const json_t *inputs)
                 if (!src)
                         continue; /* nothing reads it */
                 if (!side_of_ex(src, true, true, &ks, r->why, sizeof(r->why)) || !side_of_ex(src, false, true, &vs, r->why, sizeof(r->why))) {
+                        side_free(&ks);  /* set or zeroed */
                         oc = SKIP;
                         break;
                 }
@@ -965,6 +970,7 @@ static outcome compare(run *r, const json_t *outputs, bool no_inputs)
                         break;
                 }
                 if (!side_of(src, true, &ks, r->why, sizeof(r->why)) || !side_of(src, false, &vs, r->why, sizeof(r->why))) {
+                        side_free(&ks);  /* set or zeroed */
                         oc = FAIL;
                         break;
                 }
