@@ -893,6 +893,8 @@ static sl_err avro_decode(const sl_serde *serde, sl_slice in, sl_arena *arena, s
         rd r = {.p = in.ptr + 5, .end = in.ptr + in.len, .arena = arena, .err = err};
 
         (void)scratch;
+        if (serde->ncolumns == 0)
+                return SL_OK;  /* nothing to read (a stream without key columns) */
         if ((rc = read_header(serde, in, &id, err)) != SL_OK)
                 return rc;
         if ((rc = writer_of(serde, id, &w, err)) != SL_OK)
@@ -1024,6 +1026,8 @@ static sl_err json_sr_decode(const sl_serde *serde, sl_slice in, sl_arena *arena
                              sl_value *row, bool *row_null, sl_err_detail *err)
 {
         int32_t id;
+        if (serde->ncolumns == 0)
+                return SL_OK;
         sl_err rc = read_header(serde, in, &id, err);
         if (rc != SL_OK)
                 return rc;

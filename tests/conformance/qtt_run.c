@@ -1169,17 +1169,19 @@ static outcome run_one(const json_t *tc, const char *fmt, const sl_func_registry
                         char subject[512];
                         sl_str msg;
                         int32_t id;
-                        if (!sch || (f && !sl_str_eq_ci(f, "AVRO")) || (!f && fmt && !sl_str_eq_ci(fmt, "AVRO") &&
-                                                                           !strstr(sql, "AVRO") && !strstr(sql, "avro")))
+                        bool json_sr = f && sl_str_eq_ci(f, "JSON_SR");
+                        if (!sch || (f && !sl_str_eq_ci(f, "AVRO") && !json_sr) ||
+                            (!f && fmt && !sl_str_eq_ci(fmt, "AVRO") && !strstr(sql, "AVRO") && !strstr(sql, "avro")))
                                 continue;
                         char *text = json_dumps(sch, JSON_COMPACT | JSON_ENCODE_ANY);
                         snprintf(subject, sizeof(subject), "%s-%s", name, side ? "value" : "key");
                         sl_str_init(&msg);
                         const json_t *jid = json_object_get(v, side ? "valueSchemaId" : "keySchemaId");
                         int reg_rc = json_is_integer(jid)
-                                             ? sl_registry_store_import(store, subject, "AVRO", text,
+                                             ? sl_registry_store_import(store, subject, json_sr ? "JSON" : "AVRO", text,
                                                                         (int32_t)(id = (int32_t)json_integer_value(jid)), &msg)
-                                             : sl_registry_store_register(store, subject, "AVRO", text, &id, &msg);
+                                             : sl_registry_store_register(store, subject, json_sr ? "JSON" : "AVRO", text,
+                                                                          &id, &msg);
                         if (ndeclared < 32 && reg_rc == 0) {
                                 declared[ndeclared].subject = sl_strdup(subject);
                                 declared[ndeclared++].id = id;
