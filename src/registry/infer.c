@@ -75,7 +75,8 @@ static sl_err side_columns(const sl_serde_registry *reg, const char *topic, bool
                 goto out;
         }
         const char *suffix = key ? (table ? " PRIMARY KEY" : " KEY") : "";
-        if (type->kind == SL_TYPE_STRUCT && !unwrap && type->nfields > 0) {
+        /* a key record of one field is one STRUCT key column (keys are unwrapped) */
+        if (type->kind == SL_TYPE_STRUCT && !unwrap && type->nfields > (key ? 1u : 0u)) {
                 for (size_t i = 0; i < type->nfields; i++) {
                         char *name = sl_strdup(type->fields[i].name);
                         sl_str_upper(name);

@@ -12,6 +12,7 @@
  *
  * JSON_SR: the same five-byte header, then the JSON text the JSON serde reads and writes; a
  * serializer registers a JSON Schema of its columns. */
+#include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -496,6 +497,106 @@ static bool writable(const sl_avro *w, const sl_type *t)
 static sl_err write_value(sl_buf *out, const sl_avro *w, const sl_type *t, const sl_value *v, sl_err_detail *err,
                           int depth);
 
+/* Writes a field's default (JSON, as the schema gives it; a union's is of its first branch). */
+static sl_err write_default(sl_buf *out, const sl_avro *w, json_t *j, sl_err_detail *err, int depth)
+{
+        if (depth > 64)
+                return sl_err_set(err, SL_ERR_SERDE, "default nested too deeply");
+        switch (w->kind) {
+        case SL_AVRO_NULL: return SL_OK;
+        case SL_AVRO_BOOLEAN: sl_buf_append_u8(out, json_is_true(j)); return SL_OK;
+        case SL_AVRO_INT:
+        case SL_AVRO_LONG: wr_long(out, (int64_t)json_integer_value(j)); return SL_OK;
+        case SL_AVRO_FLOAT:
+        case SL_AVRO_DOUBLE: {
+                sl_value d = sl_value_double(json_number_value(j));
+                return write_value(out, w, sl_type_double(), &d, err, depth + 1);
+        }
+        case SL_AVRO_STRING:
+        case SL_AVRO_BYTES:
+        case SL_AVRO_FIXED: {
+                const char *s = json_string_value(j);
+                size_t n = s ? json_string_length(j) : 0;
+                if (w->kind == SL_AVRO_FIXED) {
+                        for (size_t i = 0; i < w->size; i++)
+                                sl_buf_append_u8(out, i < n ? (uint8_t)s[i] : 0);
+                } else {
+                        wr_bytes(out, s ? s : "", n);
+                }
+                return SL_OK;
+        }
+        case SL_AVRO_ENUM: {
+                const char *s = json_string_value(j);
+                for (size_t i = 0; s && i < w->nsymbols; i++)
+                        if (strcmp(w->symbols[i], s) == 0) {
+                                wr_long(out, (int64_t)i);
+                                return SL_OK;
+                        }
+                return sl_err_set(err, SL_ERR_SERDE, "bad default for Avro enum %s", w->name);
+        }
+        case SL_AVRO_ARRAY:
+        case SL_AVRO_MAP: {
+                size_t n = w->kind == SL_AVRO_ARRAY ? json_array_size(j) : json_object_size(j);
+                if (n) {
+                        wr_long(out, (int64_t)n);
+                        if (w->kind == SL_AVRO_ARRAY) {
+                                for (size_t i = 0; i < n; i++) {
+                                        sl_err rc = write_default(out, w->items, json_array_get(j, i), err, depth + 1);
+                                        if (rc != SL_OK)
+                                                return rc;
+                                }
+                        } else {
+                                const char *k;
+                                json_t *v;
+                                json_object_foreach(j, k, v) {
+                                        wr_bytes(out, k, strlen(k));
+                                        sl_err rc = write_default(out, w->items, v, err, depth + 1);
+                                        if (rc != SL_OK)
+                                                return rc;
+                                }
+                        }
+                }
+                wr_long(out, 0);
+                return SL_OK;
+        }
+        case SL_AVRO_RECORD:
+                for (size_t i = 0; i < w->nfields; i++) {
+                        json_t *v = json_object_get(j, w->fields[i].name);
+                        json_t *fd = NULL;
+                        if (!v && w->fields[i].default_json)
+                                v = fd = json_loads(w->fields[i].default_json, JSON_DECODE_ANY, NULL);
+                        sl_err rc = write_default(out, w->fields[i].type, v, err, depth + 1);
+                        json_decref(fd);
+                        if (rc != SL_OK)
+                                return rc;
+                }
+                return SL_OK;
+        case SL_AVRO_UNION:
+                wr_long(out, 0);
+                return write_default(out, w->branches[0], j, err, depth + 1);
+        }
+        return sl_err_set(err, SL_ERR_SERDE, "bad Avro default");
+}
+
+/* Writes field `f` of a record: the value, or its default when the value is NULL and the field's
+ * schema has no null to write. */
+static sl_err write_field(sl_buf *out, const sl_avro_field *f, const sl_type *t, const sl_value *v, sl_err_detail *err,
+                          int depth)
+{
+        if (sl_value_is_null(v) && f->default_json) {
+                bool nullable = f->type->kind == SL_AVRO_NULL;
+                for (size_t i = 0; f->type->kind == SL_AVRO_UNION && i < f->type->nbranches; i++)
+                        nullable = nullable || f->type->branches[i]->kind == SL_AVRO_NULL;
+                if (!nullable) {
+                        json_t *j = json_loads(f->default_json, JSON_DECODE_ANY, NULL);
+                        sl_err rc = write_default(out, f->type, j, err, depth);
+                        json_decref(j);
+                        return rc;
+                }
+        }
+        return write_value(out, f->type, t, v, err, depth);
+}
+
 static sl_err write_union(sl_buf *out, const sl_avro *w, const sl_type *t, const sl_value *v, sl_err_detail *err,
                           int depth)
 {
@@ -625,7 +726,7 @@ static sl_err write_value(sl_buf *out, const sl_avro *w, const sl_type *t, const
                 for (size_t i = 0; i < w->nfields; i++) {
                         int k = struct_field(t, w->fields[i].name);
                         sl_value nul = sl_value_null();
-                        sl_err rc = write_value(out, w->fields[i].type, k < 0 ? NULL : t->fields[k].type,
+                        sl_err rc = write_field(out, &w->fields[i], k < 0 ? NULL : t->fields[k].type,
                                                 k < 0 ? &nul : &v->u.comp.items[k], err, depth + 1);
                         if (rc != SL_OK)
                                 return rc;
@@ -993,7 +1094,7 @@ static sl_err avro_encode(const sl_serde *serde, const sl_value *row, sl_buf *ou
                 for (size_t i = 0; i < w->nfields && rc == SL_OK; i++) {
                         int c = match_name(w->fields[i].name, names, serde->ncolumns);
                         sl_value nul = sl_value_null();
-                        rc = write_value(out, w->fields[i].type, c < 0 ? NULL : serde->columns[c].type,
+                        rc = write_field(out, &w->fields[i], c < 0 ? NULL : serde->columns[c].type,
                                          c < 0 ? &nul : &row[c], err, 0);
                 }
                 sl_free(names);

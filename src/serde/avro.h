@@ -51,6 +51,7 @@ typedef struct sl_avro_field {
         const char *name;
         const sl_avro *type;
         bool has_default;       /* a "default" is given (needed to read data written without the field) */
+        const char *default_json;  /* that default as compact JSON text, or NULL */
         const char **aliases;   /* the field's aliases */
         size_t naliases;
 } sl_avro_field;

@@ -197,7 +197,13 @@ static const sl_avro *parse_record(parser *p, json_t *j, const char *ns)
                 s->fields[i].name = sl_arena_strdup(p->arena, name);
                 if (!(s->fields[i].type = parse_node(p, t, ns)))
                         return NULL;
-                s->fields[i].has_default = json_object_get(f, "default") != NULL;
+                json_t *def = json_object_get(f, "default");
+                s->fields[i].has_default = def != NULL;
+                if (def) {
+                        char *t = json_dumps(def, JSON_COMPACT | JSON_ENCODE_ANY);
+                        s->fields[i].default_json = sl_arena_strdup(p->arena, t);
+                        free(t);
+                }
                 s->fields[i].aliases = string_list(p, json_object_get(f, "aliases"), &s->fields[i].naliases);
         }
         return s;
