@@ -22,7 +22,8 @@ sl_err sl_engine_schema_infer(sl_engine *engine, sl_engine_session *ses, const s
         if (stmt->kind != SL_AST_STMT_CREATE_STREAM && stmt->kind != SL_AST_STMT_CREATE_TABLE)
                 return SL_OK;
         /* cheap test first: only statements naming a registry format (or a session default) */
-        if (!strcasestr(stmt->text, "AVRO") &&
+        if (!strcasestr(stmt->text, "AVRO") && !strcasestr(stmt->text, "JSON_SR") &&
+            !strcasestr(stmt->text, "SCHEMA_ID") &&
             !sl_str_eq_ci(sl_engine_session_prop(engine, ses, "ksql.persistence.default.format.value") ?: "", "AVRO"))
                 return SL_OK;
         if (!(a = sl_engine_meta_analyze(engine, ses, stmt, res)))

@@ -201,6 +201,35 @@ sl_err sl_registry_infer_columns(const sl_serde_registry *reg, const sl_ast_stmt
                 nkey += src->columns[i].role == SL_CATALOG_KEY;
                 nval += src->columns[i].role == SL_CATALOG_VALUE;
         }
+        /* ksqlDB's checks of the schema properties */
+        for (int side = 0; side < 2; side++) {
+                const char *fmt = side ? src->value_format : src->key_format;
+                const sl_ast_expr *id = prop(stmt, side ? "VALUE_SCHEMA_ID" : "KEY_SCHEMA_ID");
+                bool sr = fmt && (registry_format(fmt) || strcmp(fmt, "PROTOBUF") == 0);
+                if (!id)
+                        continue;
+                if (!sr)
+                        return sl_err_set(err, SL_ERR_INVALID,
+                                          "%s_FORMAT should support schema inference when %s_SCHEMA_ID is provided. "
+                                          "Current format is %s.",
+                                          side ? "VALUE" : "KEY", side ? "VALUE" : "KEY", fmt ? fmt : "KAFKA");
+                if (side ? nval : nkey)
+                        return sl_err_set(err, SL_ERR_INVALID,
+                                          "Table elements and %s_SCHEMA_ID cannot both exist for create statement.",
+                                          side ? "VALUE" : "KEY");
+        }
+        const sl_ast_expr *fn = prop(stmt, "VALUE_AVRO_SCHEMA_FULL_NAME");
+        if (fn && fn->kind == SL_AST_STRING) {
+                const char *t = fn->text;
+                while (*t == ' ')
+                        t++;
+                if (!src->value_format || strcmp(src->value_format, "AVRO") != 0)
+                        return sl_err_set(err, SL_ERR_INVALID, "%s does not support the following configs: [fullSchemaName]",
+                                          src->value_format ? src->value_format : "KAFKA");
+                if (!*t)
+                        return sl_err_set(err, SL_ERR_INVALID,
+                                          "fullSchemaName cannot be empty. Format configuration: {fullSchemaName=}");
+        }
         bool infer_value = src && registry_format(src->value_format) && nval == 0;
         bool infer_key = src && registry_format(src->key_format) && nkey == 0;
         if (!infer_value && !infer_key)
