@@ -131,6 +131,13 @@ void sl_engine_queries_stats(sl_engine *engine, const char *source, sl_arena *ar
 sl_err sl_engine_queries_run(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
                              sl_engine_result *res, sl_engine_entity *ent);
 
+/* engine_insert.c: serializes `row` (the source's columns in order) with the source's key and
+ * value formats and produces it to its topic (timestamp `ts`, 0: now), waiting for the delivery.
+ * Caller holds the engine lock. On failure `err` has the whole message and *code ksqlDB's error
+ * code (40001 for a row the formats cannot write, 50000 for Kafka trouble). */
+sl_err sl_engine_insert_produce(sl_engine *engine, const sl_catalog_source *sink, const sl_value *row, int64_t ts,
+                                int *code, sl_err_detail *err);
+
 /* metastore.c: the in-memory catalog with a query-id counter the command log replay can set */
 sl_catalog *sl_engine_metastore_new(void);
 void sl_engine_metastore_set_seq(sl_catalog *cat, uint64_t seq);

@@ -1,9 +1,15 @@
 /* ep_inserts.c: POST /inserts-stream. The body is ksqlDB's: a first line {"target": "S"}, then one
  * JSON object per line, a row each. Lines are handled as they arrive (so an insert stream has no
- * size limit but the line length), and every row gets an ack line {"status":"ok","seq":N} or
- * {"status":"error","seq":N,"error_code":...,"message":...}. An unknown target or a bad first line
- * fails the whole request with ksqlDB's error shape. libmicrohttpd answers an HTTP/1.1 request
- * once its body is complete, so the acks go out together at the end. */
+ * size limit but the line length) and each row goes to the engine (engine_insert.c), which writes
+ * it to the target's topic. Every row gets an ack line {"status":"ok","seq":N}; the first row that
+ * fails gets ksqlDB's InsertError {"@type":"generic_error","error_code":...,"message":...,
+ * "status":"error","seq":N} and ends the stream (later rows are not inserted), as ksqlDB's
+ * AcksSubscriber does. An unknown target or a bad first line fails the whole request with
+ * ksqlDB's error shape. Acks are delimited lines (application/vnd.ksqlapi.delimited.v1, the
+ * default) or one JSON array (Accept: application/json).
+ *
+ * ksqlDB serves this endpoint over HTTP/2 only; here it is HTTP/1.1, and libmicrohttpd answers a
+ * request once its body is complete, so the acks go out together at the end. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +20,7 @@
 typedef struct sl_server_inserts {
         sl_buf line;                 /* the incomplete current line */
         bool header_done;            /* the first line was handled */
+        bool ended;                  /* a row failed: the acks end with its error, later rows are ignored */
         bool denied;                 /* credentials or content type were refused: rows are ignored */
         int error_code;              /* the request failed (0: no) */
         char error[512];             /* its message */
@@ -39,7 +46,7 @@ static void handle_line(sl_server_req *req, sl_server_inserts *st, const char *l
 
         while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' '))
                 len--;
-        if (len == 0 || st->error_code != 0 || st->denied || st->have_res)
+        if (len == 0 || st->error_code != 0 || st->denied || st->have_res || st->ended)
                 return;
         if (!st->header_done) {
                 st->header_done = true;
@@ -62,20 +69,21 @@ static void handle_line(sl_server_req *req, sl_server_inserts *st, const char *l
         }
         json_t *row = json_loadb(line, len, 0, &jerr);
         json_int_t seq = st->seq++;
-        if (!json_is_object(row)) {
-                json_decref(row);
-                ack(st, json_pack("{s:s, s:I, s:i, s:s}", "status", "error", "seq", seq, "error_code", 40000, "message",
-                                  "Invalid JSON in inserts stream: a row must be a JSON object"));
-                return;
-        }
-        json_decref(row);
-        int code = 0;
+        int code = SL_ENGINE_BAD_REQUEST;
         sl_err_detail err;
-        if (sl_engine_insert_row(st->ins, line, len, &code, &err) != SL_OK)
-                ack(st, json_pack("{s:s, s:I, s:i, s:s}", "status", "error", "seq", seq, "error_code", code, "message",
-                                  err.message));
+        bool ok = json_is_object(row);
+        json_decref(row);
+        if (!ok)
+                sl_err_set(&err, SL_ERR_INVALID, "Invalid JSON in inserts stream");
         else
+                ok = sl_engine_insert_row(st->ins, line, len, &code, &err) == SL_OK;
+        if (ok) {
                 ack(st, json_pack("{s:s, s:I}", "status", "ok", "seq", seq));
+        } else {
+                ack(st, json_pack("{s:s, s:i, s:s, s:s, s:I}", "@type", "generic_error", "error_code", code, "message",
+                                  err.message, "status", "error", "seq", seq));
+                st->ended = true;
+        }
 }
 
 void sl_server_inserts_begin(sl_server_req *req)
