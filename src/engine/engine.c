@@ -683,6 +683,15 @@ sl_err sl_engine_query_start(sl_engine *engine, const sl_engine_request *req, co
                 rc = SL_ERR_INVALID;
                 goto out;
         }
+        if (stmt->kind == SL_AST_STMT_PRINT) {
+                void *printer = NULL;
+                rc = sl_engine_print_start(engine, &ses, stmt, sink, &printer, res);
+                if (rc == SL_OK) {
+                        hdr->print = true;
+                        *out = sl_engine_query_wrap_print(engine, printer);
+                }
+                goto out;
+        }
         if (stmt->kind == SL_AST_STMT_QUERY) {
                 /* the analyzer's verdict first: unknown sources or columns get their real error */
                 pthread_mutex_lock(&engine->lock);

@@ -263,6 +263,8 @@ typedef struct sl_engine_query_header {
         size_t ncolumns;
         const char *schema;            /* "`ID` BIGINT KEY, `V` STRING" (old /query header) */
         bool pull;                     /* pull query: ends by itself */
+        bool print;                    /* PRINT: no columns; each row is a text line ("Key format: ...",
+                                        * "rowtime: ..., key: ..., value: ..., partition: 0") */
 } sl_engine_query_header;
 
 /* Where a running query delivers its rows. Called from engine threads; never after
@@ -274,6 +276,8 @@ typedef struct sl_engine_query_sink {
         bool (*row)(void *ctx, const char *json, bool tombstone);
         /* The query ended: `final_message` "Limit Reached" / "Query Completed", or `err` set. */
         void (*end)(void *ctx, const char *final_message, const sl_engine_result *err);
+        /* PRINT's text lines (no newline), or NULL to get them through `row`. Returns false to stop. */
+        bool (*line)(void *ctx, const char *text);
 } sl_engine_query_sink;
 
 typedef struct sl_engine_query sl_engine_query;

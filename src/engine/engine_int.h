@@ -112,6 +112,17 @@ sl_err sl_engine_push_query_start(sl_engine *engine, sl_engine_session *ses, con
                                   sl_analysis *a, const sl_engine_query_sink *sink, sl_arena *arena,
                                   sl_engine_query_header *hdr, sl_engine_query **out, sl_engine_result *res);
 
+/* A running PRINT (engine_print.c) as a query the REST layer closes like the others (not listed
+ * by SHOW QUERIES); sl_engine_query_close then stops it. */
+sl_engine_query *sl_engine_query_wrap_print(sl_engine *engine, void *printer);
+
+/* engine_print.c: PRINT topic. Starts printing on a thread of its own (lines go to `sink`, see
+ * sl_engine_query_header.print); *out is the printer for sl_engine_print_close, which stops and
+ * joins it (no sink call after it returns). On failure `res` has ksqlDB's error. */
+sl_err sl_engine_print_start(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
+                             const sl_engine_query_sink *sink, void **out, sl_engine_result *res);
+void sl_engine_print_close(void *printer);
+
 /* SHOW QUERIES rows of the running transient queries, in `arena`; caller holds the engine lock. */
 size_t sl_engine_running_queries(sl_engine *engine, sl_arena *arena, sl_engine_query_info **out);
 

@@ -26,6 +26,7 @@ struct sl_engine_query {
         int64_t rows;                  /* rows handed to the sink */
         bool ended;                    /* sink->end was called, or the sink asked to stop */
         sl_kafka_conf kafka;           /* client properties of the threads */
+        void *printer;                 /* PRINT: its printer (engine_print.c) and nothing else is set */
 };
 
 static sl_err on_row(void *ctx, const sl_plan_node *node, const sl_value *row, size_t width, int64_t ts,
@@ -94,6 +95,11 @@ void sl_engine_query_close(sl_engine_query *q)
 {
         if (q == NULL)
                 return;
+        if (q->printer != NULL) {
+                sl_engine_print_close(q->printer);
+                sl_free(q);
+                return;
+        }
         unregister(q);
         sl_exec_query_free(q->exec);  /* stops and joins: no on_row after this */
         sl_plan_free(q->plan);
@@ -101,6 +107,14 @@ void sl_engine_query_close(sl_engine_query *q)
         pthread_mutex_destroy(&q->lock);
         sl_free(q->sql);
         sl_free(q);
+}
+
+sl_engine_query *sl_engine_query_wrap_print(sl_engine *engine, void *printer)
+{
+        sl_engine_query *q = sl_calloc(1, sizeof(*q));
+        q->engine = engine;
+        q->printer = printer;
+        return q;
 }
 
 /* The header ksqlDB sends first: names, types, and the schema text of the old /query API (push
