@@ -1,8 +1,8 @@
 #!/bin/bash
 # 0300-rest: sluiced's REST API with curl, field by field against ksqlDB's documented names:
 # /info, /healthcheck, /status, /clusterStatus, /ksql (DDL, SHOW, DESCRIBE, topics, functions, properties,
-# variables, errors with their codes and entities), /query and /query-stream (error shapes until
-# the query engine lands), /close-query, /inserts-stream, and the request errors: invalid JSON,
+# variables, errors with their codes and entities), /query and /query-stream error shapes (rows:
+# 0305, PRINT: 0306), /close-query, /inserts-stream, and the request errors: invalid JSON,
 # wrong content type, a body over the limit, an unknown path and a wrong method.
 set -u
 . "$(dirname "$0")/lib/server.sh"
@@ -196,11 +196,12 @@ error 40000 400 generic_error "close unknown query"
 
 # --- inserts
 req POST /inserts-stream $'{"target": "nope"}\n{"ID": 1}\n'
-error 40000 400 generic_error "inserts unknown target"
-req POST /inserts-stream $'{"target": "s1"}\n{"ID": 1, "V": "a"}\nnot json\n'
+error 40001 400 generic_error "inserts unknown target"
+check "inserts unknown target" "j['message'] == 'Cannot insert values into an unknown stream/table: NOPE'"
+req POST /inserts-stream $'{"target": "s1"}\n{"ID": 1, "V": "a"}\nnot json\n{"ID": 2}\n'
 status 200 "inserts acks"
 ACKS=$(printf '%s' "$BODY" | python3 -c 'import json,sys; print(json.dumps([json.loads(l) for l in sys.stdin.read().splitlines() if l]))')
-BODY=$ACKS check "inserts acks" "[a['seq'] for a in j] == [0, 1] and all(a['status'] == 'error' and isinstance(a['error_code'], int) and a['message'] for a in j)"
+BODY=$ACKS check "inserts acks" "j == [{'status':'ok','seq':0}, {'@type':'generic_error','error_code':40000,'message':'Invalid JSON in inserts stream','status':'error','seq':1}]"
 
 # --- request errors
 req POST /ksql '{"ksql": "SHOW STREAMS;"'
