@@ -180,11 +180,6 @@ static const sl_catalog_source *insert_target(sl_engine *engine, const char *nam
                            src->topic ? src->topic : "");
                 return NULL;
         }
-        if (!engine->kafka) {
-                *code = SL_ENGINE_SERVER_ERROR;
-                sl_err_set(err, SL_ERR_UNSUPPORTED, "Inserts need Kafka (sluice.engine.kafka is false)");
-                return NULL;
-        }
         return src;
 }
 
@@ -316,6 +311,12 @@ sl_err sl_engine_insert_row(sl_engine_insert *ins, const char *json, size_t len,
         if (src == NULL) {
                 pthread_mutex_unlock(&engine->lock);
                 rc = err->code;
+                goto out;
+        }
+        if (!engine->kafka) {
+                pthread_mutex_unlock(&engine->lock);
+                *error_code = SL_ENGINE_SERVER_ERROR;
+                rc = sl_err_set(err, SL_ERR_UNSUPPORTED, "Inserts need Kafka (sluice.engine.kafka is false)");
                 goto out;
         }
         sl_value *row = sl_arena_calloc(&arena, src->ncolumns + 1, sizeof(*row));

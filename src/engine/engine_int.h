@@ -122,6 +122,16 @@ sl_engine_query *sl_engine_query_wrap_print(sl_engine *engine, void *printer);
 sl_err sl_engine_print_start(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
                              const sl_engine_query_sink *sink, void **out, sl_engine_result *res);
 void sl_engine_print_close(void *printer);
+/* PRINT's record formatter (format guessing, lines), apart from the consumer for tests. */
+typedef struct sl_engine_print_fmt sl_engine_print_fmt;
+struct sl_kafka_msg;
+/* Prints every `interval`-th record (<= 0: each), `limit` lines at most (-1: no limit). */
+sl_engine_print_fmt *sl_engine_print_fmt_new(int64_t interval, int64_t limit);
+void sl_engine_print_fmt_free(sl_engine_print_fmt *fmt);
+/* Formats one polled batch msgs[0..n): appends to `lines` (of char *, heap: the caller frees each)
+ * the "Key format: "/"Value format: " lines whose list changed, then the record lines. Returns
+ * false once `limit` lines were written. */
+bool sl_engine_print_fmt_batch(sl_engine_print_fmt *fmt, const struct sl_kafka_msg *msgs, size_t n, sl_vec *lines);
 
 /* SHOW QUERIES rows of the running transient queries, in `arena`; caller holds the engine lock. */
 size_t sl_engine_running_queries(sl_engine *engine, sl_arena *arena, sl_engine_query_info **out);

@@ -25,7 +25,6 @@
  * Not here yet: AVRO, PROTOBUF and JSON_SR records need the schema registry, so those candidates
  * are always dropped (their bytes show as KAFKA_STRING or raw bytes). */
 #include <jansson.h>
-#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,16 +86,21 @@ typedef struct guesser {
 typedef struct printer {
         sl_engine_query_sink sink;   /* where lines go */
         char *topic;                 /* the topic (heap) */
-        int64_t interval;            /* every interval-th record is printed */
-        int64_t limit;               /* lines to print, -1: no limit */
         sl_kafka_consumer *consumer; /* assigned every partition */
         pthread_t thread;            /* runs print_main */
         bool started;                /* the thread runs */
         pthread_mutex_t lock;        /* guards `stop` */
         bool stop;                   /* close asked the thread to end */
-        guesser key, value;          /* format guesses */
-        int64_t polled, written;     /* records seen, lines written */
+        sl_engine_print_fmt *fmt;    /* the record formatter */
 } printer;
+
+/* The record formatter: format guesses and line counts. */
+struct sl_engine_print_fmt {
+        guesser key, value;          /* format guesses */
+        int64_t interval;            /* every interval-th record is printed */
+        int64_t limit;               /* lines to print, -1: no limit */
+        int64_t polled, written;     /* records seen, lines written */
+};
 
 static void guesser_init(guesser *g, bool key)
 {
@@ -155,69 +159,6 @@ static int64_t read_be64(const uint8_t *p)
         return (int64_t)v;
 }
 
-/* A double as Java's Double.toString writes it ("1.5", "1.0E10", "1.0E-5"). */
-static void java_double(sl_str *out, double d)
-{
-        char buf[64];
-        int p;
-
-        if (isnan(d)) {
-                sl_str_append(out, "NaN");
-                return;
-        }
-        if (isinf(d)) {
-                sl_str_append(out, d < 0 ? "-Infinity" : "Infinity");
-                return;
-        }
-        if (d == 0) {
-                sl_str_append(out, signbit(d) ? "-0.0" : "0.0");
-                return;
-        }
-        for (p = 1; p <= 17; p++) {
-                snprintf(buf, sizeof(buf), "%.*e", p - 1, d);
-                if (strtod(buf, NULL) == d)
-                        break;
-        }
-        /* buf: [-]D[.DDD]e[+-]XX: split into digits and exponent */
-        char digits[32];
-        size_t nd = 0;
-        const char *s = buf;
-        bool neg = *s == '-';
-        if (neg)
-                s++;
-        for (; *s && *s != 'e'; s++)
-                if (*s != '.')
-                        digits[nd++] = *s;
-        int exp = atoi(s + 1);
-        while (nd > 1 && digits[nd - 1] == '0')
-                nd--;
-        digits[nd] = '\0';
-        if (neg)
-                sl_str_append_char(out, '-');
-        double a = fabs(d);
-        if (a >= 1e-3 && a < 1e7) {
-                if (exp >= 0) {
-                        for (int i = 0; i <= exp; i++)
-                                sl_str_append_char(out, (size_t)i < nd ? digits[i] : '0');
-                        sl_str_append_char(out, '.');
-                        if ((size_t)exp + 1 >= nd)
-                                sl_str_append_char(out, '0');
-                        else
-                                sl_str_append(out, digits + exp + 1);
-                } else {
-                        sl_str_append(out, "0.");
-                        for (int i = -1; i > exp; i--)
-                                sl_str_append_char(out, '0');
-                        sl_str_append(out, digits);
-                }
-        } else {
-                sl_str_append_char(out, digits[0]);
-                sl_str_append_char(out, '.');
-                sl_str_append(out, nd > 1 ? digits + 1 : "0");
-                sl_str_appendf(out, "E%d", exp);
-        }
-}
-
 /* Kafka's Bytes.toString: printable ASCII as is (but '\'), the rest as \xNN. */
 static void bytes_text(sl_str *out, const uint8_t *p, size_t len)
 {
@@ -263,10 +204,11 @@ static bool read_base(base_format f, const uint8_t *p, size_t len, sl_str *out)
                 if (len != 8)
                         return false;
                 if (out) {
+                        /* never shown in practice: KAFKA_BIGINT reads every 8 bytes first */
                         uint64_t bits = (uint64_t)read_be64(p);
                         double d;
                         memcpy(&d, &bits, sizeof(d));
-                        java_double(out, d);
+                        sl_str_appendf(out, "%.17g", d);
                 }
                 return true;
         case F_KAFKA_STRING:
@@ -378,31 +320,19 @@ static char *format_list(const guesser *g)
         return out;
 }
 
-/* Hands one line to the sink. */
-static bool emit_line(printer *pr, const char *text)
-{
-        if (pr->sink.line != NULL)
-                return pr->sink.line(pr->sink.ctx, text);
-        return pr->sink.row(pr->sink.ctx, text, false);
-}
-
-/* Sends "<prefix><formats>" when the list changed since it was last sent. False: the sink wants
- * no more. */
-static bool send_formats(printer *pr, guesser *g, const char *prefix)
+/* Appends "<prefix><formats>" to `lines` when the list changed since it was last shown. */
+static void format_line(guesser *g, const char *prefix, sl_vec *lines)
 {
         char *now = format_list(g);
-        bool go_on = true;
 
         if (g->shown == NULL || strcmp(g->shown, now) != 0) {
                 char *line = sl_asprintf("%s%s", prefix, now);
-                go_on = emit_line(pr, line);
-                sl_free(line);
+                sl_vec_push(lines, &line);
                 sl_free(g->shown);
                 g->shown = now;
         } else {
                 sl_free(now);
         }
-        return go_on;
 }
 
 /* The rowtime as ksqlDB prints it: "2022/03/18 15:53:22.989 Z", or N/A. */
@@ -427,45 +357,81 @@ static bool stopping(printer *pr)
         return stop;
 }
 
-/* One polled batch: guess, then print the formats and the lines. False when printing is over. */
-static bool print_batch(printer *pr, const sl_kafka_batch *batch)
+sl_engine_print_fmt *sl_engine_print_fmt_new(int64_t interval, int64_t limit)
+{
+        sl_engine_print_fmt *fmt = sl_calloc(1, sizeof(*fmt));
+        guesser_init(&fmt->key, true);
+        guesser_init(&fmt->value, false);
+        fmt->interval = interval > 0 ? interval : 1;
+        fmt->limit = limit;
+        return fmt;
+}
+
+void sl_engine_print_fmt_free(sl_engine_print_fmt *fmt)
+{
+        if (fmt == NULL)
+                return;
+        sl_free(fmt->key.shown);
+        sl_free(fmt->value.shown);
+        sl_free(fmt);
+}
+
+bool sl_engine_print_fmt_batch(sl_engine_print_fmt *fmt, const sl_kafka_msg *msgs, size_t n, sl_vec *lines)
 {
         sl_str line;
-        bool go_on = true, done = false;
-        size_t nlines = 0;
-        char **lines = sl_calloc(batch->len + 1, sizeof(char *));
+        sl_vec recs;
+        bool done = fmt->limit >= 0 && fmt->written >= fmt->limit;
 
-        for (size_t i = 0; i < batch->len; i++) {
-                guess(&pr->key, batch->msgs[i].key);
-                guess(&pr->value, batch->msgs[i].value);
+        for (size_t i = 0; i < n; i++) {
+                guess(&fmt->key, msgs[i].key);
+                guess(&fmt->value, msgs[i].value);
         }
         sl_str_init(&line);
-        for (size_t i = 0; i < batch->len && !done; i++) {
-                const sl_kafka_msg *m = &batch->msgs[i];
-                if (pr->polled++ % pr->interval == 0) {
-                        pr->written++;
+        sl_vec_init(&recs, sizeof(char *));
+        for (size_t i = 0; i < n && !done; i++) {
+                const sl_kafka_msg *m = &msgs[i];
+                if (fmt->polled++ % fmt->interval == 0) {
+                        fmt->written++;
                         sl_str_reset(&line);
                         sl_str_append(&line, "rowtime: ");
                         rowtime(&line, m->timestamp);
                         sl_str_append(&line, ", key: ");
-                        show(&pr->key, m->key, &line);
+                        show(&fmt->key, m->key, &line);
                         sl_str_append(&line, ", value: ");
-                        show(&pr->value, m->value, &line);
+                        show(&fmt->value, m->value, &line);
                         sl_str_appendf(&line, ", partition: %d", (int)m->partition);
-                        lines[nlines++] = sl_strdup(sl_str_cstr(&line));
+                        char *text = sl_strdup(sl_str_cstr(&line));
+                        sl_vec_push(&recs, &text);
                 }
-                if (pr->limit >= 0 && pr->written >= pr->limit)
+                if (fmt->limit >= 0 && fmt->written >= fmt->limit)
                         done = true;
         }
         sl_str_deinit(&line);
-        go_on = send_formats(pr, &pr->key, "Key format: ") && send_formats(pr, &pr->value, "Value format: ");
-        for (size_t i = 0; i < nlines; i++) {
+        format_line(&fmt->key, "Key format: ", lines);
+        format_line(&fmt->value, "Value format: ", lines);
+        for (size_t i = 0; i < recs.len; i++)
+                sl_vec_push(lines, sl_vec_at(&recs, i));
+        sl_vec_deinit(&recs);
+        return !done;
+}
+
+/* One polled batch through the formatter to the sink. False when printing is over. */
+static bool print_batch(printer *pr, const sl_kafka_batch *batch)
+{
+        sl_vec lines;
+        bool go_on = true;
+
+        sl_vec_init(&lines, sizeof(char *));
+        bool more = sl_engine_print_fmt_batch(pr->fmt, batch->msgs, batch->len, &lines);
+        for (size_t i = 0; i < lines.len; i++) {
+                char *text = SL_VEC_AT(&lines, char *, i);
                 if (go_on)
-                        go_on = emit_line(pr, lines[i]);
-                sl_free(lines[i]);
+                        go_on = pr->sink.line != NULL ? pr->sink.line(pr->sink.ctx, text)
+                                                      : pr->sink.row(pr->sink.ctx, text, false);
+                sl_free(text);
         }
-        sl_free(lines);
-        return go_on && !done;
+        sl_vec_deinit(&lines);
+        return go_on && more;
 }
 
 static void *print_main(void *arg)
@@ -506,8 +472,7 @@ static void printer_free(printer *pr)
                 pthread_join(pr->thread, NULL);
         }
         sl_kafka_consumer_free(pr->consumer);
-        sl_free(pr->key.shown);
-        sl_free(pr->value.shown);
+        sl_engine_print_fmt_free(pr->fmt);
         sl_free(pr->topic);
         pthread_mutex_destroy(&pr->lock);
         sl_free(pr);
@@ -586,10 +551,7 @@ sl_err sl_engine_print_start(sl_engine *engine, sl_engine_session *ses, const sl
         pthread_mutex_init(&pr->lock, NULL);
         pr->sink = *sink;
         pr->topic = topic_as_written(stmt);
-        pr->interval = stmt->interval > 0 ? stmt->interval : 1;
-        pr->limit = stmt->limit;
-        guesser_init(&pr->key, true);
-        guesser_init(&pr->value, false);
+        pr->fmt = sl_engine_print_fmt_new(stmt->interval, stmt->limit);
         pthread_mutex_lock(&engine->lock);
         sl_engine_topics_describe(engine, pr->topic, &res->arena, &partitions, &replication);
         if (partitions <= 0)
