@@ -1,10 +1,8 @@
 /* engine.h: the engine facade the REST layer calls. An sl_engine holds the metastore, the function
  * registry, the server configuration and the command sequence; sl_engine_execute parses a script,
  * runs each statement and returns typed result entities (the C form of ksqlDB's /ksql entities,
- * which src/server renders to JSON). Statements that need running queries (C*AS, INSERT, SELECT,
- * PRINT, TERMINATE...) answer with a ksqlDB-style "not supported yet" error until the query
- * manager (issue 5) lands; the streaming entry points (sl_engine_query_start, sl_engine_insert_*)
- * are the interface it plugs into.
+ * which src/server renders to JSON). SELECT and PRINT run through the streaming entry point
+ * (sl_engine_query_start), /inserts-stream rows through sl_engine_insert_*.
  *
  * Threads: every function takes the engine's lock; entities and results are owned by the caller. */
 #ifndef SL_ENGINE_ENGINE_H

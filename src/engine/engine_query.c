@@ -3,8 +3,8 @@
  * src/exec that reads the sources from Kafka in a consumer group of its own; each result row comes
  * back on that thread through on_row, is rendered as a JSON array and handed to the REST layer's
  * sink. LIMIT ends the query with "Limit Reached"; closing it stops and joins the thread, after
- * which no sink call happens. Pull queries and PRINT need what the planner cannot do yet and are
- * refused with the planner's reason. */
+ * which no sink call happens. Pull queries need what the planner cannot do yet and are refused
+ * with the planner's reason; a PRINT (engine_print.c) is wrapped in a query here only to be closed. */
 #include <stdio.h>
 #include <string.h>
 
