@@ -421,10 +421,14 @@ enum MHD_Result sl_server_ep_close_query(sl_server_req *req)
                 pthread_mutex_unlock(&st->lock);
         }
         pthread_mutex_unlock(&srv->lock);
-        if (st == NULL)
+        if (st == NULL) {
                 ret = sl_server_send_error(req, 40000, "No query with id %s", json_string_value(id));
-        else
-                ret = sl_server_send_json(req, 200, json_object(), SL_CT_JSON);
+        } else {
+                /* ksqlDB's CloseQueryHandler answers 200 with no body */
+                struct MHD_Response *resp = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+                ret = MHD_queue_response(req->conn, 200, resp);
+                MHD_destroy_response(resp);
+        }
 out:
         json_decref(body);
         return ret;

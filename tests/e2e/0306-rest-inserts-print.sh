@@ -4,7 +4,7 @@
 # array with Accept: application/json), column names as ksqlDB reads them (case-insensitive,
 # `quoted` exact), InsertError objects for a missing key or a value of the wrong type (the first
 # failing row ends the stream: later rows are not written), generic errors for an unknown target or
-# a bad first line; the rows land in the topic with the stream's formats (read back with a push
+# a bad first line, 41500 for a wrong content type (nothing written); the rows land in the topic with the stream's formats (read back with a push
 # query and with kcat) next to an INSERT VALUES row. PRINT on /query: "Key format:" / "Value
 # format:" lines guessed from the bytes, then "rowtime: ..., key: ..., value: ..., partition: N"
 # lines, INTERVAL and LIMIT; on /query-stream the delimited lines only (406 for JSON); unknown
@@ -53,6 +53,22 @@ code=$(post -o "$DIR/body" -w '%{http_code}' --data-binary $'{"stream":"s"}\n{"I
 pycheck "no target" "$(cat "$DIR/body")" "(lambda j: j['@type'] == 'generic_error' and j['error_code'] == 40000 and j['message'])(json.loads(t))"
 code=$(post -o "$DIR/body" -w '%{http_code}' --data-binary '' "$URL/inserts-stream")
 [ "$code" = 400 ] || fail "empty inserts body: HTTP $code"
+
+code=$(post -o "$DIR/body" -w '%{http_code}' --data-binary $'{"target":\n{"ID":1}\n' "$URL/inserts-stream")
+[ "$code" = 400 ] || fail "bad first line: HTTP $code"
+pycheck "bad first line" "$(cat "$DIR/body")" "(lambda j: j['@type'] == 'generic_error' and j['error_code'] == 40000)(json.loads(t))"
+# every POST endpoint: invalid JSON is 40000, a wrong content type 41500, both ksqlDB's generic_error
+for ep in /ksql /query /query-stream /close-query; do
+        code=$(post -o "$DIR/body" -w '%{http_code}' -d '{"ksql": ' "$URL$ep")
+        [ "$code" = 400 ] || fail "$ep invalid JSON: HTTP $code"
+        pycheck "$ep invalid JSON" "$(cat "$DIR/body")" "(lambda j: set(j) == {'@type','error_code','message'} and j['@type'] == 'generic_error' and j['error_code'] == 40000)(json.loads(t))"
+done
+for ep in /ksql /query /query-stream /close-query /inserts-stream; do
+        code=$(curl -s -o "$DIR/body" -w '%{http_code}' -X POST -H 'Content-Type: text/plain' \
+                --data-binary $'{"target":"s"}\n{"ID":99}\n' "$URL$ep")
+        [ "$code" = 415 ] || fail "$ep text/plain: HTTP $code"
+        pycheck "$ep text/plain" "$(cat "$DIR/body")" "(lambda j: j['@type'] == 'generic_error' and j['error_code'] == 41500)(json.loads(t))"
+done
 
 # INSERT VALUES shares the write path
 post -d "{\"ksql\":\"INSERT INTO s (id, name) VALUES (10, 'viv');\"}" "$URL/ksql" | grep -q '^\[\]$' || fail "insert values"
