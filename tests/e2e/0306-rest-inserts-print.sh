@@ -4,8 +4,10 @@
 # array with Accept: application/json), column names as ksqlDB reads them (case-insensitive,
 # `quoted` exact), InsertError objects for a missing key or a value of the wrong type (the first
 # failing row ends the stream: later rows are not written), generic errors for an unknown target or
-# a bad first line, 41500 for a wrong content type (nothing written); the rows land in the topic with the stream's formats (read back with a push
-# query and with kcat) next to an INSERT VALUES row. PRINT on /query: "Key format:" / "Value
+# a bad first line, 41500 for a wrong content type (nothing written; every POST endpoint also gets
+# 40000 for invalid JSON and 41500 for text/plain); the rows land in the topic with the stream's
+# formats (read back with a push query and with kcat) next to an INSERT VALUES row. PRINT on
+# /query: "Key format:" / "Value
 # format:" lines guessed from the bytes, then "rowtime: ..., key: ..., value: ..., partition: N"
 # lines, INTERVAL and LIMIT; on /query-stream the delimited lines only (406 for JSON); unknown
 # topics get ksqlDB's error with its case suggestion; an endless PRINT shows a record produced while
