@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "common/arena.h"
+#include "common/buf.h"
 #include "common/config.h"
 #include "common/err.h"
 #include "common/vec.h"
@@ -297,6 +298,13 @@ sl_err sl_engine_insert_open(sl_engine *engine, const char *target, sl_engine_in
  * {"status":"error"...}). */
 sl_err sl_engine_insert_row(sl_engine_insert *ins, const char *json, size_t len, int *error_code,
                             sl_err_detail *err);
+/* Inserts rows[0..n) (JSON object texts) in order, in one batch sent together, and waits for their
+ * delivery. Returns how many rows from the first were written; when fewer than n, the row at that
+ * index failed (*error_code and `err` say why) and none after it is acknowledged: the rows after a
+ * row the formats could not write were not sent; after a row whose delivery failed, later ones
+ * may have been delivered. */
+size_t sl_engine_insert_rows(sl_engine_insert *ins, const sl_slice *rows, size_t n, int *error_code,
+                             sl_err_detail *err);
 void sl_engine_insert_close(sl_engine_insert *ins);
 
 #endif

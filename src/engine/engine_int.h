@@ -37,8 +37,10 @@ struct sl_engine {
         struct sl_udf_loader *udf;  /* UDF plugins of ksql.extension.dir, or NULL */
         struct sl_kafka_producer *cmdlog; /* command log producer, created at first append (cmdlog.c) */
         bool replaying;             /* the command log is being replayed: append nothing */
-        struct sl_kafka_producer *ins_producer; /* INSERT VALUES producer, created at first use (query.c) */
-        uint64_t ins_failed;        /* its failed deliveries seen so far */
+        struct sl_kafka_producer *ins_producer; /* the inserts' producer, created at first use (engine_insert.c) */
+        uint32_t ins_gen;           /* generation of the batch of inserts being sent (engine_insert.c) */
+        sl_err *ins_results;        /* its delivery outcomes by send number, NULL between batches */
+        size_t ins_nresults;
 };
 
 typedef struct sl_engine_pq sl_engine_pq;
