@@ -301,19 +301,21 @@ static json_t *normalize_fields(json_t *obj, sl_err_detail *err)
                 if (name == NULL) {
                         sl_err_set(err, SL_ERR_INVALID, "Invalid column / struct field name. Name: %s. Reason: empty "
                                    "quoted identifier.", key);
-                        json_decref(norm);
-                        return NULL;
+                        goto fail;
                 }
-                if (json_object_get(norm, name) != NULL) {
+                bool dup = json_object_get(norm, name) != NULL;
+                if (dup)
                         sl_err_set(err, SL_ERR_INVALID, "Found duplicate column / struct field name: %s", name);
-                        sl_free(name);
-                        json_decref(norm);
-                        return NULL;
-                }
-                json_object_set(norm, name, val);
+                else
+                        json_object_set(norm, name, val);
                 sl_free(name);
+                if (dup)
+                        goto fail;
         }
         return norm;
+fail:
+        json_decref(norm);
+        return NULL;
 }
 
 /* The JSON reader of one source's non-header columns, for a batch of rows. */
