@@ -102,14 +102,15 @@ static char *read_text(const char *path)
         return buf;
 }
 
-/* "CREATE STREAM q0 AS ..." -> "q0" */
+/* "CREATE STREAM q0 [WITH (...)] AS SELECT ..." -> "q0" */
 static void sink_name(const char *text, char *out, size_t outlen)
 {
-        char kw1[32], kw2[32], name[64], as[8];
+        char kw1[32], kw2[32], name[64];
+        const char *sel = strcasestr(text, "SELECT");
 
         out[0] = '\0';
-        if (sscanf(text, " %31s %31s %63s %7s", kw1, kw2, name, as) == 4 && strcasecmp(kw1, "CREATE") == 0 &&
-            strcasecmp(as, "AS") == 0) {
+        if (sscanf(text, " %31s %31s %63s", kw1, kw2, name) == 3 && strcasecmp(kw1, "CREATE") == 0 && sel &&
+            (strcasecmp(kw2, "STREAM") == 0 || strcasecmp(kw2, "TABLE") == 0)) {
                 for (char *p = name; *p; p++)
                         *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
                 snprintf(out, outlen, "%s", name);

@@ -5,6 +5,8 @@
  *                                                produces events 0..N-1 (Mode A's pre-loaded input)
  *   nexmark_load rate BOOTSTRAP FIRST N RATE     produces events FIRST..FIRST+N-1 at RATE events/s
  *                                                of wall time (Mode B); record time = produce time
+ *   nexmark_load side BOOTSTRAP PARTS            creates and fills side-input, q13's table: keys
+ *                                                0..9999, values {"v":"side-<key>"}
  *   nexmark_load create BOOTSTRAP TOPIC PARTS    creates TOPIC
  *   nexmark_load watch BOOTSTRAP TOPIC EXPECT IDLE_MS
  *                                                reads TOPIC from the beginning until EXPECT records
@@ -369,6 +371,24 @@ int main(int argc, char **argv)
         }
         if (argc == 6 && strcmp(argv[1], "rate") == 0) {
                 produce_events(argv[2], atol(argv[3]), atol(argv[4]), atof(argv[5]));
+                return delivery_errors ? 1 : 0;
+        }
+        if (argc == 4 && strcmp(argv[1], "side") == 0) {
+                rd_kafka_t *p;
+
+                create(argv[2], "side-input", atoi(argv[3]));
+                p = producer(argv[2], "5");
+                for (int k = 0; k < 10000; k++) {
+                        unsigned char key[8];
+                        char val[32];
+                        int len = snprintf(val, sizeof(val), "{\"v\":\"side-%d\"}", k);
+
+                        nexmark_key_bytes(k, key);
+                        produce(p, "side-input", RD_KAFKA_PARTITION_UA, key, 8, val, (size_t)len);
+                        rd_kafka_poll(p, 0);
+                }
+                rd_kafka_flush(p, 60000);
+                rd_kafka_destroy(p);
                 return delivery_errors ? 1 : 0;
         }
         if (argc == 5 && strcmp(argv[1], "create") == 0) {
