@@ -66,6 +66,7 @@ void sl_task_free(sl_task *task)
                 return;
         for (size_t i = 0; i < task->nops; i++)
                 sl_op_free(task->ops[i]);
+        sl_task_state_free(task);
         sl_free(task->ops);
         sl_batch_deinit(&task->in);
         sl_arena_deinit(&task->arena);
@@ -110,5 +111,5 @@ sl_err sl_task_flush(sl_task *task, sl_err_detail *err)
         for (size_t i = 0; i < task->nops; i++)
                 if ((rc = sl_op_flush(task->ops[i], err)) != SL_OK)
                         return rc;
-        return SL_OK;
+        return sl_task_state_flush(task, err);
 }

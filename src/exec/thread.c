@@ -31,6 +31,10 @@ struct sl_exec_thread {
         sl_proclog *log;             /* borrowed */
         sl_kafka_consumer *consumer;
         sl_kafka_producer *producer;
+        sl_kafka_conf rconf;         /* client properties of the restore consumer */
+        sl_kafka_consumer *restorer; /* reads changelogs back, created on first restore */
+        sl_kafka_batch rbatch;       /* its polled records */
+        char *state_dir;             /* the tasks' state root (owned), or NULL */
         sl_kafka_batch batch;        /* polled records */
         sl_vec tasks;                /* of thread_task */
         int commit_interval_ms;
@@ -72,6 +76,60 @@ static sl_err rows_out(sl_exec_output *out, const sl_plan_node *sink, const sl_v
         return t->on_row ? t->on_row(t->row_ctx, sink, row, width, ts, tombstone, err) : SL_OK;
 }
 
+static sl_err restorer_get(sl_exec_thread *t, sl_err_detail *err)
+{
+        return t->restorer ? SL_OK : sl_kafka_consumer_new(&t->rconf, &t->restorer, err);
+}
+
+static sl_err changelog_end(sl_exec_output *out, const char *topic, int32_t partition, int64_t *end,
+                            sl_err_detail *err)
+{
+        sl_exec_thread *t = (sl_exec_thread *)out;
+        int64_t low;
+        sl_err rc;
+
+        if ((rc = restorer_get(t, err)) != SL_OK)
+                return rc;
+        return sl_kafka_consumer_watermarks(t->restorer, topic, partition, &low, end, 10000, err);
+}
+
+/* Reads [from, end) of a changelog partition with the restore consumer. A compacted topic may
+ * have removed its last records: a read that sees nothing for 2 s is complete. */
+static sl_err changelog_read(sl_exec_output *out, const char *topic, int32_t partition, int64_t from, sl_exec_read_fn fn,
+                             void *opaque, int64_t *end, sl_err_detail *err)
+{
+        sl_exec_thread *t = (sl_exec_thread *)out;
+        sl_kafka_tpo tpo = {.topic = topic, .partition = partition, .offset = from};
+        int64_t next = from, idle_since = sl_time_mono_ms();
+        sl_err rc;
+
+        if ((rc = changelog_end(out, topic, partition, end, err)) != SL_OK)
+                return rc;
+        if (from >= *end)
+                return SL_OK;
+        if ((rc = sl_kafka_consumer_assign(t->restorer, &tpo, 1, err)) != SL_OK)
+                return rc;
+        while (next < *end && sl_time_mono_ms() - idle_since < 2000) {
+                if ((rc = sl_kafka_consumer_poll(t->restorer, &t->rbatch, 1000, 200, err)) != SL_OK)
+                        goto done;
+                if (t->rbatch.len)
+                        idle_since = sl_time_mono_ms();
+                for (size_t i = 0; i < t->rbatch.len; i++) {
+                        const sl_kafka_msg *m = &t->rbatch.msgs[i];
+
+                        if (m->offset >= *end)
+                                continue;
+                        if ((rc = fn(opaque, m, err)) != SL_OK)
+                                goto done;
+                        next = m->offset + 1;
+                }
+        }
+done:
+        sl_kafka_batch_reset(&t->rbatch);
+        sl_kafka_consumer_assign(t->restorer, NULL, 0, NULL);
+        return rc;
+}
+
 /* Delivery reports: failures are records lost to the sink, counted in the processing log. */
 static void on_delivery(void *opaque, const sl_kafka_delivery *d)
 {
@@ -95,6 +153,11 @@ sl_err sl_exec_thread_new(const sl_plan *plan, const sl_exec_thread_conf *conf, 
         t->out.write = producer_write;
         t->out.flush = producer_flush;
         t->out.row = rows_out;
+        t->out.read = changelog_read;
+        t->out.end_offset = changelog_end;
+        t->state_dir = conf->state_dir ? sl_strdup(conf->state_dir) : NULL;
+        t->out.state_dir = t->state_dir;
+        t->out.state_cache_bytes = conf->cache_max_bytes > 0 ? (size_t)conf->cache_max_bytes : 0;
         t->on_row = conf->on_row;
         t->row_ctx = conf->row_ctx;
         t->transient = plan->nnodes && plan->nodes[plan->nnodes - 1]->kind == SL_PLAN_SINK &&
@@ -106,11 +169,14 @@ sl_err sl_exec_thread_new(const sl_plan *plan, const sl_exec_thread_conf *conf, 
         t->last_commit_ms = sl_time_mono_ms();
         sl_vec_init(&t->tasks, sizeof(thread_task));
         sl_kafka_batch_init(&t->batch);
+        sl_kafka_batch_init(&t->rbatch);
         sl_kafka_conf_init(&cc);
         sl_kafka_conf_init(&pc);
+        sl_kafka_conf_init(&t->rconf);
         for (size_t i = 0; conf->kafka && i < conf->kafka->len; i++) {
                 sl_kafka_conf_set(&cc, conf->kafka->keys[i], conf->kafka->values[i]);
                 sl_kafka_conf_set(&pc, conf->kafka->keys[i], conf->kafka->values[i]);
+                sl_kafka_conf_set(&t->rconf, conf->kafka->keys[i], conf->kafka->values[i]);
         }
         snprintf(group, sizeof(group), "%s%s", t->transient ? "_sluice_" : "_sluice_query_", plan->query_id);
         sl_kafka_conf_set(&cc, "group.id", group);
@@ -210,6 +276,10 @@ sl_err sl_exec_thread_commit(sl_exec_thread *t, sl_err_detail *err)
                         goto done;
         if ((rc = sl_kafka_producer_flush(t->producer, 60000, err)) != SL_OK)
                 goto done;
+        /* then the state: what the stores hold is in their changelogs up to these offsets */
+        for (size_t i = 0; i < t->tasks.len; i++)
+                if ((rc = sl_task_checkpoint(((thread_task *)sl_vec_at(&t->tasks, i))->task, err)) != SL_OK)
+                        goto done;
         for (size_t i = 0; i < t->tasks.len; i++) {
                 thread_task *tt = sl_vec_at(&t->tasks, i);
 
@@ -338,7 +408,11 @@ void sl_exec_thread_free(sl_exec_thread *t)
                 sl_task_free(((thread_task *)sl_vec_at(&t->tasks, i))->task);
         sl_vec_deinit(&t->tasks);
         sl_kafka_batch_deinit(&t->batch);
+        sl_kafka_batch_deinit(&t->rbatch);
         sl_kafka_consumer_free(t->consumer);
+        sl_kafka_consumer_free(t->restorer);
+        sl_kafka_conf_deinit(&t->rconf);
         sl_kafka_producer_free(t->producer, 10000);
+        sl_free(t->state_dir);
         sl_free(t);
 }

@@ -154,6 +154,23 @@ typedef struct sl_plan_sub {
         size_t nnodes;
 } sl_plan_sub;
 
+/* Kinds of state stores (src/state). */
+typedef enum sl_plan_store_kind {
+        SL_PLAN_STORE_KV,       /* key-value (tables, aggregations) */
+        SL_PLAN_STORE_WINDOW,   /* TUMBLING/HOPPING windows, stream-stream joins */
+        SL_PLAN_STORE_SESSION,  /* SESSION windows */
+} sl_plan_store_kind;
+
+/* A state store the query's tasks open, declared at plan time so that the engine can create its
+ * compacted changelog topic `_sluice_<queryid>-<name>-changelog` (with the partitions of sub-topology
+ * `sub`'s source) before the query starts. Names follow Kafka Streams' / ksqlDB's
+ * ("Aggregate-Aggregate-Materialize", "KafkaTopic_Right-Reduce"). */
+typedef struct sl_plan_store {
+        const char *name;         /* store name (the plan's arena) */
+        sl_plan_store_kind kind;
+        int sub;                  /* sub-topology whose tasks open it */
+} sl_plan_store;
+
 /* What the planner needs besides the analysis. */
 typedef struct sl_plan_ctx {
         const sl_func_registry *reg;  /* table functions of the registry (may be NULL) */
@@ -172,6 +189,8 @@ typedef struct sl_plan {
         int wrap_default;          /* WRAP_SINGLE_VALUE when a source does not say: -1 false, else true */
         size_t nserdes;            /* serdes built (freed with the plan) */
         sl_serde **serdes;         /* every serde the plan built, freed with it */
+        sl_plan_store *stores;     /* state stores its tasks use (changelog topics to create) */
+        size_t nstores;
 } sl_plan;
 
 /* Builds the plan of a persistent query (C*AS, INSERT INTO ... SELECT) or of a transient push
@@ -201,6 +220,10 @@ void sl_plan_node_set_cols(sl_plan *plan, sl_plan_node *node, const sl_plan_colu
  * starting at `base` (header columns are left out). Serdes are built by physical.c. */
 sl_err sl_plan_topic_from_source(sl_plan *plan, sl_plan_topic *topic, const sl_catalog_source *src, size_t base,
                                  sl_err_detail *err);
+/* Declares a state store (name copied); declaring the same name twice keeps one. */
+void sl_plan_add_store(sl_plan *plan, const char *name, sl_plan_store_kind kind, int sub);
+/* The changelog topic of store `name` of `plan`: `_sluice_<queryid>-<name>-changelog`, in `arena`. */
+const char *sl_plan_changelog_topic(const sl_plan *plan, const char *name, sl_arena *arena);
 /* Upper-case name of a node kind ("FILTER"). */
 const char *sl_plan_kind_name(sl_plan_kind kind);
 
