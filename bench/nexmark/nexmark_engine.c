@@ -27,6 +27,7 @@
 #include <time.h>
 
 #include "common/arena.h"
+#include "common/map.h"
 #include "common/mem.h"
 #include "common/str.h"
 #include "exec/driver.h"
@@ -244,6 +245,8 @@ typedef struct run {
         uint64_t out_bytes;
         uint64_t out_hash;         /* sum of fnv hashes of key+value (order independent) */
         bool want_hash;            /* a recomputation checks out_hash */
+        bool want_last;            /* a recomputation checks the last value per key */
+        sl_map last;               /* key bytes -> heap copy of the last value (NUL-terminated) */
         uint64_t discarded;        /* other records nobody in the run reads (changelogs...) */
         pending *queue;            /* records to feed on */
         size_t nqueue, capqueue;
@@ -300,6 +303,11 @@ static sl_err out_write(sl_exec_output *out, const char *topic, int32_t partitio
                 r->out_bytes += key.len + value.len;
                 if (r->want_hash)
                         r->out_hash += fnv(fnv(0xcbf29ce484222325ull, key.ptr, key.len), value.ptr, value.len);
+                if (r->want_last && key.ptr) {
+                        char *v = value.ptr ? sl_strndup((const char *)value.ptr, value.len) : NULL;
+
+                        sl_free(sl_map_put(&r->last, key.ptr, key.len, v));
+                }
                 if (!run_reads(r, topic))
                         return SL_OK;
         } else if (!run_reads(r, topic)) {
@@ -436,9 +444,17 @@ static sl_err drain(run *r, sl_err_detail *err)
 typedef struct expect {
         bool known;        /* a recomputation exists for this query */
         bool hashed;       /* out_hash too, not just the count */
+        bool per_key;      /* the last value per key instead of count and hash */
         uint64_t count;
         uint64_t hash;
+        sl_map agg;        /* per_key: auction key bytes -> agg_state */
 } expect;
+
+/* bids_by_auction's recomputation for one auction */
+typedef struct agg_state {
+        int64_t n;
+        int64_t max;
+} agg_state;
 
 static bool has_channel_id(const char *url)
 {
@@ -469,6 +485,17 @@ static void expect_add(const char *q, const nexmark_event *ev, expect *x)
                 len = snprintf(val, sizeof(val), "{\"PRICE\":%lld}", (long long)ev->price);
                 x->count++;
                 x->hash += fnv(fnv(0xcbf29ce484222325ull, key, 8), val, (size_t)len);
+        } else if (strcmp(q, "bids_by_auction") == 0) {
+                agg_state *st = sl_map_get(&x->agg, key, 8);
+
+                x->known = x->per_key = true;
+                if (!st) {
+                        st = sl_calloc(1, sizeof(*st));
+                        st->max = ev->price;
+                        sl_map_put(&x->agg, key, 8, st);
+                }
+                st->n++;
+                st->max = ev->price > st->max ? ev->price : st->max;
         } else if (strcmp(q, "q1") == 0 || strcmp(q, "q22") == 0 || strcmp(q, "bid13") == 0) {
                 x->known = true;
                 x->count++;
@@ -560,6 +587,8 @@ static int run_query(const char *query, long events, int partitions)
         r.partitions = partitions;
         r.final_topic = sink_topic(target->plan);
         r.want_hash = strcmp(query, "q0") == 0 || strcmp(query, "q2") == 0;
+        r.want_last = strcmp(query, "bids_by_auction") == 0;
+        sl_map_init(&r.last, false);
         r.plans[r.nplans++] = target->plan;
         /* upstream queries: those whose sink a member reads */
         for (bool grew = true; grew;) {
@@ -583,6 +612,7 @@ static int run_query(const char *query, long events, int partitions)
         feed_side_input(&r, &err);
 
         nexmark_conf_default(&conf);
+        sl_map_init(&x.agg, false);
         {
                 enum { CHUNK = 16384 };
                 static nexmark_event ev;
@@ -659,12 +689,51 @@ static int run_query(const char *query, long events, int partitions)
         printf(" events=%ld outputs=%llu out_bytes=%llu seconds=%.4f cpu=%.4f rss_kb=%ld skipped=%llu queries=%zu",
                events, (unsigned long long)r.outputs, (unsigned long long)r.out_bytes, secs, cpu, rss_kb(),
                (unsigned long long)skipped, r.nplans);
-        if (x.known) {
+        if (x.known && x.per_key) {
+                /* every key's last value equals the recomputation */
+                sl_map_iter it;
+                const void *k;
+                size_t klen;
+                void *v;
+                uint64_t keys = 0, bad = 0;
+                char want[128], *got;
+
+                sl_map_iter_init(&it, &x.agg);
+                while (sl_map_iter_next(&it, &k, &klen, &v)) {
+                        agg_state *st = v;
+
+                        snprintf(want, sizeof(want), "{\"N\":%lld,\"MAX_PRICE\":%lld}", (long long)st->n,
+                                 (long long)st->max);
+                        got = sl_map_get(&r.last, k, klen);
+                        keys++;
+                        if (!got || strcmp(got, want) != 0) {
+                                if (!bad)
+                                        fprintf(stderr, "nexmark_engine: %s: want %s, got %s\n", query, want,
+                                                got ? got : "nothing");
+                                bad++;
+                        }
+                        sl_free(v);
+                }
+                printf(" check=%s expected=%llu keys_wrong=%llu", bad || keys != sl_map_len(&r.last) ? "FAIL" : "pass",
+                       (unsigned long long)keys, (unsigned long long)bad);
+        } else if (x.known) {
                 bool ok = x.count == r.outputs && (!x.hashed || x.hash == r.out_hash);
 
                 printf(" check=%s expected=%llu", ok ? "pass" : "FAIL", (unsigned long long)x.count);
                 if (x.hashed && x.hash != r.out_hash)
                         printf(" hash_mismatch=1");
+        }
+        sl_map_deinit(&x.agg);
+        {
+                sl_map_iter it;
+                const void *k;
+                size_t klen;
+                void *v;
+
+                sl_map_iter_init(&it, &r.last);
+                while (sl_map_iter_next(&it, &k, &klen, &v))
+                        sl_free(v);
+                sl_map_deinit(&r.last);
         }
         printf("\n");
         for (size_t i = 0; i < r.ntasks; i++)
