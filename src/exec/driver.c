@@ -1,5 +1,6 @@
 /* driver.c: the topology test driver (driver.h). A FIFO of pending records: piping a record
- * appends it, and the loop hands the head to every task reading its topic (one record per batch,
+ * appends it, and the loop hands the head to every task reading its topic (a join's task reads
+ * the same partition of two topics) (one record per batch,
  * as TopologyTestDriver processes record at a time); what those tasks write goes through the
  * capture output back onto the FIFO's tail and into the captured list. Tasks are created on the
  * first record of their partition. Task state lives under a temp dir of the driver, with no write
@@ -406,8 +407,11 @@ static sl_err deliver(sl_exec_driver *d, const sl_exec_record *r, sl_err_detail 
 
                 for (size_t s = 0; s < q->plan->nsubs; s++) {
                         sl_task *task = NULL;
+                        bool reads = false;
 
-                        if (strcmp(q->plan->subs[s].source->u.source.topic.name, r->topic) != 0)
+                        for (size_t k = 0; k < q->plan->subs[s].nsources && !reads; k++)
+                                reads = strcmp(q->plan->subs[s].sources[k]->u.source.topic.name, r->topic) == 0;
+                        if (!reads)
                                 continue;
                         if ((rc = task_for(d, q, s, r->partition, &task, err)) != SL_OK)
                                 return rc;

@@ -1,4 +1,5 @@
-/* task.h: a task runs one sub-topology of a query for one partition of its source topic: the
+/* task.h: a task runs one sub-topology of a query for one partition number of its source topics
+ * (several when the sub-topology joins co-partitioned topics): the
  * chain of operator instances built from the plan's nodes, a per-batch arena reset after every
  * batch, the stream time (highest event time seen) and the next source offset to commit. A task
  * belongs to one stream thread (or to the topology test driver) and is never shared.
@@ -61,15 +62,17 @@ struct sl_task {
         const sl_plan_sub *sub;   /* the sub-topology it runs */
         int32_t partition;        /* source partition */
         char id[32];              /* "<sub>_<partition>", as Kafka Streams names tasks */
-        sl_op **ops;              /* one per node of the sub-topology; ops[0] is the source */
+        sl_op **ops;              /* one per node of the sub-topology; ops[0] is the first source */
         size_t nops;
+        size_t *source_ops;       /* per source of the sub (sub->sources order): its index in ops */
+        int64_t *next_offsets;    /* per source: next offset to read (commit this), -1 before any */
         sl_arena arena;           /* per-batch arena */
         sl_batch in;              /* the batch being processed */
         sl_exec_output *out;      /* borrowed: where sinks write */
         sl_proclog *log;          /* borrowed: the query's processing log */
         int64_t stream_time;      /* highest event time seen, -1 before the first record */
         int64_t punctuated;       /* stream time the operators were last punctuated with */
-        int64_t next_offset;      /* next source offset to read (commit this), -1 before any */
+        int64_t next_offset;      /* next_offsets[0] (single-source sub-topologies) */
         uint64_t records;         /* records fed */
         sl_task_state *state;     /* its stores (task_state.c), NULL until one is opened */
 };
@@ -79,7 +82,10 @@ struct sl_task {
 sl_err sl_task_new(const sl_plan *plan, size_t sub, int32_t partition, sl_exec_output *out, sl_proclog *log,
                    sl_task **task, sl_err_detail *err);
 void sl_task_free(sl_task *task);
-/* Runs msgs[0..n) (all of this task's topic and partition, in offset order) through the chain as
+/* The index in sub->sources of the source reading `topic`, or -1. */
+int sl_task_source_index(const sl_task *task, const char *topic);
+/* Runs msgs[0..n) (all of one source topic of the task and its partition, in offset order; msgs[0].topic
+ * picks the source, NULL: the first) through the chain as
  * one batch, punctuates the operators when stream time advanced, then resets the per-batch arena. Malformed records are skipped and logged; an error
  * return means the task cannot go on (the output failed). */
 sl_err sl_task_process(sl_task *task, const sl_kafka_msg *msgs, size_t n, sl_err_detail *err);

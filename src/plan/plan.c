@@ -158,6 +158,7 @@ const char *sl_plan_kind_name(sl_plan_kind kind)
                 [SL_PLAN_SOURCE] = "SOURCE",   [SL_PLAN_FILTER] = "FILTER",
                 [SL_PLAN_FLATMAP] = "FLATMAP", [SL_PLAN_PROJECT] = "PROJECT",
                 [SL_PLAN_REPARTITION] = "REPARTITION", [SL_PLAN_SINK] = "SINK",
+                [SL_PLAN_JOIN] = "JOIN",
         };
 
         return (unsigned)kind < SL_PLAN__COUNT ? names[kind] : "?";
