@@ -13,10 +13,14 @@
  *       published figures exclude their source). Prints one line of "key=value" fields:
  *       status (ok / unsupported / error), message, events, outputs, seconds, cpu, rss_kb, and
  *       for the stateless queries with a recomputation, check (pass / FAIL) with expected.
+ *   nexmark_engine explain SQLFILE QUERY
+ *       Prints the query's plan as EXPLAIN does.
  *   nexmark_engine micro SQLFILE EVENTS
  *       Ceilings: the bid source's JSON value serde decoding generated bids (records/s), and
  *       count-per-auction updates through a state kv store with its write cache (updates/s).
  *
+ * Stores get ksqlDB's default 10 MB write cache and private temp dirs without changelogs; every
+ * 2M events all tasks flush, as a commit would.
  * Events are keyed and partitioned as in Mode A: KAFKA BIGINT keys, murmur2 over PARTITIONS
  * (default 2). Record time is the wall clock (q12's processing time); the other sources take
  * date_time as their TIMESTAMP. */
@@ -47,6 +51,11 @@
 #define MAX_TASKS 256
 #define BATCH 1000
 #define MAX_PARTS 16
+/* ksqlDB's default ksql.streams.cache.max.bytes.buffering */
+#define CACHE_BYTES 10000000
+/* a commit (flush of every task: sinks and store caches) every this many events, standing for
+ * commit.interval.ms (2 s) at about a million events per second */
+#define COMMIT_EVENTS 2000000
 
 static double mono(void)
 {
@@ -194,8 +203,8 @@ static stmt *find_query(const char *name)
 
 static bool sub_reads(const sl_plan_sub *sub, const char *topic)
 {
-        for (size_t i = 0; i < sub->nnodes; i++)
-                if (sub->nodes[i]->kind == SL_PLAN_SOURCE && strcmp(sub->nodes[i]->u.source.topic.name, topic) == 0)
+        for (size_t i = 0; i < sub->nsources; i++)
+                if (strcmp(sub->sources[i]->u.source.topic.name, topic) == 0)
                         return true;
         return false;
 }
@@ -448,6 +457,13 @@ typedef struct expect {
         uint64_t count;
         uint64_t hash;
         sl_map agg;        /* per_key: auction key bytes -> agg_state */
+        /* joins (q3, q20): what exists by the end of the chunk being generated, when every
+         * person and auction of the chunk has been fed before its bids (see run_query) */
+        const char **person_state;   /* by person id - 1000: its state */
+        int64_t *auction_cat;        /* by auction id - 1000: its category */
+        size_t npersons, nauctions, cap_persons, cap_auctions;
+        int64_t *wait_a;             /* the chunk's q3 sellers / q20 auctions to resolve */
+        size_t nwait, cap_wait;
 } expect;
 
 /* bids_by_auction's recomputation for one auction */
@@ -469,6 +485,40 @@ static void expect_add(const char *q, const nexmark_event *ev, expect *x)
         unsigned char key[8];
         int len;
 
+        if (strcmp(q, "q3") == 0 || strcmp(q, "q20") == 0) {
+                x->known = true;
+                if (ev->kind == NEXMARK_PERSON) {
+                        size_t i = (size_t)(ev->id - 1000);
+                        if (i >= x->cap_persons) {
+                                x->cap_persons = 2 * i + 1024;
+                                x->person_state = sl_realloc(x->person_state, x->cap_persons * sizeof(char *));
+                        }
+                        x->person_state[i] = ev->state;
+                        x->npersons = i + 1;
+                } else if (ev->kind == NEXMARK_AUCTION) {
+                        size_t i = (size_t)(ev->id - 1000);
+                        if (i >= x->cap_auctions) {
+                                x->cap_auctions = 2 * i + 1024;
+                                x->auction_cat = sl_realloc(x->auction_cat, x->cap_auctions * sizeof(int64_t));
+                        }
+                        x->auction_cat[i] = ev->category;
+                        x->nauctions = i + 1;
+                }
+                if ((q[1] == '3' && ev->kind == NEXMARK_AUCTION && ev->category == 10) ||
+                    (q[1] == '2' && ev->kind == NEXMARK_BID)) {
+                        if (x->nwait == x->cap_wait) {
+                                x->cap_wait = x->cap_wait ? 2 * x->cap_wait : 4096;
+                                x->wait_a = sl_realloc(x->wait_a, x->cap_wait * sizeof(int64_t));
+                        }
+                        x->wait_a[x->nwait++] = ev->kind == NEXMARK_AUCTION ? ev->seller : ev->auction;
+                }
+                return;
+        }
+        if (strcmp(q, "q13") == 0) {
+                x->known = true;
+                x->count += ev->kind == NEXMARK_BID;
+                return;
+        }
         if (ev->kind != NEXMARK_BID)
                 return;
         nexmark_key_bytes(ev->auction, key);
@@ -511,6 +561,22 @@ static void expect_add(const char *q, const nexmark_event *ev, expect *x)
                 x->count += has_channel_id(ev->url) || strcasecmp(c, "apple") == 0 || strcasecmp(c, "google") == 0 ||
                             strcasecmp(c, "facebook") == 0 || strcasecmp(c, "baidu") == 0;
         }
+}
+
+/* At the end of a generated chunk: resolves the joins' waiting records against what exists now. */
+static void expect_chunk_end(const char *q, expect *x)
+{
+        for (size_t i = 0; i < x->nwait; i++) {
+                size_t id = (size_t)(x->wait_a[i] - 1000);
+
+                if (q[1] == '3') {
+                        const char *st = id < x->npersons ? x->person_state[id] : NULL;
+                        x->count += st && (strcmp(st, "OR") == 0 || strcmp(st, "ID") == 0 || strcmp(st, "CA") == 0);
+                } else {
+                        x->count += id < x->nauctions && x->auction_cat[id] == 10;
+                }
+        }
+        x->nwait = 0;
 }
 
 /* ---- run ---- */
@@ -584,6 +650,8 @@ static int run_query(const char *query, long events, int partitions)
         }
         r.out.write = out_write;
         r.out.flush = out_flush;
+        r.out.state_dir = NULL; /* private temp dirs, no changelogs */
+        r.out.state_cache_bytes = CACHE_BYTES;
         r.partitions = partitions;
         r.final_topic = sink_topic(target->plan);
         r.want_hash = strcmp(query, "q0") == 0 || strcmp(query, "q2") == 0;
@@ -648,6 +716,7 @@ static int run_query(const char *query, long events, int partitions)
                                                        .value = SL_SLICE(store + used, ev.json_len)};
                                 used += ev.json_len;
                         }
+                        expect_chunk_end(query, &x);
                         double w0 = mono(), c0 = cpu_now();
                         /* feed in slices of BATCH, interleaving topics and partitions */
                         for (size_t at = 0; rc == SL_OK; at += BATCH) {
@@ -665,6 +734,10 @@ static int run_query(const char *query, long events, int partitions)
                                 if (!any)
                                         break;
                         }
+                        if (rc == SL_OK && (base + m) / COMMIT_EVENTS != base / COMMIT_EVENTS)
+                                for (size_t i = 0; i < r.ntasks && rc == SL_OK; i++)
+                                        if ((rc = sl_task_flush(r.tasks[i].task, &err)) == SL_OK)
+                                                rc = drain(&r, &err);
                         secs += mono() - w0;
                         cpu += cpu_now() - c0;
                 }
@@ -724,6 +797,9 @@ static int run_query(const char *query, long events, int partitions)
                         printf(" hash_mismatch=1");
         }
         sl_map_deinit(&x.agg);
+        sl_free(x.person_state);
+        sl_free(x.auction_cat);
+        sl_free(x.wait_a);
         {
                 sl_map_iter it;
                 const void *k;
@@ -861,8 +937,9 @@ int main(int argc, char **argv)
         sl_catalog *cat;
         int rc;
 
-        if (argc < 4 || (strcmp(argv[1], "run") != 0 && strcmp(argv[1], "micro") != 0)) {
-                fprintf(stderr, "usage: nexmark_engine run SQLFILE EVENTS QUERY [PARTITIONS] | micro SQLFILE EVENTS\n");
+        if (argc < 4 || (strcmp(argv[1], "run") != 0 && strcmp(argv[1], "micro") != 0 && strcmp(argv[1], "explain") != 0)) {
+                fprintf(stderr, "usage: nexmark_engine run SQLFILE EVENTS QUERY [PARTITIONS] | micro SQLFILE EVENTS | "
+                                "explain SQLFILE QUERY\n");
                 return 2;
         }
         sl_err_clear(&err);
@@ -875,6 +952,16 @@ int main(int argc, char **argv)
         load_statements(argv[2], cat, reg);
         if (strcmp(argv[1], "micro") == 0) {
                 rc = micro(atol(argv[3]));
+        } else if (strcmp(argv[1], "explain") == 0) {
+                stmt *s = find_query(argv[3]);
+                sl_str text;
+
+                sl_str_init(&text);
+                if (s && s->plan)
+                        sl_plan_explain(s->plan, &text);
+                printf("%s\n", s && s->plan ? sl_str_cstr(&text) : s ? s->why : "no such query");
+                sl_str_deinit(&text);
+                rc = s && s->plan ? 0 : 1;
         } else {
                 int parts = argc > 5 ? atoi(argv[5]) : 2;
                 rc = run_query(argv[4], atol(argv[3]), parts < 1 ? 1 : parts > MAX_PARTS ? MAX_PARTS : parts);
