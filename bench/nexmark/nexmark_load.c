@@ -10,11 +10,13 @@
  *   nexmark_load create BOOTSTRAP TOPIC PARTS    creates TOPIC
  *   nexmark_load watch BOOTSTRAP TOPIC EXPECT IDLE_MS
  *                                                reads TOPIC from the beginning until EXPECT records
- *                                                (0: any) arrived or none for IDLE_MS after the
- *                                                first; prints "records first last p50 p99": wall
- *                                                times (s since the epoch) of the first and last
- *                                                record and the latency percentiles (ms) of
- *                                                arrival minus record time
+ *                                                arrived and 2 s more (duplicates), or (EXPECT 0)
+ *                                                none for IDLE_MS after the first (3 x IDLE_MS when
+ *                                                short of EXPECT); prints "records first last p50
+ *                                                p99": records seen, wall times (s since the
+ *                                                epoch) of the first and of the last (EXPECT-th)
+ *                                                record, latency percentiles (ms) of arrival minus
+ *                                                record time
  *   nexmark_load pass BOOTSTRAP OUT N            the baseline: reads the three topics from the
  *                                                beginning and produces each record unchanged to
  *                                                OUT, same partition, until N; prints seconds from
@@ -274,19 +276,23 @@ static int watch(const char *bootstrap, const char *topic, long expect, int idle
         rd_kafka_t *c = consumer(bootstrap);
         const char *topics[1] = {topic};
         long got = 0, cap = 1 << 20, nlat = 0;
-        double first = 0, last = 0, deadline;
+        double first = 0, last = 0, at_expect = 0, deadline;
         double *lat = malloc((size_t)cap * sizeof(*lat));
 
         assign_all(c, topics, 1);
         fprintf(stderr, "ready\n");
         fflush(stderr);
         deadline = now() + 1200;
-        while (expect <= 0 || got < expect) {
+        for (;;) {
                 rd_kafka_message_t *m = rd_kafka_consumer_poll(c, 20);
                 double t = now();
 
+                /* past the expected count, listen 2 s more for duplicates */
+                if (expect > 0 && got >= expect && t - at_expect > 2.0)
+                        break;
                 if (m == NULL) {
-                        if ((got > 0 && (t - last) * 1000 > idle_ms) || t > deadline)
+                        if ((got > 0 && got < expect && (t - last) * 1000 > 3 * idle_ms) ||
+                            (got > 0 && expect <= 0 && (t - last) * 1000 > idle_ms) || t > deadline)
                                 break;
                         continue;
                 }
@@ -294,9 +300,12 @@ static int watch(const char *bootstrap, const char *topic, long expect, int idle
                         rd_kafka_timestamp_type_t tt;
                         int64_t ts = rd_kafka_message_timestamp(m, &tt);
 
-                        last = t;
+                        if (expect <= 0 || got < expect)
+                                last = t;
                         if (got++ == 0)
                                 first = t;
+                        if (got == expect)
+                                at_expect = t;
                         if (ts > 0) {
                                 if (nlat == cap) {
                                         /* keep a uniform-ish sample: every other one */

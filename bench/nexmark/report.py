@@ -69,7 +69,8 @@ def markdown(r):
     w("Per-core figures are events / CPU-seconds: Mode C the engine process's CPU around the engine calls "
       "(generation excluded), Mode A the CPU of `sluiced` (engine **and** broker) from the query's start to "
       "its last output record (RSS of `sluiced` holds the loaded topics' page cache share too). events/s in Mode A "
-      "is events / (last − first output record), the first output standing for the engine's first fetch; the "
+      "is events / (last output record − the engine's first fetch, polled through DESCRIBE EXTENDED's "
+      "consumer-total-messages every 20 ms); the "
       "last column counts from the query's CREATE instead. "
       "ksqlDB per-core figures are the class estimates of nexmark.md 6.3; the peer best is the best of "
       "Flink 2.0 (V2) and DBSP per core.\n")

@@ -162,16 +162,18 @@ static sl_err internal_topics_create(sl_engine *engine, const sl_plan *plan, sl_
         if (partitions <= 0)
                 partitions = 1;
         sl_arena_init(&arena, 0);
-        for (size_t i = 0; i < plan->nsubs && rc == SL_OK; i++) {
-                const sl_plan_node *src = plan->subs[i].source;
+        /* every source of a sub: a join's re-keyed side need not be its sub's first source */
+        for (size_t i = 0; i < plan->nsubs && rc == SL_OK; i++)
+                for (size_t k = 0; k < plan->subs[i].nsources && rc == SL_OK; k++) {
+                        const sl_plan_node *src = plan->subs[i].sources[k];
 
-                if (!src->u.source.internal)
-                        continue;
-                rc = sl_kafka_admin_create_topic(engine->admin, src->u.source.topic.name, partitions, -1, NULL, 0,
-                                                 QUERY_TOPIC_TIMEOUT_MS, err);
-                if (rc == SL_ERR_EXISTS)
-                        rc = SL_OK;
-        }
+                        if (!src->u.source.internal)
+                                continue;
+                        rc = sl_kafka_admin_create_topic(engine->admin, src->u.source.topic.name, partitions, -1, NULL,
+                                                         0, QUERY_TOPIC_TIMEOUT_MS, err);
+                        if (rc == SL_ERR_EXISTS)
+                                rc = SL_OK;
+                }
         for (size_t i = 0; i < plan->nstores && rc == SL_OK; i++) {
                 rc = sl_kafka_admin_create_topic(engine->admin, sl_plan_changelog_topic(plan, plan->stores[i].name, &arena),
                                                  partitions, -1, compact, 1, QUERY_TOPIC_TIMEOUT_MS, err);
