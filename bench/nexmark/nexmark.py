@@ -299,6 +299,27 @@ def mode_a(tools, srv, stmts, events, queries, cres, threads, idle_ms):
 def mode_b(tools, srv, stmts, first_event, rate_base, seconds, threads, idle_ms):
     res = {}
     props = {"auto.offset.reset": "latest", "ksql.streams.num.stream.threads": str(threads)}
+    # baseline: the broker alone, the generator's bids read back by a plain consumer
+    for share in (0.5, 0.8):
+        rate = rate_base * share
+        n = int(rate * seconds)
+        w = subprocess.Popen([tools["load"], "watch-new", srv.bootstrap, "nexmark-bid", "0", str(idle_ms)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        while "ready" not in (w.stderr.readline() or "ready"):
+            pass
+        time.sleep(1)
+        c0, t0 = srv.cpu(), time.time()
+        out = run_tool([tools["load"], "rate", srv.bootstrap, str(first_event), str(n), str(rate)])
+        produced, psecs = out.split()[:2]
+        wr = finish_watch(w, 3600)
+        first_event += n
+        key = f"broker only@{int(share * 100)}"
+        res[key] = {"status": "ok", "target_rate": rate, "events": n, "achieved_rate": int(produced) / float(psecs),
+                    "outputs": wr["records"], "p50_ms": wr["p50_ms"], "p99_ms": wr["p99_ms"],
+                    "cpu": srv.cpu() - c0, "seconds": wr["last"] - t0}
+        r = res[key]
+        log(f"  B {key:16s} target {rate:10,.0f} ev/s achieved {r['achieved_rate']:10,.0f} "
+            f"outputs {r['outputs']:,} p50 {r['p50_ms']:.1f} ms p99 {r['p99_ms']:.1f} ms")
     for q in ["q0_rt", "q2_rt"]:
         for share in (0.5, 0.8):
             rate = rate_base * share
@@ -310,7 +331,7 @@ def mode_b(tools, srv, stmts, first_event, rate_base, seconds, threads, idle_ms)
                 if not ok:
                     res[f"{q}@{int(share * 100)}"] = {"status": "error", "message": json.dumps(body)[:300]}
                     break
-            time.sleep(4)  # the query's consumer joins its group and seeks to the end first
+            time.sleep(6)  # the query's consumer joins its group and seeks to the end first
             c0 = srv.cpu()
             t0 = time.time()
             out = run_tool([tools["load"], "rate", srv.bootstrap, str(first_event), str(n), str(rate)])

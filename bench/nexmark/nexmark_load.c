@@ -17,6 +17,9 @@
  *                                                epoch) of the first and of the last (EXPECT-th)
  *                                                record, latency percentiles (ms) of arrival minus
  *                                                record time
+ *   nexmark_load watch-new BOOTSTRAP TOPIC EXPECT IDLE_MS
+ *                                                the same from the end of TOPIC (Mode B's
+ *                                                broker-only latency)
  *   nexmark_load pass BOOTSTRAP OUT N            the baseline: reads the three topics from the
  *                                                beginning and produces each record unchanged to
  *                                                OUT, same partition, until N; prints seconds from
@@ -159,6 +162,8 @@ static int partitions_of(rd_kafka_t *rk, const char *topic)
         return 0;
 }
 
+static int64_t start_offset = RD_KAFKA_OFFSET_BEGINNING;
+
 static void assign_all(rd_kafka_t *c, const char *const *topics, int ntopics)
 {
         rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(8);
@@ -166,7 +171,7 @@ static void assign_all(rd_kafka_t *c, const char *const *topics, int ntopics)
         for (int i = 0; i < ntopics; i++) {
                 int n = partitions_of(c, topics[i]);
                 for (int p = 0; p < n; p++)
-                        rd_kafka_topic_partition_list_add(l, topics[i], p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+                        rd_kafka_topic_partition_list_add(l, topics[i], p)->offset = start_offset;
         }
         if (rd_kafka_assign(c, l) != RD_KAFKA_RESP_ERR_NO_ERROR)
                 die("assign", topics[0]);
@@ -406,6 +411,10 @@ int main(int argc, char **argv)
         }
         if (argc == 6 && strcmp(argv[1], "watch") == 0)
                 return watch(argv[2], argv[3], atol(argv[4]), atoi(argv[5]));
+        if (argc == 6 && strcmp(argv[1], "watch-new") == 0) {
+                start_offset = RD_KAFKA_OFFSET_END;
+                return watch(argv[2], argv[3], atol(argv[4]), atoi(argv[5]));
+        }
         if (argc == 5 && strcmp(argv[1], "pass") == 0)
                 return pass(argv[2], argv[3], atol(argv[4]));
         fprintf(stderr, "usage: nexmark_load stats|load|rate|create|watch|pass ...\n");
