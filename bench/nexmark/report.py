@@ -52,6 +52,12 @@ def ratio(a, b):
     return f"{a / b:.1f}×" if a and b else "–"
 
 
+def check_c(c):
+    if c.get("truncated"):
+        return f"stopped at {c.get('events', 0):,} ev"
+    return c.get("check", "–")
+
+
 def gmean(xs):
     xs = [x for x in xs if x and x > 0]
     return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else None
@@ -98,7 +104,7 @@ def markdown(r):
           f"{ratio(a.get('events_per_s'), pt.get('events_per_s')) if a_ok else '–'} | "
           f"{ratio(c.get('events_per_core_s'), kq)} | {ratio(a.get('events_per_core_s'), kq) if a_ok else '–'} | "
           f"{ratio(c.get('events_per_core_s'), peer_best(q))} | {k(peer_best(q))} | {c.get('outputs', 0):,} | "
-          f"{c.get('check', '–')}/{a.get('check', '–')} | "
+          f"{check_c(c)}/{a.get('check', '–')} | "
           f"{c.get('rss_kb', 0) // 1024} / {a.get('rss_kb', 0) // 1024 if a_ok else '–'} MiB | "
           f"{k(a.get('with_start_per_s')) if a_ok else '–'} |")
     w("")
