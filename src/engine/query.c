@@ -165,6 +165,7 @@ static sl_err internal_topics_create(sl_engine *engine, const sl_plan *plan, sl_
         if (partitions <= 0)
                 partitions = 1;
         sl_arena_init(&arena, 0);
+        /* every source of a sub: a join's re-keyed side need not be its sub's first source */
         for (size_t i = 0; i < plan->nsubs && rc == SL_OK; i++) {
                 for (size_t k = 0; k < plan->subs[i].nsources && rc == SL_OK; k++) {
                         const sl_plan_node *src = plan->subs[i].sources[k];
