@@ -91,6 +91,10 @@ static void thread_conf(sl_engine *engine, sl_engine_session *ses, sl_kafka_conf
         tc->kafka = kconf;
         tc->auto_offset_reset = sl_engine_session_prop(engine, ses, "ksql.streams.auto.offset.reset");
         tc->commit_interval_ms = session_int(engine, ses, "ksql.streams.commit.interval.ms", 2000);
+        tc->cache_max_bytes = session_int(engine, ses, "ksql.streams.cache.max.bytes.buffering", 10 << 20);
+        if (sl_engine_session_prop(engine, ses, "ksql.streams.cache.max.bytes.buffering") &&
+            strcmp(sl_engine_session_prop(engine, ses, "ksql.streams.cache.max.bytes.buffering"), "0") == 0)
+                tc->cache_max_bytes = 0;
 }
 
 /* Creates the sink topic of a persistent query unless it exists: PARTITIONS when given, else the
@@ -121,6 +125,59 @@ static sl_err sink_topic_create(sl_engine *engine, const sl_plan *plan, const sl
                                          err);
         if (rc == SL_ERR_EXISTS)
                 rc = SL_OK;
+        sl_arena_deinit(&arena);
+        return rc;
+}
+
+/* The partition count of `topic`, or 0 when unknown. */
+static int topic_partitions(sl_engine *engine, const char *topic)
+{
+        sl_arena arena;
+        sl_kafka_topic_info info;
+        sl_err_detail e;
+        int n = 0;
+
+        sl_arena_init(&arena, 0);
+        if (sl_kafka_admin_describe_topic(engine->admin, topic, &arena, &info, QUERY_TOPIC_TIMEOUT_MS, &e) == SL_OK)
+                n = (int)info.npartitions;
+        sl_arena_deinit(&arena);
+        return n;
+}
+
+/* Creates the query's internal topics unless they exist: repartition topics and the compacted
+ * changelog topics of its state stores, with the partitions of the query's (first) source topic,
+ * as ksqlDB sizes them. */
+static sl_err internal_topics_create(sl_engine *engine, const sl_plan *plan, sl_err_detail *err)
+{
+        static const char *const compact[] = {"cleanup.policy", "compact"};
+        sl_arena arena;
+        int partitions;
+        sl_err rc = SL_OK;
+
+        if (!engine->kafka || plan->nsubs == 0 || (plan->nsubs == 1 && plan->nstores == 0))
+                return SL_OK;
+        if ((rc = admin(engine, err)) != SL_OK)
+                return rc;
+        partitions = topic_partitions(engine, plan->subs[0].source->u.source.topic.name);
+        if (partitions <= 0)
+                partitions = 1;
+        sl_arena_init(&arena, 0);
+        for (size_t i = 0; i < plan->nsubs && rc == SL_OK; i++) {
+                const sl_plan_node *src = plan->subs[i].source;
+
+                if (!src->u.source.internal)
+                        continue;
+                rc = sl_kafka_admin_create_topic(engine->admin, src->u.source.topic.name, partitions, -1, NULL, 0,
+                                                 QUERY_TOPIC_TIMEOUT_MS, err);
+                if (rc == SL_ERR_EXISTS)
+                        rc = SL_OK;
+        }
+        for (size_t i = 0; i < plan->nstores && rc == SL_OK; i++) {
+                rc = sl_kafka_admin_create_topic(engine->admin, sl_plan_changelog_topic(plan, plan->stores[i].name, &arena),
+                                                 partitions, -1, compact, 1, QUERY_TOPIC_TIMEOUT_MS, err);
+                if (rc == SL_ERR_EXISTS)
+                        rc = SL_OK;
+        }
         sl_arena_deinit(&arena);
         return rc;
 }
@@ -206,11 +263,20 @@ static sl_err persistent_start(sl_engine *engine, sl_engine_session *ses, const 
                                pq->sink_topic, err.message);
                 goto fail;
         }
+        if (internal_topics_create(engine, pq->plan, &err) != SL_OK) {
+                sl_engine_fail(res, SL_ENGINE_SERVER_ERROR, true, stmt->text, "Could not create the internal topics of %s: %s",
+                               pq->id, err.message);
+                goto fail;
+        }
         if (sl_analysis_apply(engine->cat, pq->plan->analysis, &err) != SL_OK) {
                 sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s", err.message);
                 goto fail;
         }
         thread_conf(engine, ses, &kconf, &tc);
+        const char *data = engine->cfg ? sl_config_get(engine->cfg, "data.dir") : NULL;
+        char state_dir[1024];
+        snprintf(state_dir, sizeof(state_dir), "%s/state", data ? data : "./sluice-data");
+        tc.state_dir = state_dir;
         int nthreads = session_int(engine, ses, "ksql.streams.num.stream.threads", 1);
         if (sl_exec_query_new(pq->plan, &tc, nthreads, &pq->run, &err) != SL_OK ||
             sl_exec_query_start(pq->run, &err) != SL_OK) {

@@ -20,6 +20,8 @@
  * until the task has finished the batch. */
 typedef struct sl_rec {
         sl_value *row;                   /* `width` slots, NULL before the source decoded it */
+        sl_value *old_row;               /* tables: the row this change replaces (same layout as row),
+                                          * NULL: none (an insert, or a stream) */
         uint32_t width;                  /* slots in row */
         bool tombstone;                  /* a null value (a table delete): only the key columns hold values */
         bool null_key;                   /* consumed without a key and not re-keyed since: written without one */

@@ -1,11 +1,20 @@
 /* driver.c: the topology test driver (driver.h). A FIFO of pending records: piping a record
- * appends it, and the loop hands the head to every task reading its topic (one record per batch,
+ * appends it, and the loop hands the head to every task reading its topic (a join's task reads
+ * the same partition of two topics) (one record per batch,
  * as TopologyTestDriver processes record at a time); what those tasks write goes through the
  * capture output back onto the FIFO's tail and into the captured list. Tasks are created on the
- * first record of their partition. */
+ * first record of their partition. Task state lives under a temp dir of the driver, with no write
+ * cache (every update emitted, as ksqlDB's tests run); changelog records are captured like any
+ * other and read back from the captured list when a restarted task restores. */
 #include "exec/driver.h"
 
+#include <errno.h>
+#include <ftw.h>
+#include <sys/stat.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/mem.h"
 #include "common/vec.h"
@@ -40,6 +49,7 @@ struct sl_exec_driver {
         sl_vec queue;         /* of sl_exec_record: pending deliveries (own copies) */
         sl_vec rows;          /* of char *: rows of transient queries, rendered */
         size_t head;          /* first pending entry of queue */
+        char *state_dir;      /* temp root of the tasks' state (owned), removed at free */
 };
 
 int32_t sl_exec_partition_of(sl_slice key, int partitions)
@@ -190,6 +200,54 @@ static sl_err capture_row(sl_exec_output *out, const sl_plan_node *sink, const s
         return SL_OK;
 }
 
+/* Restore: the captured records of a topic partition from `from`. */
+static sl_err capture_read(sl_exec_output *out, const char *topic, int32_t partition, int64_t from, sl_exec_read_fn fn,
+                           void *opaque, int64_t *end, sl_err_detail *err)
+{
+        sl_exec_driver *d = (sl_exec_driver *)out;
+        drv_topic *t = topic_get(d, topic);
+        sl_err rc;
+
+        *end = partition >= 0 && partition < t->partitions ? t->next[partition] : 0;
+        for (size_t i = 0; i < d->records.len; i++) {
+                const sl_exec_record *r = sl_vec_at(&d->records, i);
+                sl_kafka_msg msg = {
+                        .topic = r->topic, .partition = r->partition, .offset = r->offset, .timestamp = r->ts,
+                        .key = r->key, .value = r->value, .headers = r->headers, .nheaders = r->nheaders,
+                };
+
+                if (r->partition != partition || r->offset < from || strcmp(r->topic, topic) != 0)
+                        continue;
+                if ((rc = fn(opaque, &msg, err)) != SL_OK)
+                        return rc;
+        }
+        return SL_OK;
+}
+
+static sl_err capture_end(sl_exec_output *out, const char *topic, int32_t partition, int64_t *end, sl_err_detail *err)
+{
+        drv_topic *t = topic_get((sl_exec_driver *)out, topic);
+
+        (void)err;
+        *end = partition >= 0 && partition < t->partitions ? t->next[partition] : 0;
+        return SL_OK;
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+        (void)sb;
+        (void)flag;
+        (void)ftw;
+        remove(path);
+        return 0;
+}
+
+/* rm -rf */
+static void remove_tree(const char *dir)
+{
+        nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 size_t sl_exec_driver_rows(const sl_exec_driver *d, char *const **rows)
 {
         *rows = d->rows.items;
@@ -203,6 +261,16 @@ sl_exec_driver *sl_exec_driver_new(void)
         d->out.row = capture_row;
         d->out.write = capture_write;
         d->out.flush = NULL;
+        d->out.read = capture_read;
+        d->out.end_offset = capture_end;
+        {
+                char tmpl[] = "/tmp/sluice-driver-XXXXXX";
+
+                if (mkdtemp(tmpl))
+                        d->state_dir = sl_strdup(tmpl);
+        }
+        d->out.state_dir = d->state_dir;
+        d->out.state_cache_bytes = 0;
         sl_vec_init(&d->queries, sizeof(drv_query *));
         sl_vec_init(&d->topics, sizeof(drv_topic));
         sl_vec_init(&d->records, sizeof(sl_exec_record));
@@ -241,7 +309,39 @@ void sl_exec_driver_free(sl_exec_driver *d)
         for (size_t i = 0; i < d->rows.len; i++)
                 sl_free(*(char **)sl_vec_at(&d->rows, i));
         sl_vec_deinit(&d->rows);
+        if (d->state_dir)
+                remove_tree(d->state_dir);
+        sl_free(d->state_dir);
         sl_free(d);
+}
+
+sl_err sl_exec_driver_restart(sl_exec_driver *d, bool wipe_state, sl_err_detail *err)
+{
+        sl_err rc = SL_OK;
+
+        for (size_t i = 0; i < d->queries.len; i++) {
+                drv_query *q = *(drv_query **)sl_vec_at(&d->queries, i);
+
+                for (size_t t = 0; t < q->tasks.len; t++) {
+                        sl_task *task = ((drv_task *)sl_vec_at(&q->tasks, t))->task;
+
+                        if (rc == SL_OK && (rc = sl_task_flush(task, err)) == SL_OK)
+                                rc = sl_task_checkpoint(task, err);
+                        sl_task_free(task);
+                }
+                sl_vec_clear(&q->tasks);
+        }
+        if (wipe_state && d->state_dir) {
+                remove_tree(d->state_dir);
+                if (mkdir(d->state_dir, 0700) != 0 && rc == SL_OK)
+                        rc = sl_err_set(err, SL_ERR_IO, "cannot recreate %s: %s", d->state_dir, strerror(errno));
+        }
+        return rc;
+}
+
+const char *sl_exec_driver_state_dir(const sl_exec_driver *d)
+{
+        return d->state_dir;
 }
 
 sl_err sl_exec_driver_add(sl_exec_driver *d, const sl_plan *plan, sl_err_detail *err)
@@ -307,8 +407,11 @@ static sl_err deliver(sl_exec_driver *d, const sl_exec_record *r, sl_err_detail 
 
                 for (size_t s = 0; s < q->plan->nsubs; s++) {
                         sl_task *task = NULL;
+                        bool reads = false;
 
-                        if (strcmp(q->plan->subs[s].source->u.source.topic.name, r->topic) != 0)
+                        for (size_t k = 0; k < q->plan->subs[s].nsources && !reads; k++)
+                                reads = strcmp(q->plan->subs[s].sources[k]->u.source.topic.name, r->topic) == 0;
+                        if (!reads)
                                 continue;
                         if ((rc = task_for(d, q, s, r->partition, &task, err)) != SL_OK)
                                 return rc;

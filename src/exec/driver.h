@@ -47,6 +47,13 @@ size_t sl_exec_driver_outputs(const sl_exec_driver *d, const sl_exec_record **ou
 /* Every row transient queries emitted, as JSON arrays of the column values ("[1,\"a\"]"; a
  * table delete is prefixed with "DELETE "), in order; borrowed until the driver is freed. */
 size_t sl_exec_driver_rows(const sl_exec_driver *d, char *const **rows);
+/* Simulates a restart of every query: flushes and checkpoints each task, frees it (its next
+ * record creates it again, restoring its stores from the local state and the captured
+ * changelogs). With `wipe_state` the local state is deleted first, so stores restore from the
+ * changelogs alone. */
+sl_err sl_exec_driver_restart(sl_exec_driver *d, bool wipe_state, sl_err_detail *err);
+/* The temp dir under which tasks keep their state (<dir>/<queryid>/<taskid>/); borrowed. */
+const char *sl_exec_driver_state_dir(const sl_exec_driver *d);
 /* The processing log of the i-th query added. */
 sl_proclog *sl_exec_driver_log(sl_exec_driver *d, size_t i);
 /* Kafka's murmur2 partition of a key (the Java client's default partitioner). */

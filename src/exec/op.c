@@ -8,22 +8,30 @@
 #include "common/mem.h"
 #include "exec/exec_int.h"
 
-const sl_op_class *sl_op_class_of(sl_plan_kind kind)
+const sl_op_class *sl_op_class_of(const sl_plan_node *node)
 {
-        switch (kind) {
+        switch (node->kind) {
         case SL_PLAN_SOURCE: return &sl_op_source_class;
         case SL_PLAN_FILTER: return &sl_op_filter_class;
         case SL_PLAN_FLATMAP: return &sl_op_flatmap_class;
         case SL_PLAN_PROJECT: return &sl_op_project_class;
         case SL_PLAN_REPARTITION: return &sl_op_repartition_class;
         case SL_PLAN_SINK: return &sl_op_sink_class;
+        case SL_PLAN_JOIN:
+                switch (node->u.join.type) {
+                case SL_PLAN_JOIN_STREAM_STREAM: return &sl_op_join_stream_stream_class;
+                case SL_PLAN_JOIN_STREAM_TABLE: return &sl_op_join_stream_table_class;
+                case SL_PLAN_JOIN_TABLE_TABLE: return &sl_op_join_table_table_class;
+                case SL_PLAN_JOIN_FOREIGN_KEY: return &sl_op_join_fk_class;
+                }
+                return NULL;
         default: return NULL;
         }
 }
 
 sl_err sl_op_new(const sl_plan_node *node, sl_task *task, sl_op *next, sl_op **out, sl_err_detail *err)
 {
-        const sl_op_class *cls = sl_op_class_of(node->kind);
+        const sl_op_class *cls = sl_op_class_of(node);
         sl_op *op;
         sl_err rc;
 
@@ -65,6 +73,10 @@ sl_err sl_op_forward(sl_op *op, sl_batch *batch, sl_err_detail *err)
         op->out += batch->len;
         if (!op->next || batch->len == 0)
                 return SL_OK;
+        if (op->next_right) {
+                op->next->in += batch->len;
+                return op->next->cls->process_right(op->next, batch, err);
+        }
         return sl_op_process(op->next, batch, err);
 }
 

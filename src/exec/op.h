@@ -14,6 +14,7 @@
 #ifndef SL_EXEC_OP_H
 #define SL_EXEC_OP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,7 @@ typedef struct sl_op_class {
         size_t size;        /* size of the operator's state struct, which begins with sl_op */
         sl_err (*open)(sl_op *op, sl_err_detail *err);
         sl_err (*process)(sl_op *op, sl_batch *batch, sl_err_detail *err);
+        sl_err (*process_right)(sl_op *op, sl_batch *batch, sl_err_detail *err); /* joins: the right input */
         sl_err (*flush)(sl_op *op, sl_err_detail *err);                         /* may be NULL */
         sl_err (*punctuate)(sl_op *op, int64_t stream_time, sl_err_detail *err); /* may be NULL */
         void (*close)(sl_op *op);                                               /* may be NULL */
@@ -40,6 +42,7 @@ struct sl_op {
         const sl_plan_node *node;    /* its plan node; the plan outlives the task */
         sl_task *task;               /* the task it belongs to */
         sl_op *next;                 /* downstream operator, NULL at the end of a chain */
+        bool next_right;             /* this operator feeds the right input of `next` (a join) */
         uint64_t in;                 /* records received */
         uint64_t out;                /* records forwarded */
 };
@@ -50,9 +53,13 @@ extern const sl_op_class sl_op_flatmap_class;
 extern const sl_op_class sl_op_project_class;
 extern const sl_op_class sl_op_repartition_class;
 extern const sl_op_class sl_op_sink_class;
+extern const sl_op_class sl_op_join_stream_stream_class;
+extern const sl_op_class sl_op_join_stream_table_class;
+extern const sl_op_class sl_op_join_table_table_class;
+extern const sl_op_class sl_op_join_fk_class;
 
-/* The class that runs plan nodes of `kind`. */
-const sl_op_class *sl_op_class_of(sl_plan_kind kind);
+/* The class that runs plan node `node`. */
+const sl_op_class *sl_op_class_of(const sl_plan_node *node);
 /* Creates and opens the operator of `node` for `task`; `next` is its downstream (may be NULL).
  * On failure nothing is left allocated. */
 sl_err sl_op_new(const sl_plan_node *node, sl_task *task, sl_op *next, sl_op **out, sl_err_detail *err);
@@ -60,7 +67,8 @@ sl_err sl_op_new(const sl_plan_node *node, sl_task *task, sl_op *next, sl_op **o
 void sl_op_free(sl_op *op);
 /* Runs `op` on a batch. */
 sl_err sl_op_process(sl_op *op, sl_batch *batch, sl_err_detail *err);
-/* Hands `batch` to op->next (drops it at the end of a chain). */
+/* Hands `batch` to op->next (drops it at the end of a chain); to its right input when
+ * op->next_right. */
 sl_err sl_op_forward(sl_op *op, sl_batch *batch, sl_err_detail *err);
 sl_err sl_op_flush(sl_op *op, sl_err_detail *err);
 sl_err sl_op_punctuate(sl_op *op, int64_t stream_time, sl_err_detail *err);

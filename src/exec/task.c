@@ -48,10 +48,27 @@ sl_err sl_task_new(const sl_plan *plan, size_t sub, int32_t partition, sl_exec_o
         sl_batch_init(&task->in, &task->arena);
         task->ops = sl_calloc(s->nnodes ? s->nnodes : 1, sizeof(*task->ops));
         task->nops = s->nnodes;
+        task->source_ops = sl_calloc(s->nsources + 1, sizeof(*task->source_ops));
+        task->next_offsets = sl_calloc(s->nsources + 1, sizeof(*task->next_offsets));
+        for (size_t k = 0; k < s->nsources; k++)
+                task->next_offsets[k] = -1;
         for (size_t i = s->nnodes; i-- > 0;) {
+                bool right = false;
+
+                /* the downstream op: the node reading this one (a join reads two) */
+                next = NULL;
+                for (size_t j = i + 1; j < s->nnodes && !next; j++) {
+                        if (s->nodes[j]->input == s->nodes[i] || s->nodes[j]->right == s->nodes[i]) {
+                                next = task->ops[j];
+                                right = s->nodes[j]->right == s->nodes[i];
+                        }
+                }
                 if ((rc = sl_op_new(s->nodes[i], task, next, &task->ops[i], err)) != SL_OK)
                         goto fail;
-                next = task->ops[i];
+                task->ops[i]->next_right = right;
+                for (size_t k = 0; k < s->nsources; k++)
+                        if (s->sources[k] == s->nodes[i])
+                                task->source_ops[k] = i;
         }
         *task_out = task;
         return SL_OK;
@@ -66,16 +83,31 @@ void sl_task_free(sl_task *task)
                 return;
         for (size_t i = 0; i < task->nops; i++)
                 sl_op_free(task->ops[i]);
+        sl_task_state_free(task);
         sl_free(task->ops);
+        sl_free(task->source_ops);
+        sl_free(task->next_offsets);
         sl_batch_deinit(&task->in);
         sl_arena_deinit(&task->arena);
         sl_free(task);
 }
 
+int sl_task_source_index(const sl_task *task, const char *topic)
+{
+        for (size_t k = 0; k < task->sub->nsources; k++)
+                if (strcmp(task->sub->sources[k]->u.source.topic.name, topic) == 0)
+                        return (int)k;
+        return -1;
+}
+
 sl_err sl_task_process(sl_task *task, const sl_kafka_msg *msgs, size_t n, sl_err_detail *err)
 {
+        int src = n && msgs[0].topic && task->sub->nsources > 1 ? sl_task_source_index(task, msgs[0].topic) : 0;
         sl_err rc;
 
+        if (src < 0)
+                return sl_err_set(err, SL_ERR_INTERNAL, "task %s of %s does not read topic %s", task->id,
+                                  task->plan->query_id, msgs[0].topic);
         sl_batch_clear(&task->in);
         for (size_t i = 0; i < n; i++) {
                 sl_rec *rec = sl_batch_push(&task->in);
@@ -87,11 +119,12 @@ sl_err sl_task_process(sl_task *task, const sl_kafka_msg *msgs, size_t n, sl_err
                 rec->value = msgs[i].value;
                 rec->headers = msgs[i].headers;
                 rec->nheaders = msgs[i].nheaders;
-                if (msgs[i].offset + 1 > task->next_offset)
-                        task->next_offset = msgs[i].offset + 1;
+                if (msgs[i].offset + 1 > task->next_offsets[src])
+                        task->next_offsets[src] = msgs[i].offset + 1;
         }
+        task->next_offset = task->next_offsets[0];
         task->records += n;
-        rc = task->nops ? sl_op_process(task->ops[0], &task->in, err) : SL_OK;
+        rc = task->nops ? sl_op_process(task->ops[task->source_ops[src]], &task->in, err) : SL_OK;
         /* stream time moved: operators that close windows get to look (after the batch, so a
          * window closes only once every record of the batch is in) */
         for (size_t i = 0; rc == SL_OK && task->stream_time > task->punctuated && i < task->nops; i++)
@@ -110,5 +143,5 @@ sl_err sl_task_flush(sl_task *task, sl_err_detail *err)
         for (size_t i = 0; i < task->nops; i++)
                 if ((rc = sl_op_flush(task->ops[i], err)) != SL_OK)
                         return rc;
-        return SL_OK;
+        return sl_task_state_flush(task, err);
 }

@@ -16,12 +16,12 @@
 #include "kafka/consumer.h"
 #include "kafka/producer.h"
 
-/* A task and where its records come from. */
+/* A task and where its records come from: partition `partition` of every source topic of its
+ * sub-topology. */
 typedef struct thread_task {
-        const char *topic;  /* source topic (the plan's) */
         size_t sub;         /* sub-topology */
         int32_t partition;
-        int64_t committed;  /* next offset last committed, -1 none */
+        int64_t *committed; /* per source of the sub: next offset last committed, -1 none */
         sl_task *task;
 } thread_task;
 
@@ -31,6 +31,10 @@ struct sl_exec_thread {
         sl_proclog *log;             /* borrowed */
         sl_kafka_consumer *consumer;
         sl_kafka_producer *producer;
+        sl_kafka_conf rconf;         /* client properties of the restore consumer */
+        sl_kafka_consumer *restorer; /* reads changelogs back, created on first restore */
+        sl_kafka_batch rbatch;       /* its polled records */
+        char *state_dir;             /* the tasks' state root (owned), or NULL */
         sl_kafka_batch batch;        /* polled records */
         sl_vec tasks;                /* of thread_task */
         int commit_interval_ms;
@@ -72,6 +76,60 @@ static sl_err rows_out(sl_exec_output *out, const sl_plan_node *sink, const sl_v
         return t->on_row ? t->on_row(t->row_ctx, sink, row, width, ts, tombstone, err) : SL_OK;
 }
 
+static sl_err restorer_get(sl_exec_thread *t, sl_err_detail *err)
+{
+        return t->restorer ? SL_OK : sl_kafka_consumer_new(&t->rconf, &t->restorer, err);
+}
+
+static sl_err changelog_end(sl_exec_output *out, const char *topic, int32_t partition, int64_t *end,
+                            sl_err_detail *err)
+{
+        sl_exec_thread *t = (sl_exec_thread *)out;
+        int64_t low;
+        sl_err rc;
+
+        if ((rc = restorer_get(t, err)) != SL_OK)
+                return rc;
+        return sl_kafka_consumer_watermarks(t->restorer, topic, partition, &low, end, 10000, err);
+}
+
+/* Reads [from, end) of a changelog partition with the restore consumer. A compacted topic may
+ * have removed its last records: a read that sees nothing for 2 s is complete. */
+static sl_err changelog_read(sl_exec_output *out, const char *topic, int32_t partition, int64_t from, sl_exec_read_fn fn,
+                             void *opaque, int64_t *end, sl_err_detail *err)
+{
+        sl_exec_thread *t = (sl_exec_thread *)out;
+        sl_kafka_tpo tpo = {.topic = topic, .partition = partition, .offset = from};
+        int64_t next = from, idle_since = sl_time_mono_ms();
+        sl_err rc;
+
+        if ((rc = changelog_end(out, topic, partition, end, err)) != SL_OK)
+                return rc;
+        if (from >= *end)
+                return SL_OK;
+        if ((rc = sl_kafka_consumer_assign(t->restorer, &tpo, 1, err)) != SL_OK)
+                return rc;
+        while (next < *end && sl_time_mono_ms() - idle_since < 2000) {
+                if ((rc = sl_kafka_consumer_poll(t->restorer, &t->rbatch, 1000, 200, err)) != SL_OK)
+                        goto done;
+                if (t->rbatch.len)
+                        idle_since = sl_time_mono_ms();
+                for (size_t i = 0; i < t->rbatch.len; i++) {
+                        const sl_kafka_msg *m = &t->rbatch.msgs[i];
+
+                        if (m->offset >= *end)
+                                continue;
+                        if ((rc = fn(opaque, m, err)) != SL_OK)
+                                goto done;
+                        next = m->offset + 1;
+                }
+        }
+done:
+        sl_kafka_batch_reset(&t->rbatch);
+        sl_kafka_consumer_assign(t->restorer, NULL, 0, NULL);
+        return rc;
+}
+
 /* Delivery reports: failures are records lost to the sink, counted in the processing log. */
 static void on_delivery(void *opaque, const sl_kafka_delivery *d)
 {
@@ -86,7 +144,7 @@ sl_err sl_exec_thread_new(const sl_plan *plan, const sl_exec_thread_conf *conf, 
 {
         sl_exec_thread *t = sl_calloc(1, sizeof(*t));
         sl_kafka_conf cc, pc;
-        const char **topics = sl_calloc(plan->nsubs + 1, sizeof(*topics));
+        const char **topics = sl_calloc(plan->nnodes + 1, sizeof(*topics));
         size_t ntopics = 0;
         char group[512];
         sl_err rc;
@@ -95,6 +153,11 @@ sl_err sl_exec_thread_new(const sl_plan *plan, const sl_exec_thread_conf *conf, 
         t->out.write = producer_write;
         t->out.flush = producer_flush;
         t->out.row = rows_out;
+        t->out.read = changelog_read;
+        t->out.end_offset = changelog_end;
+        t->state_dir = conf->state_dir ? sl_strdup(conf->state_dir) : NULL;
+        t->out.state_dir = t->state_dir;
+        t->out.state_cache_bytes = conf->cache_max_bytes > 0 ? (size_t)conf->cache_max_bytes : 0;
         t->on_row = conf->on_row;
         t->row_ctx = conf->row_ctx;
         t->transient = plan->nnodes && plan->nodes[plan->nnodes - 1]->kind == SL_PLAN_SINK &&
@@ -106,11 +169,14 @@ sl_err sl_exec_thread_new(const sl_plan *plan, const sl_exec_thread_conf *conf, 
         t->last_commit_ms = sl_time_mono_ms();
         sl_vec_init(&t->tasks, sizeof(thread_task));
         sl_kafka_batch_init(&t->batch);
+        sl_kafka_batch_init(&t->rbatch);
         sl_kafka_conf_init(&cc);
         sl_kafka_conf_init(&pc);
+        sl_kafka_conf_init(&t->rconf);
         for (size_t i = 0; conf->kafka && i < conf->kafka->len; i++) {
                 sl_kafka_conf_set(&cc, conf->kafka->keys[i], conf->kafka->values[i]);
                 sl_kafka_conf_set(&pc, conf->kafka->keys[i], conf->kafka->values[i]);
+                sl_kafka_conf_set(&t->rconf, conf->kafka->keys[i], conf->kafka->values[i]);
         }
         snprintf(group, sizeof(group), "%s%s", t->transient ? "_sluice_" : "_sluice_query_", plan->query_id);
         sl_kafka_conf_set(&cc, "group.id", group);
@@ -119,8 +185,17 @@ sl_err sl_exec_thread_new(const sl_plan *plan, const sl_exec_thread_conf *conf, 
                 goto fail;
         if ((rc = sl_kafka_producer_new(&pc, on_delivery, t, &t->producer, err)) != SL_OK)
                 goto fail;
-        for (size_t s = 0; s < plan->nsubs; s++)
-                topics[ntopics++] = plan->subs[s].source->u.source.topic.name;
+        for (size_t s = 0; s < plan->nsubs; s++) {
+                for (size_t k = 0; k < plan->subs[s].nsources; k++) {
+                        const char *name = plan->subs[s].sources[k]->u.source.topic.name;
+                        bool dup = false;
+
+                        for (size_t i = 0; i < ntopics && !dup; i++)
+                                dup = strcmp(topics[i], name) == 0;
+                        if (!dup)
+                                topics[ntopics++] = name;
+                }
+        }
         if ((rc = sl_kafka_consumer_subscribe(t->consumer, topics, ntopics, err)) != SL_OK)
                 goto fail;
         sl_free(topics);
@@ -136,31 +211,46 @@ fail:
         return rc;
 }
 
-/* The task of `topic` / `partition`, created on first use. */
+/* The sub-topology reading `topic`, or plan->nsubs. */
+static size_t sub_of(const sl_plan *plan, const char *topic)
+{
+        for (size_t s = 0; s < plan->nsubs; s++)
+                for (size_t k = 0; k < plan->subs[s].nsources; k++)
+                        if (strcmp(plan->subs[s].sources[k]->u.source.topic.name, topic) == 0)
+                                return s;
+        return plan->nsubs;
+}
+
+static void thread_task_free(thread_task *tt)
+{
+        sl_task_free(tt->task);
+        sl_free(tt->committed);
+}
+
+/* The task reading `topic` / `partition`, created on first use. */
 static sl_err task_for(sl_exec_thread *t, const char *topic, int32_t partition, sl_task **out, sl_err_detail *err)
 {
         thread_task *tt;
-        size_t sub = t->plan->nsubs;
+        size_t sub = sub_of(t->plan, topic);
         sl_err rc;
 
+        if (sub == t->plan->nsubs)
+                return sl_err_set(err, SL_ERR_INTERNAL, "no sub-topology reads topic %s", topic);
         for (size_t i = 0; i < t->tasks.len; i++) {
                 tt = sl_vec_at(&t->tasks, i);
-                if (tt->partition == partition && strcmp(tt->topic, topic) == 0) {
+                if (tt->partition == partition && tt->sub == sub) {
                         *out = tt->task;
                         return SL_OK;
                 }
         }
-        for (size_t s = 0; s < t->plan->nsubs; s++)
-                if (strcmp(t->plan->subs[s].source->u.source.topic.name, topic) == 0)
-                        sub = s;
-        if (sub == t->plan->nsubs)
-                return sl_err_set(err, SL_ERR_INTERNAL, "no sub-topology reads topic %s", topic);
         tt = sl_vec_push_zero(&t->tasks);
-        tt->topic = t->plan->subs[sub].source->u.source.topic.name;
         tt->sub = sub;
         tt->partition = partition;
-        tt->committed = -1;
+        tt->committed = sl_calloc(t->plan->subs[sub].nsources + 1, sizeof(*tt->committed));
+        for (size_t k = 0; k < t->plan->subs[sub].nsources; k++)
+                tt->committed[k] = -1;
         if ((rc = sl_task_new(t->plan, sub, partition, &t->out, t->log, &tt->task, err)) != SL_OK) {
+                sl_free(tt->committed);
                 sl_vec_pop(&t->tasks, NULL);
                 return rc;
         }
@@ -183,9 +273,10 @@ static void drop_revoked(sl_exec_thread *t)
                         bool owned = false;
 
                         for (size_t k = 0; k < n && !owned; k++)
-                                owned = parts[k].partition == tt->partition && strcmp(parts[k].topic, tt->topic) == 0;
+                                owned = parts[k].partition == tt->partition &&
+                                        sub_of(t->plan, parts[k].topic) == tt->sub;
                         if (!owned) {
-                                sl_task_free(tt->task);
+                                thread_task_free(tt);
                                 sl_vec_remove(&t->tasks, i);
                         }
                 }
@@ -195,10 +286,14 @@ static void drop_revoked(sl_exec_thread *t)
 
 sl_err sl_exec_thread_commit(sl_exec_thread *t, sl_err_detail *err)
 {
-        sl_kafka_tpo *offs = sl_calloc(t->tasks.len + 1, sizeof(*offs));
+        size_t cap = 1;
+        sl_kafka_tpo *offs;
         size_t n = 0;
         sl_err rc;
 
+        for (size_t i = 0; i < t->tasks.len; i++)
+                cap += ((thread_task *)sl_vec_at(&t->tasks, i))->task->sub->nsources;
+        offs = sl_calloc(cap, sizeof(*offs));
         if (t->transient) {
                 sl_free(offs);
                 t->last_commit_ms = sl_time_mono_ms();
@@ -210,25 +305,30 @@ sl_err sl_exec_thread_commit(sl_exec_thread *t, sl_err_detail *err)
                         goto done;
         if ((rc = sl_kafka_producer_flush(t->producer, 60000, err)) != SL_OK)
                 goto done;
+        /* then the state: what the stores hold is in their changelogs up to these offsets */
+        for (size_t i = 0; i < t->tasks.len; i++)
+                if ((rc = sl_task_checkpoint(((thread_task *)sl_vec_at(&t->tasks, i))->task, err)) != SL_OK)
+                        goto done;
         for (size_t i = 0; i < t->tasks.len; i++) {
                 thread_task *tt = sl_vec_at(&t->tasks, i);
 
-                if (tt->task->next_offset < 0 || tt->task->next_offset == tt->committed)
-                        continue;
-                offs[n].topic = tt->topic;
-                offs[n].partition = tt->partition;
-                offs[n].offset = tt->task->next_offset;
-                n++;
+                for (size_t k = 0; k < tt->task->sub->nsources; k++) {
+                        if (tt->task->next_offsets[k] < 0 || tt->task->next_offsets[k] == tt->committed[k])
+                                continue;
+                        offs[n].topic = tt->task->sub->sources[k]->u.source.topic.name;
+                        offs[n].partition = tt->partition;
+                        offs[n].offset = tt->task->next_offsets[k];
+                        n++;
+                }
         }
         rc = n ? sl_kafka_consumer_commit(t->consumer, offs, n, err) : SL_OK;
         if (rc == SL_OK) {
-                for (size_t i = 0, j = 0; i < t->tasks.len && j < n; i++) {
+                for (size_t i = 0; i < t->tasks.len; i++) {
                         thread_task *tt = sl_vec_at(&t->tasks, i);
 
-                        if (tt->task->next_offset >= 0 && tt->task->next_offset != tt->committed) {
-                                tt->committed = tt->task->next_offset;
-                                j++;
-                        }
+                        for (size_t k = 0; k < tt->task->sub->nsources; k++)
+                                if (tt->task->next_offsets[k] >= 0)
+                                        tt->committed[k] = tt->task->next_offsets[k];
                 }
                 t->commits += n > 0;
                 t->last_commit_ms = sl_time_mono_ms();
@@ -335,10 +435,14 @@ void sl_exec_thread_free(sl_exec_thread *t)
         if (t->running)
                 sl_exec_thread_stop(t, NULL);
         for (size_t i = 0; i < t->tasks.len; i++)
-                sl_task_free(((thread_task *)sl_vec_at(&t->tasks, i))->task);
+                thread_task_free(sl_vec_at(&t->tasks, i));
         sl_vec_deinit(&t->tasks);
         sl_kafka_batch_deinit(&t->batch);
+        sl_kafka_batch_deinit(&t->rbatch);
         sl_kafka_consumer_free(t->consumer);
+        sl_kafka_consumer_free(t->restorer);
+        sl_kafka_conf_deinit(&t->rconf);
         sl_kafka_producer_free(t->producer, 10000);
+        sl_free(t->state_dir);
         sl_free(t);
 }

@@ -4,9 +4,11 @@
  * sinks write through, and one task per (sub-topology, partition) it has seen records of.
  *
  * Loop: poll a batch, hand each run of records of one partition to its task, and every
- * `commit_interval_ms` (ksql.streams.commit.interval.ms) commit at least once: flush the producer
- * (every record written so far is acknowledged), then commit the source offsets the tasks have
- * processed. A crash between the two replays records, never loses them. A commit that fails (a
+ * `commit_interval_ms` (ksql.streams.commit.interval.ms) commit at least once: flush the tasks
+ * (their stores' changelog records go out), flush the producer (every record written so far is
+ * acknowledged), checkpoint the tasks' state (changelog end offsets), then commit the source
+ * offsets the tasks have processed. Stores restore from their changelogs through a second,
+ * group-less consumer of the thread. A crash between the two replays records, never loses them. A commit that fails (a
  * rebalance in progress) is logged and retried at the next interval.
  *
  * After each commit the tasks of partitions a rebalance took away are dropped. Not yet: a
@@ -37,6 +39,10 @@ typedef struct sl_exec_thread_conf {
         sl_err (*on_row)(void *ctx, const sl_plan_node *sink, const sl_value *row, size_t width, int64_t ts,
                          bool tombstone, sl_err_detail *err);
         void *row_ctx;                    /* passed to on_row */
+        const char *state_dir;            /* tasks' state under <state_dir>/<queryid>/<taskid>/ (copied);
+                                           * NULL: private temp dirs and no changelogs */
+        int64_t cache_max_bytes;          /* ksql.streams.cache.max.bytes.buffering: each task's store
+                                           * write cache; 0: every update flushed and emitted */
 } sl_exec_thread_conf;
 
 /* Creates a thread for `plan` (borrowed; outlives the thread) writing its processing log to `log`

@@ -27,6 +27,8 @@ sl_err sl_func_url_register(sl_func_registry *reg, sl_err_detail *err);
 sl_err sl_func_json_register(sl_func_registry *reg, sl_err_detail *err);
 sl_err sl_func_datetime_register(sl_func_registry *reg, sl_err_detail *err);
 sl_err sl_func_conversion_register(sl_func_registry *reg, sl_err_detail *err);
+/* Every built-in aggregate (agg_common.c; the families are in agg_int.h). */
+sl_err sl_func_agg_register(sl_func_registry *reg, sl_err_detail *err);
 
 /* The longest STRING/BYTES a function builds from a length argument (LPAD/RPAD): beyond it the
  * call fails with SL_ERR_LIMIT instead of exhausting memory. */

@@ -428,7 +428,7 @@ sl_err sl_func_registry_add_builtins(sl_func_registry *reg, sl_err_detail *err)
         sl_err (*const families[])(sl_func_registry *, sl_err_detail *) = {
                 sl_func_string_register, sl_func_numeric_register, sl_func_array_register, sl_func_map_register,
                 sl_func_lambda_register, sl_func_conditional_register, sl_func_regex_register, sl_func_url_register,
-                sl_func_conversion_register, sl_func_json_register, sl_func_datetime_register,
+                sl_func_conversion_register, sl_func_json_register, sl_func_datetime_register, sl_func_agg_register,
         };
         for (size_t i = 0; i < sizeof families / sizeof families[0]; i++) {
                 sl_err rc = families[i](reg, err);

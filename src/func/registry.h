@@ -247,7 +247,7 @@ sl_err sl_func_registry_add_overload(sl_func_registry *reg, sl_func *fn, const s
                                      sl_err_detail *err);
 /* Registers a family's table of built-ins (kind SCALAR, author "sluice"). */
 sl_err sl_func_registry_add_table(sl_func_registry *reg, const sl_func_builtin *rows, size_t n, sl_err_detail *err);
-/* Registers every built-in scalar function. */
+/* Registers every built-in scalar and aggregate function. */
 sl_err sl_func_registry_add_builtins(sl_func_registry *reg, sl_err_detail *err);
 
 /* Case-insensitive lookup; NULL when absent. */

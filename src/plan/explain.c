@@ -16,6 +16,14 @@ static const char *step_name(const sl_plan_node *node)
         case SL_PLAN_PROJECT: return node->table ? "TABLE_SELECT" : "STREAM_SELECT";
         case SL_PLAN_REPARTITION: return node->table ? "TABLE_SELECT_KEY" : "STREAM_SELECT_KEY";
         case SL_PLAN_SINK: return node->table ? "TABLE_SINK" : "STREAM_SINK";
+        case SL_PLAN_JOIN:
+                switch (node->u.join.type) {
+                case SL_PLAN_JOIN_STREAM_STREAM: return "STREAM_STREAM_JOIN";
+                case SL_PLAN_JOIN_STREAM_TABLE: return "STREAM_TABLE_JOIN";
+                case SL_PLAN_JOIN_TABLE_TABLE: return "TABLE_TABLE_JOIN";
+                case SL_PLAN_JOIN_FOREIGN_KEY: return "FK_TABLE_TABLE_JOIN";
+                }
+                return "?";
         default: return "?";
         }
 }
@@ -26,7 +34,7 @@ static void processor_name(sl_str *out, const sl_plan_node *node)
         static const char *const kinds[SL_PLAN__COUNT] = {
                 [SL_PLAN_SOURCE] = "SOURCE",     [SL_PLAN_FILTER] = "FILTER",  [SL_PLAN_FLATMAP] = "FLATMAP",
                 [SL_PLAN_PROJECT] = "TRANSFORMVALUES", [SL_PLAN_REPARTITION] = "KEY-SELECT",
-                [SL_PLAN_SINK] = "SINK",
+                [SL_PLAN_SINK] = "SINK", [SL_PLAN_JOIN] = "JOIN",
         };
 
         sl_str_appendf(out, "%s-%s-%010d", node->table ? "KTABLE" : "KSTREAM", kinds[node->kind], node->id);
@@ -42,6 +50,8 @@ static void print_schema(sl_str *out, const sl_plan_node *node)
                 if (!name || !*name)
                         continue;
                 if (node->kind == SL_PLAN_SOURCE && !node->u.source.internal && i >= node->u.source.pseudo_base)
+                        continue;
+                if (node->kind == SL_PLAN_JOIN && i >= node->u.join.pseudo_base)
                         continue;
                 sl_str_appendf(out, "%s`%s` ", first ? "" : ", ", name);
                 sl_type_print(out, node->cols[i].type);
@@ -82,6 +92,14 @@ static void logical(const sl_plan *plan, sl_str *out)
                 case SL_PLAN_PROJECT:
                         sl_str_append(out, "Project");
                         break;
+                case SL_PLAN_JOIN:
+                        sl_str_appendf(out, "Join (%s JOIN %s)",
+                                       node->u.join.kind == SL_AST_JOIN_LEFT    ? "LEFT"
+                                       : node->u.join.kind == SL_AST_JOIN_RIGHT ? "RIGHT"
+                                       : node->u.join.kind == SL_AST_JOIN_FULL  ? "OUTER"
+                                                                                : "INNER",
+                                       node->u.join.right_name);
+                        break;
                 case SL_PLAN_REPARTITION:
                         sl_str_append(out, node->u.repartition.through ? "PartitionBy (through " : "PartitionBy");
                         if (node->u.repartition.through)
@@ -94,6 +112,36 @@ static void logical(const sl_plan *plan, sl_str *out)
         }
 }
 
+/* The node of `sub` reading `node` (a join reads two), or NULL. */
+static const sl_plan_node *successor(const sl_plan_sub *sub, const sl_plan_node *node)
+{
+        for (size_t i = 0; i < sub->nnodes; i++)
+                if (sub->nodes[i]->input == node || sub->nodes[i]->right == node)
+                        return sub->nodes[i];
+        return NULL;
+}
+
+static void stores(sl_str *out, const sl_plan_node *node)
+{
+        const char *names[3] = {NULL, NULL, NULL};
+        bool first = true;
+
+        if (node->kind == SL_PLAN_JOIN) {
+                names[0] = node->u.join.left_store;
+                names[1] = node->u.join.right_store;
+                names[2] = node->u.join.grace_ms >= 0 && node->u.join.kind != SL_AST_JOIN_INNER ? node->u.join.outer_store
+                                                                                                : NULL;
+        }
+        sl_str_append(out, " (stores: [");
+        for (int k = 0; k < 3; k++) {
+                if (!names[k])
+                        continue;
+                sl_str_appendf(out, "%s%s", first ? "" : ", ", names[k]);
+                first = false;
+        }
+        sl_str_append(out, "])\n");
+}
+
 static void topology(const sl_plan *plan, sl_str *out)
 {
         sl_str_append(out, "Topologies:\n");
@@ -103,7 +151,7 @@ static void topology(const sl_plan *plan, sl_str *out)
                 sl_str_appendf(out, "   Sub-topology: %d\n", sub->id);
                 for (size_t i = 0; i < sub->nnodes; i++) {
                         const sl_plan_node *node = sub->nodes[i];
-                        bool last = i + 1 == sub->nnodes;
+                        const sl_plan_node *next = successor(sub, node);
 
                         if (node->kind == SL_PLAN_SOURCE) {
                                 sl_str_append(out, "      Source: ");
@@ -120,18 +168,22 @@ static void topology(const sl_plan *plan, sl_str *out)
                         } else {
                                 sl_str_append(out, "      Processor: ");
                                 processor_name(out, node);
-                                sl_str_append(out, " (stores: [])\n");
+                                stores(out, node);
                         }
-                        if (!last) {
+                        if (next) {
                                 sl_str_append(out, "      --> ");
-                                processor_name(out, sub->nodes[i + 1]);
+                                processor_name(out, next);
                                 sl_str_append(out, "\n");
                         } else if (node->kind != SL_PLAN_SINK && !(node->kind == SL_PLAN_REPARTITION)) {
                                 sl_str_append(out, "      --> none\n");
                         }
-                        if (i > 0) {
+                        if (node->kind != SL_PLAN_SOURCE && node->input) {
                                 sl_str_append(out, "      <-- ");
-                                processor_name(out, sub->nodes[i - 1]);
+                                processor_name(out, node->input);
+                                if (node->right) {
+                                        sl_str_append(out, ", ");
+                                        processor_name(out, node->right);
+                                }
                                 sl_str_append(out, "\n");
                         }
                 }

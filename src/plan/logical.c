@@ -108,8 +108,6 @@ static sl_err check_supported(const sl_analysis *a, sl_err_detail *err)
                 return unsupported(err, "pull queries");
         if (!a->has_query || a->nsources == 0)
                 return sl_err_set(err, SL_ERR_INVALID, "not a persistent query");
-        if (a->nsources > 1)
-                return unsupported(err, "joins");
         if (a->aggregate)
                 return unsupported(err, "aggregation");
         if (a->window)
@@ -129,10 +127,14 @@ static const sl_func_resolved *ts_parser(const sl_plan_ctx *ctx, sl_plan *plan, 
         return res;
 }
 
-/* The input row of the only source: its columns at `base`, then the pseudo block. */
-static sl_err add_source(const sl_plan_ctx *ctx, sl_plan *plan, const sl_analysis *a, sl_err_detail *err)
+/* A source node emitting the input row: source `si`'s columns at its `base`, then the pseudo
+ * block (in a join: the source's own ROWTIME..WINDOWEND right after its columns; the other
+ * sources' slots stay NULL). */
+sl_err sl_plan_logical_source(const sl_plan_ctx *ctx, sl_plan *plan, const sl_analysis *a, size_t si,
+                              sl_err_detail *err)
 {
-        const sl_analysis_source *as = &a->sources[0];
+        const sl_analysis_source *as = &a->sources[si];
+        bool join = a->nsources > 1;
         const sl_catalog_source *src = as->src;
         sl_plan_node *node = sl_plan_node_add(plan, SL_PLAN_SOURCE);
         sl_plan_column *cols = sl_calloc(a->input_width + 1, sizeof(*cols));
@@ -149,7 +151,7 @@ static sl_err add_source(const sl_plan_ctx *ctx, sl_plan *plan, const sl_analysi
                 cols[as->base + i].key = src->columns[i].role == SL_CATALOG_KEY;
                 nh += src->columns[i].role == SL_CATALOG_HEADERS || src->columns[i].role == SL_CATALOG_HEADER;
         }
-        for (int p = 0; p < SL_PSEUDO__COUNT && a->pseudo_base + (size_t)p < a->input_width; p++) {
+        for (int p = 0; !join && p < SL_PSEUDO__COUNT && a->pseudo_base + (size_t)p < a->input_width; p++) {
                 cols[a->pseudo_base + p].name = sl_analysis_pseudo_name((sl_analysis_pseudo)p);
                 cols[a->pseudo_base + p].type = p == SL_PSEUDO_ROWPARTITION ? sl_type_int() :
                                                 p == SL_PSEUDO_ROWKEY       ? sl_type_string() :
@@ -160,7 +162,8 @@ static sl_err add_source(const sl_plan_ctx *ctx, sl_plan *plan, const sl_analysi
         node->table = src->kind == SL_CATALOG_TABLE;
         node->u.source.source = sl_arena_strdup(&plan->arena, src->name);
         node->u.source.base = as->base;
-        node->u.source.pseudo_base = a->pseudo_base;
+        node->u.source.pseudo_base = join ? as->base + src->ncolumns : a->pseudo_base;
+        node->input = NULL;
         if ((rc = sl_plan_topic_from_source(plan, &node->u.source.topic, src, as->base, err)) != SL_OK)
                 return rc;
         node->u.source.hdrs = sl_arena_calloc(&plan->arena, nh + 1, sizeof(*node->u.source.hdrs));
@@ -259,7 +262,8 @@ sl_err sl_plan_logical(const sl_plan_ctx *ctx, sl_analysis *a, sl_plan **out, sl
         }
         plan->nlvars = a->nlvars;
         plan->wrap_default = ctx ? ctx->wrap_single_values : 0;
-        if ((rc = add_source(ctx, plan, a, err)) != SL_OK)
+        rc = a->nsources > 1 ? sl_plan_logical_join(ctx, plan, a, err) : sl_plan_logical_source(ctx, plan, a, 0, err);
+        if (rc != SL_OK)
                 goto fail;
         if (a->where) {
                 node = sl_plan_node_add(plan, SL_PLAN_FILTER);
@@ -271,6 +275,8 @@ sl_err sl_plan_logical(const sl_plan_ctx *ctx, sl_analysis *a, sl_plan **out, sl
         exprs = sl_calloc(a->ncolumns + 1, sizeof(*exprs));
         for (size_t i = 0; i < a->ncolumns; i++)
                 exprs[i] = rewrite_tf(&plan->arena, a->columns[i].expr, &tfs);
+        if (a->nsources > 1)
+                sl_plan_logical_join_keys(plan, a, exprs);
         if (tfs.n) {
                 sl_plan_node *in = plan->nodes[plan->nnodes - 1];
 

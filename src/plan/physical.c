@@ -3,8 +3,9 @@
  * serdes of every topic the query reads or writes, and cuts the chain into sub-topologies: a
  * repartition node that goes `through` an internal topic `_sluice_<queryid>-<n>-repartition` ends
  * its sub-topology with a write to that topic, and a new sub-topology starts with a source reading
- * it (keys first, then values, as the repartition row is laid out). Each sub-topology later runs
- * one task per partition of its source topic. */
+ * it (keys first, then values, as the repartition row is laid out). Sub-topologies follow the
+ * graph: a join's two inputs run in one sub-topology, whose task for partition p reads partition p
+ * of each of its source topics. */
 #include "plan/plan.h"
 
 #include <string.h>
@@ -59,16 +60,14 @@ static sl_err compile(sl_plan *plan, const sl_expr *e, sl_expr_prog **out, sl_er
         return SL_OK;
 }
 
-/* The internal topic of a repartition node and the source that re-reads it. */
+/* The internal topic of a repartition node and the source that re-reads it. Key columns (those
+ * flagged key) go to the record key, the other named columns to the value. */
 static sl_plan_node *split_at(sl_plan *plan, size_t i, sl_err_detail *err, sl_err *rc)
 {
         sl_plan_node *rep = plan->nodes[i];
         sl_plan_topic *t = &rep->u.repartition.topic;
         sl_plan_node *src = sl_arena_calloc(&plan->arena, 1, sizeof(*src));
-        size_t nkey = 0;
 
-        while (nkey < rep->width && rep->cols[nkey].key)
-                nkey++;
         memset(t, 0, sizeof(*t));
         t->name = sl_arena_sprintf(&plan->arena, "_sluice_%s-%d-repartition", plan->query_id, rep->id);
         t->key_format = SL_SERDE_JSON;
@@ -76,9 +75,9 @@ static sl_plan_node *split_at(sl_plan *plan, size_t i, sl_err_detail *err, sl_er
         t->key_slots = sl_arena_calloc(&plan->arena, rep->width + 1, sizeof(size_t));
         t->value_slots = sl_arena_calloc(&plan->arena, rep->width + 1, sizeof(size_t));
         for (size_t c = 0; c < rep->width; c++) {
-                if (c < nkey)
+                if (rep->cols[c].key)
                         t->key_slots[t->nkey++] = c;
-                else
+                else if (rep->cols[c].name && *rep->cols[c].name)
                         t->value_slots[t->nvalue++] = c;
         }
         if ((*rc = topic_serdes(plan, rep, t, err)) != SL_OK)
@@ -89,23 +88,81 @@ static sl_plan_node *split_at(sl_plan *plan, size_t i, sl_err_detail *err, sl_er
         src->width = rep->width;
         src->u.source.source = t->name;
         src->u.source.topic = *t;
-        src->u.source.pseudo_base = rep->width;
+        src->u.source.pseudo_base = rep->u.repartition.key ? rep->u.repartition.side_base : rep->width;
         src->u.source.ts_slot = -1;
         src->u.source.internal = true;
         src->input = NULL;
         return src;
 }
 
-sl_err sl_plan_physical(sl_plan *plan, sl_err_detail *err)
+/* Sub-topologies: every source starts one, a node runs in its input's, and a join merges those of
+ * its two inputs. Ids are then numbered from 0 in order of first appearance. */
+static sl_err assign_subs(sl_plan *plan, sl_err_detail *err)
 {
-        sl_err rc = SL_OK;
-        int sub = 0;
+        int next = 0;
+        int *map;
 
         for (size_t i = 0; i < plan->nnodes; i++) {
                 sl_plan_node *node = plan->nodes[i];
 
                 node->id = (int)i;
-                node->sub = sub;
+                if (node->kind == SL_PLAN_SOURCE) {
+                        node->sub = next++;
+                } else if (!node->input) {
+                        return sl_err_set(err, SL_ERR_INTERNAL, "plan node %zu has no input", i);
+                } else {
+                        node->sub = node->input->sub;
+                        if (node->right && node->right->sub != node->sub) {
+                                int from = node->right->sub;
+
+                                for (size_t k = 0; k < i; k++)
+                                        if (plan->nodes[k]->sub == from)
+                                                plan->nodes[k]->sub = node->sub;
+                        }
+                }
+        }
+        map = sl_calloc((size_t)next + 1, sizeof(*map));
+        for (int k = 0; k < next; k++)
+                map[k] = -1;
+        next = 0;
+        for (size_t i = 0; i < plan->nnodes; i++) {
+                sl_plan_node *node = plan->nodes[i];
+
+                if (map[node->sub] < 0)
+                        map[node->sub] = next++;
+                node->sub = map[node->sub];
+        }
+        sl_free(map);
+        plan->nsubs = (size_t)next;
+        plan->subs = sl_arena_calloc(&plan->arena, plan->nsubs + 1, sizeof(*plan->subs));
+        for (size_t i = 0; i < plan->nnodes; i++) {
+                sl_plan_node *node = plan->nodes[i];
+                sl_plan_sub *s = &plan->subs[node->sub];
+
+                if (!s->nodes) {
+                        s->id = node->sub;
+                        s->source = node;
+                        s->nodes = sl_arena_calloc(&plan->arena, plan->nnodes, sizeof(*s->nodes));
+                        s->sources = sl_arena_calloc(&plan->arena, plan->nnodes, sizeof(*s->sources));
+                        if (!SL_ALWAYS(node->kind == SL_PLAN_SOURCE))
+                                return sl_err_set(err, SL_ERR_INTERNAL, "sub-topology %d does not start at a source",
+                                                  s->id);
+                }
+                s->nodes[s->nnodes++] = node;
+                if (node->kind == SL_PLAN_SOURCE)
+                        s->sources[s->nsources++] = node;
+        }
+        return SL_OK;
+}
+
+sl_err sl_plan_physical(sl_plan *plan, sl_err_detail *err)
+{
+        sl_err rc = SL_OK;
+
+        for (size_t i = 0; i < plan->nnodes; i++) {
+                sl_plan_node *node = plan->nodes[i];
+
+                node->id = (int)i;
                 switch (node->kind) {
                 case SL_PLAN_SOURCE:
                         if (!node->u.source.internal &&
@@ -126,7 +183,15 @@ sl_err sl_plan_physical(sl_plan *plan, sl_err_detail *err)
                         break;
                 case SL_PLAN_FLATMAP:
                         break;
+                case SL_PLAN_JOIN:
+                        if ((rc = compile(plan, node->u.join.left_key, &node->u.join.left_prog, err)) != SL_OK ||
+                            (rc = compile(plan, node->u.join.right_key, &node->u.join.right_prog, err)) != SL_OK)
+                                return rc;
+                        break;
                 case SL_PLAN_REPARTITION:
+                        if (node->u.repartition.key &&
+                            (rc = compile(plan, node->u.repartition.key, &node->u.repartition.key_prog, err)) != SL_OK)
+                                return rc;
                         if (node->u.repartition.through && i + 1 < plan->nnodes) {
                                 sl_plan_node *src = split_at(plan, i, err, &rc);
 
@@ -137,8 +202,13 @@ sl_err sl_plan_physical(sl_plan *plan, sl_err_detail *err)
                                         (plan->nnodes - i - 1) * sizeof(*plan->nodes));
                                 plan->nodes[i + 1] = src;
                                 plan->nnodes++;
-                                plan->nodes[i + 2]->input = src;
-                                sub++;
+                                /* whatever read the repartition step now reads the new source */
+                                for (size_t k = i + 2; k < plan->nnodes; k++) {
+                                        if (plan->nodes[k]->input == node)
+                                                plan->nodes[k]->input = src;
+                                        if (plan->nodes[k]->right == node)
+                                                plan->nodes[k]->right = src;
+                                }
                         } else {
                                 node->u.repartition.through = false;
                         }
@@ -152,21 +222,5 @@ sl_err sl_plan_physical(sl_plan *plan, sl_err_detail *err)
                         return sl_err_set(err, SL_ERR_INTERNAL, "unknown plan node kind %d", (int)node->kind);
                 }
         }
-        /* sub-topologies: each starts at a source */
-        plan->nsubs = (size_t)sub + 1;
-        plan->subs = sl_arena_calloc(&plan->arena, plan->nsubs, sizeof(*plan->subs));
-        for (size_t i = 0; i < plan->nnodes; i++) {
-                sl_plan_sub *s = &plan->subs[plan->nodes[i]->sub];
-
-                if (!s->nodes) {
-                        s->id = plan->nodes[i]->sub;
-                        s->source = plan->nodes[i];
-                        s->nodes = sl_arena_calloc(&plan->arena, plan->nnodes, sizeof(*s->nodes));
-                        if (!SL_ALWAYS(s->source->kind == SL_PLAN_SOURCE))
-                                return sl_err_set(err, SL_ERR_INTERNAL, "sub-topology %d does not start at a source",
-                                                  s->id);
-                }
-                s->nodes[s->nnodes++] = plan->nodes[i];
-        }
-        return SL_OK;
+        return assign_subs(plan, err);
 }

@@ -25,6 +25,7 @@ void sl_plan_free(sl_plan *plan)
                 sl_serde_free(plan->serdes[i]);
         sl_free(plan->serdes);
         sl_free(plan->nodes);
+        sl_free(plan->stores);
         sl_analysis_free(plan->analysis);
         sl_arena_deinit(&plan->arena);
         sl_free(plan);
@@ -134,12 +135,30 @@ sl_err sl_plan_topic_from_source(sl_plan *plan, sl_plan_topic *topic, const sl_c
         return SL_OK;
 }
 
+void sl_plan_add_store(sl_plan *plan, const char *name, sl_plan_store_kind kind, int sub)
+{
+        for (size_t i = 0; i < plan->nstores; i++)
+                if (strcmp(plan->stores[i].name, name) == 0)
+                        return;
+        plan->stores = sl_realloc(plan->stores, (plan->nstores + 1) * sizeof(*plan->stores));
+        plan->stores[plan->nstores].name = sl_arena_strdup(&plan->arena, name);
+        plan->stores[plan->nstores].kind = kind;
+        plan->stores[plan->nstores].sub = sub;
+        plan->nstores++;
+}
+
+const char *sl_plan_changelog_topic(const sl_plan *plan, const char *name, sl_arena *arena)
+{
+        return sl_arena_sprintf(arena, "_sluice_%s-%s-changelog", plan->query_id, name);
+}
+
 const char *sl_plan_kind_name(sl_plan_kind kind)
 {
         static const char *const names[SL_PLAN__COUNT] = {
                 [SL_PLAN_SOURCE] = "SOURCE",   [SL_PLAN_FILTER] = "FILTER",
                 [SL_PLAN_FLATMAP] = "FLATMAP", [SL_PLAN_PROJECT] = "PROJECT",
                 [SL_PLAN_REPARTITION] = "REPARTITION", [SL_PLAN_SINK] = "SINK",
+                [SL_PLAN_JOIN] = "JOIN",
         };
 
         return (unsigned)kind < SL_PLAN__COUNT ? names[kind] : "?";

@@ -38,6 +38,7 @@ typedef enum sl_plan_kind {
         SL_PLAN_PROJECT,      /* SELECT list (with PARTITION BY keys) */
         SL_PLAN_REPARTITION,  /* new key; through an internal topic when a later step needs it */
         SL_PLAN_SINK,         /* rows -> topic records */
+        SL_PLAN_JOIN,         /* two inputs -> joined rows (logical_join.c) */
         SL_PLAN__COUNT
 } sl_plan_kind;
 
@@ -92,13 +93,22 @@ typedef struct sl_plan_tf {
         const sl_type *type;           /* type of one emitted element */
 } sl_plan_tf;
 
+/* What a join node joins. */
+typedef enum sl_plan_join_type {
+        SL_PLAN_JOIN_STREAM_STREAM,  /* windowed: both sides buffered in window stores */
+        SL_PLAN_JOIN_STREAM_TABLE,   /* stream records look the table up */
+        SL_PLAN_JOIN_TABLE_TABLE,    /* primary keys; both sides materialized */
+        SL_PLAN_JOIN_FOREIGN_KEY,    /* table-table, left column = right primary key */
+} sl_plan_join_type;
+
 typedef struct sl_plan_node sl_plan_node;
 
 struct sl_plan_node {
         sl_plan_kind kind;
         int id;                      /* position in the chain, from 0 at the source */
         int sub;                     /* sub-topology it runs in */
-        sl_plan_node *input;         /* upstream node, NULL for a source */
+        sl_plan_node *input;         /* upstream node, NULL for a source; a join's left input */
+        sl_plan_node *right;         /* a join's right input; NULL for every other kind */
         sl_plan_column *cols;        /* output row layout */
         size_t width;                /* slots of the output row */
         bool table;                  /* emits table changes (deletes are tombstones) */
@@ -132,7 +142,30 @@ struct sl_plan_node {
                 struct {
                         sl_plan_topic topic;      /* the internal topic when `through` */
                         bool through;             /* writes to and re-reads from `topic` */
+                        const sl_expr *key;       /* joins: the new key, computed into the last slot
+                                                   * (the row is its input row plus that slot) */
+                        sl_expr_prog *key_prog;   /* compiled */
+                        size_t side_base;         /* joins: the re-read row's own pseudo block */
                 } repartition;
+                struct {
+                        sl_plan_join_type type;
+                        sl_ast_join_kind kind;      /* INNER, LEFT, RIGHT, FULL */
+                        const sl_expr *left_key;    /* over the left input row */
+                        const sl_expr *right_key;   /* over the right input row */
+                        sl_expr_prog *left_prog;    /* compiled */
+                        sl_expr_prog *right_prog;
+                        size_t right_lo, right_hi;  /* slots the right input fills: its columns and
+                                                     * its own ROWTIME..WINDOWEND; the left input
+                                                     * fills [0, right_lo) */
+                        size_t pseudo_base;         /* the shared pseudo block of the output */
+                        int64_t before_ms;          /* stream-stream: WITHIN (before, after) */
+                        int64_t after_ms;
+                        int64_t grace_ms;           /* GRACE PERIOD, -1: none given (eager outer rows) */
+                        const char *left_store;     /* store names (Kafka Streams' style) */
+                        const char *right_store;
+                        const char *outer_store;    /* stream-stream with GRACE: unmatched rows */
+                        const char *right_name;     /* right source, for EXPLAIN */
+                } join;
                 struct {
                         const char *sink;         /* stream or table name; NULL for a transient query */
                         bool transient;           /* rows go to the output's row callback, no topic */
@@ -145,14 +178,34 @@ struct sl_plan_node {
         } u;
 };
 
-/* A sub-topology: one source topic, the chain of nodes reading it, ending in a sink or a
- * repartition topic. Runs as one task per partition of its source topic. */
+/* A sub-topology: its source topics, the nodes reading them (several sources meet at joins),
+ * ending in a sink or a repartition topic. Runs as one task per partition number; the task of
+ * partition p receives partition p of every source topic. */
 typedef struct sl_plan_sub {
         int id;                 /* 0, 1, ... */
-        sl_plan_node *source;   /* its SOURCE node */
+        sl_plan_node *source;   /* its first SOURCE node */
+        sl_plan_node **sources; /* every SOURCE node (a join reads two co-partitioned topics) */
+        size_t nsources;
         sl_plan_node **nodes;   /* source first, in data order */
         size_t nnodes;
 } sl_plan_sub;
+
+/* Kinds of state stores (src/state). */
+typedef enum sl_plan_store_kind {
+        SL_PLAN_STORE_KV,       /* key-value (tables, aggregations) */
+        SL_PLAN_STORE_WINDOW,   /* TUMBLING/HOPPING windows, stream-stream joins */
+        SL_PLAN_STORE_SESSION,  /* SESSION windows */
+} sl_plan_store_kind;
+
+/* A state store the query's tasks open, declared at plan time so that the engine can create its
+ * compacted changelog topic `_sluice_<queryid>-<name>-changelog` (with the partitions of sub-topology
+ * `sub`'s source) before the query starts. Names follow Kafka Streams' / ksqlDB's
+ * ("Aggregate-Aggregate-Materialize", "KafkaTopic_Right-Reduce"). */
+typedef struct sl_plan_store {
+        const char *name;         /* store name (the plan's arena) */
+        sl_plan_store_kind kind;
+        int sub;                  /* sub-topology whose tasks open it */
+} sl_plan_store;
 
 /* What the planner needs besides the analysis. */
 typedef struct sl_plan_ctx {
@@ -172,6 +225,8 @@ typedef struct sl_plan {
         int wrap_default;          /* WRAP_SINGLE_VALUE when a source does not say: -1 false, else true */
         size_t nserdes;            /* serdes built (freed with the plan) */
         sl_serde **serdes;         /* every serde the plan built, freed with it */
+        sl_plan_store *stores;     /* state stores its tasks use (changelog topics to create) */
+        size_t nstores;
 } sl_plan;
 
 /* Builds the plan of a persistent query (C*AS, INSERT INTO ... SELECT) or of a transient push
@@ -191,7 +246,16 @@ sl_err sl_plan_logical(const sl_plan_ctx *ctx, sl_analysis *a, sl_plan **out, sl
 /* Compiles expressions, builds serdes, assigns sub-topologies and internal topic names. */
 sl_err sl_plan_physical(sl_plan *plan, sl_err_detail *err);
 
-/* ---- building blocks shared by logical.c, physical.c and hand-built plans in tests ---- */
+/* ---- building blocks shared by logical.c, logical_join.c, physical.c and hand-built plans in tests ---- */
+/* Appends the SOURCE node of the analysis' source `si` (logical.c). */
+sl_err sl_plan_logical_source(const sl_plan_ctx *ctx, sl_plan *plan, const sl_analysis *a, size_t si,
+                              sl_err_detail *err);
+/* Appends the sources and join steps of a join query; the last node appended emits the joined
+ * input row (logical_join.c). SL_ERR_INVALID for sources whose partition counts differ. */
+sl_err sl_plan_logical_join(const sl_plan_ctx *ctx, sl_plan *plan, const sl_analysis *a, sl_err_detail *err);
+/* Makes the result's key columns that name a join column read the join key (ROWKEY), which an
+ * outer join has even when that column's side is missing. */
+void sl_plan_logical_join_keys(sl_plan *plan, const sl_analysis *a, const sl_expr **exprs);
 sl_plan *sl_plan_new(const char *query_id);
 /* Appends a node of `kind` reading the last node (or none); returns it (zeroed, in the plan). */
 sl_plan_node *sl_plan_node_add(sl_plan *plan, sl_plan_kind kind);
@@ -201,6 +265,10 @@ void sl_plan_node_set_cols(sl_plan *plan, sl_plan_node *node, const sl_plan_colu
  * starting at `base` (header columns are left out). Serdes are built by physical.c. */
 sl_err sl_plan_topic_from_source(sl_plan *plan, sl_plan_topic *topic, const sl_catalog_source *src, size_t base,
                                  sl_err_detail *err);
+/* Declares a state store (name copied); declaring the same name twice keeps one. */
+void sl_plan_add_store(sl_plan *plan, const char *name, sl_plan_store_kind kind, int sub);
+/* The changelog topic of store `name` of `plan`: `_sluice_<queryid>-<name>-changelog`, in `arena`. */
+const char *sl_plan_changelog_topic(const sl_plan *plan, const char *name, sl_arena *arena);
 /* Upper-case name of a node kind ("FILTER"). */
 const char *sl_plan_kind_name(sl_plan_kind kind);
 

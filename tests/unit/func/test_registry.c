@@ -252,13 +252,20 @@ Test(func_registry, null_in_null_out_and_describe_text)
         cr_expect(SL_VEC_AT(&f->overloads, sl_func_overload *, 0)->flags & SL_FUNC_NULL_IN_NULL_OUT);
         const sl_func *u = sl_func_registry_get(reg, "uuid");
         cr_expect(SL_VEC_AT(&u->overloads, sl_func_overload *, 0)->flags & SL_FUNC_NONDETERMINISTIC);
-        /* every built-in overload has an invoke and a printable signature */
+        /* every built-in overload has an invoke (aggregates: their callbacks) and a printable signature */
         const sl_func **all;
         size_t n = sl_func_registry_list(reg, arena, &all);
         for (size_t i = 0; i < n; i++) {
                 cr_expect_str_neq(all[i]->description, "", "%s has no description", all[i]->name);
-                for (size_t k = 0; k < all[i]->overloads.len; k++)
-                        cr_expect_not_null(SL_VEC_AT(&all[i]->overloads, sl_func_overload *, k)->invoke);
+                for (size_t k = 0; k < all[i]->overloads.len; k++) {
+                        const sl_func_overload *ov = SL_VEC_AT(&all[i]->overloads, sl_func_overload *, k);
+                        if (all[i]->kind == SL_FUNC_AGGREGATE)
+                                cr_expect(ov->agg && ov->agg->state_type && ov->agg->init && ov->agg->accumulate &&
+                                                  ov->agg->result,
+                                          "%s lacks callbacks", all[i]->name);
+                        else
+                                cr_expect_not_null(ov->invoke);
+                }
         }
 }
 

@@ -182,9 +182,6 @@ Test(plan, unsupported_features_are_named)
                 const char *sql, *feature;
         } cases[] = {
                 {"CREATE TABLE O AS SELECT ID, COUNT(*) AS C FROM S GROUP BY ID;", "aggregation"},
-                {"CREATE STREAM T (ID STRING KEY, W INT) WITH (kafka_topic='t', value_format='JSON');"
-                 "CREATE STREAM O AS SELECT S.ID, W FROM S JOIN T WITHIN 1 SECOND ON S.ID = T.ID;",
-                 "joins"},
         };
 
         for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {

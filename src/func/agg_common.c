@@ -1,0 +1,163 @@
+/* agg_common.c: what the built-in aggregate families share: registering their tables, the
+ * per-call-site state type cache, Java-compatible comparison and the offset sequence. The entry
+ * point sl_func_agg_register registers every family (called from sl_func_registry_add_builtins). */
+#include <stdatomic.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/mem.h"
+#include "func/agg_int.h"
+#include "types/compare.h"
+
+sl_err sl_func_agg_register(sl_func_registry *reg, sl_err_detail *err)
+{
+        sl_err (*const families[])(sl_func_registry *, sl_err_detail *) = {
+                sl_func_agg_count_register,
+                sl_func_agg_sum_avg_register,
+                sl_func_agg_minmax_register,
+        };
+        for (size_t i = 0; i < sizeof families / sizeof families[0]; i++) {
+                sl_err rc = families[i](reg, err);
+                if (rc)
+                        return rc;
+        }
+        return SL_OK;
+}
+
+sl_err sl_func_agg_add_table(sl_func_registry *reg, const sl_func_agg_builtin *rows, size_t n, sl_err_detail *err)
+{
+        for (size_t i = 0; i < n; i++) {
+                const sl_func_agg_builtin *row = &rows[i];
+                sl_func *fn = NULL;
+                sl_func_def def = {.name = row->name, .kind = SL_FUNC_AGGREGATE, .category = "AGGREGATE",
+                                   .description = row->description, .author = "sluice", .version = "1.0"};
+                sl_err rc = sl_func_registry_add(reg, &def, &fn, err);
+                if (rc)
+                        return rc;
+                sl_func_overload_def od = {.params = row->params, .returns = row->returns, .ret_fn = row->ret_fn,
+                                           .agg = row->ops, .description = row->ov_description};
+                rc = sl_func_registry_add_overload(reg, fn, &od, err);
+                if (rc)
+                        return rc;
+        }
+        return SL_OK;
+}
+
+/* ---- the state type cache ---- */
+
+/* What sl_func_agg_state_of keeps in ctx->cache. */
+typedef struct state_cache {
+        sl_arena *arena;     /* owns `type` */
+        const sl_type *type; /* the overload's state type for the resolved argument types */
+} state_cache;
+
+static void state_cache_free(void *p)
+{
+        state_cache *sc = p;
+        sl_arena_free(sc->arena);
+        sl_free(sc);
+}
+
+const sl_type *sl_func_agg_state_of(sl_func_ctx *ctx)
+{
+        const sl_func_resolved *res = ctx->res;
+        state_cache *sc = ctx->cache;
+        const sl_type **types;
+        sl_err rc;
+
+        if (sc)
+                return sc->type;
+        sc = sl_malloc(sizeof *sc);
+        sc->arena = sl_arena_new(0);
+        sc->type = NULL;
+        types = sl_arena_calloc(sc->arena, res->nargs + 1, sizeof *types);
+        for (size_t i = 0; i < res->nargs; i++)
+                types[i] = res->args[i].type ? res->args[i].type : sl_type_null();
+        rc = res->ov->agg->state_type(sc->arena, types, res->nargs, &sc->type, ctx->err);
+        if (rc) {
+                state_cache_free(sc);
+                return NULL;
+        }
+        ctx->cache = sc;
+        ctx->cache_free = state_cache_free;
+        return sc->type;
+}
+
+const sl_type *sl_func_agg_state_type(sl_func_ctx *ctx, const sl_value *state)
+{
+        if (state && sl_type_is_composite(sl_value_type(state)))
+                return state->u.comp.type;
+        return sl_func_agg_state_of(ctx);
+}
+
+/* ---- shared type callbacks ---- */
+
+sl_err sl_func_agg_ret_arg0(sl_arena *arena, const sl_type *const *args, size_t nargs, const sl_type **ret,
+                            sl_err_detail *err)
+{
+        (void)arena;
+        if (nargs < 1)
+                return sl_err_set(err, SL_ERR_INVALID, "aggregate without an argument");
+        *ret = args[0];
+        return SL_OK;
+}
+
+sl_err sl_func_agg_ret_array_arg0(sl_arena *arena, const sl_type *const *args, size_t nargs, const sl_type **ret,
+                                  sl_err_detail *err)
+{
+        if (nargs < 1)
+                return sl_err_set(err, SL_ERR_INVALID, "aggregate without an argument");
+        *ret = sl_type_array(arena, args[0]);
+        return SL_OK;
+}
+
+/* ---- comparison ---- */
+
+/* UTF-8 is ordered by code point, which is Java's String order except for supplementary
+ * characters against U+E000..U+FFFF (surrogates sort below them in UTF-16). */
+static int cmp_string(const sl_value *a, const sl_value *b)
+{
+        size_t n = a->len < b->len ? a->len : b->len;
+        int c = n ? memcmp(a->u.bytes, b->u.bytes, n) : 0;
+        if (c)
+                return c;
+        return a->len < b->len ? -1 : a->len > b->len;
+}
+
+/* ByteBuffer.compareTo: bytes compared as signed, then the shorter first. */
+static int cmp_bytes(const sl_value *a, const sl_value *b)
+{
+        size_t n = a->len < b->len ? a->len : b->len;
+        for (size_t i = 0; i < n; i++) {
+                int8_t x = (int8_t)a->u.bytes[i], y = (int8_t)b->u.bytes[i];
+                if (x != y)
+                        return x < y ? -1 : 1;
+        }
+        return a->len < b->len ? -1 : a->len > b->len;
+}
+
+int sl_func_agg_cmp(const sl_value *a, const sl_value *b)
+{
+        if (a->kind == SL_TYPE_STRING && b->kind == SL_TYPE_STRING)
+                return cmp_string(a, b);
+        if (a->kind == SL_TYPE_BYTES && b->kind == SL_TYPE_BYTES)
+                return cmp_bytes(a, b);
+        return sl_value_cmp(a, b);
+}
+
+/* ---- offsets ---- */
+
+static atomic_llong seq_next;
+
+int64_t sl_func_agg_next_seq(void)
+{
+        long long v = atomic_load(&seq_next);
+        if (v == 0) {
+                struct timespec ts;
+                clock_gettime(CLOCK_REALTIME, &ts);
+                long long start = (long long)ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+                long long zero = 0;
+                atomic_compare_exchange_strong(&seq_next, &zero, start);
+        }
+        return (int64_t)atomic_fetch_add(&seq_next, 1);
+}

@@ -1,0 +1,282 @@
+/* test_task_state.c: the task-state API (task.h, task_state.c) against an in-memory output: stores
+ * write their flushed updates to `_sluice_<queryid>-<store>-changelog` on the task's partition, a
+ * checkpoint records the changelog end at commit, and a new task restores from its local store plus
+ * the changelog tail, or from the changelog alone when the local directory is gone. */
+#include <criterion/criterion.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/mem.h"
+#include "exec/task.h"
+#include "exec_test.h"
+#include "state/checkpoint.h"
+
+/* A captured record. */
+typedef struct mem_rec {
+        char topic[128];
+        int32_t partition;
+        char key[64];    /* bytes (window keys hold zeros) */
+        size_t klen;
+        char value[64];  /* "" with tombstone */
+        bool tombstone;
+} mem_rec;
+
+/* An output keeping every record in memory, readable back. */
+typedef struct mem_out {
+        sl_exec_output out;  /* must be first */
+        mem_rec recs[256];
+        size_t n;
+        int reads;           /* read calls */
+        int64_t last_from;   /* offset the last read started at */
+} mem_out;
+
+static sl_err mem_write(sl_exec_output *out, const char *topic, int32_t partition, sl_slice key, sl_slice value,
+                        const sl_kafka_header *headers, size_t nheaders, int64_t ts, sl_err_detail *err)
+{
+        mem_out *m = (mem_out *)out;
+        mem_rec *r = &m->recs[m->n++];
+
+        (void)headers, (void)nheaders, (void)ts, (void)err;
+        cr_assert_lt(m->n, 256);
+        snprintf(r->topic, sizeof(r->topic), "%s", topic);
+        r->partition = partition;
+        cr_assert_lt(key.len, sizeof(r->key));
+        memcpy(r->key, key.ptr, key.len);
+        r->klen = key.len;
+        r->tombstone = value.ptr == NULL;
+        if (value.ptr)
+                snprintf(r->value, sizeof(r->value), "%.*s", (int)value.len, (const char *)value.ptr);
+        return SL_OK;
+}
+
+/* Offsets of one topic partition are the positions among its records. */
+static sl_err mem_read(sl_exec_output *out, const char *topic, int32_t partition, int64_t from, sl_exec_read_fn fn,
+                       void *opaque, int64_t *end, sl_err_detail *err)
+{
+        mem_out *m = (mem_out *)out;
+        int64_t off = 0;
+        sl_err rc;
+
+        m->reads++;
+        m->last_from = from;
+        for (size_t i = 0; i < m->n; i++) {
+                mem_rec *r = &m->recs[i];
+                sl_kafka_msg msg = {.topic = r->topic, .partition = r->partition, .offset = off};
+
+                if (strcmp(r->topic, topic) != 0 || r->partition != partition)
+                        continue;
+                msg.key = SL_SLICE((const uint8_t *)r->key, r->klen);
+                if (!r->tombstone)
+                        msg.value = SL_SLICE((const uint8_t *)r->value, strlen(r->value));
+                if (off++ >= from && (rc = fn(opaque, &msg, err)) != SL_OK)
+                        return rc;
+        }
+        *end = off;
+        return SL_OK;
+}
+
+static sl_err mem_end(sl_exec_output *out, const char *topic, int32_t partition, int64_t *end, sl_err_detail *err)
+{
+        mem_out *m = (mem_out *)out;
+
+        (void)err;
+        *end = 0;
+        for (size_t i = 0; i < m->n; i++)
+                *end += strcmp(m->recs[i].topic, topic) == 0 && m->recs[i].partition == partition;
+        return SL_OK;
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+        (void)sb, (void)flag, (void)ftw;
+        return remove(path);
+}
+
+typedef struct fixture {
+        sl_func_registry *reg;
+        sl_catalog *cat;
+        sl_script *script;
+        sl_plan *plan;
+        sl_proclog log;
+        mem_out out;
+        char dir[64];
+} fixture;
+
+static fixture fx;
+
+static void setup(void)
+{
+        sl_err_detail e;
+
+        memset(&fx, 0, sizeof(fx));
+        fx.reg = sl_func_registry_new();
+        cr_assert_eq(sl_func_registry_add_builtins(fx.reg, &e), SL_OK);
+        fx.cat = sl_catalog_mem_new();
+        fx.plan = plan_of("CREATE STREAM S (ID INT KEY, V INT) WITH (kafka_topic='s', value_format='JSON');"
+                          "CREATE STREAM O AS SELECT * FROM S;",
+                          fx.cat, fx.reg, &fx.script);
+        sl_proclog_init(&fx.log, fx.plan->query_id);
+        snprintf(fx.dir, sizeof(fx.dir), "/tmp/sluice-test-XXXXXX");
+        cr_assert_not_null(mkdtemp(fx.dir));
+        fx.out.out.write = mem_write;
+        fx.out.out.read = mem_read;
+        fx.out.out.end_offset = mem_end;
+        fx.out.out.state_dir = fx.dir;
+}
+
+static void teardown(void)
+{
+        nftw(fx.dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        sl_proclog_deinit(&fx.log);
+        sl_plan_free(fx.plan);
+        sl_script_free(fx.script);
+        sl_catalog_free(fx.cat);
+        sl_func_registry_free(fx.reg);
+}
+
+TestSuite(exec_task_state, .init = setup, .fini = teardown);
+
+static sl_task *task_new(int32_t partition)
+{
+        sl_task *task = NULL;
+        sl_err_detail e;
+
+        cr_assert_eq(sl_task_new(fx.plan, 0, partition, &fx.out.out, &fx.log, &task, &e), SL_OK, "%s", e.message);
+        return task;
+}
+
+static void put(sl_state_kv *kv, const char *k, const char *v)
+{
+        cr_assert_eq(sl_state_kv_put(kv, SL_SLICE((const uint8_t *)k, strlen(k)), SL_SLICE((const uint8_t *)v, strlen(v)),
+                                     1, NULL),
+                     SL_OK);
+}
+
+/* The value of `k` in `kv` as a string ("" when absent). */
+static const char *get(sl_state_kv *kv, const char *k)
+{
+        static char buf[64];
+        sl_slice v;
+        bool found;
+
+        cr_assert_eq(sl_state_kv_get(kv, SL_SLICE((const uint8_t *)k, strlen(k)), &v, &found, NULL), SL_OK);
+        snprintf(buf, sizeof(buf), "%.*s", found ? (int)v.len : 0, found ? (const char *)v.ptr : "");
+        return buf;
+}
+
+Test(exec_task_state, flushed_writes_go_to_the_changelog_of_the_task_partition)
+{
+        sl_task *task = task_new(3);
+        sl_state_kv *kv, *again;
+        char topic[256];
+
+        cr_assert_eq(sl_task_kv_store(task, "Aggregate-Aggregate-Materialize", &kv, NULL), SL_OK);
+        cr_assert_eq(sl_task_kv_store(task, "Aggregate-Aggregate-Materialize", &again, NULL), SL_OK);
+        cr_assert_eq(kv, again);
+        put(kv, "a", "1");
+        put(kv, "a", "2");
+        cr_assert_eq(sl_state_kv_delete(kv, SL_SLICE((const uint8_t *)"b", 1), 1, NULL), SL_OK);
+        snprintf(topic, sizeof(topic), "_sluice_%s-Aggregate-Aggregate-Materialize-changelog", fx.plan->query_id);
+        /* no write cache in this output: every update is reported at once */
+        cr_assert_eq(fx.out.n, 3);
+        cr_assert_str_eq(fx.out.recs[0].topic, topic);
+        cr_assert_eq(fx.out.recs[0].partition, 3);
+        cr_assert_str_eq(fx.out.recs[1].value, "2");
+        cr_assert(fx.out.recs[2].tombstone);
+        sl_task_free(task);
+}
+
+Test(exec_task_state, restart_restores_the_tail_past_the_checkpoint)
+{
+        sl_task *task = task_new(0);
+        sl_state_kv *kv;
+        sl_state_checkpoint cp = {0};
+        char tdir[256];
+
+        cr_assert_eq(sl_task_kv_store(task, "store", &kv, NULL), SL_OK);
+        put(kv, "a", "1");
+        put(kv, "b", "1");
+        cr_assert_eq(sl_task_flush(task, NULL), SL_OK);
+        cr_assert_eq(sl_task_checkpoint(task, NULL), SL_OK);
+        snprintf(tdir, sizeof(tdir), "%s/%s/%s", fx.dir, fx.plan->query_id, task->id);
+        cr_assert_eq(sl_state_checkpoint_read(tdir, &cp, NULL), SL_OK);
+        cr_assert_eq(sl_state_checkpoint_offset(&cp, "store"), 2);
+        sl_state_checkpoint_deinit(&cp);
+        /* an update after the commit reaches the changelog only (the task dies before the next one) */
+        put(kv, "a", "7");
+        sl_task_free(task);
+        /* the local RocksDB may have it too; a restored store must in any case hold it */
+        task = task_new(0);
+        cr_assert_eq(sl_task_kv_store(task, "store", &kv, NULL), SL_OK);
+        cr_assert_eq(fx.out.last_from, 2, "restore starts at the checkpoint");
+        cr_assert_str_eq(get(kv, "a"), "7");
+        cr_assert_str_eq(get(kv, "b"), "1");
+        sl_task_free(task);
+}
+
+Test(exec_task_state, lost_local_state_is_rebuilt_from_the_changelog)
+{
+        sl_task *task = task_new(1);
+        sl_state_kv *kv;
+        char qdir[256];
+
+        cr_assert_eq(sl_task_kv_store(task, "store", &kv, NULL), SL_OK);
+        put(kv, "x", "1");
+        put(kv, "y", "2");
+        cr_assert_eq(sl_state_kv_delete(kv, SL_SLICE((const uint8_t *)"y", 1), 1, NULL), SL_OK);
+        put(kv, "x", "3");
+        cr_assert_eq(sl_task_flush(task, NULL), SL_OK);
+        cr_assert_eq(sl_task_checkpoint(task, NULL), SL_OK);
+        sl_task_free(task);
+        snprintf(qdir, sizeof(qdir), "%s/%s", fx.dir, fx.plan->query_id);
+        cr_assert_eq(nftw(qdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+        task = task_new(1);
+        cr_assert_eq(sl_task_kv_store(task, "store", &kv, NULL), SL_OK);
+        cr_assert_eq(fx.out.last_from, 0, "no checkpoint: the whole changelog");
+        cr_assert_str_eq(get(kv, "x"), "3");
+        cr_assert_str_eq(get(kv, "y"), "");
+        sl_task_free(task);
+}
+
+Test(exec_task_state, window_store_restores_from_its_changelog)
+{
+        sl_task *task = task_new(0);
+        sl_state_window_opts wo = {.retention_ms = 100000, .window_size_ms = 1000};
+        sl_state_window *ws;
+        sl_err_detail e;
+        sl_slice v;
+        bool found = false;
+        char qdir[256];
+
+        cr_assert_eq(sl_task_window_store(task, "win", &wo, &ws, &e), SL_OK, "%s", e.message);
+        cr_assert_eq(sl_state_window_put(ws, SL_SLICE((const uint8_t *)"k", 1), 5000,
+                                         &SL_SLICE((const uint8_t *)"v5", 2), 5000, NULL, NULL),
+                     SL_OK);
+        cr_assert_eq(sl_task_flush(task, NULL), SL_OK);
+        sl_task_free(task);
+        snprintf(qdir, sizeof(qdir), "%s/%s", fx.dir, fx.plan->query_id);
+        nftw(qdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        task = task_new(0);
+        cr_assert_eq(sl_task_window_store(task, "win", &wo, &ws, &e), SL_OK, "%s", e.message);
+        cr_assert_eq(sl_state_window_get(ws, SL_SLICE((const uint8_t *)"k", 1), 5000, &v, &found, NULL), SL_OK);
+        cr_assert(found);
+        cr_assert_eq(v.len, 2);
+        sl_task_free(task);
+}
+
+Test(exec_task_state, without_a_state_dir_stores_are_private_and_unlogged)
+{
+        sl_task *task;
+        sl_state_kv *kv;
+
+        fx.out.out.state_dir = NULL;
+        task = task_new(0);
+        cr_assert_eq(sl_task_kv_store(task, "store", &kv, NULL), SL_OK);
+        put(kv, "a", "1");
+        cr_assert_eq(sl_task_flush(task, NULL), SL_OK);
+        cr_assert_eq(fx.out.n, 0);
+        cr_assert_str_eq(get(kv, "a"), "1");
+        sl_task_free(task);
+}

@@ -1,0 +1,163 @@
+/* test_agg_sum_avg.c: SUM, SUM_LIST and AVG: result types per overload, Java wrap-around of INT
+ * and BIGINT sums, DECIMAL overflow, NULLs, undo, merge, empty groups. */
+#include "agg_test.h"
+
+TestSuite(agg_sum, .init = fc_setup, .fini = fc_teardown);
+
+Test(agg_sum, types)
+{
+        agg a;
+        AGG_OPEN(&a, "sum", T_INT());
+        cr_assert_str_eq(agg_ret(&a), "INTEGER");
+        agg_close(&a);
+        AGG_OPEN(&a, "SUM", T_BIG());
+        cr_assert_str_eq(agg_ret(&a), "BIGINT");
+        agg_close(&a);
+        AGG_OPEN(&a, "SUM", T_DBL());
+        cr_assert_str_eq(agg_ret(&a), "DOUBLE");
+        agg_close(&a);
+        AGG_OPEN(&a, "SUM", sl_type_decimal(4, 1));
+        cr_assert_str_eq(agg_ret(&a), "DECIMAL(4, 1)");
+        agg_close(&a);
+        const char *msg = AGG_RESOLVE_ERR("SUM", T_STR());
+        cr_assert(strstr(msg, "Function 'SUM' does not accept parameters (STRING).") == msg, "%s", msg);
+}
+
+Test(agg_sum, int_sum_wraps_like_java)
+{
+        agg a;
+        AGG_OPEN(&a, "SUM", T_INT());
+        cr_assert_str_eq(agg_result(&a, agg_init(&a)), "0");
+        sl_value st = AGG_FOLD(&a, I(0), I(100), NUL(), I(500));
+        cr_assert_str_eq(agg_result(&a, st), "600");
+        st = AGG_FOLD(&a, I(2147483647), I(1));
+        cr_assert_str_eq(agg_result(&a, st), "-2147483648");
+        st = AGG_UNDO(&a, st, I(1));
+        cr_assert_str_eq(agg_result(&a, st), "2147483647");
+        agg_close(&a);
+
+        AGG_OPEN(&a, "SUM", T_BIG());
+        st = AGG_FOLD(&a, L(INT64_MAX), L(2));
+        cr_assert_str_eq(agg_result(&a, st), "-9223372036854775807");
+        agg_close(&a);
+}
+
+Test(agg_sum, bigint_double_undo_merge)
+{
+        agg a;
+        AGG_OPEN(&a, "SUM", T_BIG());
+        sl_value st = AGG_FOLD(&a, L(2147483648LL), L(100));
+        cr_assert_str_eq(agg_result(&a, st), "2147483748");
+        st = AGG_UNDO(&a, st, L(100));
+        st = AGG_UNDO(&a, st, NUL());
+        cr_assert_str_eq(agg_result(&a, st), "2147483648");
+        cr_assert_str_eq(agg_result(&a, agg_merge(&a, st, AGG_FOLD(&a, L(2)))), "2147483650");
+        agg_close(&a);
+
+        AGG_OPEN(&a, "SUM", T_DBL());
+        st = AGG_FOLD(&a, D(5.4), D(100.1));
+        cr_assert_str_eq(agg_result(&a, st), "105.5");
+        agg_close(&a);
+}
+
+Test(agg_sum, int_argument_literal_widens_nothing)
+{
+        /* SUM(2) sums INTs, SUM(CAST(2 AS BIGINT)) BIGINTs */
+        agg a;
+        AGG_OPEN(&a, "SUM", T_INT());
+        sl_value st = AGG_FOLD(&a, I(2), I(2), I(2));
+        cr_assert_str_eq(agg_result(&a, st), "6");
+        agg_close(&a);
+}
+
+Test(agg_sum, decimal)
+{
+        agg a;
+        AGG_OPEN(&a, "SUM", sl_type_decimal(4, 1));
+        cr_assert_str_eq(agg_result(&a, agg_init(&a)), "0.0");
+        sl_value st = AGG_FOLD(&a, DEC("500.9"), DEC("300.8"));
+        cr_assert_str_eq(agg_result(&a, st), "801.7");
+        sl_value v = DEC("400.8");
+        cr_assert_eq(agg_add_err(&a, st, &v, 1), SL_ERR_OVERFLOW);
+        cr_assert(strstr(a.err.message, "Numeric field overflow: A field with precision 4 and scale 1 must round to "
+                                        "an absolute value less than 10^3. Got 1202.5") == a.err.message,
+                  "%s", a.err.message);
+        st = AGG_UNDO(&a, st, DEC("0.7"));
+        cr_assert_str_eq(agg_result(&a, st), "801.0");
+        agg_close(&a);
+
+        AGG_OPEN(&a, "SUM", sl_type_decimal(6, 2));
+        st = AGG_FOLD(&a, DEC("5.40"), DEC("100.10"), DEC("500.90"), DEC("300.80"), DEC("400.80"));
+        cr_assert_str_eq(agg_result(&a, st), "1308.00");
+        agg_close(&a);
+}
+
+Test(agg_sum, sum_list)
+{
+        agg a;
+        AGG_OPEN(&a, "SUM_LIST", sl_type_array(arena, T_INT()));
+        cr_assert_str_eq(agg_ret(&a), "INTEGER");
+        sl_value st = AGG_FOLD(&a, ARRV(T_INT(), I(1), I(1)), ARRV(T_INT(), I(2), I(2)), NUL(),
+                               ARRV(T_INT(), I(100), I(100), TN(T_INT())));
+        cr_assert_str_eq(agg_result(&a, st), "206");
+        st = AGG_UNDO(&a, st, ARRV(T_INT(), I(2), I(2)));
+        cr_assert_str_eq(agg_result(&a, st), "202");
+        agg_close(&a);
+
+        AGG_OPEN(&a, "sum_list", sl_type_array(arena, T_DBL()));
+        cr_assert_str_eq(agg_ret(&a), "DOUBLE");
+        st = AGG_FOLD(&a, ARRV(T_DBL(), D(1.0), D(1.0)), ARRV(T_DBL(), D(2.0), D(2.0)));
+        cr_assert_str_eq(agg_result(&a, st), "6.0");
+        agg_close(&a);
+
+        AGG_OPEN(&a, "sum_list", sl_type_array(arena, T_BIG()));
+        cr_assert_str_eq(agg_ret(&a), "BIGINT");
+        agg_close(&a);
+}
+
+TestSuite(agg_avg, .init = fc_setup, .fini = fc_teardown);
+
+Test(agg_avg, int)
+{
+        agg a;
+        AGG_OPEN(&a, "AVG", T_INT());
+        cr_assert_str_eq(agg_ret(&a), "DOUBLE");
+        cr_assert_eq(a.stype->kind, SL_TYPE_STRUCT);
+        cr_assert_str_eq(sl_type_to_cstr(arena, a.stype), "STRUCT<`SUM` INTEGER, `COUNT` BIGINT>");
+        cr_assert_str_eq(agg_result(&a, agg_init(&a)), "0.0");
+        sl_value st = AGG_FOLD(&a, I(2), I(2), I(0), NUL());
+        cr_assert_str_eq(agg_result(&a, st), "1.3333333333333333");
+        st = AGG_UNDO(&a, st, I(0));
+        cr_assert_str_eq(agg_result(&a, st), "2.0");
+        st = AGG_UNDO(&a, st, NUL());
+        cr_assert_str_eq(agg_result(&a, st), "2.0");
+        sl_value other = AGG_FOLD(&a, I(5));
+        cr_assert_str_eq(agg_result(&a, agg_merge(&a, st, other)), "3.0");
+        agg_close(&a);
+}
+
+Test(agg_avg, bigint_wraps_double)
+{
+        agg a;
+        AGG_OPEN(&a, "avg", T_BIG());
+        sl_value st = AGG_FOLD(&a, L(2), L(INT64_MAX));
+        cr_assert_str_eq(agg_result(&a, st), "-4.611686018427388E18");
+        agg_close(&a);
+
+        AGG_OPEN(&a, "avg", T_DBL());
+        st = AGG_FOLD(&a, D(-200000.6), D(100.2), D(0.0));
+        cr_assert_str_eq(agg_result(&a, st), "-66633.46666666666");
+        agg_close(&a);
+}
+
+Test(agg_avg, decimal_widens_to_double)
+{
+        agg a;
+        AGG_OPEN(&a, "avg", sl_type_decimal(4, 1));
+        cr_assert_str_eq(agg_ret(&a), "DOUBLE");
+        sl_value st = AGG_FOLD(&a, DEC("1.5"), DEC("2.5"));
+        cr_assert_str_eq(agg_result(&a, st), "2.0");
+        agg_close(&a);
+        const char *msg = AGG_RESOLVE_ERR("avg", T_STR());
+        cr_assert(strstr(msg, "Function 'avg' does not accept parameters (STRING).") == msg, "%s", msg);
+}
