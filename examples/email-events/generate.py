@@ -9,6 +9,8 @@ in three hours of a morning, the blocked source addresses, and what the pipeline
     generate.py --expected HOURLY     EMAILS_PER_SENDER_HOURLY: "sender|hour start|emails", sorted
     generate.py --expected REJECTED   REJECTED_EMAILS: "event_id|source_ip|reason", sorted (copies too)
     generate.py --expected EXPIRED    the envelopes dropped as expired: "event_id", sorted
+    generate.py --expected ACCEPTED   ACCEPTED_EMAILS: "event_id|sender" per record (copies too), sorted
+    generate.py --expected COPIES     EMAIL_COPIES: "event_id|copies|sender", sorted
 
 Deterministic: no randomness, no clock. An envelope is created by an application (created_at, ms)
 and reaches the topic some seconds or minutes later: its record time. Password resets and login
@@ -87,7 +89,7 @@ def hour_of(ms):
 
 
 def expected(what):
-    counted, rejected, expired = {}, [], set()
+    counted, rejected, expired, accepted = {}, [], set(), []
     for rt, env in envelopes():
         exp = env["expiration_ms"]
         if exp is not None and env["created_at"] + exp < rt:
@@ -97,9 +99,14 @@ def expected(what):
             rejected.append((env["event_id"], env["source_ip"], BLOCKED[env["source_ip"]]))
             continue
         sender = json.loads(env["payload"])["from"]
+        accepted.append((env["event_id"], sender))
         counted.setdefault((sender, hour_of(rt)), set()).add(env["event_id"])
     if what == "HOURLY":
         return ["%s|%s|%d" % (s, h, len(ids)) for (s, h), ids in sorted(counted.items())]
+    if what == "ACCEPTED":
+        return ["%s|%s" % a for a in sorted(accepted)]
+    if what == "COPIES":
+        return ["%s|%d|%s" % (e, accepted.count((e, s)), s) for e, s in sorted(set(accepted))]
     if what == "REJECTED":
         return ["%s|%s|%s" % r for r in sorted(rejected)]
     return sorted(expired)
@@ -121,14 +128,14 @@ def main():
     args = sys.argv[1:]
     if len(args) == 2 and args[0] == "--produce":
         produce(args[1])
-    elif len(args) == 2 and args[0] == "--expected" and args[1] in ("HOURLY", "REJECTED", "EXPIRED"):
+    elif len(args) == 2 and args[0] == "--expected" and args[1] in ("HOURLY", "REJECTED", "EXPIRED", "ACCEPTED", "COPIES"):
         for line in expected(args[1]):
             print(line)
     elif not args:
         for rt, env in envelopes():
             print("%d|%s|%s" % (rt, env["event_id"], json.dumps(env, separators=(",", ":"))))
     else:
-        sys.exit("usage: generate.py [--produce BOOTSTRAP | --expected HOURLY|REJECTED|EXPIRED]")
+        sys.exit("usage: generate.py [--produce BOOTSTRAP | --expected HOURLY|REJECTED|EXPIRED|ACCEPTED|COPIES]")
 
 
 if __name__ == "__main__":

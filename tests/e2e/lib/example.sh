@@ -9,8 +9,14 @@
 #   wait_equal WHAT EXPECTED CMD...
 #                         runs CMD until its output equals EXPECTED (up to 60 s), else fails with
 #                         both; WHAT names it in the message
-#   topic_table TOPIC     the latest value per key of TOPIC, "key|value" sorted (tombstones delete)
-#   pull_rows SQL         a pull query through the shell, one "col|col|..." line per row, sorted
+#   topic_table TOPIC [time|session]
+#                         the latest value per key of TOPIC, "key|value" sorted (tombstones
+#                         delete); a windowed key (KAFKA format: the key, then the window's start,
+#                         or its end and start, 8 bytes each, big-endian ms) reads
+#                         "key|start|end" with times as HH:MM:SS (UTC), the end of a time window
+#                         left out (its size is the table's)
+#   pull_rows SQL         a query through the shell (--output JSON), one "col|col|..." line per
+#                         row, sorted (Python str() of each value, NULL empty)
 SRC=${SLUICE_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 
 example_start() {
@@ -39,7 +45,7 @@ example_sql() {
 $(cat "$DIR/setup.out")"
 }
 
-shell_e() { "$BIN/sluice" --output JSON -e "$1" "$URL" 2>&1; }
+shell_e() { timeout 60 "$BIN/sluice" --output JSON -e "$1" "$URL" 2>&1; }
 
 wait_equal() {
         local what=$1 want=$2 got=
@@ -57,10 +63,22 @@ $got"
 }
 
 topic_table() {
-        /usr/bin/python3 - "$BS" "$1" <<'PY'
-import sys
+        /usr/bin/python3 - "$BS" "$1" "${2:-}" <<'PY'
+import sys, time
 from confluent_kafka import Consumer, TopicPartition
-bs, topic = sys.argv[1:3]
+bs, topic, windowed = sys.argv[1:4]
+
+def hms(ms):
+    return time.strftime("%H:%M:%S", time.gmtime(ms / 1000))
+
+def key_text(k):
+    if windowed == "time":
+        return "%s|%s" % (k[:-8].decode(), hms(int.from_bytes(k[-8:], "big")))
+    if windowed == "session":
+        end, start = int.from_bytes(k[-16:-8], "big"), int.from_bytes(k[-8:], "big")
+        return "%s|%s|%s" % (k[:-16].decode(), hms(start), hms(end))
+    return k.decode("utf-8", "replace")
+
 c = Consumer({"bootstrap.servers": bs, "group.id": "e2e-reader", "enable.auto.commit": False})
 md = c.list_topics(topic, timeout=10)
 if topic not in md.topics or md.topics[topic].error is not None:
@@ -77,7 +95,7 @@ for p in md.topics[topic].partitions:
             sys.exit("timeout reading %s[%d]" % (topic, p))
         if m.error():
             continue
-        k = (m.key() or b"").decode("utf-8", "replace")
+        k = key_text(m.key() or b"")
         if m.value() is None:
             rows.pop(k, None)
         else:
@@ -93,16 +111,15 @@ PY
 pull_rows() {
         shell_e "$1" | /usr/bin/python3 -c '
 import json, sys
-text = sys.stdin.read()
-try:
-    doc = json.loads(text)
-except ValueError:
-    sys.exit("not JSON: " + text)
 rows = []
-for part in doc if isinstance(doc, list) else [doc]:
-    if isinstance(part, list):
-        rows.append(part)
-    elif isinstance(part, dict) and "row" in part:
-        rows.append(part["row"]["columns"])
+for line in sys.stdin:
+    try:
+        j = json.loads(line)
+    except ValueError:
+        continue  # "Query terminated" and the like
+    if isinstance(j, dict) and "row" in j:
+        rows.append(j["row"]["columns"])
+    elif isinstance(j, dict) and "header" not in j:
+        print(line.strip())  # an error: shown in the difference
 print("\n".join(sorted("|".join("" if v is None else str(v) for v in r) for r in rows)))'
 }
