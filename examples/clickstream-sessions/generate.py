@@ -17,9 +17,11 @@ period of 2 minutes.
 The expected windows are computed here, independently of the engine, with the rules of Kafka
 Streams that ksqlDB follows, on the one partition of the topic: stream time is the largest
 view_time seen so far (including the view at hand); a view is dropped when its window ended at or
-before stream time minus the grace period (for a session: when the session it would be part of,
-merged with the sessions it bridges, ends before that); a session takes in every earlier session
-of the user that ended 5 minutes or less before the view or starts 5 minutes or less after it.
+before stream time minus the grace period; for a session, when the session it would be part of
+(merged with the sessions it bridges) ends before stream time minus the grace period minus the
+gap (a session may still grow by a gap). A view takes in every session of the user that ended 5
+minutes or less before it or starts 5 minutes or less after it (retention is a day, so none is
+forgotten).
 """
 import json
 import sys
@@ -114,7 +116,7 @@ def sessions():
     for user, vt, page in VIEWS:
         ts = seconds(vt)
         stream_time = max(stream_time, ts)
-        close = stream_time - GRACE
+        close = stream_time - GRACE - GAP
         mine = by_user.setdefault(user, [])
         near = [s for s in mine if s[1] >= ts - GAP and s[0] <= ts + GAP]
         start = min([ts] + [s[0] for s in near])
