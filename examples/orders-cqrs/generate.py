@@ -29,7 +29,7 @@ def order(i):
     customer = CUSTOMERS[(i * 7) % len(CUSTOMERS)]
     home = STATES[CUSTOMERS.index(customer) % len(STATES)]  # ships home, every fifth order elsewhere
     state = home if i % 5 else STATES[(i * 3) % len(STATES)]
-    amount = Decimal((i * 7919) % 48000 + 500) / 100  # 5.00 .. 484.99
+    amount = (Decimal((i * 7919) % 48000 + 500) / 100).quantize(Decimal("0.01"))  # 5.00 .. 484.99
     return customer, state, amount
 
 

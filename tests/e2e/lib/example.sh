@@ -15,6 +15,8 @@
 #                         or its end and start, 8 bytes each, big-endian ms) reads
 #                         "key|start|end" with times as HH:MM:SS (UTC), the end of a time window
 #                         left out (its size is the table's)
+#   fields NAME...        reads "key|{json}" lines (topic_table, kcat -f '%k|%s\n'), prints
+#                         "a|b|..." per line, sorted: KEY is the key, other names JSON fields
 #   pull_rows SQL         a query through the shell (--output JSON), one "col|col|..." line per
 #                         row, sorted (Python str() of each value, NULL empty)
 SRC=${SLUICE_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -110,16 +112,30 @@ PY
 
 pull_rows() {
         shell_e "$1" | /usr/bin/python3 -c '
-import json, sys
+import decimal, json, sys
 rows = []
 for line in sys.stdin:
     try:
-        j = json.loads(line)
+        j = json.loads(line, parse_float=decimal.Decimal)
     except ValueError:
-        continue  # "Query terminated" and the like
+        if line.strip():
+            print("shell: " + line.strip())  # an error message: shown in the difference
+        continue
     if isinstance(j, dict) and "row" in j:
         rows.append(j["row"]["columns"])
     elif isinstance(j, dict) and "header" not in j:
         print(line.strip())  # an error: shown in the difference
 print("\n".join(sorted("|".join("" if v is None else str(v) for v in r) for r in rows)))'
+}
+
+fields() {
+        /usr/bin/python3 -c '
+import decimal, json, sys
+names = sys.argv[1:]
+out = []
+for line in sys.stdin:
+    k, _, v = line.rstrip("\n").rpartition("|")
+    j = json.loads(v, parse_float=decimal.Decimal)
+    out.append("|".join(k if n == "KEY" else str(j.get(n)) for n in names))
+print("\n".join(sorted(out)))' "$@"
 }
