@@ -42,7 +42,8 @@ typedef struct sl_func_agg_builtin {
         size_t ninit;                 /* trailing literal init arguments (sl_func_overload.ninit) */
 } sl_func_agg_builtin;
 
-/* Registers a family's table (kind AGGREGATE, category "AGGREGATE"). */
+/* Registers a family's table (kind AGGREGATE, category "AGGREGATE", overloads SL_FUNC_EXACT: as
+ * ksqlDB's UDAFs they match argument types without implicit casts). */
 sl_err sl_func_agg_add_table(sl_func_registry *reg, const sl_func_agg_builtin *rows, size_t n, sl_err_detail *err);
 #define SL_FUNC_AGG_ADD_TABLE(reg, rows, err) sl_func_agg_add_table((reg), (rows), sizeof(rows) / sizeof((rows)[0]), (err))
 
