@@ -80,7 +80,7 @@ Test(agg_sum, decimal)
         sl_value v = DEC("400.8");
         cr_assert_eq(agg_add_err(&a, st, &v, 1), SL_ERR_OVERFLOW);
         cr_assert(strstr(a.err.message, "Numeric field overflow: A field with precision 4 and scale 1 must round to "
-                                        "an absolute value less than 10^3. Got 1202.5") == a.err.message,
+                                        "an absolute value less than 10^3. Got 1203") == a.err.message,
                   "%s", a.err.message);
         st = AGG_UNDO(&a, st, DEC("0.7"));
         cr_assert_str_eq(agg_result(&a, st), "801.0");
@@ -88,6 +88,15 @@ Test(agg_sum, decimal)
         sl_value big = AGG_FOLD(&a, DEC("500.0")), out;
         cr_assert_eq(a.res.ov->agg->merge(&a.ctx, &st, &big, &out), SL_ERR_OVERFLOW);
         cr_assert_str_eq(agg_result(&a, agg_merge(&a, st, AGG_FOLD(&a, DEC("-1.0")))), "800.0");
+        agg_close(&a);
+
+        /* 38 digits: the 128-bit sum itself would overflow */
+        AGG_OPEN(&a, "SUM", sl_type_decimal(38, 0));
+        st = AGG_FOLD(&a, DEC("99999999999999999999999999999999999999"));
+        v = DEC("99999999999999999999999999999999999999");
+        cr_assert_eq(agg_add_err(&a, st, &v, 1), SL_ERR_OVERFLOW);
+        v = DEC("-99999999999999999999999999999999999999");
+        cr_assert_eq(agg_add_err(&a, AGG_FOLD(&a, v), &v, 1), SL_ERR_OVERFLOW);
         agg_close(&a);
 
         AGG_OPEN(&a, "SUM", sl_type_decimal(6, 2));
