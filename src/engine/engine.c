@@ -62,6 +62,7 @@ sl_err sl_engine_new(const sl_config *cfg, sl_engine **out, sl_err_detail *err)
         engine->cfg = cfg;
         sl_vec_init(&engine->commands, sizeof(sl_engine_command));
         sl_vec_init(&engine->running, sizeof(sl_engine_query *));
+        sl_vec_init(&engine->csts, sizeof(sl_engine_cst *));
         sl_engine_meta_init(engine);
         sl_engine_queries_init(engine);
         snprintf(engine->service_id, sizeof(engine->service_id), "%s", sid ? sid : "default_");
@@ -95,6 +96,8 @@ void sl_engine_free(sl_engine *engine)
         }
         sl_vec_deinit(&engine->commands);
         sl_engine_queries_stop_all(engine);
+        sl_engine_pull_sources_stop_all(engine);
+        sl_vec_deinit(&engine->csts);
         sl_engine_cmdlog_close(engine);
         /* the REST server closes its queries before the engine goes */
         if (SL_NEVER(engine->running.len != 0))
@@ -409,9 +412,27 @@ static const char *unsupported_name(sl_ast_stmt_kind kind)
         }
 }
 
-/* Runs one statement. Returns false when the statement failed and the script must stop. */
+static bool run_statement_inferred(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
+                                   sl_engine_result *res);
+
+/* Runs one statement. Returns false when the statement failed and the script must stop. A CREATE
+ * over AVRO without columns runs (and is logged) with the columns the schema registry gives, so a
+ * restart does not depend on the registry's latest version then (engine_schema.c). */
 static bool run_statement(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
                           sl_engine_result *res)
+{
+        sl_ast_stmt *inferred = NULL;
+        bool ok;
+
+        if (sl_engine_schema_infer(engine, ses, stmt, &inferred, res) != SL_OK)
+                return false;
+        ok = run_statement_inferred(engine, ses, inferred ? inferred : stmt, res);
+        sl_ast_stmt_free(inferred);
+        return ok;
+}
+
+static bool run_statement_inferred(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
+                                   sl_engine_result *res)
 {
         sl_engine_entity ent;
         const char *text = stmt->text;
@@ -525,6 +546,7 @@ static bool run_statement(sl_engine *engine, sl_engine_session *ses, const sl_as
         if (rc != SL_OK)
                 return false;
         sl_engine_queries_sync(engine);
+        sl_engine_pull_sources_sync(engine);
         sl_engine_cmdlog_append(engine, ses, stmt, ent.query_id);
         if (emit)
                 sl_vec_push(&res->entities, &ent);
@@ -696,11 +718,14 @@ sl_err sl_engine_query_start(sl_engine *engine, const sl_engine_request *req, co
                         rc = sl_engine_push_query_start(engine, &ses, stmt, a, sink, arena, hdr, out, res);
                         goto out;
                 }
+                if (a->pull) {
+                        rc = sl_engine_pull_query_start(engine, &ses, stmt, a, sink, arena, hdr, out, res);
+                        goto out;
+                }
                 sl_analysis_free(a);
         }
         sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s not supported yet by this server",
-                       stmt->kind == SL_AST_STMT_PRINT ? "PRINT is" :
-                       stmt->query->emit == SL_AST_EMIT_NONE ? "Pull queries are" : "Push queries are");
+                       stmt->kind == SL_AST_STMT_PRINT ? "PRINT is" : "Push queries are");
 out:
         sl_script_free(script);
         session_deinit(&ses);

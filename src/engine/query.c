@@ -17,6 +17,7 @@
 #include "common/str.h"
 #include "engine/engine_int.h"
 #include "exec/query.h"
+#include "exec/view.h"
 #include "kafka/conf.h"
 #include "kafka/producer.h"
 #include "plan/plan.h"
@@ -37,6 +38,8 @@ struct sl_engine_pq {
         sl_ast_stmt *stmt;       /* owned: the analysis and plan borrow it */
         sl_plan *plan;           /* owned */
         sl_exec_query *run;      /* owned: the stream threads */
+        sl_exec_view *view;      /* TABLE results: the pull-query view (engine_pull.c), or NULL */
+        bool drop_view;          /* TERMINATE: delete the view's directory when closing it */
 };
 
 /* The engine's admin client, created at first use. */
@@ -163,14 +166,16 @@ static sl_err internal_topics_create(sl_engine *engine, const sl_plan *plan, sl_
                 partitions = 1;
         sl_arena_init(&arena, 0);
         for (size_t i = 0; i < plan->nsubs && rc == SL_OK; i++) {
-                const sl_plan_node *src = plan->subs[i].source;
+                for (size_t k = 0; k < plan->subs[i].nsources && rc == SL_OK; k++) {
+                        const sl_plan_node *src = plan->subs[i].sources[k];
 
-                if (!src->u.source.internal)
-                        continue;
-                rc = sl_kafka_admin_create_topic(engine->admin, src->u.source.topic.name, partitions, -1, NULL, 0,
-                                                 QUERY_TOPIC_TIMEOUT_MS, err);
-                if (rc == SL_ERR_EXISTS)
-                        rc = SL_OK;
+                        if (!src->u.source.internal)
+                                continue;
+                        rc = sl_kafka_admin_create_topic(engine->admin, src->u.source.topic.name, partitions, -1, NULL,
+                                                         0, QUERY_TOPIC_TIMEOUT_MS, err);
+                        if (rc == SL_ERR_EXISTS)
+                                rc = SL_OK;
+                }
         }
         for (size_t i = 0; i < plan->nstores && rc == SL_OK; i++) {
                 rc = sl_kafka_admin_create_topic(engine->admin, sl_plan_changelog_topic(plan, plan->stores[i].name, &arena),
@@ -187,6 +192,7 @@ static void pq_free(sl_engine_pq *pq)
         if (pq == NULL)
                 return;
         sl_exec_query_free(pq->run);
+        sl_exec_view_close(pq->view, pq->drop_view);  /* after the threads: no sink writes to it */
         sl_plan_free(pq->plan);
         sl_ast_stmt_free(pq->stmt);
         sl_free(pq->id);
@@ -258,6 +264,12 @@ static sl_err persistent_start(sl_engine *engine, sl_engine_session *ses, const 
                 goto fail;
         }
         a = NULL;  /* the plan owns it */
+        /* the sink's schemas first: an incompatible one refuses the statement before any topic exists */
+        if (sl_engine_schema_prepare_sinks(pq->plan, &err) != SL_OK) {
+                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "Could not register schema: %s",
+                               err.message);
+                goto fail;
+        }
         if (sink_topic_create(engine, pq->plan, sink, &err) != SL_OK) {
                 sl_engine_fail(res, SL_ENGINE_SERVER_ERROR, true, stmt->text, "Could not create topic %s: %s",
                                pq->sink_topic, err.message);
@@ -273,6 +285,7 @@ static sl_err persistent_start(sl_engine *engine, sl_engine_session *ses, const 
                 goto fail;
         }
         thread_conf(engine, ses, &kconf, &tc);
+        pq->view = sl_engine_pull_view_open(engine, pq->plan, &kconf);
         const char *data = engine->cfg ? sl_config_get(engine->cfg, "data.dir") : NULL;
         char state_dir[1024];
         snprintf(state_dir, sizeof(state_dir), "%s/state", data ? data : "./sluice-data");
@@ -321,6 +334,7 @@ static void persistent_stop(sl_engine *engine, size_t index)
                 SL_LOG_WARN("engine", "query %s stopped with an error: %s", pq->id, err.message);
         engine->cat->ops->drop_query(engine->cat, pq->id, NULL);
         SL_LOG_INFO("engine", "query %s terminated", pq->id);
+        pq->drop_view = true;
         pq_free(pq);
 }
 
@@ -385,10 +399,16 @@ static sl_err show_queries(sl_engine *engine, sl_engine_result *res, sl_engine_e
 
 /* One side's serde over the sink's columns at `slots`. */
 static sl_err insert_serde(const sl_catalog_source *sink, sl_serde_format format, const size_t *slots, size_t n,
-                           bool unwrapped, char delim, sl_serde **out, sl_err_detail *err)
+                           bool unwrapped, char delim, const sl_plan_topic *topic, bool key, sl_serde **out,
+                           sl_err_detail *err)
 {
         sl_serde_column *cols = sl_calloc(n + 1, sizeof(*cols));
-        sl_serde_schema schema = {.columns = cols, .ncolumns = n, .unwrapped = unwrapped, .delimiter = delim};
+        char subject[512];
+        snprintf(subject, sizeof(subject), "%s-%s", sink->topic, key ? "key" : "value");
+        sl_serde_schema schema = {.columns = cols, .ncolumns = n, .unwrapped = unwrapped, .delimiter = delim,
+                                  .subject = subject,
+                                  .schema_id = key ? topic->key_schema_id : topic->value_schema_id,
+                                  .full_name = key ? topic->key_full_name : topic->value_full_name};
         for (size_t i = 0; i < n; i++) {
                 cols[i].name = sink->columns[slots[i]].name;
                 cols[i].type = sink->columns[slots[i]].type;
@@ -440,9 +460,9 @@ static sl_err insert_values(sl_engine *engine, sl_engine_session *ses, const sl_
         memset(&topic, 0, sizeof(topic));
         if (sl_plan_topic_from_source(plan, &topic, sink, 0, &err) != SL_OK ||
             insert_serde(sink, topic.key_format, topic.key_slots, topic.nkey, topic.nkey == 1, topic.key_delimiter,
-                         &kser, &err) != SL_OK ||
+                         &topic, true, &kser, &err) != SL_OK ||
             insert_serde(sink, topic.value_format, topic.value_slots, topic.nvalue, topic.value_unwrapped,
-                         topic.value_delimiter, &vser, &err) != SL_OK) {
+                         topic.value_delimiter, &topic, false, &vser, &err) != SL_OK) {
                 sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s", err.message);
                 goto out;
         }

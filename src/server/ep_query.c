@@ -10,7 +10,7 @@
  * produces nothing. In every case the response's free callback unregisters the stream and closes
  * the engine query (after which no sink call comes), then frees the stream. A client that does not
  * read lets its buffer grow to a limit, then its stream ends with an error: the engine never
- * blocks on a client. */
+ * blocks on a client -- except a pull query's own thread (header `pull`), which waits for room. */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -48,6 +48,7 @@ typedef struct stream {
         char *query_id;               /* registry key (heap) */
         bool registered;              /* in srv->streams */
         uint64_t rows;                /* rows written */
+        bool pull;                    /* a pull query's thread writes: it waits for room instead of failing */
 } stream;
 
 static void append_error(stream *st, const sl_engine_result *err)
@@ -98,6 +99,9 @@ static bool sink_row(void *ctx, const char *json, bool tombstone)
         bool go_on = true;
 
         pthread_mutex_lock(&st->lock);
+        while (st->pull && !st->ended && !st->closing && !st->client_gone &&
+               st->out.len - st->off > STREAM_BUFFER_LIMIT)
+                pthread_cond_wait(&st->cond, &st->lock);
         if (st->ended || st->closing || st->client_gone) {
                 go_on = false;
         } else if (st->out.len - st->off > STREAM_BUFFER_LIMIT) {
@@ -165,6 +169,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
         if (peer_gone(st->fd)) {
                 pthread_mutex_lock(&st->lock);
                 st->client_gone = true;
+                pthread_cond_broadcast(&st->cond);
                 pthread_mutex_unlock(&st->lock);
                 return MHD_CONTENT_READER_END_WITH_ERROR;
         }
@@ -179,6 +184,8 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
                                 sl_buf_reset(&st->out);
                                 st->off = 0;
                         }
+                        if (st->pull)
+                                pthread_cond_broadcast(&st->cond);  /* room for a waiting writer */
                         ret = (ssize_t)n;
                         break;
                 }
@@ -199,6 +206,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
                 }
                 if (pthread_cond_timedwait(&st->cond, &st->lock, &ts) == ETIMEDOUT && peer_gone(st->fd)) {
                         st->client_gone = true;
+                        pthread_cond_broadcast(&st->cond);
                         ret = MHD_CONTENT_READER_END_WITH_ERROR;
                         break;
                 }
@@ -229,6 +237,7 @@ static void stream_release(void *cls)
         pthread_mutex_unlock(&srv->lock);
         pthread_mutex_lock(&st->lock);
         st->closing = true;
+        pthread_cond_broadcast(&st->cond);  /* a pull writer waiting for room gives up */
         pthread_mutex_unlock(&st->lock);
         srv->qops.close(st->q);
         stream_free(st);
@@ -327,6 +336,7 @@ enum MHD_Result sl_server_ep_query(sl_server_req *req, bool query_stream)
                 goto out;
         }
         pthread_mutex_lock(&st->lock);
+        st->pull = hdr.pull;
         sl_buf early = st->out;
         sl_buf_init(&st->out);
         append_header(st, &hdr);
