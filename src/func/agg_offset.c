@@ -142,6 +142,10 @@ static sl_value arr_make(sl_func_ctx *ctx, const sl_type *t, const sl_value *src
 static sl_err earliest_init(sl_func_ctx *ctx, sl_value *state)
 {
         const sl_type *t;
+        of_args oa;
+        sl_err rc = of_parse(ctx, NULL, 0, true, &oa);  /* n >= 1, as ksqlDB's factory checks */
+        if (rc)
+                return rc;
         if (!is_multi(ctx->res)) {
                 *state = sl_value_null();
                 return SL_OK;
@@ -155,6 +159,10 @@ static sl_err earliest_init(sl_func_ctx *ctx, sl_value *state)
 static sl_err latest_init(sl_func_ctx *ctx, sl_value *state)
 {
         const sl_type *t = sl_func_agg_state_of(ctx);
+        of_args oa;
+        sl_err rc = of_parse(ctx, NULL, 0, false, &oa);
+        if (rc)
+                return rc;
         if (!t)
                 return ctx->err->code;
         if (is_multi(ctx->res))

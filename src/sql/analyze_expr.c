@@ -1068,6 +1068,22 @@ static bool agg_init_args(az *z, const sl_ast_expr *ast, sl_expr **args, size_t 
                 ra[i].constant = cv;
         }
         r->args = ra;
+        /* ksqlDB creates the function from its literals when it plans the query, and its factory
+         * rejects bad ones ("latestN must be 1 or greater"): a trial init does the same */
+        {
+                sl_err_detail e;
+                sl_func_ctx fc = {.arena = z->arena, .err = &e, .res = r};
+                sl_value st;
+                sl_err rc;
+
+                sl_err_clear(&e);
+                rc = r->ov->agg->init(&fc, &st);
+                sl_func_ctx_release(&fc);
+                if (rc != SL_OK) {
+                        az_fail(z, ast->pos, "%s", e.message);
+                        return false;
+                }
+        }
         return true;
 }
 

@@ -147,6 +147,10 @@ Test(sql_analyze_agg, init_arguments_are_literals)
                    "Parameter 2 passed to function TOPK must be a literal constant, but was expression: 'ID'");
         expect_err("CREATE TABLE O AS SELECT ID, TOPK(I, S, ID) FROM S GROUP BY ID;",
                    "Parameter 3 passed to function TOPK must be a literal constant, but was expression: 'ID'");
+        expect_err("CREATE TABLE O AS SELECT ID, LATEST_BY_OFFSET(I, 0) FROM S GROUP BY ID;",
+                   "latestN must be 1 or greater");
+        expect_err("CREATE TABLE O AS SELECT ID, EARLIEST_BY_OFFSET(I, -2, true) FROM S GROUP BY ID;",
+                   "earliestN must be 1 or greater");
 
         /* the literal reaches the callbacks */
         sl_ast_stmt *st;
