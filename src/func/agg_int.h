@@ -35,8 +35,8 @@ typedef struct sl_func_agg_builtin {
         const char *name;             /* as ksqlDB's @UdafDescription spells it ("COUNT", "avg") */
         const char *description;      /* the function's; taken from the first row of the name */
         const char *params;           /* signature text (registry.h) */
-        const char *returns;          /* return pattern, or NULL with ret_fn */
-        sl_func_ret_fn ret_fn;        /* return type callback, or NULL */
+        const char *returns;          /* return pattern; with ret_fn only what DESCRIBE FUNCTION shows */
+        sl_func_ret_fn ret_fn;        /* return type callback (takes precedence), or NULL */
         const sl_func_agg_ops *ops;   /* the callbacks (static) */
         const char *ov_description;   /* the overload's (@UdafFactory's), may be NULL */
         size_t ninit;                 /* trailing literal init arguments (sl_func_overload.ninit) */

@@ -319,17 +319,17 @@ static const sl_func_agg_builtin offset_rows[] = {
         {"EARLIEST_BY_OFFSET", EARLIEST_DESC, "T val1", "T", NULL, &earliest_ops, "return the earliest value of a column", 0},
         {"EARLIEST_BY_OFFSET", EARLIEST_DESC, "T val1, BOOLEAN ignoreNulls", "T", NULL, &earliest_ops,
          "return the earliest value of a column", 1},
-        {"EARLIEST_BY_OFFSET", EARLIEST_DESC, "T val1, INT earliestN", NULL, of_ret, &earliest_ops,
+        {"EARLIEST_BY_OFFSET", EARLIEST_DESC, "T val1, INT earliestN", "ARRAY<T>", of_ret, &earliest_ops,
          "return the earliest N values of a column", 1},
-        {"EARLIEST_BY_OFFSET", EARLIEST_DESC, "T val1, INT earliestN, BOOLEAN ignoreNulls", NULL, of_ret,
+        {"EARLIEST_BY_OFFSET", EARLIEST_DESC, "T val1, INT earliestN, BOOLEAN ignoreNulls", "ARRAY<T>", of_ret,
          &earliest_ops, "return the earliest N values of a column", 2},
         /* ksqlDB describes LATEST_BY_OFFSET with EARLIEST's text */
         {"LATEST_BY_OFFSET", EARLIEST_DESC, "T val1", "T", NULL, &latest_ops, "return the latest value of a column", 0},
         {"LATEST_BY_OFFSET", EARLIEST_DESC, "T val1, BOOLEAN ignoreNulls", "T", NULL, &latest_ops,
          "return the latest value of a column", 1},
-        {"LATEST_BY_OFFSET", EARLIEST_DESC, "T val1, INT latestN", NULL, of_ret, &latest_ops,
+        {"LATEST_BY_OFFSET", EARLIEST_DESC, "T val1, INT latestN", "ARRAY<T>", of_ret, &latest_ops,
          "return the latest N values of a column", 1},
-        {"LATEST_BY_OFFSET", EARLIEST_DESC, "T val1, INT latestN, BOOLEAN ignoreNulls", NULL, of_ret, &latest_ops,
+        {"LATEST_BY_OFFSET", EARLIEST_DESC, "T val1, INT latestN, BOOLEAN ignoreNulls", "ARRAY<T>", of_ret, &latest_ops,
          "return the latest N values of a column", 2},
 };
 

@@ -338,7 +338,7 @@ static const sl_func_agg_ops avg_ops = {
 #define SUM_LIST_DESC "Returns the sum of elements contained in the list."
 
 static const sl_func_agg_builtin sum_rows[] = {
-        {"SUM", SUM_DESC, "DECIMAL val1", NULL, sl_func_agg_ret_arg0, &sum_ops,
+        {"SUM", SUM_DESC, "DECIMAL val1", "DECIMAL", sl_func_agg_ret_arg0, &sum_ops,
          "Computes the sum of decimal values for a key, resulting in a decimal with the same precision and scale.", 0},
         {"SUM", SUM_DESC, "DOUBLE val1", "DOUBLE", NULL, &sum_ops, SUM_DESC, 0},
         {"SUM", SUM_DESC, "BIGINT val1", "BIGINT", NULL, &sum_ops, SUM_DESC, 0},
