@@ -412,9 +412,27 @@ static const char *unsupported_name(sl_ast_stmt_kind kind)
         }
 }
 
-/* Runs one statement. Returns false when the statement failed and the script must stop. */
+static bool run_statement_inferred(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
+                                   sl_engine_result *res);
+
+/* Runs one statement. Returns false when the statement failed and the script must stop. A CREATE
+ * over AVRO without columns runs (and is logged) with the columns the schema registry gives, so a
+ * restart does not depend on the registry's latest version then (engine_schema.c). */
 static bool run_statement(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
                           sl_engine_result *res)
+{
+        sl_ast_stmt *inferred = NULL;
+        bool ok;
+
+        if (sl_engine_schema_infer(engine, ses, stmt, &inferred, res) != SL_OK)
+                return false;
+        ok = run_statement_inferred(engine, ses, inferred ? inferred : stmt, res);
+        sl_ast_stmt_free(inferred);
+        return ok;
+}
+
+static bool run_statement_inferred(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
+                                   sl_engine_result *res)
 {
         sl_engine_entity ent;
         const char *text = stmt->text;

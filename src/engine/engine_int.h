@@ -111,6 +111,16 @@ sl_err sl_engine_topics_delete(sl_engine *engine, const sl_ast_stmt *stmt, const
 /* The Kafka bootstrap servers: bootstrap.servers, else the bundled broker's broker.listeners. */
 void sl_engine_bootstrap(sl_engine *engine, char *out, size_t len);
 
+/* engine_schema.c: CREATE STREAM/TABLE over AVRO without key or value columns: *out receives the
+ * statement rewritten with the columns the schema registry infers (caller frees with
+ * sl_ast_stmt_free), or NULL when nothing is to infer. An error (no such subject...) is put into
+ * `res`. */
+sl_err sl_engine_schema_infer(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt, sl_ast_stmt **out,
+                              sl_engine_result *res);
+/* Registers the schemas of the plan's sink topics (schema registry formats); the registry's message
+ * on an incompatible schema. */
+sl_err sl_engine_schema_prepare_sinks(const sl_plan *plan, sl_err_detail *err);
+
 /* engine_query.c: starts the transient push query `stmt` analyzed as `a` (taken, even on failure). */
 sl_err sl_engine_push_query_start(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
                                   sl_analysis *a, const sl_engine_query_sink *sink, sl_arena *arena,

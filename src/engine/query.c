@@ -166,14 +166,16 @@ static sl_err internal_topics_create(sl_engine *engine, const sl_plan *plan, sl_
                 partitions = 1;
         sl_arena_init(&arena, 0);
         for (size_t i = 0; i < plan->nsubs && rc == SL_OK; i++) {
-                const sl_plan_node *src = plan->subs[i].source;
+                for (size_t k = 0; k < plan->subs[i].nsources && rc == SL_OK; k++) {
+                        const sl_plan_node *src = plan->subs[i].sources[k];
 
-                if (!src->u.source.internal)
-                        continue;
-                rc = sl_kafka_admin_create_topic(engine->admin, src->u.source.topic.name, partitions, -1, NULL, 0,
-                                                 QUERY_TOPIC_TIMEOUT_MS, err);
-                if (rc == SL_ERR_EXISTS)
-                        rc = SL_OK;
+                        if (!src->u.source.internal)
+                                continue;
+                        rc = sl_kafka_admin_create_topic(engine->admin, src->u.source.topic.name, partitions, -1, NULL,
+                                                         0, QUERY_TOPIC_TIMEOUT_MS, err);
+                        if (rc == SL_ERR_EXISTS)
+                                rc = SL_OK;
+                }
         }
         for (size_t i = 0; i < plan->nstores && rc == SL_OK; i++) {
                 rc = sl_kafka_admin_create_topic(engine->admin, sl_plan_changelog_topic(plan, plan->stores[i].name, &arena),
@@ -262,6 +264,12 @@ static sl_err persistent_start(sl_engine *engine, sl_engine_session *ses, const 
                 goto fail;
         }
         a = NULL;  /* the plan owns it */
+        /* the sink's schemas first: an incompatible one refuses the statement before any topic exists */
+        if (sl_engine_schema_prepare_sinks(pq->plan, &err) != SL_OK) {
+                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "Could not register schema: %s",
+                               err.message);
+                goto fail;
+        }
         if (sink_topic_create(engine, pq->plan, sink, &err) != SL_OK) {
                 sl_engine_fail(res, SL_ENGINE_SERVER_ERROR, true, stmt->text, "Could not create topic %s: %s",
                                pq->sink_topic, err.message);
@@ -391,10 +399,16 @@ static sl_err show_queries(sl_engine *engine, sl_engine_result *res, sl_engine_e
 
 /* One side's serde over the sink's columns at `slots`. */
 static sl_err insert_serde(const sl_catalog_source *sink, sl_serde_format format, const size_t *slots, size_t n,
-                           bool unwrapped, char delim, sl_serde **out, sl_err_detail *err)
+                           bool unwrapped, char delim, const sl_plan_topic *topic, bool key, sl_serde **out,
+                           sl_err_detail *err)
 {
         sl_serde_column *cols = sl_calloc(n + 1, sizeof(*cols));
-        sl_serde_schema schema = {.columns = cols, .ncolumns = n, .unwrapped = unwrapped, .delimiter = delim};
+        char subject[512];
+        snprintf(subject, sizeof(subject), "%s-%s", sink->topic, key ? "key" : "value");
+        sl_serde_schema schema = {.columns = cols, .ncolumns = n, .unwrapped = unwrapped, .delimiter = delim,
+                                  .subject = subject,
+                                  .schema_id = key ? topic->key_schema_id : topic->value_schema_id,
+                                  .full_name = key ? topic->key_full_name : topic->value_full_name};
         for (size_t i = 0; i < n; i++) {
                 cols[i].name = sink->columns[slots[i]].name;
                 cols[i].type = sink->columns[slots[i]].type;
@@ -446,9 +460,9 @@ static sl_err insert_values(sl_engine *engine, sl_engine_session *ses, const sl_
         memset(&topic, 0, sizeof(topic));
         if (sl_plan_topic_from_source(plan, &topic, sink, 0, &err) != SL_OK ||
             insert_serde(sink, topic.key_format, topic.key_slots, topic.nkey, topic.nkey == 1, topic.key_delimiter,
-                         &kser, &err) != SL_OK ||
+                         &topic, true, &kser, &err) != SL_OK ||
             insert_serde(sink, topic.value_format, topic.value_slots, topic.nvalue, topic.value_unwrapped,
-                         topic.value_delimiter, &vser, &err) != SL_OK) {
+                         topic.value_delimiter, &topic, false, &vser, &err) != SL_OK) {
                 sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s", err.message);
                 goto out;
         }
