@@ -705,6 +705,15 @@ sl_err sl_engine_query_start(sl_engine *engine, const sl_engine_request *req, co
                 rc = SL_ERR_INVALID;
                 goto out;
         }
+        if (stmt->kind == SL_AST_STMT_PRINT) {
+                void *printer = NULL;
+                rc = sl_engine_print_start(engine, &ses, stmt, sink, &printer, res);
+                if (rc == SL_OK) {
+                        hdr->print = true;
+                        *out = sl_engine_query_wrap_print(engine, printer);
+                }
+                goto out;
+        }
         if (stmt->kind == SL_AST_STMT_QUERY) {
                 /* the analyzer's verdict first: unknown sources or columns get their real error */
                 pthread_mutex_lock(&engine->lock);
@@ -730,45 +739,4 @@ out:
         sl_script_free(script);
         session_deinit(&ses);
         return rc;
-}
-
-struct sl_engine_insert {
-        sl_engine *engine;  /* borrowed */
-        char *target;       /* canonical source name (heap) */
-};
-
-sl_err sl_engine_insert_open(sl_engine *engine, const char *target, sl_engine_insert **out, sl_engine_result *res)
-{
-        const char *canon = NULL;
-
-        result_init(res);
-        *out = NULL;
-        if (target == NULL || !sl_engine_source_exists(engine, target, &res->arena, &canon)) {
-                sl_engine_fail(res, SL_ENGINE_BAD_REQUEST, false, NULL,
-                               "Cannot insert values into an unknown stream/table: %s", target ? target : "");
-                return SL_ERR_NOT_FOUND;
-        }
-        sl_engine_insert *ins = sl_calloc(1, sizeof(*ins));
-        ins->engine = engine;
-        ins->target = sl_strdup(canon);
-        *out = ins;
-        return SL_OK;
-}
-
-sl_err sl_engine_insert_row(sl_engine_insert *ins, const char *json, size_t len, int *error_code,
-                            sl_err_detail *err)
-{
-        (void)json;
-        (void)len;
-        *error_code = SL_ENGINE_SERVER_ERROR;
-        return sl_err_set(err, SL_ERR_UNSUPPORTED, "Inserting rows into %s is not supported yet by this server",
-                          ins->target);
-}
-
-void sl_engine_insert_close(sl_engine_insert *ins)
-{
-        if (ins == NULL)
-                return;
-        sl_free(ins->target);
-        sl_free(ins);
 }

@@ -4,7 +4,8 @@
  * back on that thread through on_row, is rendered as a JSON array and handed to the REST layer's
  * sink. LIMIT ends the query with "Limit Reached"; closing it stops and joins the thread, after
  * which no sink call happens. Pull queries (engine_pull.c) deliver their rows inside start and
- * return an ended query (sl_engine_query_new_done). */
+ * return an ended query (sl_engine_query_new_done); a PRINT (engine_print.c) is wrapped in a
+ * query here only to be closed. */
 #include <stdio.h>
 #include <string.h>
 
@@ -31,6 +32,7 @@ struct sl_engine_query {
         void *bg_arg;                  /* its job, owned */
         void (*bg_cancel)(void *arg);  /* asks the job to stop soon */
         void (*bg_free)(void *arg);    /* frees the job once its thread has ended */
+        void *printer;                 /* PRINT: its printer (engine_print.c) and nothing else is set */
 };
 
 static sl_err on_row(void *ctx, const sl_plan_node *node, const sl_value *row, size_t width, int64_t ts,
@@ -99,6 +101,11 @@ void sl_engine_query_close(sl_engine_query *q)
 {
         if (q == NULL)
                 return;
+        if (q->printer != NULL) {
+                sl_engine_print_close(q->printer);
+                sl_free(q);
+                return;
+        }
         unregister(q);
         if (q->has_bg) {
                 q->bg_cancel(q->bg_arg);
@@ -145,6 +152,14 @@ sl_err sl_engine_query_new_bg(sl_engine *engine, const char *sql, void *(*run)(v
         q->has_bg = true;
         *out = q;
         return SL_OK;
+}
+
+sl_engine_query *sl_engine_query_wrap_print(sl_engine *engine, void *printer)
+{
+        sl_engine_query *q = sl_calloc(1, sizeof(*q));
+        q->engine = engine;
+        q->printer = printer;
+        return q;
 }
 
 /* The header ksqlDB sends first: names, types, and the schema text of the old /query API (push

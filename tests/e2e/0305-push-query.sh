@@ -55,7 +55,8 @@ CURL=$!
 wait_queries 1 "endless query"
 for _ in $(seq 100); do grep -q '\[3,"cy"\]' "$DIR/endless" && break; sleep 0.1; done
 qid=$(head -1 "$DIR/endless" | python3 -c 'import json,sys; print(json.load(sys.stdin)["queryId"])')
-post -d "{\"queryId\":\"$qid\"}" "$URL/close-query" >/dev/null
+code=$(post -o "$DIR/closed" -w '%{http_code}' -d "{\"queryId\":\"$qid\"}" "$URL/close-query")
+[ "$code" = 200 ] && [ ! -s "$DIR/closed" ] || fail "/close-query: HTTP $code, body $(cat "$DIR/closed") (ksqlDB: 200, no body)"
 wait "$CURL" || fail "the closed query's response did not end cleanly"
 CURL=
 wait_queries 0 "after /close-query"
