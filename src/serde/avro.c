@@ -153,6 +153,9 @@ static sl_err skip(rd *r, const sl_avro *w, int depth)
                                 r->p += size;
                                 continue;
                         }
+                        /* items take at least a byte unless they are nulls: bound the loop by the input */
+                        if (n > (r->end - r->p) + 1024)
+                                return truncated(r);
                         for (int64_t i = 0; i < n; i++) {
                                 sl_err rc;
                                 if (w->kind == SL_AVRO_MAP && !rd_bytes(r, &p, &len))
@@ -204,7 +207,7 @@ static sl_err read_blocks(rd *r, const sl_avro *w, const sl_type *t, sl_value **
                         break;
                 if (n < 0) {
                         int64_t size;
-                        if (!rd_long(r, &size))
+                        if (!rd_long(r, &size) || n == INT64_MIN)
                                 return truncated(r);
                         n = -n;
                 }
