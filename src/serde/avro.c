@@ -35,6 +35,7 @@ typedef struct avro_state {
         sl_arena arena;            /* parsed schemas */
         char *own_text;            /* the schema this serde writes (ours, or the given id's) */
         const sl_avro *own;        /* AVRO: parsed own_text */
+        int *own_col;              /* own record's fields: the column each writes, -1 none (or NULL) */
         int32_t id;                /* registered id of own_text; 0 until known */
         writer *writers;           /* writer schemas by id */
         size_t nwriters;
@@ -421,8 +422,8 @@ static sl_err read_value(rd *r, const sl_avro *w, const sl_type *t, sl_value *ou
                 return SL_OK;
         case SL_TYPE_ARRAY:
         case SL_TYPE_MAP: {
-                sl_value *items;
-                size_t count;
+                sl_value *items = NULL;
+                size_t count = 0;
                 if ((t->kind == SL_TYPE_ARRAY) != (w->kind == SL_AVRO_ARRAY) ||
                     (t->kind == SL_TYPE_MAP && (w->kind != SL_AVRO_MAP || t->key->kind != SL_TYPE_STRING)))
                         break;
@@ -841,6 +842,20 @@ static sl_err state_new(sl_serde *serde, sl_err_detail *err)
                         }
                         return rc;
                 }
+                /* the record the rows are written as: its fields' columns, once */
+                const sl_avro *rec = st->own;
+                for (size_t i = 0; rec->kind == SL_AVRO_UNION && i < rec->nbranches; i++)
+                        if (rec->branches[i]->kind == SL_AVRO_RECORD)
+                                rec = rec->branches[i];
+                if (rec->kind == SL_AVRO_RECORD) {
+                        const char **names = sl_calloc(serde->ncolumns + 1, sizeof(*names));
+                        for (size_t k = 0; k < serde->ncolumns; k++)
+                                names[k] = serde->columns[k].name;
+                        st->own_col = sl_arena_calloc(&st->arena, rec->nfields + 1, sizeof(int));
+                        for (size_t i = 0; i < rec->nfields; i++)
+                                st->own_col[i] = match_name(rec->fields[i].name, names, serde->ncolumns);
+                        sl_free(names);
+                }
                 /* a given schema must be able to hold the columns */
                 if (serde->unwrapped && serde->ncolumns == 1) {
                         const sl_avro *w = st->own;
@@ -957,6 +972,7 @@ done:
 
 static sl_err read_header(const sl_serde *serde, sl_slice in, int32_t *id, sl_err_detail *err)
 {
+        *id = 0;
         if (in.len < 5 || in.ptr[0] != 0)
                 return sl_err_set(err, SL_ERR_SERDE, "Unknown magic byte!");
         (void)serde;
@@ -991,8 +1007,8 @@ static sl_err avro_check(sl_serde *serde, sl_err_detail *err)
 static sl_err avro_decode(const sl_serde *serde, sl_slice in, sl_arena *arena, sl_serde_scratch *scratch,
                           sl_value *row, bool *row_null, sl_err_detail *err)
 {
-        const writer *w;
-        int32_t id;
+        const writer *w = NULL;
+        int32_t id = 0;
         sl_err rc;
         rd r = {.p = in.ptr + 5, .end = in.ptr + in.len, .arena = arena, .err = err};
 
@@ -1091,16 +1107,12 @@ static sl_err avro_encode(const sl_serde *serde, const sl_value *row, sl_buf *ou
                         goto out;
                 }
                 rc = SL_OK;
-                const char **names = sl_calloc(serde->ncolumns + 1, sizeof(*names));
-                for (size_t k = 0; k < serde->ncolumns; k++)
-                        names[k] = serde->columns[k].name;
                 for (size_t i = 0; i < w->nfields && rc == SL_OK; i++) {
-                        int c = match_name(w->fields[i].name, names, serde->ncolumns);
+                        int c = st->own_col ? st->own_col[i] : -1;
                         sl_value nul = sl_value_null();
                         rc = write_field(out, &w->fields[i], c < 0 ? NULL : serde->columns[c].type,
                                          c < 0 ? &nul : &row[c], err, 0);
                 }
-                sl_free(names);
         }
 out:
         if (rc != SL_OK)
