@@ -1,5 +1,5 @@
 /* serde_int.h: what serde.c shares with the per-format files (json.c, delimited.c, kafka.c,
- * none.c). Each format supplies a check (schema validation at build time) and a decode and
+ * none.c, avro.c). Each format supplies a check (schema validation at build time) and a decode and
  * encode function; serde.c owns the object and dispatches. */
 #ifndef SL_SERDE_SERDE_INT_H
 #define SL_SERDE_SERDE_INT_H
