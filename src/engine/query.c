@@ -400,7 +400,8 @@ static sl_err insert_serde(const sl_catalog_source *sink, sl_serde_format format
         sl_serde_schema schema = {.columns = cols, .ncolumns = n, .unwrapped = unwrapped, .delimiter = delim,
                                   .subject = subject,
                                   .schema_id = key ? topic->key_schema_id : topic->value_schema_id,
-                                  .full_name = key ? topic->key_full_name : topic->value_full_name};
+                                  .full_name = key ? topic->key_full_name : topic->value_full_name,
+                                  .prefer_latest = true};
         for (size_t i = 0; i < n; i++) {
                 cols[i].name = sink->columns[slots[i]].name;
                 cols[i].type = sink->columns[slots[i]].type;

@@ -800,6 +800,75 @@ static void json_schema(sl_str *out, const sl_type *t)
         sl_str_append(out, "]}");
 }
 
+/* Can `w` (or a branch of it) hold a non-null `t`? */
+static bool holds(const sl_avro *w, const sl_type *t)
+{
+        bool ok = writable(w, t);
+        for (size_t i = 0; w->kind == SL_AVRO_UNION && i < w->nbranches; i++)
+                ok = ok || writable(w->branches[i], t);
+        return ok;
+}
+
+/* The record the rows are written as (the first record branch of a union), or NULL. */
+static const sl_avro *own_record(const sl_avro *w)
+{
+        for (size_t i = 0; w->kind == SL_AVRO_UNION && i < w->nbranches; i++)
+                if (w->branches[i]->kind == SL_AVRO_RECORD)
+                        return w->branches[i];
+        return w->kind == SL_AVRO_RECORD ? w : NULL;
+}
+
+/* Does `w` hold every column of `serde` (each a field by name, or the unwrapped value)? */
+static bool holds_columns(const sl_serde *serde, const sl_avro *w)
+{
+        const sl_avro *rec = own_record(w);
+
+        if (serde->unwrapped && serde->ncolumns == 1)
+                return holds(w, serde->columns[0].type);
+        if (!rec)
+                return false;
+        for (size_t c = 0; c < serde->ncolumns; c++) {
+                const char *name = serde->columns[c].name;
+                int found = -1;
+                for (size_t i = 0; i < rec->nfields && found < 0; i++)
+                        if (strcasecmp(rec->fields[i].name, name) == 0)
+                                found = (int)i;
+                if (found < 0 || !holds(rec->fields[found].type, serde->columns[c].type))
+                        return false;
+        }
+        return true;
+}
+
+/* Parses st->own_text as the schema rows are written with, and maps its fields to columns. */
+static sl_err own_schema(const sl_serde *serde, avro_state *st, sl_err_detail *err)
+{
+        sl_err rc = sl_avro_parse(&st->arena, st->own_text, &st->own, err);
+        if (rc != SL_OK) {
+                char why[sizeof(err->message)];
+                if (err && serde->schema_id <= 0) {
+                        snprintf(why, sizeof(why), "%s", err->message);
+                        sl_err_set(err, rc, "Schema is not compatible with Avro: %s", why);
+                }
+                return rc;
+        }
+        const sl_avro *rec = own_record(st->own);
+        st->own_col = NULL;
+        if (rec) {
+                const char **names = sl_calloc(serde->ncolumns + 1, sizeof(*names));
+                for (size_t k = 0; k < serde->ncolumns; k++)
+                        names[k] = serde->columns[k].name;
+                int *map = sl_arena_calloc(&st->arena, rec->nfields + 1, sizeof(int));
+                for (size_t i = 0; i < rec->nfields; i++)
+                        map[i] = match_name(rec->fields[i].name, names, serde->ncolumns);
+                st->own_col = map;
+                sl_free(names);
+        }
+        /* a given schema must be able to hold the columns */
+        if (serde->unwrapped && serde->ncolumns == 1 && !holds(st->own, serde->columns[0].type))
+                return sl_err_set(err, SL_ERR_INVALID, "the Avro schema cannot hold a %s", type_name(serde->columns[0].type));
+        return SL_OK;
+}
+
 static sl_err state_new(sl_serde *serde, sl_err_detail *err)
 {
         avro_state *st = sl_calloc(1, sizeof(*st));
@@ -832,41 +901,8 @@ static sl_err state_new(sl_serde *serde, sl_err_detail *err)
                 }
                 st->own_text = sl_str_detach(&text);
         }
-        if (serde->format == SL_SERDE_AVRO) {
-                sl_err rc = sl_avro_parse(&st->arena, st->own_text, &st->own, err);
-                if (rc != SL_OK) {
-                        char why[sizeof(err->message)];
-                        if (err && serde->schema_id <= 0) {
-                                snprintf(why, sizeof(why), "%s", err->message);
-                                sl_err_set(err, rc, "Schema is not compatible with Avro: %s", why);
-                        }
-                        return rc;
-                }
-                /* the record the rows are written as: its fields' columns, once */
-                const sl_avro *rec = st->own;
-                for (size_t i = 0; rec->kind == SL_AVRO_UNION && i < rec->nbranches; i++)
-                        if (rec->branches[i]->kind == SL_AVRO_RECORD)
-                                rec = rec->branches[i];
-                if (rec->kind == SL_AVRO_RECORD) {
-                        const char **names = sl_calloc(serde->ncolumns + 1, sizeof(*names));
-                        for (size_t k = 0; k < serde->ncolumns; k++)
-                                names[k] = serde->columns[k].name;
-                        st->own_col = sl_arena_calloc(&st->arena, rec->nfields + 1, sizeof(int));
-                        for (size_t i = 0; i < rec->nfields; i++)
-                                st->own_col[i] = match_name(rec->fields[i].name, names, serde->ncolumns);
-                        sl_free(names);
-                }
-                /* a given schema must be able to hold the columns */
-                if (serde->unwrapped && serde->ncolumns == 1) {
-                        const sl_avro *w = st->own;
-                        bool ok = writable(w, serde->columns[0].type);
-                        for (size_t i = 0; w->kind == SL_AVRO_UNION && i < w->nbranches; i++)
-                                ok = ok || writable(w->branches[i], serde->columns[0].type);
-                        if (!ok)
-                                return sl_err_set(err, SL_ERR_INVALID, "the Avro schema cannot hold a %s",
-                                                  type_name(serde->columns[0].type));
-                }
-        }
+        if (serde->format == SL_SERDE_AVRO)
+                return own_schema(serde, st, err);
         return SL_OK;
 }
 
@@ -897,7 +933,25 @@ static sl_err registry_prepare(const sl_serde *serde, sl_err_detail *err)
                 return sl_err_set(err, SL_ERR_INVALID, "no subject to register the %s schema under",
                                   sl_serde_format_name(serde->format));
         pthread_mutex_lock(&st->lock);
-        if (st->id == 0) {
+        if (st->id == 0 && serde->prefer_latest && serde->format == SL_SERDE_AVRO) {
+                /* INSERT VALUES: the subject's latest schema when it holds the columns (a source
+                 * whose columns were inferred), as ksqlDB writes with the source's schema */
+                char *text = NULL;
+                sl_arena tmp;
+                const sl_avro *latest;
+                sl_arena_init(&tmp, 0);
+                if (serde->registry->latest(serde->registry, serde->subject, &id, &text, NULL) == SL_OK &&
+                    sl_avro_parse(&tmp, text, &latest, NULL) == SL_OK && holds_columns(serde, latest)) {
+                        char *old = st->own_text;
+                        st->own_text = text;
+                        text = old;
+                        if ((rc = own_schema(serde, st, err)) == SL_OK)
+                                __atomic_store_n(&st->id, id, __ATOMIC_RELEASE);
+                }
+                sl_arena_deinit(&tmp);
+                sl_free(text);
+        }
+        if (st->id == 0 && rc == SL_OK) {
                 rc = serde->registry->register_schema(serde->registry, serde->subject,
                                                       serde->format == SL_SERDE_AVRO ? "AVRO" : "JSON", st->own_text,
                                                       &id, err);

@@ -36,6 +36,7 @@ struct sl_serde {
         const char *subject;          /* registry subject of the serializer's schema, or NULL */
         int32_t schema_id;            /* fixed writer schema id, or 0 */
         const char *full_name;        /* AVRO record full name, or NULL */
+        bool prefer_latest;           /* AVRO: write with the subject's latest schema if it fits */
         void *state;                  /* format-private mutable state (caches), freed by ops->release */
 };
 
