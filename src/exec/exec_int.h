@@ -40,4 +40,43 @@ void sl_exec_writer_deinit(sl_exec_writer *w);
 sl_err sl_exec_writer_write(sl_op *op, sl_exec_writer *w, const sl_plan_topic *topic, int ts_slot,
                             const sl_func_resolved *ts_parse, const char *ts_format, sl_batch *batch, sl_err_detail *err);
 
+/* The aggregate calls of an aggregation node (SL_PLAN_*AGGREGATE), shared by op_aggregate.c,
+ * op_window_time.c and op_window_session.c. Input rows are GROUP_BY rows (keys, arguments, undo
+ * flag); states live in the node's store as "8-byte big-endian timestamp || keyenc tuple of the
+ * states" (types/keyenc.h); the store key is the keyenc tuple of the group keys. */
+typedef struct sl_exec_agg {
+        const sl_plan_node *node;  /* the aggregation node */
+        sl_func_ctx *fctx;         /* per call: call site (res set, arena per batch) */
+        sl_err_detail ferr;        /* their error slot */
+        sl_value *states;          /* per call: the current group's states */
+        sl_value *scratch;         /* per call: states being merged in (sessions) */
+        sl_buf key;                /* encoded group key */
+        sl_buf value;              /* encoded stored value */
+        sl_exec_eval ev;           /* counts failed calls for the processing log */
+} sl_exec_agg;
+
+void sl_exec_agg_init(sl_exec_agg *ag, const sl_plan_node *node, const sl_plan *plan);
+void sl_exec_agg_deinit(sl_exec_agg *ag);
+/* Encodes the group keys of `row` into ag->key; false when a key is NULL (no group). */
+bool sl_exec_agg_key(sl_exec_agg *ag, const sl_value *row);
+/* Sets ag->states (or ag->scratch with `into_scratch`) from a stored value, or to the initial
+ * states when `stored` is NULL; *ts gets the stored timestamp (-1 for none). Memory in `arena`. */
+sl_err sl_exec_agg_load(sl_exec_agg *ag, sl_arena *arena, const sl_slice *stored, bool into_scratch, int64_t *ts,
+                        sl_err_detail *err);
+/* Folds the arguments of `row` into ag->states (undo: removes them; calls without undo keep
+ * their state). A call that fails keeps its state and is counted. */
+void sl_exec_agg_apply(sl_op *op, sl_exec_agg *ag, sl_arena *arena, const sl_value *row, bool undo);
+/* Merges ag->scratch into ag->states (sessions). */
+void sl_exec_agg_merge(sl_op *op, sl_exec_agg *ag, sl_arena *arena);
+/* Encodes `ts` and ag->states into ag->value. */
+void sl_exec_agg_encode(sl_exec_agg *ag, int64_t ts);
+/* A new agg row in `batch`'s arena: `keys` (the group keys), WINDOWSTART/WINDOWEND when
+ * `windowed`, the results of ag->states. */
+sl_value *sl_exec_agg_row(sl_op *op, sl_exec_agg *ag, sl_batch *batch, const sl_value *keys, bool windowed,
+                          int64_t start, int64_t end);
+/* Decodes the group keys of a store key into keys[0..nkeys) (memory in `arena`). */
+sl_err sl_exec_agg_decode_key(sl_exec_agg *ag, sl_arena *arena, sl_slice key, sl_value *keys, sl_err_detail *err);
+/* Appends a record to `out` carrying `row` (width of the node), stamped `ts`. */
+sl_rec *sl_exec_emit(sl_batch *out, const sl_plan_node *node, sl_value *row, int64_t ts);
+
 #endif

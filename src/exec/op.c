@@ -25,6 +25,10 @@ const sl_op_class *sl_op_class_of(const sl_plan_node *node)
                 case SL_PLAN_JOIN_FOREIGN_KEY: return &sl_op_join_fk_class;
                 }
                 return NULL;
+        case SL_PLAN_GROUP_BY: return &sl_op_group_by_class;
+        case SL_PLAN_AGGREGATE: return &sl_op_aggregate_class;
+        case SL_PLAN_WINDOW_AGGREGATE: return &sl_op_window_time_class;
+        case SL_PLAN_SESSION_AGGREGATE: return &sl_op_window_session_class;
         default: return NULL;
         }
 }

@@ -57,6 +57,10 @@ extern const sl_op_class sl_op_join_stream_stream_class;
 extern const sl_op_class sl_op_join_stream_table_class;
 extern const sl_op_class sl_op_join_table_table_class;
 extern const sl_op_class sl_op_join_fk_class;
+extern const sl_op_class sl_op_group_by_class;
+extern const sl_op_class sl_op_aggregate_class;
+extern const sl_op_class sl_op_window_time_class;
+extern const sl_op_class sl_op_window_session_class;
 
 /* The class that runs plan node `node`. */
 const sl_op_class *sl_op_class_of(const sl_plan_node *node);

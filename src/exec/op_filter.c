@@ -30,12 +30,21 @@ static sl_err filter_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
         filter_state *st = (filter_state *)op;
         const sl_expr_prog *pred = op->node->u.filter.pred;
         bool table = op->node->table;
+        sl_plan_kind in = op->node->input ? op->node->input->kind : SL_PLAN_SOURCE;
+        bool old_tracked = table && (in == SL_PLAN_AGGREGATE || in == SL_PLAN_WINDOW_AGGREGATE ||
+                                     in == SL_PLAN_SESSION_AGGREGATE);
         size_t kept = 0;
 
         st->ev.ctx.arena = batch->arena;
         for (size_t i = 0; i < batch->len; i++) {
                 sl_rec *rec = &batch->recs[i];
 
+                /* a table change's old row counts only if it passed too */
+                if (rec->old_row) {
+                        st->ev.ctx.row = rec->old_row;
+                        if (!sl_expr_eval_pred(pred, &st->ev.ctx))
+                                rec->old_row = NULL;
+                }
                 if (!rec->tombstone) {
                         st->ev.ctx.row = rec->row;
                         if (!sl_expr_eval_pred(pred, &st->ev.ctx)) {
@@ -46,6 +55,10 @@ static sl_err filter_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
                 } else if (!table) {
                         continue;
                 }
+                /* a table change whose old and new rows both fail is no change (Kafka Streams'
+                 * KTableFilter with old values) */
+                if (table && rec->tombstone && old_tracked && !rec->old_row)
+                        continue;
                 batch->recs[kept++] = *rec;
         }
         batch->len = kept;

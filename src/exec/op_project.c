@@ -64,6 +64,14 @@ static sl_err project_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
                                 continue;
                         sl_expr_eval(node->u.project.progs[c], &st->ev.ctx, &row[c]);
                 }
+                if (rec->old_row) {
+                        sl_value *old = sl_batch_row_new(batch, n);
+
+                        st->ev.ctx.row = rec->old_row;
+                        for (size_t c = 0; c < n; c++)
+                                sl_expr_eval(node->u.project.progs[c], &st->ev.ctx, &old[c]);
+                        rec->old_row = old;
+                }
                 rec->row = row;
                 rec->width = (uint32_t)n;
                 if (node->u.project.rekey)

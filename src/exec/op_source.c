@@ -25,6 +25,8 @@ typedef struct source_state {
         bool values_direct;        /* value slots are contiguous: decode straight into the row */
         sl_func_ctx fctx;          /* PARSE_TIMESTAMP call site, when the TIMESTAMP column is text */
         sl_err_detail ferr;        /* its error slot */
+        sl_state_kv *table;        /* a table source: latest record per key (timestamp || value bytes) */
+        sl_buf stored;             /* scratch for a stored record */
 } source_state;
 
 static sl_err source_open(sl_op *op, sl_err_detail *err)
@@ -44,6 +46,9 @@ static sl_err source_open(sl_op *op, sl_err_detail *err)
         st->values_direct &= t->nvalue > 0;
         st->fctx.res = op->node->u.source.ts_parse;
         st->fctx.err = &st->ferr;
+        sl_buf_init(&st->stored);
+        if (op->node->table && op->node->u.source.store && !op->node->u.source.internal)
+                return sl_task_kv_store(op->task, op->node->u.source.store, &st->table, err);
         return SL_OK;
 }
 
@@ -53,6 +58,7 @@ static void source_close(sl_op *op)
 
         sl_serde_scratch_deinit(&st->scratch);
         sl_func_ctx_release(&st->fctx);
+        sl_buf_deinit(&st->stored);
         sl_free(st->keys);
         sl_free(st->values);
 }
@@ -145,6 +151,48 @@ static bool column_time(source_state *st, sl_arena *arena, const sl_value *v, in
         return true;
 }
 
+/* A table change: the row the store held for the record's key becomes rec->old_row (its key
+ * columns, its value columns decoded again, ROWTIME its time), and the store takes the new record
+ * (or forgets the key for a tombstone). */
+static sl_err materialize(source_state *st, sl_batch *batch, sl_rec *rec, const sl_value *row, sl_err_detail *err)
+{
+        const sl_plan_node *node = st->base.node;
+        const sl_plan_topic *t = &node->u.source.topic;
+        size_t pb = node->u.source.pseudo_base;
+        sl_slice key = SL_SLICE(rec->key.ptr ? rec->key.ptr : (const uint8_t *)"", rec->key.len);
+        sl_slice old;
+        bool found, null_row = false;
+        sl_err rc;
+
+        rec->old_row = NULL;
+        if ((rc = sl_state_kv_get(st->table, key, &old, &found, err)) != SL_OK)
+                return rc;
+        if (found && old.len >= 8) {
+                sl_value *orow = sl_batch_row_new(batch, node->width);
+                sl_err_detail e;
+
+                for (size_t k = 0; k < t->nkey; k++)
+                        orow[t->key_slots[k]] = row[t->key_slots[k]];
+                if (sl_serde_deserialize(t->value_serde, SL_SLICE(old.ptr + 8, old.len - 8), batch->arena, &st->scratch,
+                                         st->values, &null_row, &e) == SL_OK &&
+                    !null_row) {
+                        for (size_t k = 0; k < t->nvalue; k++)
+                                orow[t->value_slots[k]] = st->values[k];
+                        if (pb + SL_PSEUDO_ROWTIME < node->width)
+                                orow[pb + SL_PSEUDO_ROWTIME] = sl_value_bigint((int64_t)sl_load_be64(old.ptr));
+                        if (pb + SL_PSEUDO_ROWPARTITION < node->width)
+                                orow[pb + SL_PSEUDO_ROWPARTITION] = sl_value_int(rec->partition);
+                        rec->old_row = orow;
+                }
+        }
+        if (rec->tombstone)
+                return found ? sl_state_kv_delete(st->table, key, rec->ts, err) : SL_OK;
+        sl_buf_reset(&st->stored);
+        sl_buf_append_be64(&st->stored, (uint64_t)rec->ts);
+        sl_buf_append(&st->stored, rec->value.ptr, rec->value.len);
+        return sl_state_kv_put(st->table, key, SL_SLICE(st->stored.data, st->stored.len), rec->ts, err);
+}
+
 static sl_err source_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
 {
         source_state *st = (source_state *)op;
@@ -220,6 +268,12 @@ static sl_err source_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
                 }
                 if (rec->ts > task->stream_time)
                         task->stream_time = rec->ts;
+                if (st->table) {
+                        sl_err rc = materialize(st, batch, rec, row, err);
+
+                        if (rc != SL_OK)
+                                return rc;
+                }
                 rec->row = row;
                 rec->width = (uint32_t)node->width;
                 batch->recs[kept++] = *rec;

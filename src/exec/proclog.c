@@ -11,6 +11,7 @@ static const char *const kind_names[SL_PROCLOG__COUNT] = {
         [SL_PROCLOG_DESERIALIZE] = "deserialization error", [SL_PROCLOG_TIMESTAMP] = "timestamp error",
         [SL_PROCLOG_SERIALIZE] = "serialization error",     [SL_PROCLOG_PRODUCE] = "produce error",
         [SL_PROCLOG_EXPRESSION] = "expression error",
+        [SL_PROCLOG_LATE] = "late record",
 };
 
 void sl_proclog_init(sl_proclog *log, const char *query_id)

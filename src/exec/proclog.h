@@ -17,6 +17,7 @@ typedef enum sl_proclog_kind {
         SL_PROCLOG_SERIALIZE,    /* the sink could not encode the row (record skipped) */
         SL_PROCLOG_PRODUCE,      /* the producer refused the record (record skipped) */
         SL_PROCLOG_EXPRESSION,   /* an expression failed and gave NULL (record kept) */
+        SL_PROCLOG_LATE,         /* a windowed aggregation got a record for a closed window (dropped) */
         SL_PROCLOG__COUNT
 } sl_proclog_kind;
 

@@ -15,6 +15,12 @@ sl_err sl_func_agg_register(sl_func_registry *reg, sl_err_detail *err)
                 sl_func_agg_count_register,
                 sl_func_agg_sum_avg_register,
                 sl_func_agg_minmax_register,
+                sl_func_agg_collect_register,
+                sl_func_agg_histogram_register,
+                sl_func_agg_stats_register,
+                sl_func_agg_offset_register,
+                sl_func_agg_topk_register,
+                sl_func_agg_attr_register,
         };
         for (size_t i = 0; i < sizeof families / sizeof families[0]; i++) {
                 sl_err rc = families[i](reg, err);
@@ -35,7 +41,8 @@ sl_err sl_func_agg_add_table(sl_func_registry *reg, const sl_func_agg_builtin *r
                 if (rc)
                         return rc;
                 sl_func_overload_def od = {.params = row->params, .returns = row->returns, .ret_fn = row->ret_fn,
-                                           .agg = row->ops, .description = row->ov_description};
+                                           .agg = row->ops, .description = row->ov_description,
+                                           .ninit = row->ninit};
                 rc = sl_func_registry_add_overload(reg, fn, &od, err);
                 if (rc)
                         return rc;
@@ -90,6 +97,14 @@ const sl_type *sl_func_agg_state_type(sl_func_ctx *ctx, const sl_value *state)
         return sl_func_agg_state_of(ctx);
 }
 
+const sl_value *sl_func_agg_init_arg(sl_func_ctx *ctx, const sl_value *args, size_t nargs, size_t i)
+{
+        const sl_func_resolved *res = ctx->res;
+        if (i < res->nargs && res->args[i].constant)
+                return res->args[i].constant;
+        return args && i < nargs ? &args[i] : NULL;
+}
+
 /* ---- shared type callbacks ---- */
 
 sl_err sl_func_agg_ret_arg0(sl_arena *arena, const sl_type *const *args, size_t nargs, const sl_type **ret,
@@ -113,15 +128,44 @@ sl_err sl_func_agg_ret_array_arg0(sl_arena *arena, const sl_type *const *args, s
 
 /* ---- comparison ---- */
 
-/* UTF-8 is ordered by code point, which is Java's String order except for supplementary
- * characters against U+E000..U+FFFF (surrogates sort below them in UTF-16). */
+/* The UTF-16 code units of the code point at p (len > 0) into u[0..2); returns how many and sets
+ * *adv to the bytes consumed. */
+static int utf16_units(const char *p, size_t len, size_t *adv, uint32_t u[2])
+{
+        uint32_t cp = sl_func_utf8_decode(p, len, adv);
+        if (cp < 0x10000) {
+                u[0] = cp;
+                return 1;
+        }
+        cp -= 0x10000;
+        u[0] = 0xD800 + (cp >> 10);
+        u[1] = 0xDC00 + (cp & 0x3FF);
+        return 2;
+}
+
+/* String.compareTo: UTF-16 code units in order, then the shorter first. UTF-8 bytes order like
+ * code points, which differs only where a supplementary character (a surrogate pair in UTF-16)
+ * meets U+E000..U+FFFF, so the units are compared only when the bytes differ there. */
 static int cmp_string(const sl_value *a, const sl_value *b)
 {
-        size_t n = a->len < b->len ? a->len : b->len;
-        int c = n ? memcmp(a->u.bytes, b->u.bytes, n) : 0;
-        if (c)
-                return c;
-        return a->len < b->len ? -1 : a->len > b->len;
+        const char *p = (const char *)a->u.bytes, *q = (const char *)b->u.bytes;
+        size_t n = a->len, m = b->len, i = 0, j = 0;
+        while (i < n && j < m) {
+                if (p[i] == q[j] && (unsigned char)p[i] < 0x80) {
+                        i++, j++;
+                        continue;
+                }
+                uint32_t u[2], v[2];
+                size_t da, db;
+                int nu = utf16_units(p + i, n - i, &da, u), nv = utf16_units(q + j, m - j, &db, v);
+                for (int k = 0; k < nu && k < nv; k++)
+                        if (u[k] != v[k])
+                                return u[k] < v[k] ? -1 : 1;
+                if (nu != nv)  /* equal first units: only a pair against a lone surrogate */
+                        return nu < nv ? -1 : 1;
+                i += da, j += db;
+        }
+        return i < n ? 1 : j < m ? -1 : 0;
 }
 
 /* ByteBuffer.compareTo: bytes compared as signed, then the shorter first. */

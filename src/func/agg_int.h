@@ -39,6 +39,7 @@ typedef struct sl_func_agg_builtin {
         sl_func_ret_fn ret_fn;        /* return type callback, or NULL */
         const sl_func_agg_ops *ops;   /* the callbacks (static) */
         const char *ov_description;   /* the overload's (@UdafFactory's), may be NULL */
+        size_t ninit;                 /* trailing literal init arguments (sl_func_overload.ninit) */
 } sl_func_agg_builtin;
 
 /* Registers a family's table (kind AGGREGATE, category "AGGREGATE"). */
@@ -50,6 +51,10 @@ sl_err sl_func_agg_add_table(sl_func_registry *reg, const sl_func_agg_builtin *r
 const sl_type *sl_func_agg_state_of(sl_func_ctx *ctx);
 /* The type of a composite state: its own when it is not NULL, else sl_func_agg_state_of. */
 const sl_type *sl_func_agg_state_type(sl_func_ctx *ctx, const sl_value *state);
+
+/* Init argument `i` of the call: its literal value from ctx->res (the analyzer's), else the row's
+ * argument `args[i]` when `args` is given, else NULL. */
+const sl_value *sl_func_agg_init_arg(sl_func_ctx *ctx, const sl_value *args, size_t nargs, size_t i);
 
 /* A deep copy of `v` into the call arena (strings, bytes, composites). */
 static inline sl_value sl_func_agg_own(sl_func_ctx *ctx, const sl_value *v)

@@ -35,9 +35,11 @@ static sl_i128 dec_at_scale(const sl_value *v, int scale)
         return u;
 }
 
-/* a + sign * b, both of a's kind (b converted to a's type). `check`: fail on DECIMAL overflow as
- * ksqlDB's aggregate does (its undo and merge do not check). */
-static sl_err num_add(sl_func_ctx *ctx, const sl_value *a, const sl_value *b, int sign, bool check, sl_value *out)
+/* a + sign * b, both of a's kind (b converted to a's type). A DECIMAL sum that outgrows its
+ * precision fails with ksqlDB's "Numeric field overflow"; ksqlDB checks only in aggregate, but
+ * such a sum could not be stored after undo or merge either (undoing rows never added, merging
+ * two nearly full sums). */
+static sl_err num_add(sl_func_ctx *ctx, const sl_value *a, const sl_value *b, int sign, sl_value *out)
 {
         switch (a->kind) {
         case SL_TYPE_INT:
@@ -55,7 +57,7 @@ static sl_err num_add(sl_func_ctx *ctx, const sl_value *a, const sl_value *b, in
                 sl_i128 y = dec_at_scale(b, a->scale);
                 sl_i128 sum = sign > 0 ? a->u.dec + y : a->u.dec - y;
                 sl_decimal d = {.unscaled = sum, .precision = a->precision, .scale = a->scale};
-                if (check && !sl_decimal_fits(sum, a->precision)) {
+                if (!sl_decimal_fits(sum, a->precision)) {
                         char buf[SL_DECIMAL_STR_MAX];
                         d.precision = 38;
                         sl_decimal_format(d, buf);
@@ -95,7 +97,7 @@ static sl_err sum_accumulate(sl_func_ctx *ctx, const sl_value *state, const sl_v
                 *out = s;
                 return SL_OK;
         }
-        return num_add(ctx, &s, &args[0], 1, true, out);
+        return num_add(ctx, &s, &args[0], 1, out);
 }
 
 static sl_err sum_undo(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, size_t nargs, sl_value *out)
@@ -106,13 +108,13 @@ static sl_err sum_undo(sl_func_ctx *ctx, const sl_value *state, const sl_value *
                 *out = s;
                 return SL_OK;
         }
-        return num_add(ctx, &s, &args[0], -1, false, out);
+        return num_add(ctx, &s, &args[0], -1, out);
 }
 
 static sl_err sum_merge(sl_func_ctx *ctx, const sl_value *a, const sl_value *b, sl_value *out)
 {
         sl_value x = num_state(a, ctx->res->ret), y = num_state(b, ctx->res->ret);
-        return num_add(ctx, &x, &y, 1, false, out);
+        return num_add(ctx, &x, &y, 1, out);
 }
 
 static sl_err sum_result(sl_func_ctx *ctx, const sl_value *state, sl_value *out)
@@ -149,11 +151,11 @@ static sl_err sum_list_apply(sl_func_ctx *ctx, const sl_value *state, const sl_v
         for (size_t i = 0; i < v->len; i++) {
                 if (v->u.comp.items[i].kind == SL_TYPE_NULL)
                         continue;
-                sl_err rc = num_add(ctx, &sum, &v->u.comp.items[i], 1, false, &sum);
+                sl_err rc = num_add(ctx, &sum, &v->u.comp.items[i], 1, &sum);
                 if (rc)
                         return rc;
         }
-        return num_add(ctx, &s, &sum, sign, false, out);
+        return num_add(ctx, &s, &sum, sign, out);
 }
 
 static sl_err sum_list_accumulate(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, size_t nargs,
@@ -233,7 +235,7 @@ static sl_err avg_step(sl_func_ctx *ctx, const sl_value *state, const sl_value *
                 return SL_OK;
         }
         avg_read(state, t, &sum, &count);
-        if ((rc = num_add(ctx, &sum, v, sign, false, &sum)))
+        if ((rc = num_add(ctx, &sum, v, sign, &sum)))
                 return rc;
         *out = avg_make(ctx, t, sum, sign > 0 ? count + 1 : count - 1);
         return SL_OK;
@@ -262,7 +264,7 @@ static sl_err avg_merge(sl_func_ctx *ctx, const sl_value *a, const sl_value *b, 
                 return ctx->err->code;
         avg_read(a, t, &s1, &c1);
         avg_read(b, t, &s2, &c2);
-        if ((rc = num_add(ctx, &s1, &s2, 1, false, &s1)))
+        if ((rc = num_add(ctx, &s1, &s2, 1, &s1)))
                 return rc;
         *out = avg_make(ctx, t, s1, c1 + c2);
         return SL_OK;
@@ -305,19 +307,19 @@ static const sl_func_agg_ops avg_ops = {
 
 static const sl_func_agg_builtin sum_rows[] = {
         {"SUM", SUM_DESC, "DECIMAL val1", NULL, sl_func_agg_ret_arg0, &sum_ops,
-         "Computes the sum of decimal values for a key, resulting in a decimal with the same precision and scale."},
-        {"SUM", SUM_DESC, "DOUBLE val1", "DOUBLE", NULL, &sum_ops, SUM_DESC},
-        {"SUM", SUM_DESC, "BIGINT val1", "BIGINT", NULL, &sum_ops, SUM_DESC},
-        {"SUM", SUM_DESC, "INT val1", "INT", NULL, &sum_ops, SUM_DESC},
+         "Computes the sum of decimal values for a key, resulting in a decimal with the same precision and scale.", 0},
+        {"SUM", SUM_DESC, "DOUBLE val1", "DOUBLE", NULL, &sum_ops, SUM_DESC, 0},
+        {"SUM", SUM_DESC, "BIGINT val1", "BIGINT", NULL, &sum_ops, SUM_DESC, 0},
+        {"SUM", SUM_DESC, "INT val1", "INT", NULL, &sum_ops, SUM_DESC, 0},
         {"sum_list", SUM_LIST_DESC, "ARRAY<DOUBLE> val1", "DOUBLE", NULL, &sum_list_ops,
-         "sum double values in a list into a single double"},
+         "sum double values in a list into a single double", 0},
         {"sum_list", SUM_LIST_DESC, "ARRAY<INT> val1", "INT", NULL, &sum_list_ops,
-         "sum int values in a list into a single int"},
+         "sum int values in a list into a single int", 0},
         {"sum_list", SUM_LIST_DESC, "ARRAY<BIGINT> val1", "BIGINT", NULL, &sum_list_ops,
-         "sum long values in a list into a single long"},
-        {"avg", AVG_DESC, "BIGINT val1", "DOUBLE", NULL, &avg_ops, "Compute average of column with type Long."},
-        {"avg", AVG_DESC, "INT val1", "DOUBLE", NULL, &avg_ops, "Compute average of column with type Integer."},
-        {"avg", AVG_DESC, "DOUBLE val1", "DOUBLE", NULL, &avg_ops, "Compute average of column with type Double."},
+         "sum long values in a list into a single long", 0},
+        {"avg", AVG_DESC, "BIGINT val1", "DOUBLE", NULL, &avg_ops, "Compute average of column with type Long.", 0},
+        {"avg", AVG_DESC, "INT val1", "DOUBLE", NULL, &avg_ops, "Compute average of column with type Integer.", 0},
+        {"avg", AVG_DESC, "DOUBLE val1", "DOUBLE", NULL, &avg_ops, "Compute average of column with type Double.", 0},
 };
 
 sl_err sl_func_agg_sum_avg_register(sl_func_registry *reg, sl_err_detail *err)

@@ -396,6 +396,7 @@ sl_err sl_func_registry_add_overload(sl_func_registry *reg, sl_func *fn, const s
         ov->agg = def->agg;
         ov->flags = def->flags;
         ov->udata = def->udata;
+        ov->ninit = def->ninit;
         ov->description = def->description ? sl_arena_strdup(&reg->arena, def->description) : NULL;
         ov->func = fn;
         sl_vec_push(&fn->overloads, &ov);

@@ -139,6 +139,10 @@ struct sl_func_overload {
         void *udata;                 /* plugin data, handed back in ctx->udata */
         const char *description;     /* per overload, may be NULL */
         const sl_func *func;         /* the function it belongs to */
+        /* AGGREGATE: how many of the call's last arguments are init arguments (ksqlDB's UDAF
+         * factory parameters: TOPK's k, EARLIEST_BY_OFFSET's n and ignoreNulls), which must be
+         * literals ("Parameter 2 passed to function X must be a literal constant, ..."). */
+        size_t ninit;
 };
 
 /* A function: a name and its overloads. */
@@ -172,6 +176,7 @@ typedef struct sl_func_overload_def {
         unsigned flags;
         void *udata;
         const char *description;     /* copied; may be NULL */
+        size_t ninit;                /* AGGREGATE: see sl_func_overload.ninit */
 } sl_func_overload_def;
 
 /* A row of a family's built-in table: one overload; rows with the same name make one function. */
@@ -205,6 +210,10 @@ typedef struct sl_func_resolved_arg {
         const sl_type *const *lparams;   /* lambda: its parameter types */
         size_t nlparams;                 /* lambda: arity */
         const sl_type *lret;             /* lambda: the type its result must be converted to */
+        /* AGGREGATE: the value of an init argument (one of the overload's last `ninit`), a literal
+         * the analyzer has converted to `type`; NULL for other arguments. The callbacks read it here
+         * (merge gets no arguments), as ksqlDB hands its UDAF factories their literal arguments. */
+        const sl_value *constant;
 } sl_func_resolved_arg;
 
 /* The outcome of resolution, in the caller's arena; the evaluator keeps it with the compiled call. */

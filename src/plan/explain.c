@@ -24,6 +24,14 @@ static const char *step_name(const sl_plan_node *node)
                 case SL_PLAN_JOIN_FOREIGN_KEY: return "FK_TABLE_TABLE_JOIN";
                 }
                 return "?";
+        case SL_PLAN_GROUP_BY:
+                if (node->input && node->input->table)
+                        return "TABLE_GROUP_BY";
+                return "STREAM_GROUP_BY";
+        case SL_PLAN_AGGREGATE:
+                return node->u.aggregate.undo_slot >= 0 ? "TABLE_AGGREGATE" : "STREAM_AGGREGATE";
+        case SL_PLAN_WINDOW_AGGREGATE:
+        case SL_PLAN_SESSION_AGGREGATE: return "STREAM_WINDOWED_AGGREGATE";
         default: return "?";
         }
 }
@@ -34,7 +42,8 @@ static void processor_name(sl_str *out, const sl_plan_node *node)
         static const char *const kinds[SL_PLAN__COUNT] = {
                 [SL_PLAN_SOURCE] = "SOURCE",     [SL_PLAN_FILTER] = "FILTER",  [SL_PLAN_FLATMAP] = "FLATMAP",
                 [SL_PLAN_PROJECT] = "TRANSFORMVALUES", [SL_PLAN_REPARTITION] = "KEY-SELECT",
-                [SL_PLAN_SINK] = "SINK", [SL_PLAN_JOIN] = "JOIN",
+                [SL_PLAN_SINK] = "SINK", [SL_PLAN_JOIN] = "JOIN", [SL_PLAN_GROUP_BY] = "KEY-SELECT", [SL_PLAN_AGGREGATE] = "AGGREGATE",
+                [SL_PLAN_WINDOW_AGGREGATE] = "AGGREGATE", [SL_PLAN_SESSION_AGGREGATE] = "AGGREGATE",
         };
 
         sl_str_appendf(out, "%s-%s-%010d", node->table ? "KTABLE" : "KSTREAM", kinds[node->kind], node->id);
@@ -100,6 +109,23 @@ static void logical(const sl_plan *plan, sl_str *out)
                                                                                 : "INNER",
                                        node->u.join.right_name);
                         break;
+                case SL_PLAN_GROUP_BY:
+                        sl_str_append(out, "Aggregate.GroupBy");
+                        break;
+                case SL_PLAN_AGGREGATE:
+                case SL_PLAN_WINDOW_AGGREGATE:
+                case SL_PLAN_SESSION_AGGREGATE:
+                        sl_str_append(out, "Aggregate.Aggregate");
+                        if (node->u.aggregate.window != SL_CATALOG_WINDOW_NONE)
+                                sl_str_appendf(out, " (%s %lld ms, grace %lld ms)",
+                                               node->u.aggregate.window == SL_CATALOG_WINDOW_SESSION    ? "SESSION"
+                                               : node->u.aggregate.window == SL_CATALOG_WINDOW_HOPPING ? "HOPPING"
+                                                                                                       : "TUMBLING",
+                                               (long long)node->u.aggregate.size_ms,
+                                               (long long)node->u.aggregate.grace_ms);
+                        if (node->u.aggregate.emit_final)
+                                sl_str_append(out, " EMIT FINAL");
+                        break;
                 case SL_PLAN_REPARTITION:
                         sl_str_append(out, node->u.repartition.through ? "PartitionBy (through " : "PartitionBy");
                         if (node->u.repartition.through)
@@ -131,6 +157,9 @@ static void stores(sl_str *out, const sl_plan_node *node)
                 names[1] = node->u.join.right_store;
                 names[2] = node->u.join.grace_ms >= 0 && node->u.join.kind != SL_AST_JOIN_INNER ? node->u.join.outer_store
                                                                                                 : NULL;
+        } else if (node->kind == SL_PLAN_AGGREGATE || node->kind == SL_PLAN_WINDOW_AGGREGATE ||
+                   node->kind == SL_PLAN_SESSION_AGGREGATE) {
+                names[0] = node->u.aggregate.store;
         }
         sl_str_append(out, " (stores: [");
         for (int k = 0; k < 3; k++) {
@@ -157,6 +186,9 @@ static void topology(const sl_plan *plan, sl_str *out)
                                 sl_str_append(out, "      Source: ");
                                 processor_name(out, node);
                                 sl_str_appendf(out, " (topics: [%s])\n", node->u.source.topic.name);
+                                if (node->u.source.store && !node->u.source.internal)
+                                        sl_str_appendf(out, "      Processor: KTABLE-SOURCE-%010d (stores: [%s])\n",
+                                                       node->id, node->u.source.store);
                         } else if (node->kind == SL_PLAN_SINK ||
                                    (node->kind == SL_PLAN_REPARTITION && node->u.repartition.through)) {
                                 sl_str_append(out, "      Sink: ");

@@ -9,7 +9,8 @@
  * key columns the projection computes, and the sink's producer partitions by them, as ksqlDB
  * writes a PARTITION BY result straight to its sink topic. The repartition node marks the re-key
  * (EXPLAIN shows it); physical.c sends rows through an internal topic only when `through` is set,
- * which a stateful step after it (GROUP BY, joins: not planned yet) will ask for.
+ * which a stateful step after it (GROUP BY, joins) asks for. An aggregation's steps between WHERE
+ * and the SELECT list come from logical_agg.c; the SELECT list then reads the agg row.
  *
  * What the runtime cannot do yet is refused with SL_ERR_UNSUPPORTED naming the feature, so the
  * conformance runner can report it as skipped. */
@@ -108,10 +109,6 @@ static sl_err check_supported(const sl_analysis *a, sl_err_detail *err)
                 return unsupported(err, "pull queries");
         if (!a->has_query || a->nsources == 0)
                 return sl_err_set(err, SL_ERR_INVALID, "not a persistent query");
-        if (a->aggregate)
-                return unsupported(err, "aggregation");
-        if (a->window)
-                return unsupported(err, "windows");
         return SL_OK;
 }
 
@@ -160,6 +157,8 @@ sl_err sl_plan_logical_source(const sl_plan_ctx *ctx, sl_plan *plan, const sl_an
         sl_plan_node_set_cols(plan, node, cols, a->input_width);
         sl_free(cols);
         node->table = src->kind == SL_CATALOG_TABLE;
+        if (node->table)
+                node->u.source.store = "KsqlTopic-Reduce";
         node->u.source.source = sl_arena_strdup(&plan->arena, src->name);
         node->u.source.base = as->base;
         node->u.source.pseudo_base = join ? as->base + src->ncolumns : a->pseudo_base;
@@ -270,12 +269,14 @@ sl_err sl_plan_logical(const sl_plan_ctx *ctx, sl_analysis *a, sl_plan **out, sl
                 sl_plan_node_set_cols(plan, node, node->input->cols, node->input->width);
                 node->u.filter.expr = a->where;
         }
+        if (a->aggregate && (rc = sl_plan_logical_agg(plan, a, err)) != SL_OK)
+                goto fail;
         /* the SELECT list, with table function calls turned into flatmap slots */
         tfs.base = plan->nodes[plan->nnodes - 1]->width;
         exprs = sl_calloc(a->ncolumns + 1, sizeof(*exprs));
         for (size_t i = 0; i < a->ncolumns; i++)
                 exprs[i] = rewrite_tf(&plan->arena, a->columns[i].expr, &tfs);
-        if (a->nsources > 1)
+        if (a->nsources > 1 && !a->aggregate) /* an aggregation's projection reads the agg row */
                 sl_plan_logical_join_keys(plan, a, exprs);
         if (tfs.n) {
                 sl_plan_node *in = plan->nodes[plan->nnodes - 1];

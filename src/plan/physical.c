@@ -85,6 +85,15 @@ static sl_plan_node *split_at(sl_plan *plan, size_t i, sl_err_detail *err, sl_er
                 else if (rep->cols[c].name && *rep->cols[c].name)
                         t->value_slots[t->nvalue++] = c;
         }
+        /* one key column from a KAFKA-keyed source keeps the KAFKA format, as ksqlDB's repartition
+         * topics do: the producer partitions by the key's bytes, so only then does a re-keyed
+         * stream land on the partition of the table it joins (a JSON "1011" and the 8-byte
+         * BIGINT 1011 hash apart) */
+        const sl_plan_node *up = rep->input;
+        while (up && up->kind != SL_PLAN_SOURCE)
+                up = up->input;
+        if (t->nkey == 1 && up && up->u.source.topic.key_format == SL_SERDE_KAFKA)
+                t->key_format = SL_SERDE_KAFKA;
         if ((*rc = topic_serdes(plan, rep, t, err)) != SL_OK)
                 return NULL;
         src->kind = SL_PLAN_SOURCE;
@@ -98,6 +107,32 @@ static sl_plan_node *split_at(sl_plan *plan, size_t i, sl_err_detail *err, sl_er
         src->u.source.internal = true;
         src->input = NULL;
         return src;
+}
+
+/* The state stores of the nodes, for the engine to create their changelog topics. */
+static void declare_stores(sl_plan *plan)
+{
+        for (size_t i = 0; i < plan->nnodes; i++) {
+                const sl_plan_node *node = plan->nodes[i];
+
+                switch (node->kind) {
+                case SL_PLAN_SOURCE:
+                        if (node->u.source.store && !node->u.source.internal)
+                                sl_plan_add_store(plan, node->u.source.store, SL_PLAN_STORE_KV, node->sub);
+                        break;
+                case SL_PLAN_AGGREGATE:
+                        sl_plan_add_store(plan, node->u.aggregate.store, SL_PLAN_STORE_KV, node->sub);
+                        break;
+                case SL_PLAN_WINDOW_AGGREGATE:
+                        sl_plan_add_store(plan, node->u.aggregate.store, SL_PLAN_STORE_WINDOW, node->sub);
+                        break;
+                case SL_PLAN_SESSION_AGGREGATE:
+                        sl_plan_add_store(plan, node->u.aggregate.store, SL_PLAN_STORE_SESSION, node->sub);
+                        break;
+                default:
+                        break;
+                }
+        }
 }
 
 /* Sub-topologies: every source starts one, a node runs in its input's, and a join merges those of
@@ -187,6 +222,17 @@ sl_err sl_plan_physical(sl_plan *plan, sl_err_detail *err)
                                         return rc;
                         break;
                 case SL_PLAN_FLATMAP:
+                case SL_PLAN_AGGREGATE:
+                case SL_PLAN_WINDOW_AGGREGATE:
+                case SL_PLAN_SESSION_AGGREGATE:
+                        break;
+                case SL_PLAN_GROUP_BY:
+                        node->u.group_by.progs = sl_arena_calloc(&plan->arena, node->u.group_by.n + 1,
+                                                                 sizeof(*node->u.group_by.progs));
+                        for (size_t c = 0; c < node->u.group_by.n; c++)
+                                if ((rc = compile(plan, node->u.group_by.exprs[c], &node->u.group_by.progs[c], err)) !=
+                                    SL_OK)
+                                        return rc;
                         break;
                 case SL_PLAN_JOIN:
                         if ((rc = compile(plan, node->u.join.left_key, &node->u.join.left_prog, err)) != SL_OK ||
@@ -227,5 +273,26 @@ sl_err sl_plan_physical(sl_plan *plan, sl_err_detail *err)
                         return sl_err_set(err, SL_ERR_INTERNAL, "unknown plan node kind %d", (int)node->kind);
                 }
         }
-        return assign_subs(plan, err);
+        if ((rc = assign_subs(plan, err)) != SL_OK)
+                return rc;
+        declare_stores(plan);
+        /* the stores of join steps, so that their changelog topics exist before the query runs */
+        for (size_t i = 0; i < plan->nnodes; i++) {
+                const sl_plan_node *node = plan->nodes[i];
+                bool ss;
+
+                if (node->kind != SL_PLAN_JOIN)
+                        continue;
+                ss = node->u.join.type == SL_PLAN_JOIN_STREAM_STREAM;
+                if (node->u.join.left_store)
+                        sl_plan_add_store(plan, node->u.join.left_store, ss ? SL_PLAN_STORE_WINDOW : SL_PLAN_STORE_KV,
+                                          node->sub);
+                if (node->u.join.right_store)
+                        sl_plan_add_store(plan, node->u.join.right_store, ss ? SL_PLAN_STORE_WINDOW : SL_PLAN_STORE_KV,
+                                          node->sub);
+                if (node->u.join.outer_store &&
+                    (!ss || (node->u.join.grace_ms >= 0 && node->u.join.kind != SL_AST_JOIN_INNER)))
+                        sl_plan_add_store(plan, node->u.join.outer_store, SL_PLAN_STORE_KV, node->sub);
+        }
+        return SL_OK;
 }

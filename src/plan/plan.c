@@ -167,6 +167,8 @@ const char *sl_plan_kind_name(sl_plan_kind kind)
                 [SL_PLAN_FLATMAP] = "FLATMAP", [SL_PLAN_PROJECT] = "PROJECT",
                 [SL_PLAN_REPARTITION] = "REPARTITION", [SL_PLAN_SINK] = "SINK",
                 [SL_PLAN_JOIN] = "JOIN",
+                [SL_PLAN_GROUP_BY] = "GROUP_BY", [SL_PLAN_AGGREGATE] = "AGGREGATE",
+                [SL_PLAN_WINDOW_AGGREGATE] = "WINDOW_AGGREGATE", [SL_PLAN_SESSION_AGGREGATE] = "SESSION_AGGREGATE",
         };
 
         return (unsigned)kind < SL_PLAN__COUNT ? names[kind] : "?";

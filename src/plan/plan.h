@@ -12,6 +12,12 @@
  *             result for the k-th emitted row)
  *   project   the output schema: key columns first, then value columns
  *   repartition, sink: their input row
+ *   group_by  the group keys (key columns), then the arguments of every aggregate call in order,
+ *             then (table input) an INT: SL_PLAN_AGG_ADD, SL_PLAN_AGG_UNDO (the undo of an old
+ *             row) or SL_PLAN_AGG_UNDO_QUIET (an undo whose result is not emitted: the addition
+ *             of the new row to the same group follows)
+ *   aggregate the analyzer's agg row: group keys, WINDOWSTART, WINDOWEND, aggregate results;
+ *             emits table changes (windowed ones carry their window)
  *
  * A plan is immutable once built and shared by every task of the query, on any thread: compiled
  * expressions and serdes are read-only. It owns the analysis it was built from, because compiled
@@ -39,6 +45,10 @@ typedef enum sl_plan_kind {
         SL_PLAN_REPARTITION,  /* new key; through an internal topic when a later step needs it */
         SL_PLAN_SINK,         /* rows -> topic records */
         SL_PLAN_JOIN,         /* two inputs -> joined rows (logical_join.c) */
+        SL_PLAN_GROUP_BY,     /* GROUP BY: group keys and aggregate arguments (tables: undo + add) */
+        SL_PLAN_AGGREGATE,    /* aggregation per group key into a kv store */
+        SL_PLAN_WINDOW_AGGREGATE,  /* TUMBLING / HOPPING aggregation into a window store */
+        SL_PLAN_SESSION_AGGREGATE, /* SESSION aggregation into a session store */
         SL_PLAN__COUNT
 } sl_plan_kind;
 
@@ -128,6 +138,8 @@ struct sl_plan_node {
                         const char *ts_format;    /* TIMESTAMP_FORMAT, or NULL */
                         const sl_func_resolved *ts_parse; /* PARSE_TIMESTAMP for a STRING column */
                         bool internal;            /* reads a repartition topic */
+                        const char *store;        /* a table: the kv store materializing it (latest
+                                                   * row per key; changes get old_row), or NULL */
                 } source;
                 struct {
                         const sl_expr *expr;      /* the predicate (analysis) */
@@ -171,6 +183,28 @@ struct sl_plan_node {
                         const char *right_name;     /* right source, for EXPLAIN */
                 } join;
                 struct {
+                        const sl_expr **exprs;    /* group keys, then every aggregate argument */
+                        sl_expr_prog **progs;     /* compiled */
+                        size_t n;
+                        size_t nkeys;             /* leading key expressions */
+                        bool undo;                /* table input: one more slot, the undo flag */
+                } group_by;
+                struct {
+                        const sl_analysis_agg *aggs; /* the calls (analysis) */
+                        size_t naggs;
+                        size_t nkeys;             /* group keys: input slots 0..nkeys */
+                        size_t *arg_slot;         /* per call: input slot of its first argument */
+                        const sl_type **state_types; /* per call: intermediate state type */
+                        int undo_slot;            /* input slot of the undo flag, or -1 */
+                        const char *store;        /* state store name */
+                        sl_catalog_window window; /* NONE, TUMBLING, HOPPING, SESSION */
+                        int64_t size_ms;          /* window size (SESSION: the gap) */
+                        int64_t advance_ms;       /* HOPPING advance (TUMBLING: the size) */
+                        int64_t grace_ms;         /* GRACE PERIOD (default 24 h) */
+                        int64_t retention_ms;     /* store retention: max(RETENTION, size + grace) */
+                        bool emit_final;          /* EMIT FINAL: one row per window once it closed */
+                } aggregate;
+                struct {
                         const char *sink;         /* stream or table name; NULL for a transient query */
                         bool transient;           /* rows go to the output's row callback, no topic */
                         int64_t limit;            /* transient: LIMIT n, or -1 */
@@ -193,6 +227,9 @@ typedef struct sl_plan_sub {
         sl_plan_node **nodes;   /* source first, in data order */
         size_t nnodes;
 } sl_plan_sub;
+
+/* The last slot of a GROUP_BY row over a table. */
+enum { SL_PLAN_AGG_ADD = 0, SL_PLAN_AGG_UNDO = 1, SL_PLAN_AGG_UNDO_QUIET = 2 };
 
 /* Kinds of state stores (src/state). */
 typedef enum sl_plan_store_kind {
@@ -247,6 +284,8 @@ void sl_plan_free(sl_plan *plan);
 /* ---- the steps of sl_plan_build (logical.c, physical.c), for tests ---- */
 /* Allocates the plan and appends the logical nodes; no serdes, no compiled expressions yet. */
 sl_err sl_plan_logical(const sl_plan_ctx *ctx, sl_analysis *a, sl_plan **out, sl_err_detail *err);
+/* Appends the nodes of an aggregation after the source and WHERE (logical_agg.c). */
+sl_err sl_plan_logical_agg(sl_plan *plan, const sl_analysis *a, sl_err_detail *err);
 /* Compiles expressions, builds serdes, assigns sub-topologies and internal topic names. */
 sl_err sl_plan_physical(sl_plan *plan, sl_err_detail *err);
 

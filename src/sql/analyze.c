@@ -243,6 +243,67 @@ static bool check_formats(az *z, const sl_catalog_source *src, sl_pos pos)
         return true;
 }
 
+/* ksqlDB's checks of the aggregate functions of a GROUP BY query as it builds them: over a table
+ * every function needs undo (SchemaKGroupedTable: "The aggregation functions A, B and C cannot be
+ * applied to a table source, only to a stream source."), and every intermediate state must be
+ * writable in the source's value format, in which the aggregation is materialized
+ * (MaterializationUtil). */
+static bool check_aggregates(az *z, const sl_ast_query *q)
+{
+        sl_analysis *a = z->a;
+        bool table_input = a->nsources > 0;
+        const char **bad = sl_arena_calloc(z->arena, a->naggs + 1, sizeof(*bad));
+        size_t nbad = 0;
+
+        for (size_t i = 0; i < a->nsources; i++)
+                table_input = table_input && a->sources[i].src->kind == SL_CATALOG_TABLE;
+        for (size_t i = 0; table_input && i < a->naggs; i++) {
+                const sl_func_resolved *res = a->aggs[i].res;
+                bool seen = false;
+
+                if (!res || res->ov->agg->undo)
+                        continue;
+                for (size_t j = 0; j < nbad; j++)
+                        seen = seen || strcmp(bad[j], a->aggs[i].name) == 0;
+                if (!seen)
+                        bad[nbad++] = a->aggs[i].name;
+        }
+        if (nbad) {
+                sl_str s;
+                const char *list;
+
+                sl_str_init(&s);
+                for (size_t i = 0; i < nbad; i++) {
+                        if (i)
+                                sl_str_append(&s, i + 1 == nbad ? " and " : ", ");
+                        sl_str_append(&s, bad[i]);
+                }
+                list = sl_arena_strdup(z->arena, sl_str_cstr(&s));
+                sl_str_deinit(&s);
+                return az_fail(z, q->pos, "The aggregation function%s %s cannot be applied to a table source, only to a "
+                                          "stream source.", nbad == 1 ? "" : "s", list) != NULL;
+        }
+        for (size_t i = 0; a->nsources > 0 && i < a->naggs; i++) {
+                const sl_func_resolved *res = a->aggs[i].res;
+                const sl_type **types;
+                const sl_type *st = NULL;
+                sl_err_detail e;
+
+                if (!res || !res->ov->agg->state_type)
+                        continue;
+                types = sl_arena_calloc(z->arena, res->nargs + 1, sizeof(*types));
+                for (size_t j = 0; j < res->nargs; j++)
+                        types[j] = res->args[j].type ? res->args[j].type : sl_type_null();
+                if (res->ov->agg->state_type(z->arena, types, res->nargs, &st, &e) != SL_OK)
+                        return az_fail(z, q->pos, "%s", e.message) != NULL;
+                if (format_unsupported(a->sources[0].src->value_format, st))
+                        return az_fail(z, q->pos, "One of the functions used in the statement has an intermediate type "
+                                                  "that the value format can not handle. Please remove the function or "
+                                                  "change the format.") != NULL;
+        }
+        return true;
+}
+
 /* Parses a duration property ('20 SECONDS') into ms; -1 with an error on bad text. */
 static int64_t parse_duration(az *z, const char *text, sl_pos pos)
 {
@@ -1164,6 +1225,8 @@ static bool analyze_query(az *z, const sl_ast_query *q, const char *sink, bool p
                                join_names(z, nonagg, nnonagg, ", ")) != NULL;
         if (q->window && !q->group_by)
                 return az_fail(z, q->window->pos, "WINDOW clause requires a GROUP BY clause.") != NULL;
+        if (a->naggs && !check_aggregates(z, q))
+                return false;
         if (a->aggregate && !q->group_by && a->naggs) {
                 if (persistent) {
                         const char **names = sl_arena_calloc(z->arena, a->naggs + 1, sizeof(*names));

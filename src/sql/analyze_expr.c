@@ -1021,6 +1021,56 @@ static sl_expr *call(az *z, const sl_ast_expr *ast)
         return r;
 }
 
+/* Literal AST nodes (ksqlDB's Literal): what an aggregate's init arguments must be. */
+static bool is_literal_ast(const sl_ast_expr *e)
+{
+        switch (e->kind) {
+        case SL_AST_NULL:
+        case SL_AST_BOOL:
+        case SL_AST_INTEGER:
+        case SL_AST_DECIMAL:
+        case SL_AST_DOUBLE:
+        case SL_AST_STRING:
+        case SL_AST_TYPED_LIT:
+                return true;
+        default:
+                return false;
+        }
+}
+
+/* An aggregate's init arguments (the overload's last ninit, ksqlDB's UDAF factory arguments):
+ * each must be a literal; its value, converted to the parameter type, goes into the resolution
+ * (sl_func_resolved_arg.constant) for the callbacks. False after az_fail. */
+static bool agg_init_args(az *z, const sl_ast_expr *ast, sl_expr **args, size_t n, sl_func_resolved *r)
+{
+        size_t ninit = r->ov->ninit < n ? r->ov->ninit : n;
+        sl_func_resolved_arg *ra = sl_arena_calloc(z->arena, n + 1, sizeof(*ra));
+        char *name = sl_arena_strdup(z->arena, ast->name);
+
+        sl_str_upper(name);
+        memcpy(ra, r->args, n * sizeof(*ra));
+        for (size_t i = n - ninit; i < n; i++) {
+                const sl_ast_expr *an = ast->list->items[i];
+                sl_value *cv = sl_arena_calloc(z->arena, 1, sizeof(*cv));
+                sl_err_detail e;
+
+                if (!is_literal_ast(an) || args[i]->kind != SL_EXPR_CONST) {
+                        az_fail(z, an->pos, "Parameter %zu passed to function %s must be a literal constant, but was "
+                                "expression: '%s'", i + 1, name, az_expr_text(z, an));
+                        return false;
+                }
+                *cv = args[i]->value;
+                if (ra[i].type && ra[i].type->kind != SL_TYPE_NULL && !sl_value_is_null(cv) &&
+                    sl_func_value_widen(z->arena, &args[i]->value, ra[i].type, cv, &e) != SL_OK) {
+                        az_fail(z, an->pos, "%s", e.message);
+                        return false;
+                }
+                ra[i].constant = cv;
+        }
+        r->args = ra;
+        return true;
+}
+
 static sl_expr *aggregate_call(az *z, const sl_ast_expr *ast)
 {
         sl_analysis *a = z->a;
@@ -1060,6 +1110,8 @@ static sl_expr *aggregate_call(az *z, const sl_ast_expr *ast)
                         fargs[i].type = args[i]->type;
                 if (sl_func_resolve(fn, fargs, n, NULL, NULL, z->arena, r, &e) != SL_OK)
                         return az_fail(z, ast->pos, "%s", e.message);
+                if (r->ov->ninit && !agg_init_args(z, ast, args, n, r))
+                        return NULL;
                 for (size_t i = 0; i < n; i++)
                         if (r->args[i].type && r->args[i].type->kind != SL_TYPE_NULL)
                                 args[i] = sl_expr_convert(z->arena, args[i], r->args[i].type);

@@ -96,10 +96,27 @@ typedef struct expect {
         int64_t ts;
 } expect;
 
+/* The records written to topics other than state changelogs. */
+static size_t outputs(const sl_exec_record **out)
+{
+        static sl_exec_record kept[256];
+        const sl_exec_record *all;
+        size_t n = sl_exec_driver_outputs(fx.d, &all), k = 0;
+
+        for (size_t i = 0; i < n && k < 256; i++) {
+                size_t len = strlen(all[i].topic);
+
+                if (len < 10 || strcmp(all[i].topic + len - 10, "-changelog") != 0)
+                        kept[k++] = all[i];
+        }
+        *out = kept;
+        return k;
+}
+
 static void check_outputs(const expect *want, size_t n)
 {
         const sl_exec_record *got;
-        size_t ngot = sl_exec_driver_outputs(fx.d, &got);
+        size_t ngot = outputs(&got);
 
         for (size_t i = 0; i < ngot && i < n; i++) {
                 cr_expect_str_eq(got[i].topic, want[i].topic, "record %zu topic", i);
@@ -244,7 +261,8 @@ Test(exec_driver, repartition_through_an_internal_topic)
         fx.plans[fx.nplans++] = plan;
         cr_assert_eq(sl_exec_driver_add(fx.d, plan, &e), SL_OK);
         pipe_rec("in", "k1", "{\"ID\":7,\"NAME\":\"seven\"}", 70);
-        check_outputs((expect[]){{"_sluice_CSAS_R_0-2-repartition", "\"seven\"", "{\"ID\":7}", 70},
+        /* the internal topic keeps the source's KAFKA key format (one key column) */
+        check_outputs((expect[]){{"_sluice_CSAS_R_0-2-repartition", "seven", "{\"ID\":7}", 70},
                                  {"R", "seven", "{\"ID\":7}", 70}},
                       2);
 }

@@ -43,6 +43,12 @@ Test(agg_minmax, strings_bytes_times)
         AGG_OPEN(&a, "MIN", T_STR());
         cr_assert_str_eq(agg_result(&a, AGG_FOLD(&a, S("b"), S(""), S("a"))), "");
         agg_close(&a);
+        /* String.compareTo is by UTF-16 unit: U+1F600 (a surrogate pair) sorts before U+FFFD */
+        AGG_OPEN(&a, "MAX", T_STR());
+        cr_assert_str_eq(agg_result(&a, AGG_FOLD(&a, S("x\xef\xbf\xbd"), S("x\xf0\x9f\x98\x80"), S("x"))),
+                         "x\xef\xbf\xbd");
+        cr_assert_str_eq(agg_result(&a, AGG_FOLD(&a, S("\xc3\xa9"), S("z"), S("\xe4\xb8\xad"))), "\xe4\xb8\xad");
+        agg_close(&a);
 
         /* ByteBuffer.compareTo: 0x80 is -128, below 0x01 */
         AGG_OPEN(&a, "MIN", sl_type_bytes());

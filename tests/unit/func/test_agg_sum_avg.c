@@ -84,6 +84,10 @@ Test(agg_sum, decimal)
                   "%s", a.err.message);
         st = AGG_UNDO(&a, st, DEC("0.7"));
         cr_assert_str_eq(agg_result(&a, st), "801.0");
+        /* a merged sum that does not fit the type fails too (ksqlDB could not store it either) */
+        sl_value big = AGG_FOLD(&a, DEC("500.0")), out;
+        cr_assert_eq(a.res.ov->agg->merge(&a.ctx, &st, &big, &out), SL_ERR_OVERFLOW);
+        cr_assert_str_eq(agg_result(&a, agg_merge(&a, st, AGG_FOLD(&a, DEC("-1.0")))), "800.0");
         agg_close(&a);
 
         AGG_OPEN(&a, "SUM", sl_type_decimal(6, 2));

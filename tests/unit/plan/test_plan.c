@@ -176,32 +176,6 @@ Test(plan, explain_shows_steps_schemas_and_topology)
         sl_plan_free(plan);
 }
 
-Test(plan, unsupported_features_are_named)
-{
-        static const struct {
-                const char *sql, *feature;
-        } cases[] = {
-                {"CREATE TABLE O AS SELECT ID, COUNT(*) AS C FROM S GROUP BY ID;", "aggregation"},
-        };
-
-        for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-                char sql[1024];
-                sl_plan_ctx pctx = {.reg = reg};
-                sl_analysis *a;
-                sl_plan *plan = NULL;
-                sl_err_detail e;
-
-                teardown();
-                setup();
-                snprintf(sql, sizeof(sql), "%s%s", ddl, cases[i].sql);
-                a = analyze_last(sql);
-                cr_expect_eq(sl_plan_build(&pctx, a, &plan, &e), SL_ERR_UNSUPPORTED);
-                cr_expect_null(plan);
-                cr_expect_str_eq(e.message, cases[i].feature);
-                sl_analysis_free(a);
-        }
-}
-
 Test(plan, unsupported_formats_are_named)
 {
         sl_plan_ctx pctx = {.reg = reg};

@@ -1,0 +1,324 @@
+/* op_aggregate.c: non-windowed aggregation (GROUP BY without WINDOW), and the aggregation core the
+ * windowed operators share (exec_int.h: sl_exec_agg_*).
+ *
+ * Input rows come from GROUP_BY (op_group_by.c): the group keys first, then every aggregate call's
+ * arguments, then, for a table input, an undo flag. For each row the group's states are read from
+ * the kv store "Aggregate-Aggregate-Materialize" (or initialized), the row is accumulated (or, when
+ * flagged, undone: ksqlDB's TableUdaf), the states are written back, and the agg row (group keys,
+ * WINDOWSTART/WINDOWEND NULL, the aggregate results) goes downstream as a table change stamped with
+ * the larger of the record's and the stored timestamp, as Kafka Streams' timestamped stores do.
+ *
+ * Every update is emitted (ksqlDB with cache.max.bytes.buffering=0). With a write cache the store
+ * reports each key once per flush to its changelog; downstream still sees each update, except that
+ * within one batch only the last update of each group is forwarded. */
+#include "exec/op.h"
+
+#include <string.h>
+
+#include "common/map.h"
+#include "common/mem.h"
+#include "exec/exec_int.h"
+#include "types/keyenc.h"
+
+/* ---- the aggregation core (exec_int.h) ---- */
+
+void sl_exec_agg_init(sl_exec_agg *ag, const sl_plan_node *node, const sl_plan *plan)
+{
+        size_t n = node->u.aggregate.naggs;
+
+        memset(ag, 0, sizeof(*ag));
+        ag->node = node;
+        ag->fctx = sl_calloc(n + 1, sizeof(*ag->fctx));
+        ag->states = sl_calloc(n + 1, sizeof(*ag->states));
+        ag->scratch = sl_calloc(n + 1, sizeof(*ag->scratch));
+        for (size_t i = 0; i < n; i++) {
+                ag->fctx[i].res = node->u.aggregate.aggs[i].res;
+                ag->fctx[i].udata = ag->fctx[i].res && ag->fctx[i].res->ov ? ag->fctx[i].res->ov->udata : NULL;
+                ag->fctx[i].err = &ag->ferr;
+        }
+        sl_buf_init(&ag->key);
+        sl_buf_init(&ag->value);
+        sl_exec_eval_init(&ag->ev, plan);
+}
+
+void sl_exec_agg_deinit(sl_exec_agg *ag)
+{
+        for (size_t i = 0; ag->fctx && i < ag->node->u.aggregate.naggs; i++)
+                sl_func_ctx_release(&ag->fctx[i]);
+        sl_free(ag->fctx);
+        sl_free(ag->states);
+        sl_free(ag->scratch);
+        sl_buf_deinit(&ag->key);
+        sl_buf_deinit(&ag->value);
+        sl_exec_eval_deinit(&ag->ev);
+}
+
+bool sl_exec_agg_key(sl_exec_agg *ag, const sl_value *row)
+{
+        size_t nkeys = ag->node->u.aggregate.nkeys;
+
+        sl_buf_reset(&ag->key);
+        for (size_t k = 0; k < nkeys; k++)
+                if (row[k].kind == SL_TYPE_NULL)
+                        return false;
+        sl_keyenc_append_tuple(&ag->key, row, nkeys);
+        return true;
+}
+
+sl_err sl_exec_agg_decode_key(sl_exec_agg *ag, sl_arena *arena, sl_slice key, sl_value *keys, sl_err_detail *err)
+{
+        const sl_plan_node *node = ag->node;
+        size_t nkeys = node->u.aggregate.nkeys;
+        const sl_type *types[64];
+
+        if (nkeys > 64)
+                return sl_err_set(err, SL_ERR_LIMIT, "too many group keys");
+        for (size_t k = 0; k < nkeys; k++)
+                types[k] = node->cols[k].type;
+        return sl_keyenc_decode_tuple(arena, types, nkeys, key, keys, err);
+}
+
+/* The error of a failed call to the processing log's expression count. */
+static void call_failed(sl_exec_agg *ag, const char *what)
+{
+        ag->ev.ctx.errors++;
+        sl_err_set(&ag->ev.ctx.last_error, SL_ERR_INVALID, "%s: %s", what, ag->ferr.message);
+}
+
+sl_err sl_exec_agg_load(sl_exec_agg *ag, sl_arena *arena, const sl_slice *stored, bool into_scratch, int64_t *ts,
+                        sl_err_detail *err)
+{
+        const sl_plan_node *node = ag->node;
+        size_t n = node->u.aggregate.naggs;
+        sl_value *states = into_scratch ? ag->scratch : ag->states;
+
+        *ts = -1;
+        if (stored && stored->len >= 8) {
+                *ts = (int64_t)sl_load_be64(stored->ptr);
+                return sl_keyenc_decode_tuple(arena, node->u.aggregate.state_types, n,
+                                              SL_SLICE(stored->ptr + 8, stored->len - 8), states, err);
+        }
+        for (size_t i = 0; i < n; i++) {
+                sl_func_ctx *fc = &ag->fctx[i];
+
+                fc->arena = arena;
+                states[i] = sl_value_null();
+                if (fc->res->ov->agg->init(fc, &states[i]) != SL_OK)
+                        call_failed(ag, node->u.aggregate.aggs[i].name);
+        }
+        return SL_OK;
+}
+
+void sl_exec_agg_apply(sl_op *op, sl_exec_agg *ag, sl_arena *arena, const sl_value *row, bool undo)
+{
+        const sl_plan_node *node = ag->node;
+
+        for (size_t i = 0; i < node->u.aggregate.naggs; i++) {
+                sl_func_ctx *fc = &ag->fctx[i];
+                const sl_func_agg_ops *ops = fc->res->ov->agg;
+                const sl_value *args = &row[node->u.aggregate.arg_slot[i]];
+                size_t nargs = node->u.aggregate.aggs[i].nargs;
+                sl_value out = sl_value_null();
+                sl_err rc;
+
+                fc->arena = arena;
+                if (undo && !ops->undo)
+                        continue;
+                rc = undo ? ops->undo(fc, &ag->states[i], args, nargs, &out)
+                          : ops->accumulate(fc, &ag->states[i], args, nargs, &out);
+                if (rc != SL_OK) {
+                        call_failed(ag, node->u.aggregate.aggs[i].name);
+                        continue;
+                }
+                ag->states[i] = out;
+        }
+        sl_exec_eval_report(op, &ag->ev);
+}
+
+void sl_exec_agg_merge(sl_op *op, sl_exec_agg *ag, sl_arena *arena)
+{
+        const sl_plan_node *node = ag->node;
+
+        for (size_t i = 0; i < node->u.aggregate.naggs; i++) {
+                sl_func_ctx *fc = &ag->fctx[i];
+                const sl_func_agg_ops *ops = fc->res->ov->agg;
+                sl_value out = sl_value_null();
+
+                fc->arena = arena;
+                if (!ops->merge)
+                        continue;
+                if (ops->merge(fc, &ag->states[i], &ag->scratch[i], &out) != SL_OK) {
+                        call_failed(ag, node->u.aggregate.aggs[i].name);
+                        continue;
+                }
+                ag->states[i] = out;
+        }
+        sl_exec_eval_report(op, &ag->ev);
+}
+
+void sl_exec_agg_encode(sl_exec_agg *ag, int64_t ts)
+{
+        sl_buf_reset(&ag->value);
+        sl_buf_append_be64(&ag->value, (uint64_t)ts);
+        sl_keyenc_append_tuple(&ag->value, ag->states, ag->node->u.aggregate.naggs);
+}
+
+sl_value *sl_exec_agg_row(sl_op *op, sl_exec_agg *ag, sl_batch *batch, const sl_value *keys, bool windowed,
+                          int64_t start, int64_t end)
+{
+        const sl_plan_node *node = ag->node;
+        size_t nkeys = node->u.aggregate.nkeys;
+        sl_value *row = sl_batch_row_new(batch, node->width);
+
+        for (size_t k = 0; k < nkeys; k++)
+                row[k] = keys[k];
+        if (windowed) {
+                row[nkeys] = sl_value_bigint(start);
+                row[nkeys + 1] = sl_value_bigint(end);
+        }
+        for (size_t i = 0; i < node->u.aggregate.naggs; i++) {
+                sl_func_ctx *fc = &ag->fctx[i];
+                sl_value out = sl_value_null();
+
+                fc->arena = batch->arena;
+                if (fc->res->ov->agg->result(fc, &ag->states[i], &out) != SL_OK) {
+                        call_failed(ag, node->u.aggregate.aggs[i].name);
+                        out = sl_value_null();
+                }
+                row[nkeys + 2 + i] = out;
+        }
+        sl_exec_eval_report(op, &ag->ev);
+        return row;
+}
+
+sl_rec *sl_exec_emit(sl_batch *out, const sl_plan_node *node, sl_value *row, int64_t ts)
+{
+        sl_rec *rec = sl_batch_push(out);
+
+        rec->row = row;
+        rec->width = (uint32_t)node->width;
+        rec->ts = ts;
+        rec->partition = -1;
+        rec->offset = -1;
+        return rec;
+}
+
+/* ---- the operator ---- */
+
+typedef struct aggregate_state {
+        sl_op base;        /* must be first: op.c casts to it */
+        sl_exec_agg ag;    /* the calls */
+        sl_state_kv *kv;   /* the group states (the task's) */
+        sl_batch out;      /* emitted changes, in the input batch's arena */
+        sl_map last;       /* group key -> index in out + 1: within a batch, last update only */
+        bool need_old;     /* a HAVING filter follows: changes carry the previous agg row */
+        sl_value *quiet_old; /* the agg row before a quiet undo (batch arena), for the addition */
+} aggregate_state;
+
+static sl_err aggregate_open(sl_op *op, sl_err_detail *err)
+{
+        aggregate_state *st = (aggregate_state *)op;
+
+        sl_exec_agg_init(&st->ag, op->node, op->task->plan);
+        sl_batch_init(&st->out, NULL);
+        sl_map_init(&st->last, false);
+        st->need_old = op->next && op->next->node->kind == SL_PLAN_FILTER;
+        return sl_task_kv_store(op->task, op->node->u.aggregate.store, &st->kv, err);
+}
+
+static void aggregate_close(sl_op *op)
+{
+        aggregate_state *st = (aggregate_state *)op;
+
+        sl_exec_agg_deinit(&st->ag);
+        sl_batch_deinit(&st->out);
+        sl_map_deinit(&st->last);
+}
+
+/* With a write cache: keeps only the last update of each group of the batch. */
+static void keep_last(aggregate_state *st, sl_slice key)
+{
+        size_t idx = st->out.len; /* 1-based index of the record just emitted */
+        void *prev = sl_map_get(&st->last, key.ptr, key.len);
+
+        if (prev)
+                st->out.recs[(size_t)(uintptr_t)prev - 1].row = NULL;
+        sl_map_put(&st->last, key.ptr, key.len, (void *)(uintptr_t)idx);
+}
+
+static sl_err aggregate_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
+{
+        aggregate_state *st = (aggregate_state *)op;
+        const sl_plan_node *node = op->node;
+        int undo_slot = node->u.aggregate.undo_slot;
+        bool dedup = !sl_task_state_write_through(op->task) && batch->len > 1;
+        sl_err rc;
+
+        sl_batch_clear(&st->out);
+        st->out.arena = batch->arena;
+        st->quiet_old = NULL;
+        if (dedup && sl_map_len(&st->last)) {
+                sl_map_deinit(&st->last);
+                sl_map_init(&st->last, false);
+        }
+        for (size_t i = 0; i < batch->len; i++) {
+                const sl_rec *rec = &batch->recs[i];
+                int mode = undo_slot >= 0 && rec->row[undo_slot].kind == SL_TYPE_INT ? rec->row[undo_slot].u.i32
+                                                                                      : SL_PLAN_AGG_ADD;
+                bool undo = mode != SL_PLAN_AGG_ADD;
+                sl_slice stored;
+                bool found;
+                int64_t ts;
+                sl_value *old = NULL;
+                sl_rec *o;
+
+                if (rec->tombstone || !sl_exec_agg_key(&st->ag, rec->row))
+                        continue;
+                if ((rc = sl_state_kv_get(st->kv, SL_SLICE(st->ag.key.data, st->ag.key.len), &stored, &found, err)) !=
+                    SL_OK)
+                        return rc;
+                if ((rc = sl_exec_agg_load(&st->ag, batch->arena, found ? &stored : NULL, false, &ts, err)) != SL_OK)
+                        return rc;
+                if (found && st->need_old)
+                        old = sl_exec_agg_row(op, &st->ag, batch, rec->row, false, 0, 0);
+                sl_exec_agg_apply(op, &st->ag, batch->arena, rec->row, undo);
+                if (rec->ts > ts)
+                        ts = rec->ts;
+                sl_exec_agg_encode(&st->ag, ts);
+                if ((rc = sl_state_kv_put(st->kv, SL_SLICE(st->ag.key.data, st->ag.key.len),
+                                          SL_SLICE(st->ag.value.data, st->ag.value.len), ts, err)) != SL_OK)
+                        return rc;
+                if (mode == SL_PLAN_AGG_UNDO_QUIET) {
+                        /* the addition that follows emits; it must see the row before the undo */
+                        st->quiet_old = old;
+                        continue;
+                }
+                if (st->quiet_old) {
+                        old = st->quiet_old;
+                        st->quiet_old = NULL;
+                }
+                o = sl_exec_emit(&st->out, node, sl_exec_agg_row(op, &st->ag, batch, rec->row, false, 0, 0), ts);
+                o->old_row = old;
+                o->headers = rec->headers;
+                o->nheaders = rec->nheaders;
+                if (dedup)
+                        keep_last(st, SL_SLICE(st->ag.key.data, st->ag.key.len));
+        }
+        if (dedup) {
+                size_t kept = 0;
+
+                for (size_t i = 0; i < st->out.len; i++)
+                        if (st->out.recs[i].row)
+                                st->out.recs[kept++] = st->out.recs[i];
+                st->out.len = kept;
+        }
+        return sl_op_forward(op, &st->out, err);
+}
+
+const sl_op_class sl_op_aggregate_class = {
+        .name = "AGGREGATE",
+        .size = sizeof(aggregate_state),
+        .open = aggregate_open,
+        .process = aggregate_process,
+        .close = aggregate_close,
+};
