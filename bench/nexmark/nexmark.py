@@ -373,11 +373,16 @@ def main():
     ap.add_argument("--modes", default="CAB")
     ap.add_argument("--partitions", type=int, default=2)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--max-c-cpu", type=float, default=MAX_C_CPU, help="Mode C: engine CPU seconds per query")
+    ap.add_argument("--max-a-seconds", type=float, default=MAX_A_SECONDS,
+                    help="Mode A: skip a query Mode C's rate says would take longer")
     ap.add_argument("--results", default=None, help="directory of the report (default bench/results)")
     ap.add_argument("--tools", required=True)
     ap.add_argument("--bin", required=True)
     ap.add_argument("--src", required=True)
     a = ap.parse_args()
+    global MAX_C_CPU, MAX_A_SECONDS
+    MAX_C_CPU, MAX_A_SECONDS = a.max_c_cpu, a.max_a_seconds
     events = 1_000_000 if a.quick else a.events
     queries = [q for q in a.queries.split(",") if q]
     tools = {k: os.path.join(a.tools, v) for k, v in
