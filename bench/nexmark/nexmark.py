@@ -366,6 +366,7 @@ def mode_b(tools, srv, stmts, first_event, rate_base, seconds, threads, idle_ms)
 
 
 def main():
+    global MAX_C_CPU, MAX_A_SECONDS
     ap = argparse.ArgumentParser()
     ap.add_argument("--events", type=int, default=10_000_000)
     ap.add_argument("--quick", action="store_true", help="1M events")
@@ -381,7 +382,6 @@ def main():
     ap.add_argument("--bin", required=True)
     ap.add_argument("--src", required=True)
     a = ap.parse_args()
-    global MAX_C_CPU, MAX_A_SECONDS
     MAX_C_CPU, MAX_A_SECONDS = a.max_c_cpu, a.max_a_seconds
     events = 1_000_000 if a.quick else a.events
     queries = [q for q in a.queries.split(",") if q]
