@@ -129,10 +129,10 @@ def markdown(r):
     w("|---|---|")
     if "json_decode_bid" in m:
         j = m["json_decode_bid"]
-        w(f"| JSON decode of a bid (the bid stream's serde, 1 core) | {k(j['rate'])} records/s, "
+        w(f"| JSON decode of a bid (the bid stream's serde; per CPU-second) | {k(j['rate'])} records/s, "
           f"{j['bytes_per_s'] / 1e6:.0f} MB/s |")
     if "state_cache_update" in m:
-        w(f"| state cache update (kv store get+put per bid's auction, 10 MiB cache, commit every 100k) | "
+        w(f"| state cache update (kv store get+put per bid's auction, 10 MiB cache, commit every 100k; per CPU-second) | "
           f"{k(m['state_cache_update']['rate'])} updates/s |")
     if "broker_produce_100B_acks_all" in m:
         b = m["broker_produce_100B_acks_all"]
