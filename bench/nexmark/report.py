@@ -158,6 +158,16 @@ def markdown(r):
           f"{float(g['hot_channel_share']) * 100:.1f} %; event time span {int(g['event_time_span_ms']) / 1000:.1f} s; "
           f"hash {g['hash']}.\n")
 
+    pq = ma.get("bids_by_auction", {}).get("pull")
+    if pq and not pq["found"] and pq.get("error"):
+        w("## Pull queries (Mode A, after bids_by_auction caught up)\n")
+        w(f"unsupported: {pq['error']}\n")
+    elif pq:
+        w("## Pull queries (Mode A, after bids_by_auction caught up)\n")
+        w(f"`SELECT * FROM bids_by_auction WHERE auction = ?` over REST /query, one Python client, keys over "
+          f"the run's auctions: {pq['queries']:,} queries in {pq['seconds']:.1f} s = {pq['qps']:,.0f} QPS, "
+          f"p50 {pq['p50_ms']:.2f} ms, p99 {pq['p99_ms']:.2f} ms, {pq['found']:,} found a row "
+          f"(client-bound; ksqlDB ~3 k QPS/node, target ≥ 50 k QPS/core).\n")
     mb = r.get("mode_b", {})
     if mb:
         w("## Mode B: fixed input rate, output latency (arrival at the watcher − produce time)\n")
