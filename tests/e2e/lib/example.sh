@@ -136,6 +136,6 @@ out = []
 for line in sys.stdin:
     k, _, v = line.rstrip("\n").rpartition("|")
     j = json.loads(v, parse_float=decimal.Decimal)
-    out.append("|".join(k if n == "KEY" else str(j.get(n)) for n in names))
+    out.append("|".join(k if n == "KEY" else "" if j.get(n) is None else str(j[n]) for n in names))
 print("\n".join(sorted(out)))' "$@"
 }
