@@ -464,6 +464,60 @@ out:
         return ok;
 }
 
+/* PRINT's lines as they come (blank keep-alive lines skipped, as ksqlDB's shell does). */
+static int on_print_line(void *ctx, const char *line, size_t len, bool partial)
+{
+        (void)ctx;
+        if (partial)
+                return SL_CLI_LINE_SKIP;
+        while (len > 0 && line[len - 1] == '\r')
+                len--;
+        if (len == 0)
+                return SL_CLI_LINE_USED;
+        fwrite(line, 1, len, stdout);
+        fputc('\n', stdout);
+        fflush(stdout);
+        return SL_CLI_LINE_USED;
+}
+
+/* PRINT topic: on /query, as ksqlDB's shell sends it; the server streams text lines until LIMIT or
+ * until Ctrl-C, which drops the connection (a PRINT has no query id to close). */
+static bool run_print(shell *sh, const char *stmt)
+{
+        json_t *req = json_pack("{s:s, s:o, s:o}", "ksql", stmt, "streamsProperties", kv_json(&sh->props),
+                                "sessionVariables", kv_json(&sh->vars));
+        long status = 0;
+        char *errbody = NULL;
+        char err[256];
+        bool was_interrupted = false, ok = false;
+
+        interrupted = 0;
+        if (sh->interactive)
+                printf("Press CTRL-C to interrupt\n");
+        fflush(stdout);
+        if (!sl_cli_client_stream(sh->client, "/query", req, "application/vnd.ksql.v1+json", on_print_line, sh,
+                                  &interrupted, &was_interrupted, &status, &errbody, err, sizeof(err))) {
+                fprintf(stderr, "Could not reach the server at %s: %s\n", sl_cli_client_url(sh->client), err);
+                goto out;
+        }
+        if (status != 200) {
+                json_t *body = errbody ? json_loads(errbody, 0, NULL) : NULL;
+                print_failure(status, body);
+                json_decref(body);
+                goto out;
+        }
+        if (was_interrupted)
+                printf("\n");
+        printf("Topic printing ceased\n");
+        fflush(stdout);
+        ok = true;
+out:
+        interrupted = 0;
+        free(errbody);
+        json_decref(req);
+        return ok;
+}
+
 /* ---- local statements ---- */
 
 static bool run_script_file(shell *sh, const char *path);
@@ -554,7 +608,9 @@ static bool run_statement(shell *sh, const char *stmt)
                 return run_script_file(sh, w3);
         }
         (void)after1;
-        if (word_is(w1, "SELECT") || word_is(w1, "PRINT"))
+        if (word_is(w1, "PRINT"))
+                return run_print(sh, stmt);
+        if (word_is(w1, "SELECT"))
                 return run_query(sh, stmt);
         return run_ksql(sh, stmt);
 }

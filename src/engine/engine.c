@@ -62,6 +62,7 @@ sl_err sl_engine_new(const sl_config *cfg, sl_engine **out, sl_err_detail *err)
         engine->cfg = cfg;
         sl_vec_init(&engine->commands, sizeof(sl_engine_command));
         sl_vec_init(&engine->running, sizeof(sl_engine_query *));
+        sl_vec_init(&engine->csts, sizeof(sl_engine_cst *));
         sl_engine_meta_init(engine);
         sl_engine_queries_init(engine);
         snprintf(engine->service_id, sizeof(engine->service_id), "%s", sid ? sid : "default_");
@@ -95,6 +96,8 @@ void sl_engine_free(sl_engine *engine)
         }
         sl_vec_deinit(&engine->commands);
         sl_engine_queries_stop_all(engine);
+        sl_engine_pull_sources_stop_all(engine);
+        sl_vec_deinit(&engine->csts);
         sl_engine_cmdlog_close(engine);
         /* the REST server closes its queries before the engine goes */
         if (SL_NEVER(engine->running.len != 0))
@@ -409,9 +412,27 @@ static const char *unsupported_name(sl_ast_stmt_kind kind)
         }
 }
 
-/* Runs one statement. Returns false when the statement failed and the script must stop. */
+static bool run_statement_inferred(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
+                                   sl_engine_result *res);
+
+/* Runs one statement. Returns false when the statement failed and the script must stop. A CREATE
+ * over AVRO without columns runs (and is logged) with the columns the schema registry gives, so a
+ * restart does not depend on the registry's latest version then (engine_schema.c). */
 static bool run_statement(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
                           sl_engine_result *res)
+{
+        sl_ast_stmt *inferred = NULL;
+        bool ok;
+
+        if (sl_engine_schema_infer(engine, ses, stmt, &inferred, res) != SL_OK)
+                return false;
+        ok = run_statement_inferred(engine, ses, inferred ? inferred : stmt, res);
+        sl_ast_stmt_free(inferred);
+        return ok;
+}
+
+static bool run_statement_inferred(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
+                                   sl_engine_result *res)
 {
         sl_engine_entity ent;
         const char *text = stmt->text;
@@ -525,6 +546,7 @@ static bool run_statement(sl_engine *engine, sl_engine_session *ses, const sl_as
         if (rc != SL_OK)
                 return false;
         sl_engine_queries_sync(engine);
+        sl_engine_pull_sources_sync(engine);
         sl_engine_cmdlog_append(engine, ses, stmt, ent.query_id);
         if (emit)
                 sl_vec_push(&res->entities, &ent);
@@ -683,6 +705,15 @@ sl_err sl_engine_query_start(sl_engine *engine, const sl_engine_request *req, co
                 rc = SL_ERR_INVALID;
                 goto out;
         }
+        if (stmt->kind == SL_AST_STMT_PRINT) {
+                void *printer = NULL;
+                rc = sl_engine_print_start(engine, &ses, stmt, sink, &printer, res);
+                if (rc == SL_OK) {
+                        hdr->print = true;
+                        *out = sl_engine_query_wrap_print(engine, printer);
+                }
+                goto out;
+        }
         if (stmt->kind == SL_AST_STMT_QUERY) {
                 /* the analyzer's verdict first: unknown sources or columns get their real error */
                 pthread_mutex_lock(&engine->lock);
@@ -696,54 +727,16 @@ sl_err sl_engine_query_start(sl_engine *engine, const sl_engine_request *req, co
                         rc = sl_engine_push_query_start(engine, &ses, stmt, a, sink, arena, hdr, out, res);
                         goto out;
                 }
+                if (a->pull) {
+                        rc = sl_engine_pull_query_start(engine, &ses, stmt, a, sink, arena, hdr, out, res);
+                        goto out;
+                }
                 sl_analysis_free(a);
         }
         sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s not supported yet by this server",
-                       stmt->kind == SL_AST_STMT_PRINT ? "PRINT is" :
-                       stmt->query->emit == SL_AST_EMIT_NONE ? "Pull queries are" : "Push queries are");
+                       stmt->kind == SL_AST_STMT_PRINT ? "PRINT is" : "Push queries are");
 out:
         sl_script_free(script);
         session_deinit(&ses);
         return rc;
-}
-
-struct sl_engine_insert {
-        sl_engine *engine;  /* borrowed */
-        char *target;       /* canonical source name (heap) */
-};
-
-sl_err sl_engine_insert_open(sl_engine *engine, const char *target, sl_engine_insert **out, sl_engine_result *res)
-{
-        const char *canon = NULL;
-
-        result_init(res);
-        *out = NULL;
-        if (target == NULL || !sl_engine_source_exists(engine, target, &res->arena, &canon)) {
-                sl_engine_fail(res, SL_ENGINE_BAD_REQUEST, false, NULL,
-                               "Cannot insert values into an unknown stream/table: %s", target ? target : "");
-                return SL_ERR_NOT_FOUND;
-        }
-        sl_engine_insert *ins = sl_calloc(1, sizeof(*ins));
-        ins->engine = engine;
-        ins->target = sl_strdup(canon);
-        *out = ins;
-        return SL_OK;
-}
-
-sl_err sl_engine_insert_row(sl_engine_insert *ins, const char *json, size_t len, int *error_code,
-                            sl_err_detail *err)
-{
-        (void)json;
-        (void)len;
-        *error_code = SL_ENGINE_SERVER_ERROR;
-        return sl_err_set(err, SL_ERR_UNSUPPORTED, "Inserting rows into %s is not supported yet by this server",
-                          ins->target);
-}
-
-void sl_engine_insert_close(sl_engine_insert *ins)
-{
-        if (ins == NULL)
-                return;
-        sl_free(ins->target);
-        sl_free(ins);
 }

@@ -1,10 +1,8 @@
 /* engine.h: the engine facade the REST layer calls. An sl_engine holds the metastore, the function
  * registry, the server configuration and the command sequence; sl_engine_execute parses a script,
  * runs each statement and returns typed result entities (the C form of ksqlDB's /ksql entities,
- * which src/server renders to JSON). Statements that need running queries (C*AS, INSERT, SELECT,
- * PRINT, TERMINATE...) answer with a ksqlDB-style "not supported yet" error until the query
- * manager (issue 5) lands; the streaming entry points (sl_engine_query_start, sl_engine_insert_*)
- * are the interface it plugs into.
+ * which src/server renders to JSON). SELECT and PRINT run through the streaming entry point
+ * (sl_engine_query_start), /inserts-stream rows through sl_engine_insert_*.
  *
  * Threads: every function takes the engine's lock; entities and results are owned by the caller. */
 #ifndef SL_ENGINE_ENGINE_H
@@ -15,6 +13,7 @@
 #include <stdint.h>
 
 #include "common/arena.h"
+#include "common/buf.h"
 #include "common/config.h"
 #include "common/err.h"
 #include "common/vec.h"
@@ -263,6 +262,8 @@ typedef struct sl_engine_query_header {
         size_t ncolumns;
         const char *schema;            /* "`ID` BIGINT KEY, `V` STRING" (old /query header) */
         bool pull;                     /* pull query: ends by itself */
+        bool print;                    /* PRINT: no columns; each row is a text line ("Key format: ...",
+                                        * "rowtime: ..., key: ..., value: ..., partition: 0") */
 } sl_engine_query_header;
 
 /* Where a running query delivers its rows. Called from engine threads; never after
@@ -274,6 +275,8 @@ typedef struct sl_engine_query_sink {
         bool (*row)(void *ctx, const char *json, bool tombstone);
         /* The query ended: `final_message` "Limit Reached" / "Query Completed", or `err` set. */
         void (*end)(void *ctx, const char *final_message, const sl_engine_result *err);
+        /* PRINT's text lines (no newline), or NULL to get them through `row`. Returns false to stop. */
+        bool (*line)(void *ctx, const char *text);
 } sl_engine_query_sink;
 
 typedef struct sl_engine_query sl_engine_query;
@@ -295,6 +298,13 @@ sl_err sl_engine_insert_open(sl_engine *engine, const char *target, sl_engine_in
  * {"status":"error"...}). */
 sl_err sl_engine_insert_row(sl_engine_insert *ins, const char *json, size_t len, int *error_code,
                             sl_err_detail *err);
+/* Inserts rows[0..n) (JSON object texts) in order, in one batch sent together, and waits for their
+ * delivery. Returns how many rows from the first were written; when fewer than n, the row at that
+ * index failed (*error_code and `err` say why) and none after it is acknowledged: the rows after a
+ * row the formats could not write were not sent; after a row whose delivery failed, later ones
+ * may have been delivered. */
+size_t sl_engine_insert_rows(sl_engine_insert *ins, const sl_slice *rows, size_t n, int *error_code,
+                             sl_err_detail *err);
 void sl_engine_insert_close(sl_engine_insert *ins);
 
 #endif

@@ -9,6 +9,7 @@
 #include "engine/engine.h"
 #include "func/registry.h"
 #include "kafka/admin.h"
+#include "plan/plan.h"
 #include "sql/analyze.h"
 #include "sql/ast.h"
 #include "sql/catalog.h"
@@ -37,9 +38,14 @@ struct sl_engine {
         struct sl_udf_loader *udf;  /* UDF plugins of ksql.extension.dir, or NULL */
         struct sl_kafka_producer *cmdlog; /* command log producer, created at first append (cmdlog.c) */
         bool replaying;             /* the command log is being replayed: append nothing */
-        struct sl_kafka_producer *ins_producer; /* INSERT VALUES producer, created at first use (query.c) */
-        uint64_t ins_failed;        /* its failed deliveries seen so far */
+        struct sl_kafka_producer *ins_producer; /* the inserts' producer, created at first use (engine_insert.c) */
+        uint32_t ins_gen;           /* generation of the batch of inserts being sent (engine_insert.c) */
+        sl_err *ins_results;        /* its delivery outcomes by send number, NULL between batches */
+        size_t ins_nresults;
+        sl_vec csts;                /* of sl_engine_cst *: source tables materialized (engine_pull.c) */
 };
+
+typedef struct sl_engine_cst sl_engine_cst;
 
 typedef struct sl_engine_pq sl_engine_pq;
 
@@ -107,10 +113,65 @@ sl_err sl_engine_topics_delete(sl_engine *engine, const sl_ast_stmt *stmt, const
 /* The Kafka bootstrap servers: bootstrap.servers, else the bundled broker's broker.listeners. */
 void sl_engine_bootstrap(sl_engine *engine, char *out, size_t len);
 
+/* engine_schema.c: CREATE STREAM/TABLE over AVRO without key or value columns: *out receives the
+ * statement rewritten with the columns the schema registry infers (caller frees with
+ * sl_ast_stmt_free), or NULL when nothing is to infer. An error (no such subject...) is put into
+ * `res`. */
+sl_err sl_engine_schema_infer(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt, sl_ast_stmt **out,
+                              sl_engine_result *res);
+/* Registers the schemas of the plan's sink topics (schema registry formats); the registry's message
+ * on an incompatible schema. */
+sl_err sl_engine_schema_prepare_sinks(const sl_plan *plan, sl_err_detail *err);
+
 /* engine_query.c: starts the transient push query `stmt` analyzed as `a` (taken, even on failure). */
 sl_err sl_engine_push_query_start(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
                                   sl_analysis *a, const sl_engine_query_sink *sink, sl_arena *arena,
                                   sl_engine_query_header *hdr, sl_engine_query **out, sl_engine_result *res);
+
+/* An engine query that has ended already (a pull query delivers every row inside start):
+ * sl_engine_query_close only frees it. */
+sl_engine_query *sl_engine_query_new_done(sl_engine *engine, const char *sql);
+/* An engine query whose rows come from `run`(arg) on a thread of its own. sl_engine_query_close
+ * calls cancel(arg), joins the thread, then free_fn(arg). Takes `arg`, even on failure. */
+sl_err sl_engine_query_new_bg(sl_engine *engine, const char *sql, void *(*run)(void *), void *arg,
+                              void (*cancel)(void *), void (*free_fn)(void *), sl_engine_query **out,
+                              sl_err_detail *err);
+
+/* engine_pull.c: runs the pull query `stmt` analyzed as `a` (taken, even on failure) against the
+ * view of its table: the rows and the end go to `sink` before it returns. */
+sl_err sl_engine_pull_query_start(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
+                                  sl_analysis *a, const sl_engine_query_sink *sink, sl_arena *arena,
+                                  sl_engine_query_header *hdr, sl_engine_query **out, sl_engine_result *res);
+/* Opens the pull-query view of persistent query `plan` when its result is a TABLE (NULL otherwise
+ * or when it cannot be opened: logged), rebuilding an empty view from the sink topic. */
+struct sl_exec_view *sl_engine_pull_view_open(sl_engine *engine, const sl_plan *plan, const sl_kafka_conf *kconf);
+
+/* Starts the materialization of every CREATE SOURCE TABLE that has none and stops those of tables
+ * gone (ksql.source.table.materialization.enabled, default true). Caller holds the engine lock. */
+void sl_engine_pull_sources_sync(sl_engine *engine);
+/* Stops every source-table materialization (shutdown). */
+void sl_engine_pull_sources_stop_all(sl_engine *engine);
+
+/* A running PRINT (engine_print.c) as a query the REST layer closes like the others (not listed
+ * by SHOW QUERIES); sl_engine_query_close then stops it. */
+sl_engine_query *sl_engine_query_wrap_print(sl_engine *engine, void *printer);
+
+/* engine_print.c: PRINT topic. Starts printing on a thread of its own (lines go to `sink`, see
+ * sl_engine_query_header.print); *out is the printer for sl_engine_print_close, which stops and
+ * joins it (no sink call after it returns). On failure `res` has ksqlDB's error. */
+sl_err sl_engine_print_start(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
+                             const sl_engine_query_sink *sink, void **out, sl_engine_result *res);
+void sl_engine_print_close(void *printer);
+/* PRINT's record formatter (format guessing, lines), apart from the consumer for tests. */
+typedef struct sl_engine_print_fmt sl_engine_print_fmt;
+struct sl_kafka_msg;
+/* Prints every `interval`-th record (<= 0: each), `limit` lines at most (-1: no limit). */
+sl_engine_print_fmt *sl_engine_print_fmt_new(int64_t interval, int64_t limit);
+void sl_engine_print_fmt_free(sl_engine_print_fmt *fmt);
+/* Formats one polled batch msgs[0..n): appends to `lines` (of char *, heap: the caller frees each)
+ * the "Key format: "/"Value format: " lines whose list changed, then the record lines. Returns
+ * false once `limit` lines were written. */
+bool sl_engine_print_fmt_batch(sl_engine_print_fmt *fmt, const struct sl_kafka_msg *msgs, size_t n, sl_vec *lines);
 
 /* SHOW QUERIES rows of the running transient queries, in `arena`; caller holds the engine lock. */
 size_t sl_engine_running_queries(sl_engine *engine, sl_arena *arena, sl_engine_query_info **out);
@@ -130,6 +191,13 @@ void sl_engine_queries_stats(sl_engine *engine, const char *source, sl_arena *ar
 /* C*AS, INSERT INTO ... SELECT, TERMINATE, SHOW QUERIES, EXPLAIN. */
 sl_err sl_engine_queries_run(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
                              sl_engine_result *res, sl_engine_entity *ent);
+
+/* engine_insert.c: serializes `row` (the source's columns in order) with the source's key and
+ * value formats and produces it to its topic (timestamp `ts`, 0: now), waiting for the delivery.
+ * Caller holds the engine lock. On failure `err` has the whole message and *code ksqlDB's error
+ * code (40001 for a row the formats cannot write, 50000 for Kafka trouble). */
+sl_err sl_engine_insert_produce(sl_engine *engine, const sl_catalog_source *sink, const sl_value *row, int64_t ts,
+                                int *code, sl_err_detail *err);
 
 /* metastore.c: the in-memory catalog with a query-id counter the command log replay can set */
 sl_catalog *sl_engine_metastore_new(void);

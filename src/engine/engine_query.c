@@ -3,8 +3,9 @@
  * src/exec that reads the sources from Kafka in a consumer group of its own; each result row comes
  * back on that thread through on_row, is rendered as a JSON array and handed to the REST layer's
  * sink. LIMIT ends the query with "Limit Reached"; closing it stops and joins the thread, after
- * which no sink call happens. Pull queries and PRINT need what the planner cannot do yet and are
- * refused with the planner's reason. */
+ * which no sink call happens. Pull queries (engine_pull.c) deliver their rows inside start and
+ * return an ended query (sl_engine_query_new_done); a PRINT (engine_print.c) is wrapped in a
+ * query here only to be closed. */
 #include <stdio.h>
 #include <string.h>
 
@@ -26,6 +27,12 @@ struct sl_engine_query {
         int64_t rows;                  /* rows handed to the sink */
         bool ended;                    /* sink->end was called, or the sink asked to stop */
         sl_kafka_conf kafka;           /* client properties of the threads */
+        bool has_bg;                   /* pull queries: `bg` runs `bg_arg` */
+        pthread_t bg;                  /* the thread delivering a pull query's rows */
+        void *bg_arg;                  /* its job, owned */
+        void (*bg_cancel)(void *arg);  /* asks the job to stop soon */
+        void (*bg_free)(void *arg);    /* frees the job once its thread has ended */
+        void *printer;                 /* PRINT: its printer (engine_print.c) and nothing else is set */
 };
 
 static sl_err on_row(void *ctx, const sl_plan_node *node, const sl_value *row, size_t width, int64_t ts,
@@ -94,13 +101,65 @@ void sl_engine_query_close(sl_engine_query *q)
 {
         if (q == NULL)
                 return;
+        if (q->printer != NULL) {
+                sl_engine_print_close(q->printer);
+                sl_free(q);
+                return;
+        }
         unregister(q);
+        if (q->has_bg) {
+                q->bg_cancel(q->bg_arg);
+                pthread_join(q->bg, NULL);  /* no sink call after this */
+                q->bg_free(q->bg_arg);
+        }
         sl_exec_query_free(q->exec);  /* stops and joins: no on_row after this */
         sl_plan_free(q->plan);
         sl_kafka_conf_deinit(&q->kafka);
         pthread_mutex_destroy(&q->lock);
         sl_free(q->sql);
         sl_free(q);
+}
+
+sl_engine_query *sl_engine_query_new_done(sl_engine *engine, const char *sql)
+{
+        sl_engine_query *q = sl_calloc(1, sizeof(*q));
+
+        q->engine = engine;
+        q->sql = sl_strdup(sql ? sql : "");
+        pthread_mutex_init(&q->lock, NULL);
+        q->ended = true;
+        q->limit = -1;
+        sl_kafka_conf_init(&q->kafka);
+        return q;
+}
+
+sl_err sl_engine_query_new_bg(sl_engine *engine, const char *sql, void *(*run)(void *), void *arg,
+                              void (*cancel)(void *), void (*free_fn)(void *), sl_engine_query **out,
+                              sl_err_detail *err)
+{
+        sl_engine_query *q = sl_engine_query_new_done(engine, sql);
+        int e;
+
+        *out = NULL;
+        q->bg_arg = arg;
+        q->bg_cancel = cancel;
+        q->bg_free = free_fn;
+        if ((e = pthread_create(&q->bg, NULL, run, arg)) != 0) {
+                free_fn(arg);
+                sl_engine_query_close(q);
+                return sl_err_set(err, SL_ERR_IO, "cannot start the query's thread: %s", strerror(e));
+        }
+        q->has_bg = true;
+        *out = q;
+        return SL_OK;
+}
+
+sl_engine_query *sl_engine_query_wrap_print(sl_engine *engine, void *printer)
+{
+        sl_engine_query *q = sl_calloc(1, sizeof(*q));
+        q->engine = engine;
+        q->printer = printer;
+        return q;
 }
 
 /* The header ksqlDB sends first: names, types, and the schema text of the old /query API (push

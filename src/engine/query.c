@@ -17,6 +17,7 @@
 #include "common/str.h"
 #include "engine/engine_int.h"
 #include "exec/query.h"
+#include "exec/view.h"
 #include "kafka/conf.h"
 #include "kafka/producer.h"
 #include "plan/plan.h"
@@ -37,6 +38,8 @@ struct sl_engine_pq {
         sl_ast_stmt *stmt;       /* owned: the analysis and plan borrow it */
         sl_plan *plan;           /* owned */
         sl_exec_query *run;      /* owned: the stream threads */
+        sl_exec_view *view;      /* TABLE results: the pull-query view (engine_pull.c), or NULL */
+        bool drop_view;          /* TERMINATE: delete the view's directory when closing it */
 };
 
 /* The engine's admin client, created at first use. */
@@ -162,15 +165,18 @@ static sl_err internal_topics_create(sl_engine *engine, const sl_plan *plan, sl_
         if (partitions <= 0)
                 partitions = 1;
         sl_arena_init(&arena, 0);
+        /* every source of a sub: a join's re-keyed side need not be its sub's first source */
         for (size_t i = 0; i < plan->nsubs && rc == SL_OK; i++) {
-                const sl_plan_node *src = plan->subs[i].source;
+                for (size_t k = 0; k < plan->subs[i].nsources && rc == SL_OK; k++) {
+                        const sl_plan_node *src = plan->subs[i].sources[k];
 
-                if (!src->u.source.internal)
-                        continue;
-                rc = sl_kafka_admin_create_topic(engine->admin, src->u.source.topic.name, partitions, -1, NULL, 0,
-                                                 QUERY_TOPIC_TIMEOUT_MS, err);
-                if (rc == SL_ERR_EXISTS)
-                        rc = SL_OK;
+                        if (!src->u.source.internal)
+                                continue;
+                        rc = sl_kafka_admin_create_topic(engine->admin, src->u.source.topic.name, partitions, -1, NULL,
+                                                         0, QUERY_TOPIC_TIMEOUT_MS, err);
+                        if (rc == SL_ERR_EXISTS)
+                                rc = SL_OK;
+                }
         }
         for (size_t i = 0; i < plan->nstores && rc == SL_OK; i++) {
                 rc = sl_kafka_admin_create_topic(engine->admin, sl_plan_changelog_topic(plan, plan->stores[i].name, &arena),
@@ -187,6 +193,7 @@ static void pq_free(sl_engine_pq *pq)
         if (pq == NULL)
                 return;
         sl_exec_query_free(pq->run);
+        sl_exec_view_close(pq->view, pq->drop_view);  /* after the threads: no sink writes to it */
         sl_plan_free(pq->plan);
         sl_ast_stmt_free(pq->stmt);
         sl_free(pq->id);
@@ -258,6 +265,12 @@ static sl_err persistent_start(sl_engine *engine, sl_engine_session *ses, const 
                 goto fail;
         }
         a = NULL;  /* the plan owns it */
+        /* the sink's schemas first: an incompatible one refuses the statement before any topic exists */
+        if (sl_engine_schema_prepare_sinks(pq->plan, &err) != SL_OK) {
+                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "Could not register schema: %s",
+                               err.message);
+                goto fail;
+        }
         if (sink_topic_create(engine, pq->plan, sink, &err) != SL_OK) {
                 sl_engine_fail(res, SL_ENGINE_SERVER_ERROR, true, stmt->text, "Could not create topic %s: %s",
                                pq->sink_topic, err.message);
@@ -273,6 +286,7 @@ static sl_err persistent_start(sl_engine *engine, sl_engine_session *ses, const 
                 goto fail;
         }
         thread_conf(engine, ses, &kconf, &tc);
+        pq->view = sl_engine_pull_view_open(engine, pq->plan, &kconf);
         const char *data = engine->cfg ? sl_config_get(engine->cfg, "data.dir") : NULL;
         char state_dir[1024];
         snprintf(state_dir, sizeof(state_dir), "%s/state", data ? data : "./sluice-data");
@@ -321,6 +335,7 @@ static void persistent_stop(sl_engine *engine, size_t index)
                 SL_LOG_WARN("engine", "query %s stopped with an error: %s", pq->id, err.message);
         engine->cat->ops->drop_query(engine->cat, pq->id, NULL);
         SL_LOG_INFO("engine", "query %s terminated", pq->id);
+        pq->drop_view = true;
         pq_free(pq);
 }
 
@@ -383,49 +398,19 @@ static sl_err show_queries(sl_engine *engine, sl_engine_result *res, sl_engine_e
         return SL_OK;
 }
 
-/* One side's serde over the sink's columns at `slots`. */
-static sl_err insert_serde(const sl_catalog_source *sink, sl_serde_format format, const size_t *slots, size_t n,
-                           bool unwrapped, char delim, sl_serde **out, sl_err_detail *err)
-{
-        sl_serde_column *cols = sl_calloc(n + 1, sizeof(*cols));
-        sl_serde_schema schema = {.columns = cols, .ncolumns = n, .unwrapped = unwrapped, .delimiter = delim};
-        for (size_t i = 0; i < n; i++) {
-                cols[i].name = sink->columns[slots[i]].name;
-                cols[i].type = sink->columns[slots[i]].type;
-        }
-        sl_err rc = sl_serde_new(format, &schema, out, err);
-        sl_free(cols);
-        return rc;
-}
-
-/* Serializes row[slots[0..n)] with `serde` into `buf`; *null when nothing is to be written. */
-static sl_err insert_side(const sl_serde *serde, const sl_value *row, const size_t *slots, size_t n, sl_buf *buf,
-                          bool *null, sl_err_detail *err)
-{
-        sl_value *vals = sl_calloc(n + 1, sizeof(*vals));
-        for (size_t i = 0; i < n; i++)
-                vals[i] = row[slots[i]];
-        sl_err rc = sl_serde_serialize(serde, vals, buf, null, err);
-        sl_free(vals);
-        return rc;
-}
-
-/* INSERT INTO s [(cols)] VALUES (...): the analyzer's typed values serialized with the sink's
- * formats and produced as one record (partitioned by key as Kafka's Java clients do). */
+/* INSERT INTO s [(cols)] VALUES (...): the analyzer's typed values, produced as one record by
+ * engine_insert.c with the sink's formats. */
 static sl_err insert_values(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt, sl_engine_result *res,
                             sl_engine_entity *ent)
 {
         sl_analysis *a = sl_engine_meta_analyze(engine, ses, stmt, res);
-        sl_plan *plan = NULL;
-        sl_serde *kser = NULL, *vser = NULL;
-        sl_buf kbuf, vbuf;
         sl_err_detail err;
         sl_err rc = SL_ERR_INVALID;
         sl_arena arena;
+        int code;
 
-        sl_arena_init(&arena, 0);
-        sl_buf_init(&kbuf);
-        sl_buf_init(&vbuf);
+        /* ksqlDB answers INSERT VALUES with no entity */
+        (void)ent;
         if (a == NULL)
                 return SL_ERR_ANALYZE;
         if (!engine->kafka) {
@@ -434,18 +419,8 @@ static sl_err insert_values(sl_engine *engine, sl_engine_session *ses, const sl_
                                "INSERT VALUES needs Kafka (sluice.engine.kafka is false)");
                 return SL_ERR_UNSUPPORTED;
         }
+        sl_arena_init(&arena, 0);
         const sl_catalog_source *sink = a->sink;
-        plan = sl_plan_new(NULL);
-        sl_plan_topic topic;
-        memset(&topic, 0, sizeof(topic));
-        if (sl_plan_topic_from_source(plan, &topic, sink, 0, &err) != SL_OK ||
-            insert_serde(sink, topic.key_format, topic.key_slots, topic.nkey, topic.nkey == 1, topic.key_delimiter,
-                         &kser, &err) != SL_OK ||
-            insert_serde(sink, topic.value_format, topic.value_slots, topic.nvalue, topic.value_unwrapped,
-                         topic.value_delimiter, &vser, &err) != SL_OK) {
-                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s", err.message);
-                goto out;
-        }
         sl_value *row = sl_arena_calloc(&arena, sink->ncolumns + 1, sizeof(*row));
         sl_expr_ctx ectx = {.arena = &arena};
         for (size_t i = 0; i < sink->ncolumns; i++)
@@ -462,53 +437,9 @@ static sl_err insert_values(sl_engine *engine, sl_engine_session *ses, const sl_
                                sink->name, ectx.last_error.message);
                 goto out;
         }
-        bool knull = false, vnull = false;
-        if ((topic.nkey > 0 && insert_side(kser, row, topic.key_slots, topic.nkey, &kbuf, &knull, &err) != SL_OK) ||
-            insert_side(vser, row, topic.value_slots, topic.nvalue, &vbuf, &vnull, &err) != SL_OK) {
-                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "Failed to insert values into '%s': %s",
-                               sink->name, err.message);
-                goto out;
-        }
-        if (engine->ins_producer == NULL) {
-                sl_kafka_conf conf;
-                sl_kafka_conf_init(&conf);
-                char bs[512];
-                sl_engine_bootstrap(engine, bs, sizeof(bs));
-                sl_kafka_conf_set(&conf, "bootstrap.servers", bs);
-                sl_kafka_conf_set(&conf, "partitioner", "murmur2_random");
-                rc = sl_kafka_producer_new(&conf, NULL, NULL, &engine->ins_producer, &err);
-                sl_kafka_conf_deinit(&conf);
-                if (rc != SL_OK) {
-                        sl_engine_fail(res, SL_ENGINE_SERVER_ERROR, true, stmt->text, "%s", err.message);
-                        goto out;
-                }
-        }
-        sl_slice k = {knull || topic.nkey == 0 ? NULL : kbuf.data, kbuf.len};
-        sl_slice v = {vnull ? NULL : vbuf.data, vbuf.len};
-        if ((rc = sl_kafka_producer_send(engine->ins_producer, sink->topic, -1, k, v, NULL, 0, ts, NULL, &err)) != SL_OK ||
-            (rc = sl_kafka_producer_flush(engine->ins_producer, QUERY_TOPIC_TIMEOUT_MS, &err)) != SL_OK) {
-                sl_engine_fail(res, SL_ENGINE_SERVER_ERROR, true, stmt->text, "Failed to insert values into '%s': %s",
-                               sink->name, err.message);
-                goto out;
-        }
-        uint64_t delivered = 0, failed = 0;
-        sl_kafka_producer_stats(engine->ins_producer, &delivered, &failed);
-        if (failed > engine->ins_failed) {
-                engine->ins_failed = failed;
-                sl_engine_fail(res, SL_ENGINE_SERVER_ERROR, true, stmt->text,
-                               "Failed to insert values into '%s': the record was not delivered", sink->name);
-                rc = SL_ERR_IO;
-                goto out;
-        }
-        rc = SL_OK;
-        /* ksqlDB answers INSERT VALUES with no entity */
-        (void)ent;
+        if ((rc = sl_engine_insert_produce(engine, sink, row, ts, &code, &err)) != SL_OK)
+                sl_engine_fail(res, code, true, stmt->text, "%s", err.message);
 out:
-        sl_buf_deinit(&kbuf);
-        sl_buf_deinit(&vbuf);
-        sl_serde_free(kser);
-        sl_serde_free(vser);
-        sl_plan_free(plan);
         sl_analysis_free(a);
         sl_arena_deinit(&arena);
         return rc;

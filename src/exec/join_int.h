@@ -8,10 +8,9 @@
  * (types/keyenc.h; DECIMAL with precision and scale first), so pseudo columns and NULL filler
  * slots need no declared type; composites decode with the column type of the input node.
  *
- * Stores. Each operator opens its stores by name through sl_exec_join_kv / sl_exec_join_window;
- * until the task-state API (task.h: sl_task_kv_store) is on main, they live in a private RocksDB
- * per operator instance under a temporary directory removed at close, so a restart rebuilds them
- * from the inputs. Not for use outside src/exec. */
+ * Stores. Each operator opens its stores by name (declared in the plan, so their changelog topics
+ * exist) through the task-state API (task.h), which restores them from their changelogs at
+ * start. Not for use outside src/exec. */
 #ifndef SL_EXEC_JOIN_INT_H
 #define SL_EXEC_JOIN_INT_H
 
@@ -28,8 +27,6 @@ typedef struct sl_exec_join {
         sl_buf key;                /* encoded join key of the current record */
         sl_buf val;                /* encoded row of the current record */
         const sl_type **types;     /* per slot of the output row: the declared type, for composites */
-        sl_state_db *db;           /* private store db (see above), opened on first use */
-        char dir[64];              /* its directory */
 } sl_exec_join;
 
 void sl_exec_join_init(sl_exec_join *j, sl_op *op);
@@ -55,6 +52,9 @@ void sl_exec_join_copy(sl_exec_join *j, bool right, sl_value *row, const sl_valu
  * delete of `key`. */
 void sl_exec_join_emit(sl_exec_join *j, const sl_rec *from, sl_value *row, const sl_value *key, int64_t ts,
                        bool tombstone);
+/* Sets the old_row of the record emitted last (the result row it replaces; NULL: none), with the
+ * same shared pseudo block. */
+void sl_exec_join_set_old(sl_exec_join *j, sl_value *old);
 /* Forwards what was emitted and clears it. */
 sl_err sl_exec_join_flush_out(sl_exec_join *j, sl_err_detail *err);
 

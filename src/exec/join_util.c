@@ -2,8 +2,6 @@
  * rows and the operators' stores. */
 #include "exec/join_int.h"
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "common/mem.h"
@@ -37,45 +35,17 @@ void sl_exec_join_deinit(sl_exec_join *j)
         sl_buf_deinit(&j->key);
         sl_buf_deinit(&j->val);
         sl_free(j->types);
-        if (j->db) {
-                sl_state_db_close(j->db);
-                sl_state_db_destroy(j->dir, NULL);
-        }
-}
-
-static sl_err open_db(sl_exec_join *j, sl_err_detail *err)
-{
-        sl_state_db_opts opts;
-
-        if (j->db)
-                return SL_OK;
-        snprintf(j->dir, sizeof(j->dir), "/tmp/sluice-join-XXXXXX");
-        if (!mkdtemp(j->dir))
-                return sl_err_set(err, SL_ERR_IO, "cannot create a state directory for a join");
-        sl_state_db_opts_init(&opts);
-        opts.cache_max_bytes = 0;
-        opts.write_buffer_bytes = 1 << 20;
-        opts.block_cache_bytes = 1 << 20;
-        return sl_state_db_open(j->dir, &opts, &j->db, err);
 }
 
 sl_err sl_exec_join_kv(sl_exec_join *j, const char *name, sl_state_kv **out, sl_err_detail *err)
 {
-        sl_err rc;
-
-        if ((rc = open_db(j, err)) != SL_OK)
-                return rc;
-        return sl_state_kv_open(j->db, name, NULL, out, err);
+        return sl_task_kv_store(j->op->task, name, out, err);
 }
 
 sl_err sl_exec_join_window(sl_exec_join *j, const char *name, const sl_state_window_opts *opts,
                            sl_state_window **out, sl_err_detail *err)
 {
-        sl_err rc;
-
-        if ((rc = open_db(j, err)) != SL_OK)
-                return rc;
-        return sl_state_window_open(j->db, name, opts, out, err);
+        return sl_task_window_store(j->op->task, name, opts, out, err);
 }
 
 bool sl_exec_join_key(sl_exec_join *j, bool right, sl_arena *arena, const sl_rec *rec, sl_value *key)
@@ -216,4 +186,18 @@ sl_err sl_exec_join_flush_out(sl_exec_join *j, sl_err_detail *err)
         rc = sl_op_forward(j->op, &j->out, err);
         sl_batch_clear(&j->out);
         return rc;
+}
+
+void sl_exec_join_set_old(sl_exec_join *j, sl_value *old)
+{
+        const sl_plan_node *node = j->op->node;
+        size_t pb = node->u.join.pseudo_base;
+        sl_rec *rec;
+
+        if (!j->out.len)
+                return;
+        rec = &j->out.recs[j->out.len - 1];
+        if (old && pb < node->width)
+                memcpy(&old[pb], &rec->row[pb], (node->width - pb) * sizeof(*old));
+        rec->old_row = old;
 }

@@ -9,7 +9,8 @@
  *          the right row was deleted). RIGHT mirrors LEFT;
  *   FULL   emits the row of whichever sides still have one, a tombstone when neither has.
  * A change that finds nothing to join and had no previous row emits nothing. The result's time is
- * the later of the change's and the other side's row's. */
+ * the later of the change's and the other side's row's. Each result carries the result row it
+ * replaces as old_row (NULL when the key had none), for table steps after the join. */
 #include "exec/op.h"
 
 #include "exec/join_int.h"
@@ -53,8 +54,8 @@ static sl_err tt_side(sl_op *op, sl_batch *batch, bool right, sl_err_detail *err
         for (size_t i = 0; i < batch->len; i++) {
                 const sl_rec *rec = &batch->recs[i];
                 sl_slice key, v, old;
-                sl_value kv, *row;
-                bool found = false, had = false;
+                sl_value kv, *row, *oldrow = NULL;
+                bool found = false, had = false, old_result;
                 int64_t ts = rec->ts, ots = 0;
 
                 if (!sl_exec_join_key(&st->j, right, batch->arena, rec, &kv))
@@ -62,6 +63,13 @@ static sl_err tt_side(sl_op *op, sl_batch *batch, bool right, sl_err_detail *err
                 key = SL_SLICE(st->j.key.data, st->j.key.len);
                 if ((rc = sl_state_kv_get(mine, key, &old, &had, err)) != SL_OK)
                         return rc;
+                if (had) {
+                        int64_t ots0;
+
+                        oldrow = sl_exec_join_row(&st->j);
+                        if ((rc = sl_exec_join_decode(&st->j, right, batch->arena, old, oldrow, &ots0, err)) != SL_OK)
+                                return rc;
+                }
                 if (rec->tombstone) {
                         if (!had)
                                 continue; /* deleting nothing changes nothing */
@@ -81,6 +89,15 @@ static sl_err tt_side(sl_op *op, sl_batch *batch, bool right, sl_err_detail *err
                         if (ots > ts)
                                 ts = ots;
                 }
+                /* the result this change replaces: the old row of this side with the other's */
+                old_result = (had && (found || mine_outer)) || (!had && found && other_outer);
+                if (old_result) {
+                        if (!oldrow)
+                                oldrow = sl_exec_join_row(&st->j);
+                        sl_exec_join_copy(&st->j, !right, oldrow, row);
+                } else {
+                        oldrow = NULL;
+                }
                 if (!rec->tombstone)
                         sl_exec_join_copy(&st->j, right, row, rec->row);
                 if (!found && !mine_outer)
@@ -88,9 +105,11 @@ static sl_err tt_side(sl_op *op, sl_batch *batch, bool right, sl_err_detail *err
                 if (rec->tombstone) {
                         /* this side's row is gone: the other side alone when it keeps it */
                         sl_exec_join_emit(&st->j, rec, row, &kv, ts, !(found && other_outer));
+                        sl_exec_join_set_old(&st->j, oldrow);
                         continue;
                 }
                 sl_exec_join_emit(&st->j, rec, row, &kv, ts, false);
+                sl_exec_join_set_old(&st->j, oldrow);
         }
         return sl_exec_join_flush_out(&st->j, err);
 }

@@ -4,7 +4,8 @@
  * the topology test driver -- partitioned by the key, with the record's event time (or the sink's
  * TIMESTAMP column) and the headers of the record it came from. A row the format cannot write is
  * skipped and logged. The writer here is
- * shared with op_repartition.c (exec_int.h). */
+ * shared with op_repartition.c (exec_int.h). A persistent query whose result is a TABLE also
+ * applies each written change to its pull-query view (view.h), when the engine opened one. */
 #include "exec/op.h"
 
 #include <stdio.h>
@@ -12,11 +13,13 @@
 
 #include "common/mem.h"
 #include "exec/exec_int.h"
+#include "exec/view.h"
 
 typedef struct sink_state {
         sl_op base;        /* must be first: op.c casts to it */
         sl_exec_writer w;  /* serializer buffers */
         uint64_t rows;     /* transient: rows handed out (LIMIT counts per task) */
+        sl_exec_view *view; /* TABLE results: the query's pull-query view (a reference), or NULL */
 } sink_state;
 
 void sl_exec_writer_init(sl_exec_writer *w, const sl_plan_topic *topic)
@@ -127,14 +130,20 @@ sl_err sl_exec_writer_write(sl_op *op, sl_exec_writer *w, const sl_plan_topic *t
 
 static sl_err sink_open(sl_op *op, sl_err_detail *err)
 {
+        sink_state *st = (sink_state *)op;
+
         (void)err;
-        sl_exec_writer_init(&((sink_state *)op)->w, &op->node->u.sink.topic);
+        sl_exec_writer_init(&st->w, &op->node->u.sink.topic);
+        /* the engine opens a view for each persistent query writing a table (view.h) */
+        if (!op->node->u.sink.transient && op->node->table)
+                st->view = sl_exec_view_acquire(op->task->plan->query_id);
         return SL_OK;
 }
 
 static void sink_close(sl_op *op)
 {
         sl_exec_writer_deinit(&((sink_state *)op)->w);
+        sl_exec_view_release(((sink_state *)op)->view);
 }
 
 /* A transient query hands rows to the output, up to its LIMIT. */
@@ -162,11 +171,16 @@ static sl_err sink_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
 {
         sink_state *st = (sink_state *)op;
 
+        sl_err rc;
+
         if (op->node->u.sink.transient)
                 return sink_rows(op, batch, err);
 
-        return sl_exec_writer_write(op, &st->w, &op->node->u.sink.topic, op->node->u.sink.ts_slot,
-                                    op->node->u.sink.ts_parse, op->node->u.sink.ts_format, batch, err);
+        rc = sl_exec_writer_write(op, &st->w, &op->node->u.sink.topic, op->node->u.sink.ts_slot,
+                                  op->node->u.sink.ts_parse, op->node->u.sink.ts_format, batch, err);
+        if (rc == SL_OK && st->view != NULL)
+                rc = sl_exec_view_apply(st->view, &op->node->u.sink.topic, batch, err);
+        return rc;
 }
 
 static sl_err sink_flush(sl_op *op, sl_err_detail *err)

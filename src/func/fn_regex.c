@@ -3,13 +3,15 @@
  * supported). A pattern that does not compile is an error, as in ksqlDB; no match gives NULL
  * (REGEXP_EXTRACT) or an empty array (REGEXP_EXTRACT_ALL). Empty matches advance by one character,
  * as java.util.regex.Matcher does. */
+#include <pthread.h>
+
 #include "common/mem.h"
 #include "func/func_int.h"
 
 #define N SL_FUNC_NULL_IN_NULL_OUT
 #define MAXG (SL_FUNC_REGEX_MAX_GROUPS + 1)
 
-/* The compiled pattern cached in the call site's ctx (patterns are usually constants). */
+/* A compiled pattern. */
 typedef struct regex_cache {
         char *pattern;       /* the pattern text, heap */
         size_t len;          /* its length */
@@ -24,25 +26,62 @@ static void regex_cache_free(void *p)
         sl_free(c);
 }
 
-/* The compiled form of `pat`, from the cache or compiled now; an error for a bad pattern. */
+/* The last patterns this thread compiled, most recent first. The evaluator's call ctx lives for
+ * one call only (sql/expr_eval.c), so a cache in it compiled a constant pattern once per row
+ * (bench/nexmark q21: regcomp was most of the time). Freed when the thread exits. */
+#define THREAD_PATTERNS 8
+typedef struct thread_patterns {
+        regex_cache *slot[THREAD_PATTERNS];  /* NULL after the last one */
+} thread_patterns;
+
+static pthread_key_t patterns_key;
+static pthread_once_t patterns_once = PTHREAD_ONCE_INIT;
+static __thread thread_patterns *patterns;  /* also a root for the leak checker */
+
+static void patterns_free(void *p)
+{
+        thread_patterns *tp = p;
+        for (int i = 0; i < THREAD_PATTERNS && tp->slot[i]; i++)
+                regex_cache_free(tp->slot[i]);
+        sl_free(tp);
+        patterns = NULL;
+}
+
+static void patterns_key_init(void)
+{
+        pthread_key_create(&patterns_key, patterns_free);
+}
+
+/* The compiled form of `pat`, from this thread's patterns or compiled now; an error for a bad
+ * pattern. Valid until this thread compiles THREAD_PATTERNS other patterns. */
 static sl_err compile(sl_func_ctx *ctx, const sl_value *pat, const sl_func_regex **re)
 {
-        regex_cache *c = ctx->cache_free == regex_cache_free ? ctx->cache : NULL;
-        if (c && c->len == pat->len && memcmp(c->pattern, fn_sp(pat), pat->len) == 0) {
-                *re = &c->re;
-                return SL_OK;
+        thread_patterns *tp = patterns;
+        regex_cache *c;
+        if (!tp) {
+                pthread_once(&patterns_once, patterns_key_init);
+                tp = patterns = sl_calloc(1, sizeof *tp);
+                pthread_setspecific(patterns_key, tp);
         }
+        for (int i = 0; i < THREAD_PATTERNS && (c = tp->slot[i]); i++)
+                if (c->len == pat->len && (!pat->len || memcmp(c->pattern, fn_sp(pat), pat->len) == 0)) {
+                        memmove(&tp->slot[1], &tp->slot[0], (size_t)i * sizeof *tp->slot);
+                        tp->slot[0] = c;
+                        *re = &c->re;
+                        return SL_OK;
+                }
         sl_func_regex fresh;
         if (!sl_func_regex_compile(&fresh, fn_sp(pat), pat->len))
                 return sl_err_set(ctx->err, SL_ERR_FUNCTION, "Invalid regular expression pattern: %.*s", (int)pat->len,
                                   fn_sp(pat));
-        sl_func_ctx_release(ctx);
         c = sl_calloc(1, sizeof *c);
         c->pattern = sl_strndup(pat->len ? fn_sp(pat) : "", pat->len);
         c->len = pat->len;
         c->re = fresh;
-        ctx->cache = c;
-        ctx->cache_free = regex_cache_free;
+        if (tp->slot[THREAD_PATTERNS - 1])
+                regex_cache_free(tp->slot[THREAD_PATTERNS - 1]);
+        memmove(&tp->slot[1], &tp->slot[0], (THREAD_PATTERNS - 1) * sizeof *tp->slot);
+        tp->slot[0] = c;
         *re = &c->re;
         return SL_OK;
 }

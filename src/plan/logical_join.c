@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "common/mem.h"
+#include "sql/ast_print.h"
 
 /* Index of the one source `e` reads (columns of the input row), or -1. */
 static int source_of(const sl_analysis *a, const sl_expr *e)
@@ -118,6 +119,58 @@ static void join_cols(sl_plan *plan, sl_plan_node *node, const sl_plan_node *lef
         sl_free(cols);
 }
 
+/* A join criteria side as ksqlDB prints it in messages: SOURCE.COLUMN, else the expression. */
+static void print_side(sl_str *out, const sl_analysis *a, const sl_expr *e)
+{
+        int si = source_of(a, e);
+
+        if (e->kind == SL_EXPR_COLUMN && si >= 0 &&
+            (size_t)e->index < a->sources[si].base + a->sources[si].src->ncolumns) {
+                sl_str_appendf(out, "%s.%s", a->sources[si].src->name,
+                               a->sources[si].src->columns[e->index - a->sources[si].base].name);
+                return;
+        }
+        if (e->ast)
+                sl_ast_print_expr(out, e->ast);
+}
+
+/* What ksqlDB refuses at planning: KAFKA-format values, foreign-key steps after the first, and
+ * re-keying windowed sources. */
+static sl_err check_joins(const sl_analysis *a, sl_err_detail *err)
+{
+        sl_str names;
+        size_t nkafka = 0;
+        sl_err rc = SL_OK;
+
+        sl_str_init(&names);
+        for (size_t i = 0; i < a->nsources; i++) {
+                if (!a->sources[i].src->value_format || !sl_str_eq_ci(a->sources[i].src->value_format, "KAFKA"))
+                        continue;
+                sl_str_appendf(&names, "%s%s", nkafka++ ? ", " : "", a->sources[i].src->name);
+        }
+        if (nkafka) {
+                rc = sl_err_set(err, SL_ERR_INVALID,
+                                "Source(s) %s are using the 'KAFKA' value format. This format does not yet support JOIN.",
+                                sl_str_cstr(&names));
+                goto done;
+        }
+        for (size_t j = 1; j < a->njoins; j++) {
+                if (!a->joins[j].foreign_key)
+                        continue;
+                sl_str_reset(&names);
+                print_side(&names, a, a->joins[j].left_key);
+                sl_str_append(&names, " = ");
+                print_side(&names, a, a->joins[j].right_key);
+                rc = sl_err_set(err, SL_ERR_INVALID,
+                                "Invalid join condition: foreign-key table-table joins are not supported as part of "
+                                "n-way joins. Got %s.", sl_str_cstr(&names));
+                goto done;
+        }
+done:
+        sl_str_deinit(&names);
+        return rc;
+}
+
 sl_err sl_plan_logical_join(const sl_plan_ctx *ctx, sl_plan *plan, const sl_analysis *a, sl_err_detail *err)
 {
         sl_plan_node *left;
@@ -125,6 +178,8 @@ sl_err sl_plan_logical_join(const sl_plan_ctx *ctx, sl_plan *plan, const sl_anal
 
         if (a->aggregate)
                 return sl_err_set(err, SL_ERR_UNSUPPORTED, "aggregation");
+        if ((rc = check_joins(a, err)) != SL_OK)
+                return rc;
         if ((rc = sl_plan_logical_source(ctx, plan, a, 0, err)) != SL_OK)
                 return rc;
         left = plan->nodes[plan->nnodes - 1];
@@ -159,6 +214,11 @@ sl_err sl_plan_logical_join(const sl_plan_ctx *ctx, sl_plan *plan, const sl_anal
                 right_keyed = is_key_column(a, jn->right_key, jn->right);
                 if (jn->foreign_key)
                         left_keyed = true;
+                if ((!left_keyed && a->sources[0].src->window != SL_CATALOG_WINDOW_NONE) ||
+                    (!right_keyed && rs->src->window != SL_CATALOG_WINDOW_NONE))
+                        return sl_err_set(err, SL_ERR_INVALID,
+                                          "Implicit repartitioning of windowed sources is not supported. See "
+                                          "https://github.com/confluentinc/ksql/issues/4385.");
                 if (!left_keyed) {
                         if (left->table)
                                 return sl_err_set(err, SL_ERR_UNSUPPORTED, "joins re-keying a table");

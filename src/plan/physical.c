@@ -20,10 +20,15 @@ static void keep_serde(sl_plan *plan, sl_serde *serde)
 
 /* Builds one side's serde from the node's row layout. */
 static sl_err side_serde(sl_plan *plan, const sl_plan_node *node, sl_serde_format format, const size_t *slots, size_t n,
-                         bool unwrapped, char delim, sl_serde **out, sl_err_detail *err)
+                         bool unwrapped, char delim, const sl_plan_topic *t, bool key, sl_serde **out,
+                         sl_err_detail *err)
 {
         sl_serde_column *cols = sl_calloc(n + 1, sizeof(*cols));
-        sl_serde_schema schema = {.columns = cols, .ncolumns = n, .unwrapped = unwrapped, .delimiter = delim};
+        /* schema registry formats: the subject <topic>-key / <topic>-value, as ksqlDB names it */
+        sl_serde_schema schema = {.columns = cols, .ncolumns = n, .unwrapped = unwrapped, .delimiter = delim,
+                                  .subject = sl_arena_sprintf(&plan->arena, "%s-%s", t->name, key ? "key" : "value"),
+                                  .schema_id = key ? t->key_schema_id : t->value_schema_id,
+                                  .full_name = key ? t->key_full_name : t->value_full_name};
         sl_err rc;
 
         for (size_t i = 0; i < n; i++) {
@@ -44,11 +49,11 @@ static sl_err topic_serdes(sl_plan *plan, const sl_plan_node *node, sl_plan_topi
 {
         sl_err rc;
 
-        if ((rc = side_serde(plan, node, t->key_format, t->key_slots, t->nkey, t->nkey == 1, t->key_delimiter,
-                             &t->key_serde, err)) != SL_OK)
+        if ((rc = side_serde(plan, node, t->key_format, t->key_slots, t->nkey, t->nkey == 1, t->key_delimiter, t,
+                             true, &t->key_serde, err)) != SL_OK)
                 return rc;
         return side_serde(plan, node, t->value_format, t->value_slots, t->nvalue, t->value_unwrapped,
-                          t->value_delimiter, &t->value_serde, err);
+                          t->value_delimiter, t, false, &t->value_serde, err);
 }
 
 static sl_err compile(sl_plan *plan, const sl_expr *e, sl_expr_prog **out, sl_err_detail *err)
@@ -80,6 +85,15 @@ static sl_plan_node *split_at(sl_plan *plan, size_t i, sl_err_detail *err, sl_er
                 else if (rep->cols[c].name && *rep->cols[c].name)
                         t->value_slots[t->nvalue++] = c;
         }
+        /* one key column from a KAFKA-keyed source keeps the KAFKA format, as ksqlDB's repartition
+         * topics do: the producer partitions by the key's bytes, so only then does a re-keyed
+         * stream land on the partition of the table it joins (a JSON "1011" and the 8-byte
+         * BIGINT 1011 hash apart) */
+        const sl_plan_node *up = rep->input;
+        while (up && up->kind != SL_PLAN_SOURCE)
+                up = up->input;
+        if (t->nkey == 1 && up && up->u.source.topic.key_format == SL_SERDE_KAFKA)
+                t->key_format = SL_SERDE_KAFKA;
         if ((*rc = topic_serdes(plan, rep, t, err)) != SL_OK)
                 return NULL;
         src->kind = SL_PLAN_SOURCE;
@@ -262,5 +276,23 @@ sl_err sl_plan_physical(sl_plan *plan, sl_err_detail *err)
         if ((rc = assign_subs(plan, err)) != SL_OK)
                 return rc;
         declare_stores(plan);
+        /* the stores of join steps, so that their changelog topics exist before the query runs */
+        for (size_t i = 0; i < plan->nnodes; i++) {
+                const sl_plan_node *node = plan->nodes[i];
+                bool ss;
+
+                if (node->kind != SL_PLAN_JOIN)
+                        continue;
+                ss = node->u.join.type == SL_PLAN_JOIN_STREAM_STREAM;
+                if (node->u.join.left_store)
+                        sl_plan_add_store(plan, node->u.join.left_store, ss ? SL_PLAN_STORE_WINDOW : SL_PLAN_STORE_KV,
+                                          node->sub);
+                if (node->u.join.right_store)
+                        sl_plan_add_store(plan, node->u.join.right_store, ss ? SL_PLAN_STORE_WINDOW : SL_PLAN_STORE_KV,
+                                          node->sub);
+                if (node->u.join.outer_store &&
+                    (!ss || (node->u.join.grace_ms >= 0 && node->u.join.kind != SL_AST_JOIN_INNER)))
+                        sl_plan_add_store(plan, node->u.join.outer_store, SL_PLAN_STORE_KV, node->sub);
+        }
         return SL_OK;
 }

@@ -63,7 +63,7 @@ void sl_plan_node_set_cols(sl_plan *plan, sl_plan_node *node, const sl_plan_colu
 /* The WITH properties of the statement that created `src` that the catalog does not keep
  * (WRAP_SINGLE_VALUE given or not, the delimiters): read back from its statement text. */
 static void source_props(const sl_catalog_source *src, int *wrap, const char **kdelim, const char **vdelim,
-                         sl_arena *arena)
+                         sl_arena *arena, sl_plan_topic *topic)
 {
         sl_ast_stmt *stmt = NULL;
 
@@ -82,6 +82,15 @@ static void source_props(const sl_catalog_source *src, int *wrap, const char **k
                         *kdelim = sl_arena_strdup(arena, text);
                 else if (sl_str_eq_ci(p->name.name, "VALUE_DELIMITER") && text)
                         *vdelim = sl_arena_strdup(arena, text);
+                else if (sl_str_eq_ci(p->name.name, "KEY_SCHEMA_ID") && v->kind == SL_AST_INTEGER)
+                        topic->key_schema_id = (int32_t)v->ival;
+                else if (sl_str_eq_ci(p->name.name, "VALUE_SCHEMA_ID") && v->kind == SL_AST_INTEGER)
+                        topic->value_schema_id = (int32_t)v->ival;
+                else if (sl_str_eq_ci(p->name.name, "KEY_SCHEMA_FULL_NAME") && text)
+                        topic->key_full_name = sl_arena_strdup(arena, text);
+                else if ((sl_str_eq_ci(p->name.name, "VALUE_AVRO_SCHEMA_FULL_NAME") ||
+                          sl_str_eq_ci(p->name.name, "VALUE_SCHEMA_FULL_NAME")) && text)
+                        topic->value_full_name = sl_arena_strdup(arena, text);
         }
 done:
         sl_ast_stmt_free(stmt);
@@ -91,8 +100,7 @@ static sl_err format_of(const char *name, sl_serde_format *out, sl_err_detail *e
 {
         if (sl_serde_format_parse(name, out, err) != SL_OK)
                 return err ? err->code : SL_ERR_NOT_FOUND;
-        if (*out == SL_SERDE_AVRO || *out == SL_SERDE_JSON_SR || *out == SL_SERDE_PROTOBUF ||
-            *out == SL_SERDE_PROTOBUF_NOSR)
+        if (*out == SL_SERDE_PROTOBUF || *out == SL_SERDE_PROTOBUF_NOSR)
                 return sl_err_set(err, SL_ERR_UNSUPPORTED, "format %s", sl_serde_format_name(*out));
         return SL_OK;
 }
@@ -123,7 +131,7 @@ sl_err sl_plan_topic_from_source(sl_plan *plan, sl_plan_topic *topic, const sl_c
         }
         topic->nkey = nkey;
         topic->nvalue = nval;
-        source_props(src, &wrap, &kd, &vd, &plan->arena);
+        source_props(src, &wrap, &kd, &vd, &plan->arena, topic);
         if (wrap < 0)
                 wrap = plan->wrap_default >= 0;
         topic->value_unwrapped = nval == 1 && (wrap == 0 || topic->value_format == SL_SERDE_KAFKA ||

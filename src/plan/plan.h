@@ -78,6 +78,10 @@ typedef struct sl_plan_topic {
                                         * as Kafka Streams writes it (TUMBLING/HOPPING: 8-byte
                                         * big-endian start; SESSION: end, then start) */
         int64_t window_size_ms;        /* TUMBLING/HOPPING: the window size (WINDOWEND = start + size) */
+        int32_t key_schema_id;         /* KEY_SCHEMA_ID (schema registry formats), 0: none */
+        int32_t value_schema_id;       /* VALUE_SCHEMA_ID, 0: none */
+        const char *key_full_name;     /* KEY_SCHEMA_FULL_NAME (AVRO record name), or NULL */
+        const char *value_full_name;   /* VALUE_AVRO_SCHEMA_FULL_NAME / VALUE_SCHEMA_FULL_NAME, or NULL */
 } sl_plan_topic;
 
 /* A HEADERS or HEADER('k') column of a source. */

@@ -63,6 +63,8 @@ static const sl_serde_ops *format_ops(sl_serde_format format)
         case SL_SERDE_KAFKA: return &sl_serde_kafka_ops;
         case SL_SERDE_JSON: return &sl_serde_json_ops;
         case SL_SERDE_DELIMITED: return &sl_serde_delimited_ops;
+        case SL_SERDE_AVRO: return &sl_serde_avro_ops;
+        case SL_SERDE_JSON_SR: return &sl_serde_json_sr_ops;
         default: return NULL;
         }
 }
@@ -83,6 +85,10 @@ sl_err sl_serde_new(sl_serde_format format, const sl_serde_schema *schema, sl_se
         serde->ncolumns = schema->ncolumns;
         serde->unwrapped = schema->unwrapped;
         serde->delimiter = schema->delimiter ? schema->delimiter : ',';
+        serde->registry = schema->registry ? schema->registry : sl_serde_registry_get_default();
+        serde->subject = schema->subject ? sl_arena_strdup(&serde->arena, schema->subject) : NULL;
+        serde->schema_id = schema->schema_id;
+        serde->full_name = schema->full_name ? sl_arena_strdup(&serde->arena, schema->full_name) : NULL;
         serde->columns = sl_arena_calloc(&serde->arena, schema->ncolumns + 1, sizeof *serde->columns);
         serde->name_lens = sl_arena_calloc(&serde->arena, schema->ncolumns + 1, sizeof *serde->name_lens);
         for (size_t i = 0; i < schema->ncolumns; i++) {
@@ -104,8 +110,29 @@ void sl_serde_free(sl_serde *serde)
 {
         if (!serde)
                 return;
+        if (serde->ops && serde->ops->release)
+                serde->ops->release(serde);
         sl_arena_deinit(&serde->arena);
         sl_free(serde);
+}
+
+static const sl_serde_registry *default_registry;
+
+void sl_serde_registry_set_default(const sl_serde_registry *reg)
+{
+        __atomic_store_n(&default_registry, reg, __ATOMIC_RELEASE);
+}
+
+const sl_serde_registry *sl_serde_registry_get_default(void)
+{
+        return __atomic_load_n(&default_registry, __ATOMIC_ACQUIRE);
+}
+
+sl_err sl_serde_prepare(const sl_serde *serde, sl_err_detail *err)
+{
+        if (!serde->ops->prepare)
+                return SL_OK;
+        return serde->ops->prepare(serde, err);
 }
 
 sl_serde_format sl_serde_get_format(const sl_serde *serde)

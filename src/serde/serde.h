@@ -1,6 +1,15 @@
 /* serde.h: record formats. Turns the bytes of a Kafka key or value into a row of sl_values and a
- * row back into bytes, for the formats of ksqlDB: JSON, DELIMITED, KAFKA and NONE (AVRO, JSON_SR,
- * PROTOBUF and PROTOBUF_NOSR are recognised names that sl_serde_new refuses for now).
+ * row back into bytes, for the formats of ksqlDB: JSON, DELIMITED, KAFKA, NONE, and the schema
+ * registry formats AVRO and JSON_SR (PROTOBUF and PROTOBUF_NOSR are recognised names that
+ * sl_serde_new refuses for now).
+ *
+ * Schema registry formats (AVRO, JSON_SR) write Confluent's wire format: magic byte 0, the 4-byte
+ * big-endian schema id, then the Avro binary (or JSON text) of the record. They need a registry
+ * (sl_serde_registry, given in the schema or set process-wide with sl_serde_registry_set_default):
+ * a deserializer looks the writer's schema up by id (cached per serde) and resolves it to the
+ * columns by field name; a serializer registers the schema of its columns under its subject
+ * (`<topic>-value` / `<topic>-key`) on sl_serde_prepare or its first record, unless a schema id is
+ * given (KEY_SCHEMA_ID / VALUE_SCHEMA_ID).
  *
  * The engine builds one sl_serde per source or sink side (key or value) from the columns that side
  * holds, in order, and calls it per record. A serde is immutable once built and may be shared by
@@ -38,8 +47,8 @@ typedef enum sl_serde_format {
         SL_SERDE_KAFKA,
         SL_SERDE_JSON,
         SL_SERDE_DELIMITED,
-        SL_SERDE_AVRO,          /* not supported yet */
-        SL_SERDE_JSON_SR,       /* not supported yet */
+        SL_SERDE_AVRO,
+        SL_SERDE_JSON_SR,
         SL_SERDE_PROTOBUF,      /* not supported yet */
         SL_SERDE_PROTOBUF_NOSR, /* not supported yet */
         SL_SERDE__COUNT
@@ -51,12 +60,41 @@ typedef struct sl_serde_column {
         const sl_type *type;  /* never NULL */
 } sl_serde_column;
 
+typedef struct sl_serde_registry sl_serde_registry;
+
+/* A schema registry as the schema registry formats use it: sluiced's own or an external one
+ * (src/registry), or an in-process one in tests. Functions may be called from any thread. */
+struct sl_serde_registry {
+        /* The schema text of `id` into *out (caller frees with sl_free); SL_ERR_NOT_FOUND when the
+         * registry has no such id. */
+        sl_err (*schema_by_id)(const sl_serde_registry *reg, int32_t id, char **out, sl_err_detail *err);
+        /* Registers `schema` (of `schema_type`: "AVRO" or "JSON") under `subject`, or finds it
+         * there; *id receives its id. An incompatible schema is SL_ERR_INVALID with the registry's
+         * message. */
+        sl_err (*register_schema)(const sl_serde_registry *reg, const char *subject, const char *schema_type,
+                                  const char *schema, int32_t *id, sl_err_detail *err);
+        /* The latest version of `subject`: its id and text (caller frees with sl_free);
+         * SL_ERR_NOT_FOUND when the subject has none. */
+        sl_err (*latest)(const sl_serde_registry *reg, const char *subject, int32_t *id, char **schema,
+                         sl_err_detail *err);
+};
+
+/* The registry serdes use when their schema names none. Set once at start (engine, test driver);
+ * `reg` must outlive every serde. NULL unsets. */
+void sl_serde_registry_set_default(const sl_serde_registry *reg);
+const sl_serde_registry *sl_serde_registry_get_default(void);
+
 /* What the engine passes in; sl_serde_new copies all of it. */
 typedef struct sl_serde_schema {
         const sl_serde_column *columns;  /* in serialization order */
         size_t ncolumns;
         bool unwrapped;                  /* single column written as a bare value (see above) */
         char delimiter;                  /* DELIMITED only: field separator; 0 means ',' */
+        /* schema registry formats only: */
+        const sl_serde_registry *registry;  /* NULL: the default one */
+        const char *subject;             /* where a serializer registers its schema; NULL: none */
+        int32_t schema_id;               /* > 0: write with this registered schema (KEY/VALUE_SCHEMA_ID) */
+        const char *full_name;           /* AVRO record name (VALUE_AVRO_SCHEMA_FULL_NAME), NULL: ksqlDB's */
 } sl_serde_schema;
 
 typedef struct sl_serde sl_serde;
@@ -77,6 +115,14 @@ sl_err sl_serde_delimiter_parse(const char *text, char *out, sl_err_detail *err)
  * wrapping it does not allow. The caller frees the result with sl_serde_free. */
 sl_err sl_serde_new(sl_serde_format format, const sl_serde_schema *schema, sl_serde **out, sl_err_detail *err);
 void sl_serde_free(sl_serde *serde);
+
+/* Schema registry formats: registers the serializer's schema now (a no-op for other formats and
+ * when there is no subject), so that a sink with an incompatible schema is refused when its query
+ * is created. SL_ERR_INVALID with the registry's message. Idempotent. */
+sl_err sl_serde_prepare(const sl_serde *serde, sl_err_detail *err);
+/* The schema text a schema registry format writes (AVRO: the Avro schema JSON), or NULL. Borrowed
+ * from the serde. */
+const char *sl_serde_schema_text(const sl_serde *serde);
 
 sl_serde_format sl_serde_get_format(const sl_serde *serde);
 size_t sl_serde_ncolumns(const sl_serde *serde);

@@ -16,6 +16,10 @@ typedef struct sl_serde_ops {
         /* See sl_serde_serialize; `row` is never NULL here. */
         sl_err (*encode)(const sl_serde *serde, const sl_value *row, sl_buf *out, bool *out_null,
                          sl_err_detail *err);
+        /* Optional: see sl_serde_prepare. */
+        sl_err (*prepare)(const sl_serde *serde, sl_err_detail *err);
+        /* Optional: frees serde->state. */
+        void (*release)(sl_serde *serde);
 } sl_serde_ops;
 
 struct sl_serde {
@@ -28,12 +32,19 @@ struct sl_serde {
         bool unwrapped;               /* single column written bare */
         char delimiter;               /* DELIMITED field separator */
         const void *priv;             /* format-private tables built by check, in arena */
+        const sl_serde_registry *registry;  /* schema registry formats: where schemas live */
+        const char *subject;          /* registry subject of the serializer's schema, or NULL */
+        int32_t schema_id;            /* fixed writer schema id, or 0 */
+        const char *full_name;        /* AVRO record full name, or NULL */
+        void *state;                  /* format-private mutable state (caches), freed by ops->release */
 };
 
 extern const sl_serde_ops sl_serde_json_ops;
 extern const sl_serde_ops sl_serde_delimited_ops;
 extern const sl_serde_ops sl_serde_kafka_ops;
 extern const sl_serde_ops sl_serde_none_ops;
+extern const sl_serde_ops sl_serde_avro_ops;
+extern const sl_serde_ops sl_serde_json_sr_ops;
 
 /* Shared helpers (serde.c). */
 /* ksqlDB's "The '<FORMAT>' format does not support type '<KIND>'" check of every column, where

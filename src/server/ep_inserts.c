@@ -1,9 +1,16 @@
 /* ep_inserts.c: POST /inserts-stream. The body is ksqlDB's: a first line {"target": "S"}, then one
  * JSON object per line, a row each. Lines are handled as they arrive (so an insert stream has no
- * size limit but the line length), and every row gets an ack line {"status":"ok","seq":N} or
- * {"status":"error","seq":N,"error_code":...,"message":...}. An unknown target or a bad first line
- * fails the whole request with ksqlDB's error shape. libmicrohttpd answers an HTTP/1.1 request
- * once its body is complete, so the acks go out together at the end. */
+ * size limit but the line length); the rows of each piece of body that arrives (up to 1000) go to
+ * the engine together (engine_insert.c), which writes them to the target's topic and waits for
+ * their delivery once. Every row gets an ack line {"status":"ok","seq":N}; the first row that
+ * fails gets ksqlDB's InsertError {"@type":"generic_error","error_code":...,"message":...,
+ * "status":"error","seq":N} and ends the stream (later rows are not inserted), as ksqlDB's
+ * AcksSubscriber does. An unknown target or a bad first line fails the whole request with
+ * ksqlDB's error shape. Acks are delimited lines (application/vnd.ksqlapi.delimited.v1, the
+ * default) or one JSON array (Accept: application/json).
+ *
+ * ksqlDB serves this endpoint over HTTP/2 only; here it is HTTP/1.1, and libmicrohttpd answers a
+ * request once its body is complete, so the acks go out together at the end. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +21,7 @@
 typedef struct sl_server_inserts {
         sl_buf line;                 /* the incomplete current line */
         bool header_done;            /* the first line was handled */
+        bool ended;                  /* a row failed: the acks end with its error, later rows are ignored */
         bool denied;                 /* credentials or content type were refused: rows are ignored */
         int error_code;              /* the request failed (0: no) */
         char error[512];             /* its message */
@@ -22,7 +30,12 @@ typedef struct sl_server_inserts {
         bool have_res;               /* `res` needs deinit */
         json_int_t seq;              /* next row number */
         sl_buf acks;                 /* ack lines so far */
+        sl_buf rows;                 /* rows waiting to go to the engine together, back to back */
+        sl_vec row_lens;             /* of size_t: their lengths */
 } sl_server_inserts;
+
+/* Rows handed to the engine in one batch at most (one delivery wait per batch). */
+#define INSERTS_BATCH 1000
 
 static void ack(sl_server_inserts *st, json_t *a)
 {
@@ -33,13 +46,43 @@ static void ack(sl_server_inserts *st, json_t *a)
         free(t);
 }
 
+/* Sends the waiting rows to the engine and acks them: ok for each row written, then the first
+ * failure's InsertError, which ends the stream (ksqlDB's AcksSubscriber). */
+static void flush_rows(sl_server_inserts *st)
+{
+        size_t n = st->row_lens.len, off = 0;
+        sl_slice *rows;
+        int code = SL_ENGINE_BAD_REQUEST;
+        sl_err_detail err;
+
+        if (n == 0)
+                return;
+        rows = sl_calloc(n, sizeof(*rows));
+        for (size_t i = 0; i < n; i++) {
+                size_t len = SL_VEC_AT(&st->row_lens, size_t, i);
+                rows[i] = (sl_slice){st->rows.data + off, len};
+                off += len;
+        }
+        size_t done = sl_engine_insert_rows(st->ins, rows, n, &code, &err);
+        for (size_t i = 0; i < done; i++)
+                ack(st, json_pack("{s:s, s:I}", "status", "ok", "seq", st->seq++));
+        if (done < n) {
+                ack(st, json_pack("{s:s, s:i, s:s, s:s, s:I}", "@type", "generic_error", "error_code", code, "message",
+                                  err.message, "status", "error", "seq", st->seq++));
+                st->ended = true;
+        }
+        sl_free(rows);
+        sl_buf_reset(&st->rows);
+        sl_vec_clear(&st->row_lens);
+}
+
 static void handle_line(sl_server_req *req, sl_server_inserts *st, const char *line, size_t len)
 {
         json_error_t jerr;
 
         while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' '))
                 len--;
-        if (len == 0 || st->error_code != 0 || st->denied || st->have_res)
+        if (len == 0 || st->error_code != 0 || st->denied || st->have_res || st->ended)
                 return;
         if (!st->header_done) {
                 st->header_done = true;
@@ -60,22 +103,10 @@ static void handle_line(sl_server_req *req, sl_server_inserts *st, const char *l
                 json_decref(first);
                 return;
         }
-        json_t *row = json_loadb(line, len, 0, &jerr);
-        json_int_t seq = st->seq++;
-        if (!json_is_object(row)) {
-                json_decref(row);
-                ack(st, json_pack("{s:s, s:I, s:i, s:s}", "status", "error", "seq", seq, "error_code", 40000, "message",
-                                  "Invalid JSON in inserts stream: a row must be a JSON object"));
-                return;
-        }
-        json_decref(row);
-        int code = 0;
-        sl_err_detail err;
-        if (sl_engine_insert_row(st->ins, line, len, &code, &err) != SL_OK)
-                ack(st, json_pack("{s:s, s:I, s:i, s:s}", "status", "error", "seq", seq, "error_code", code, "message",
-                                  err.message));
-        else
-                ack(st, json_pack("{s:s, s:I}", "status", "ok", "seq", seq));
+        sl_buf_append(&st->rows, line, len);
+        sl_vec_push(&st->row_lens, &len);
+        if (st->row_lens.len >= INSERTS_BATCH)
+                flush_rows(st);
 }
 
 void sl_server_inserts_begin(sl_server_req *req)
@@ -83,6 +114,8 @@ void sl_server_inserts_begin(sl_server_req *req)
         sl_server_inserts *st = sl_calloc(1, sizeof(*st));
         sl_buf_init(&st->line);
         sl_buf_init(&st->acks);
+        sl_buf_init(&st->rows);
+        sl_vec_init(&st->row_lens, sizeof(size_t));
         req->ins = st;
 }
 
@@ -107,12 +140,13 @@ void sl_server_inserts_feed(sl_server_req *req, const char *data, size_t len)
                 }
                 sl_buf_append(&st->line, data, n);
                 if (nl == NULL)
-                        return;
+                        break;
                 handle_line(req, st, (const char *)st->line.data, st->line.len);
                 sl_buf_reset(&st->line);
                 data += n + 1;
                 len -= n + 1;
         }
+        flush_rows(st);
 }
 
 void sl_server_inserts_free(sl_server_req *req)
@@ -125,6 +159,8 @@ void sl_server_inserts_free(sl_server_req *req)
                 sl_engine_result_deinit(&st->res);
         sl_buf_deinit(&st->line);
         sl_buf_deinit(&st->acks);
+        sl_buf_deinit(&st->rows);
+        sl_vec_deinit(&st->row_lens);
         sl_free(st);
         req->ins = NULL;
 }
@@ -139,6 +175,7 @@ enum MHD_Result sl_server_ep_inserts(sl_server_req *req)
         if (st->line.len > 0)
                 handle_line(req, st, (const char *)st->line.data, st->line.len);
         sl_buf_reset(&st->line);
+        flush_rows(st);
         if (st->error_code != 0)
                 return sl_server_send_error(req, st->error_code, "%s", st->error);
         if (st->have_res)

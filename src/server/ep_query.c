@@ -10,7 +10,7 @@
  * produces nothing. In every case the response's free callback unregisters the stream and closes
  * the engine query (after which no sink call comes), then frees the stream. A client that does not
  * read lets its buffer grow to a limit, then its stream ends with an error: the engine never
- * blocks on a client. */
+ * blocks on a client -- except a pull query's own thread (header `pull`), which waits for room. */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -30,6 +30,7 @@ typedef enum stream_format {
         FMT_OLD,        /* /query: [{"header":..},\n{"row":..},\n...{"finalMessage":..}] */
         FMT_DELIMITED,  /* /query-stream: metadata line, then one JSON array per row per line */
         FMT_JSON,       /* /query-stream with application/json: [metadata, row, ...] */
+        FMT_TEXT,       /* PRINT: text lines as they come, no header, no trailer */
 } stream_format;
 
 /* One streaming response. */
@@ -48,6 +49,8 @@ typedef struct stream {
         char *query_id;               /* registry key (heap) */
         bool registered;              /* in srv->streams */
         uint64_t rows;                /* rows written */
+        bool pull;                    /* a pull query's thread writes: it waits for room instead of failing */
+        bool new_api;                 /* /query-stream: PRINT sends no "Key format:"/"Value format:" lines */
 } stream;
 
 static void append_error(stream *st, const sl_engine_result *err)
@@ -89,6 +92,7 @@ static void append_trailer(stream *st, const char *final_message, const sl_engin
         } else if (st->format == FMT_JSON) {
                 sl_buf_append(&st->out, "]\n", 2);
         }
+        /* FMT_TEXT: PRINT's response just ends */
         st->ended = true;
 }
 
@@ -98,6 +102,9 @@ static bool sink_row(void *ctx, const char *json, bool tombstone)
         bool go_on = true;
 
         pthread_mutex_lock(&st->lock);
+        while (st->pull && !st->ended && !st->closing && !st->client_gone &&
+               st->out.len - st->off > STREAM_BUFFER_LIMIT)
+                pthread_cond_wait(&st->cond, &st->lock);
         if (st->ended || st->closing || st->client_gone) {
                 go_on = false;
         } else if (st->out.len - st->off > STREAM_BUFFER_LIMIT) {
@@ -121,6 +128,33 @@ static bool sink_row(void *ctx, const char *json, bool tombstone)
                 sl_buf_append(&st->out, json, strlen(json));
                 if (st->format == FMT_DELIMITED)
                         sl_buf_append_u8(&st->out, '\n');
+                st->rows++;
+        }
+        pthread_cond_broadcast(&st->cond);
+        pthread_mutex_unlock(&st->lock);
+        return go_on;
+}
+
+/* PRINT's lines. The first one turns the stream into plain text before anything else was
+ * written (the header waits for the engine's start to return; a PRINT has none). */
+static bool sink_line(void *ctx, const char *text)
+{
+        stream *st = ctx;
+        bool go_on = true;
+
+        pthread_mutex_lock(&st->lock);
+        st->format = FMT_TEXT;
+        if (st->ended || st->closing || st->client_gone) {
+                go_on = false;
+        } else if (st->out.len - st->off > STREAM_BUFFER_LIMIT) {
+                static const char full[] = "The client does not read the topic's lines: its output buffer is full\n";
+                sl_buf_append(&st->out, full, sizeof(full) - 1);
+                st->ended = true;
+                go_on = false;
+        } else if (!(st->new_api && (sl_str_starts_with(text, "Key format:") ||
+                                     sl_str_starts_with(text, "Value format:")))) {
+                sl_buf_append(&st->out, text, strlen(text));
+                sl_buf_append_u8(&st->out, '\n');
                 st->rows++;
         }
         pthread_cond_broadcast(&st->cond);
@@ -165,6 +199,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
         if (peer_gone(st->fd)) {
                 pthread_mutex_lock(&st->lock);
                 st->client_gone = true;
+                pthread_cond_broadcast(&st->cond);
                 pthread_mutex_unlock(&st->lock);
                 return MHD_CONTENT_READER_END_WITH_ERROR;
         }
@@ -179,6 +214,8 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
                                 sl_buf_reset(&st->out);
                                 st->off = 0;
                         }
+                        if (st->pull)
+                                pthread_cond_broadcast(&st->cond);  /* room for a waiting writer */
                         ret = (ssize_t)n;
                         break;
                 }
@@ -199,6 +236,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
                 }
                 if (pthread_cond_timedwait(&st->cond, &st->lock, &ts) == ETIMEDOUT && peer_gone(st->fd)) {
                         st->client_gone = true;
+                        pthread_cond_broadcast(&st->cond);
                         ret = MHD_CONTENT_READER_END_WITH_ERROR;
                         break;
                 }
@@ -229,6 +267,7 @@ static void stream_release(void *cls)
         pthread_mutex_unlock(&srv->lock);
         pthread_mutex_lock(&st->lock);
         st->closing = true;
+        pthread_cond_broadcast(&st->cond);  /* a pull writer waiting for room gives up */
         pthread_mutex_unlock(&st->lock);
         srv->qops.close(st->q);
         stream_free(st);
@@ -315,7 +354,8 @@ enum MHD_Result sl_server_ep_query(sl_server_req *req, bool query_stream)
         sl_buf_init(&st->out);
         const union MHD_ConnectionInfo *ci = MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
         st->fd = ci ? ci->connect_fd : -1;
-        sl_engine_query_sink sink = {st, sink_row, sink_end};
+        st->new_api = query_stream;
+        sl_engine_query_sink sink = {st, sink_row, sink_end, sink_line};
         /* rows may flow (even from inside start, for a pull query) before the header is written:
          * they wait in `out` and move behind the header below */
         if (srv->qops.start(srv->engine, &er, &sink, &arena, &hdr, &st->q, &res) != SL_OK) {
@@ -326,12 +366,29 @@ enum MHD_Result sl_server_ep_query(sl_server_req *req, bool query_stream)
                 stream_free(st);
                 goto out;
         }
+        if (hdr.print && query_stream && ct != (const char *)SL_CT_DELIMITED) {
+                /* ksqlDB prints a topic on /query-stream in the delimited format only */
+                srv->qops.close(st->q);
+                pthread_mutex_lock(&srv->lock);
+                srv->nstreams--;
+                pthread_mutex_unlock(&srv->lock);
+                stream_free(st);
+                struct MHD_Response *r406 = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+                ret = MHD_queue_response(req->conn, MHD_HTTP_NOT_ACCEPTABLE, r406);
+                MHD_destroy_response(r406);
+                goto out;
+        }
         pthread_mutex_lock(&st->lock);
-        sl_buf early = st->out;
-        sl_buf_init(&st->out);
-        append_header(st, &hdr);
-        sl_buf_append(&st->out, early.data, early.len);
-        sl_buf_deinit(&early);
+        st->pull = hdr.pull;
+        if (hdr.print) {
+                st->format = FMT_TEXT;
+        } else {
+                sl_buf early = st->out;
+                sl_buf_init(&st->out);
+                append_header(st, &hdr);
+                sl_buf_append(&st->out, early.data, early.len);
+                sl_buf_deinit(&early);
+        }
         st->query_id = sl_strdup(hdr.query_id ? hdr.query_id : "");
         pthread_mutex_unlock(&st->lock);
         pthread_mutex_lock(&srv->lock);
@@ -374,10 +431,14 @@ enum MHD_Result sl_server_ep_close_query(sl_server_req *req)
                 pthread_mutex_unlock(&st->lock);
         }
         pthread_mutex_unlock(&srv->lock);
-        if (st == NULL)
+        if (st == NULL) {
                 ret = sl_server_send_error(req, 40000, "No query with id %s", json_string_value(id));
-        else
-                ret = sl_server_send_json(req, 200, json_object(), SL_CT_JSON);
+        } else {
+                /* ksqlDB's CloseQueryHandler answers 200 with no body */
+                struct MHD_Response *resp = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+                ret = MHD_queue_response(req->conn, 200, resp);
+                MHD_destroy_response(resp);
+        }
 out:
         json_decref(body);
         return ret;

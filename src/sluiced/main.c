@@ -11,12 +11,14 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "engine/engine.h"
+#include "registry/registry.h"
 #include "server/server.h"
 #include "sql/check.h"
 
 /* Everything the server runs; a field per service. */
 typedef struct services {
         sl_broker *broker;  /* NULL when an external Kafka is used */
+        sl_registry_service *registry;  /* schema registry (own or a client of an external one) */
         sl_engine *engine;  /* metastore, functions, queries */
         sl_server *server;  /* the REST API */
 } services;
@@ -41,7 +43,9 @@ static void usage(void)
                "  auto.create.topics.enable, log.segment.bytes, log.retention.ms, log.retention.bytes,\n"
                "  log.flush.interval.messages, log.flush.interval.ms, socket.request.max.bytes, log.level\n"
                "  bootstrap.servers: the Kafka cluster of the engine (default: the bundled broker's listener);\n"
-               "  when set, no bundled broker starts unless broker.enabled=true\n");
+               "  when set, no bundled broker starts unless broker.enabled=true\n"
+               "  ksql.schema.registry.url: an external schema registry; unset, sluiced serves its own on\n"
+               "  schema.registry.listeners (http://127.0.0.1:8081), stored in the _schemas topic\n");
 }
 
 /* The bundled broker runs unless bootstrap.servers names another cluster (then the engine never
@@ -55,6 +59,25 @@ static int start_services(services *svc, const sl_config *cfg, sl_err_detail *de
                 return -1;
         if (broker_only)
                 return 0;
+        /* the registry before the engine: the command log replay infers AVRO columns from it */
+        char bs[512];
+        bool kafka = true;
+        const char *bsc = sl_config_get(cfg, "bootstrap.servers");
+        const char *lst = sl_config_get(cfg, "broker.listeners");
+        if (sl_config_get_bool(cfg, "sluice.engine.kafka", true, &kafka, det))
+                return -1;
+        if (bsc) {
+                snprintf(bs, sizeof(bs), "%s", bsc);
+        } else {
+                /* the bundled broker's first listener, without its scheme */
+                const char *l = lst ? lst : "PLAINTEXT://127.0.0.1:9092";
+                const char *scheme = strstr(l, "://");
+                if (scheme && scheme < l + strcspn(l, ","))
+                        l = scheme + 3;
+                snprintf(bs, sizeof(bs), "%.*s", (int)strcspn(l, ","), l);
+        }
+        if (sl_registry_service_start(cfg, kafka ? bs : NULL, &svc->registry, det))
+                return -1;
         if (sl_engine_new(cfg, &svc->engine, det) || sl_engine_recover(svc->engine, det) ||
             sl_server_new(cfg, svc->engine, &svc->server, det) || sl_server_start(svc->server, det))
                 return -1;
@@ -67,6 +90,8 @@ static void stop_services(services *svc)
         svc->server = NULL;
         sl_engine_free(svc->engine);
         svc->engine = NULL;
+        sl_registry_service_stop(svc->registry);
+        svc->registry = NULL;
         sl_broker_free(svc->broker);
         svc->broker = NULL;
 }

@@ -109,6 +109,9 @@ static sl_expr *compile_node(sl_arena *arena, const sl_expr *e, size_t nlvars, s
 
         *c = *e;
         c->args = args;
+        /* a literal's bytes may live in the statement's AST: the program keeps its own copy */
+        if (e->kind == SL_EXPR_CONST)
+                c->value = sl_value_copy(arena, &e->value);
         if (e->kind == SL_EXPR_CALL && !e->fn) {
                 sl_err_set(err, SL_ERR_UNSUPPORTED, "table function %s cannot be evaluated as a scalar expression",
                            e->ast && e->ast->name ? e->ast->name : "?");

@@ -28,6 +28,8 @@
 #include "common/str.h"
 #include "exec/driver.h"
 #include "plan/plan.h"
+#include "registry/registry.h"
+#include "serde/avro.h"
 #include "serde/serde.h"
 #include "sql/analyze.h"
 #include "sql/parse.h"
@@ -213,7 +215,69 @@ static void side_free(side *s)
 /* Builds the key or value side of catalog source `src`. */
 static int wrap_default; /* ksql.persistence.wrap.single.values of the case being run */
 
+/* A topic's Avro schema declared by the case ("topics": keySchema / valueSchema), registered in the
+ * case's in-process schema registry: test inputs are written with it, as ksqlDB's driver does. */
+typedef struct declared_schema {
+        char *subject;  /* <topic>-key / <topic>-value */
+        int32_t id;
+} declared_schema;
+static declared_schema declared[32];
+static size_t ndeclared;
+
+static int32_t declared_id(const char *topic, bool key)
+{
+        char subject[512];
+
+        snprintf(subject, sizeof(subject), "%s-%s", topic, key ? "key" : "value");
+        for (size_t i = 0; i < ndeclared; i++)
+                if (strcmp(declared[i].subject, subject) == 0)
+                        return declared[i].id;
+        return 0;
+}
+
+static bool side_of_ex(const sl_catalog_source *src, bool key, bool input, side *s, char *why, size_t whylen);
+
 static bool side_of(const sl_catalog_source *src, bool key, side *s, char *why, size_t whylen)
+{
+        return side_of_ex(src, key, false, s, why, whylen);
+}
+
+/* The declared Avro schema of `topic` as columns (a record's fields, or one unwrapped column), so
+ * that test inputs are written as the schema says, whatever the source declares. */
+static bool declared_columns(const char *topic, bool key, sl_arena *arena, sl_serde_column *cols, size_t *n,
+                             bool *unwrapped)
+{
+        int32_t id = declared_id(topic, key);
+        const sl_serde_registry *reg = sl_serde_registry_get_default();
+        char *text = NULL;
+        const sl_avro *schema;
+        const sl_type *t;
+        bool ok = false;
+
+        if (!id || !reg || reg->schema_by_id(reg, id, &text, NULL) != SL_OK)
+                return false;
+        if (sl_avro_parse(arena, text, &schema, NULL) == SL_OK && sl_avro_to_type(arena, schema, &t, NULL) == SL_OK) {
+                bool record = schema->kind == SL_AVRO_RECORD;
+                if (record && t->nfields <= 64) {
+                        for (size_t i = 0; i < t->nfields; i++) {
+                                cols[i].name = schema->fields[i].name;
+                                cols[i].type = t->fields[i].type;
+                        }
+                        *n = t->nfields;
+                        *unwrapped = false;
+                } else if (!record) {
+                        cols[0].name = "ROWVAL";
+                        cols[0].type = t;
+                        *n = 1;
+                        *unwrapped = true;
+                }
+                ok = record ? t->nfields <= 64 : true;
+        }
+        sl_free(text);
+        return ok;
+}
+
+static bool side_of_ex(const sl_catalog_source *src, bool key, bool input, side *s, char *why, size_t whylen)
 {
         sl_serde_column cols[64];
         size_t n = 0;
@@ -240,19 +304,30 @@ static bool side_of(const sl_catalog_source *src, bool key, side *s, char *why, 
         s->window_size_ms = key ? src->window_size_ms : 0;
         s->ncols = n;
         s->unwrapped = key ? n == 1 : t.value_unwrapped;
+        if (input && s->format == SL_SERDE_AVRO)
+                declared_columns(src->topic, key, &tmp->arena, cols, &s->ncols, &s->unwrapped);
+        n = s->ncols;
+        char subject[512];
+        snprintf(subject, sizeof(subject), "%s-%s", src->topic, key ? "key" : "value");
         schema = (sl_serde_schema){.columns = cols, .ncolumns = n, .unwrapped = s->unwrapped,
-                                   .delimiter = key ? t.key_delimiter : t.value_delimiter};
+                                   .delimiter = key ? t.key_delimiter : t.value_delimiter, .subject = subject,
+                                   .schema_id = declared_id(src->topic, key)};
         if (sl_serde_new(s->format, &schema, &s->serde, &e) != SL_OK) {
                 snprintf(why, whylen, "%s", e.message);
                 goto done;
         }
         schema.delimiter = 0;
+        schema.schema_id = 0;
         if (sl_serde_new(SL_SERDE_JSON, &schema, &s->json, &e) != SL_OK) {
                 snprintf(why, whylen, "%s", e.message);
                 goto done;
         }
         ok = true;
 done:
+        if (!ok) {
+                side_free(s);
+                memset(s, 0, sizeof(*s));
+        }
         sl_plan_free(tmp);
         return ok;
 }
@@ -391,6 +466,8 @@ typedef struct run {
         sl_plan *plans[64];
         size_t nplans;
         sl_script *script_keep;  /* the parsed statements, freed after the plans */
+        sl_ast_stmt *inferred[16];    /* CREATE statements rewritten with inferred AVRO columns */
+        size_t ninferred;
         sl_exec_record inserted[64];  /* INSERT VALUES records, piped before the inputs */
         size_t ninserted;
         char why[1024];  /* failure or skip reason */
@@ -560,6 +637,26 @@ static outcome run_statements(run *r, const char *sql, const json_t *tc, const s
                 sl_err rc;
 
                 sl_err_clear(&e);
+                /* AVRO without columns: the statement with the columns the registry infers */
+                if (r->ninferred < 16 && (stmt->kind == SL_AST_STMT_CREATE_STREAM || stmt->kind == SL_AST_STMT_CREATE_TABLE) &&
+                    sl_analyze(&ctx, stmt, &a, &e) == SL_OK) {
+                        sl_ast_stmt *inf = NULL;
+                        rc = sl_registry_infer_columns(sl_serde_registry_get_default(), stmt, a->new_source, &inf, &e);
+                        sl_analysis_free(a);
+                        a = NULL;
+                        if (rc != SL_OK) {
+                                if (exc && expected_message(exc, e.message)) {
+                                        *done = true;
+                                        goto out;
+                                }
+                                snprintf(r->why, sizeof(r->why), "infer '%.200s': %s", stmt->text, e.message);
+                                oc = FAIL;
+                                goto out;
+                        }
+                        if (inf)
+                                stmt = r->inferred[r->ninferred++] = inf;
+                }
+                sl_err_clear(&e);
                 if ((rc = sl_analyze(&ctx, stmt, &a, &e)) != SL_OK) {
                         if (exc && expected_message(exc, e.message)) {
                                 *done = true;
@@ -691,7 +788,8 @@ static outcome feed(run *r, const json_t *inputs)
 
                 if (!src)
                         continue; /* nothing reads it */
-                if (!side_of(src, true, &ks, r->why, sizeof(r->why)) || !side_of(src, false, &vs, r->why, sizeof(r->why))) {
+                if (!side_of_ex(src, true, true, &ks, r->why, sizeof(r->why)) || !side_of_ex(src, false, true, &vs, r->why, sizeof(r->why))) {
+                        side_free(&ks);  /* set or zeroed */
                         oc = SKIP;
                         break;
                 }
@@ -872,6 +970,7 @@ static outcome compare(run *r, const json_t *outputs, bool no_inputs)
                         break;
                 }
                 if (!side_of(src, true, &ks, r->why, sizeof(r->why)) || !side_of(src, false, &vs, r->why, sizeof(r->why))) {
+                        side_free(&ks);  /* set or zeroed */
                         oc = FAIL;
                         break;
                 }
@@ -1049,6 +1148,48 @@ static outcome run_one(const json_t *tc, const char *fmt, const sl_func_registry
         }
         r.cat = sl_catalog_mem_new();
         r.d = sl_exec_driver_new();
+        /* an in-process schema registry per case, with the topics' declared Avro schemas */
+        sl_registry_store *store = NULL;
+        sl_registry_store_new(NULL, &store, NULL);
+        {
+                /* ksqlDB's test driver uses a mock registry that checks no compatibility */
+                sl_str msg;
+                sl_str_init(&msg);
+                sl_registry_store_set_level(store, NULL, "NONE", &msg);
+                sl_str_deinit(&msg);
+        }
+        sl_serde_registry *sreg = sl_registry_local_new(store);
+        sl_serde_registry_set_default(sreg);
+        ndeclared = 0;
+        json_array_foreach((json_t *)topics, i, v) {
+                const char *name = json_string_value(json_object_get(v, "name"));
+                for (int side = 0; side < 2 && name; side++) {
+                        const json_t *sch = json_object_get(v, side ? "valueSchema" : "keySchema");
+                        const char *f = json_string_value(json_object_get(v, side ? "valueFormat" : "keyFormat"));
+                        char subject[512];
+                        sl_str msg;
+                        int32_t id;
+                        bool json_sr = f && sl_str_eq_ci(f, "JSON_SR");
+                        if (!sch || (f && !sl_str_eq_ci(f, "AVRO") && !json_sr) ||
+                            (!f && fmt && !sl_str_eq_ci(fmt, "AVRO") && !strstr(sql, "AVRO") && !strstr(sql, "avro")))
+                                continue;
+                        char *text = json_dumps(sch, JSON_COMPACT | JSON_ENCODE_ANY);
+                        snprintf(subject, sizeof(subject), "%s-%s", name, side ? "value" : "key");
+                        sl_str_init(&msg);
+                        const json_t *jid = json_object_get(v, side ? "valueSchemaId" : "keySchemaId");
+                        int reg_rc = json_is_integer(jid)
+                                             ? sl_registry_store_import(store, subject, json_sr ? "JSON" : "AVRO", text,
+                                                                        (int32_t)(id = (int32_t)json_integer_value(jid)), &msg)
+                                             : sl_registry_store_register(store, subject, json_sr ? "JSON" : "AVRO", text,
+                                                                          &id, &msg);
+                        if (ndeclared < 32 && reg_rc == 0) {
+                                declared[ndeclared].subject = sl_strdup(subject);
+                                declared[ndeclared++].id = id;
+                        }
+                        sl_str_deinit(&msg);
+                        free(text);
+                }
+        }
         json_array_foreach((json_t *)topics, i, v) {
                 const char *name = json_string_value(json_object_get(v, "name"));
                 json_t *p = json_object_get(v, "partitions");
@@ -1092,6 +1233,14 @@ static outcome run_one(const json_t *tc, const char *fmt, const sl_func_registry
                 sl_free((void *)r.inserted[k].value.ptr);
         }
         sl_catalog_free(r.cat);
+        for (size_t k = 0; k < r.ninferred; k++)
+                sl_ast_stmt_free(r.inferred[k]);
+        sl_serde_registry_set_default(NULL);
+        sl_registry_local_free(sreg);
+        sl_registry_store_free(store);
+        for (size_t k = 0; k < ndeclared; k++)
+                sl_free(declared[k].subject);
+        ndeclared = 0;
         sl_free(sql);
         return oc;
 }

@@ -1,8 +1,8 @@
 #!/bin/bash
 # 0300-rest: sluiced's REST API with curl, field by field against ksqlDB's documented names:
 # /info, /healthcheck, /status, /clusterStatus, /ksql (DDL, SHOW, DESCRIBE, topics, functions, properties,
-# variables, errors with their codes and entities), /query and /query-stream (error shapes until
-# the query engine lands), /close-query, /inserts-stream, and the request errors: invalid JSON,
+# variables, errors with their codes and entities), /query and /query-stream error shapes (rows:
+# 0305, PRINT: 0306), /close-query, /inserts-stream, and the request errors: invalid JSON,
 # wrong content type, a body over the limit, an unknown path and a wrong method.
 set -u
 . "$(dirname "$0")/lib/server.sh"
@@ -139,8 +139,9 @@ check "syntax error" "j['message'].startswith('line 1:15: Syntax error') and j['
 ksql "SELECT * FROM s1 EMIT CHANGES;"
 error 40002 400 statement_error "select on /ksql"
 ksql "CREATE TABLE t3 AS SELECT id, COUNT(*) AS n FROM s1 GROUP BY id;"
-error 40001 400 statement_error "csas"
-check csas "'not supported yet' in j['message']"
+check csas "j[0]['commandStatus']['status'] == 'SUCCESS' and j[0]['commandStatus']['queryId'] == 'CTAS_T3_0'"
+ksql "TERMINATE CTAS_T3_0;"
+check "terminate csas" "j[0]['commandStatus']['status'] == 'SUCCESS'"
 ksql "DESCRIBE nope;"
 error 40001 400 statement_error "describe unknown"
 check "describe unknown" "j['message'] == \"Could not find STREAM/TABLE 'NOPE' in the Metastore\""
@@ -178,17 +179,14 @@ check "one status" "j['status'] == 'SUCCESS' and 'dropped' in j['message']"
 req GET /status/stream/NOPE/create
 error 40400 404 generic_error "unknown status"
 
-# --- query errors (push queries streaming: 0305-push-query; pull queries come with issue 5)
+# --- query errors (push queries streaming: 0305-push-query; pull queries: 065x)
 req POST /query '{"ksql": "SELECT * FROM s1 WHERE id = 1;", "streamsProperties": {}}'
-error 40001 400 statement_error "pull query"
-check "pull query" "'not supported yet' in j['message'] and j['statementText'] == 'SELECT * FROM s1 WHERE id = 1;'"
+check "pull query on a stream" "j[0]['header']['schema'] == '\`ID\` BIGINT, \`V\` STRING'"
 req POST /query '{"ksql": "SELECT * FROM nope EMIT CHANGES;"}'
 error 40001 400 statement_error "query unknown source"
 check "query unknown source" "j['message'] == 'Source \`NOPE\` does not exist.'"
 req POST /query '{"ksql": "SHOW STREAMS;"}'
 error 40000 400 generic_error "non-query on /query"
-req POST /query-stream '{"sql": "SELECT * FROM s1 WHERE id = 1;", "properties": {}}' -H 'Accept: application/vnd.ksqlapi.delimited.v1'
-error 40001 400 statement_error "pull query on /query-stream"
 req POST /query-stream '{"ksql": "SELECT * FROM s1;"}'
 error 40000 400 generic_error "query-stream without sql"
 req POST /close-query '{"queryId": "transient_NOPE_1"}'
@@ -196,11 +194,12 @@ error 40000 400 generic_error "close unknown query"
 
 # --- inserts
 req POST /inserts-stream $'{"target": "nope"}\n{"ID": 1}\n'
-error 40000 400 generic_error "inserts unknown target"
-req POST /inserts-stream $'{"target": "s1"}\n{"ID": 1, "V": "a"}\nnot json\n'
+error 40001 400 generic_error "inserts unknown target"
+check "inserts unknown target" "j['message'] == 'Cannot insert values into an unknown stream/table: NOPE'"
+req POST /inserts-stream $'{"target": "s1"}\n{"ID": 1, "V": "a"}\nnot json\n{"ID": 2}\n'
 status 200 "inserts acks"
 ACKS=$(printf '%s' "$BODY" | python3 -c 'import json,sys; print(json.dumps([json.loads(l) for l in sys.stdin.read().splitlines() if l]))')
-BODY=$ACKS check "inserts acks" "[a['seq'] for a in j] == [0, 1] and all(a['status'] == 'error' and isinstance(a['error_code'], int) and a['message'] for a in j)"
+BODY=$ACKS check "inserts acks" "j == [{'status':'ok','seq':0}, {'@type':'generic_error','error_code':40000,'message':'Invalid JSON in inserts stream','status':'error','seq':1}]"
 
 # --- request errors
 req POST /ksql '{"ksql": "SHOW STREAMS;"'

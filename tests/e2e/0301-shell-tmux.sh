@@ -59,9 +59,9 @@ wait_for "Could not find STREAM/TABLE 'NOPE' in the Metastore"
 type_text "DEFINE who = 'me';"; key Enter
 type_text "SHOW VARIABLES;"; key Enter
 wait_for " who           | me"
-# a pull query: the server answers that they are not supported yet (issue 5), the shell goes on
-type_text "SELECT * FROM pageviews WHERE id = 1;"; key Enter
-wait_for "Pull queries are not supported yet by this server"
+# a pull query on a source that does not exist: the server's error, the shell goes on
+type_text "SELECT * FROM nope WHERE id = 1;"; key Enter
+wait_for "NOPE"
 type_text "exit"; key Enter
 wait_for "SHELL-EXIT=0"
 # libedit writes spaces as \040

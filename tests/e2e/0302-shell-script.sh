@@ -61,9 +61,9 @@ python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j[0]["@type"
         "$DIR/out" || fail "--output JSON is not the server's JSON"
 
 # errors of statements that need the query manager come back as messages, status 1
-sh_run -e "SELECT * FROM orders WHERE id = 1;" "$URL"
+sh_run -e "SELECT * FROM no_such_source WHERE id = 1;" "$URL"
 [ $? = 1 ] || fail "a failed query must exit 1"
-has "Pull queries are not supported yet by this server"
+has "NO_SUCH_SOURCE"
 
 # an unreachable server
 sh_run -e "SHOW STREAMS;" "http://127.0.0.1:$(free_port)"

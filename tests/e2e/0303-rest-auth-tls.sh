@@ -2,7 +2,8 @@
 # 0303-rest-auth-tls: sluiced with `listeners=https://...` (PEM key and certificate) and HTTP basic
 # authentication (authentication.method=BASIC, a users file "user: password[,role...]"). Without
 # credentials, or with a wrong password or a role not allowed, every endpoint answers 401 with
-# ksqlDB's error body and a WWW-Authenticate challenge, and nothing runs; with them everything works,
+# ksqlDB's error body and a WWW-Authenticate challenge, and nothing runs (no stream created, no row
+# inserted through /inserts-stream, no PRINT started); with them everything works,
 # also from the shell (-u/-p); /chc/live stays open for probes; plain http to the TLS port fails.
 set -u
 . "$(dirname "$0")/lib/server.sh"
@@ -34,6 +35,22 @@ out=$(post "alice:secret" '{"ksql":"SHOW STREAMS;"}'); [ "${out##* }" = 200 ] ||
 echo "${out% *}" | python3 -c 'import json,sys; j=json.load(sys.stdin); assert j[0]["streams"] == [], j' \
         || fail "a refused request ran: $out"
 out=$(post "alice:secret" "$create"); [ "${out##* }" = 200 ] || fail "alice create: $out"
+# streamed endpoints refuse too, and nothing is written: the topic stays empty until alice inserts
+rows='{"target":"s"}
+{"ID":1}
+'
+for who in "" "alice:wrong" "bob:builder"; do
+        out=$($C -w ' %{http_code}' -X POST -H 'Content-Type: application/json' ${who:+-u "$who"} --data-binary "$rows" "$URL/inserts-stream")
+        [ "${out##* }" = 401 ] || fail "inserts-stream as '$who': $out"
+        out=$($C -w ' %{http_code}' -X POST -H 'Content-Type: application/json' ${who:+-u "$who"} -d '{"sql":"PRINT s FROM BEGINNING;"}' "$URL/query-stream")
+        [ "${out##* }" = 401 ] || fail "query-stream as '$who': $out"
+done
+n=$(kcat -C -b 127.0.0.1:$KAFKA -t s -e -q -f '%o\n' 2>/dev/null | wc -l)
+[ "$n" = 0 ] || fail "a refused insert wrote $n records"
+out=$($C -X POST -H 'Content-Type: application/json' -u alice:secret --data-binary "$rows" "$URL/inserts-stream")
+[ "$out" = '{"status":"ok","seq":0}' ] || fail "alice's insert: $out"
+n=$(kcat -C -b 127.0.0.1:$KAFKA -t s -e -q -f '%o\n' 2>/dev/null | wc -l)
+[ "$n" = 1 ] || fail "alice's insert wrote $n records"
 $C -u alice:secret "$URL/info" | grep -q KsqlServerInfo || fail "info over TLS"
 [ "$($C -o /dev/null -w '%{http_code}' "$URL/chc/live")" = 200 ] || fail "/chc/live must stay open"
 curl -s -o /dev/null "http://127.0.0.1:$HTTP/info" && fail "plain http answered on the TLS port"

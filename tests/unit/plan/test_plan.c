@@ -183,10 +183,10 @@ Test(plan, unsupported_formats_are_named)
         sl_plan *plan = NULL;
         sl_err_detail e;
 
-        a = analyze_last("CREATE STREAM S (ID STRING KEY, V INT) WITH (kafka_topic='in', value_format='AVRO');"
+        a = analyze_last("CREATE STREAM S (ID STRING KEY, V INT) WITH (kafka_topic='in', value_format='PROTOBUF');"
                          "CREATE STREAM O AS SELECT * FROM S;");
         cr_expect_eq(sl_plan_build(&pctx, a, &plan, &e), SL_ERR_UNSUPPORTED);
-        cr_expect_str_eq(e.message, "format AVRO");
+        cr_expect_str_eq(e.message, "format PROTOBUF");
         sl_analysis_free(a);
 }
 

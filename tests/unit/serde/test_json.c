@@ -427,8 +427,8 @@ Test(serde_json, schema_checks)
         cr_expect_null(serde);
         cr_expect(strstr(err.message, "JSON only supports MAP types with STRING keys"));
         schema = (sl_serde_schema){.columns = cols + 1, .ncolumns = 1};
-        cr_expect_eq(sl_serde_new(SL_SERDE_AVRO, &schema, &serde, &err), SL_ERR_UNSUPPORTED);
-        cr_expect_str_eq(err.message, "format 'AVRO' is not supported yet");
+        cr_expect_eq(sl_serde_new(SL_SERDE_PROTOBUF_NOSR, &schema, &serde, &err), SL_ERR_UNSUPPORTED);
+        cr_expect_str_eq(err.message, "format 'PROTOBUF_NOSR' is not supported yet");
         cr_expect_eq(sl_serde_new(SL_SERDE_PROTOBUF, &schema, &serde, &err), SL_ERR_UNSUPPORTED);
         cols[0].type = sl_type_int();
         schema = (sl_serde_schema){.columns = cols, .ncolumns = 2, .unwrapped = true};
