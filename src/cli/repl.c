@@ -374,9 +374,8 @@ static int on_query_line(void *ctx, const char *line, size_t len, bool partial)
                         sl_str_append(&qv->out, "Press CTRL-C to interrupt\n");
         } else if ((v = json_object_get(j, "row")) != NULL) {
                 if (sh->json_output) {
-                        char *t = json_dumps(j, JSON_COMPACT);
-                        sl_str_appendf(&qv->out, "%s\n", t);
-                        free(t);
+                        /* as the server wrote it: re-encoding would print 17 digits per DOUBLE */
+                        sl_str_appendf(&qv->out, "%.*s\n", (int)len, line);
                 } else if (qv->have_header) {
                         json_t *cols = json_object_get(v, "columns");
                         if (json_is_true(json_object_get(v, "tombstone"))) {
