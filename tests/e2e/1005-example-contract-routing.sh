@@ -30,4 +30,14 @@ put contracts contract-changes.txt
 wait_equal "ROUTES after contract-changes.txt" "$("$EX/expected.py" routes 2)" routes
 put hub_events events-2.txt
 wait_equal "actions after events-2.txt" "$("$EX/expected.py" 2)" actions
+# the README's pull query over the routes table
+pulled_routes() {
+        shell_e "SELECT * FROM routes;" | /usr/bin/python3 -c '
+import json, sys
+rows = [json.loads(l)["row"]["columns"] for l in sys.stdin if l.startswith("{\"row\"")]
+print("\n".join(sorted("%s|%s" % (t, ",".join(sorted(ids))) for t, ids in rows)))'
+}
+got=$(pulled_routes)
+[ "$got" = "$("$EX/expected.py" routes 2)" ] || fail "SELECT * FROM routes gave:
+$got"
 echo PASS
