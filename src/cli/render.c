@@ -103,16 +103,17 @@ void sl_cli_render_schema(sl_str *out, json_t *schema)
 }
 
 /* A cell's text (malloc'd): a number as the shortest decimal that reads back as the same double
- * (jansson writes 17 digits: 52.5219 would show as 52.521900000000002), ".0" added to a whole
- * one as the server writes it; anything else as compact JSON. */
+ * (jansson writes 17 digits: 52.5219 would show as 52.521900000000002), plain between 1e-3 and
+ * 1e7 with ".0" added to a whole one, as the server writes it; anything else as compact JSON. */
 static char *cell_text(json_t *v)
 {
         if (!json_is_real(v) || !isfinite(json_real_value(v)))
                 return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
         double d = json_real_value(v);
-        char buf[40];
-        for (int prec = 1; prec <= 17; prec++) {
-                snprintf(buf, sizeof buf - 2, "%.*g", prec, d);
+        bool plain = d == 0 || (fabs(d) >= 1e-3 && fabs(d) < 1e7); /* as Java's Double.toString */
+        char buf[48];
+        for (int prec = plain ? 0 : 1; prec <= 17; prec++) {
+                snprintf(buf, sizeof buf - 2, plain ? "%.*f" : "%.*g", prec, d);
                 if (strtod(buf, NULL) == d)
                         break;
         }
