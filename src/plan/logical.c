@@ -154,6 +154,13 @@ sl_err sl_plan_logical_source(const sl_plan_ctx *ctx, sl_plan *plan, const sl_an
                                                 p == SL_PSEUDO_ROWKEY       ? sl_type_string() :
                                                                               sl_type_bigint();
         }
+        /* a push query on a windowed table: the window bounds belong to the key (the source gives
+         * them to tombstones too) */
+        if (!join && a->kind == SL_AST_STMT_QUERY && src->kind == SL_CATALOG_TABLE &&
+            src->window != SL_CATALOG_WINDOW_NONE && a->pseudo_base + SL_PSEUDO_WINDOWEND < a->input_width) {
+                cols[a->pseudo_base + SL_PSEUDO_WINDOWSTART].key = true;
+                cols[a->pseudo_base + SL_PSEUDO_WINDOWEND].key = true;
+        }
         sl_plan_node_set_cols(plan, node, cols, a->input_width);
         sl_free(cols);
         node->table = src->kind == SL_CATALOG_TABLE;
@@ -317,6 +324,13 @@ sl_err sl_plan_logical(const sl_plan_ctx *ctx, sl_analysis *a, sl_plan **out, sl
                 cols[i].name = a->columns[i].name;
                 cols[i].type = a->columns[i].type;
                 cols[i].key = a->columns[i].key;
+                /* a push query on a table marks no key in the analysis: a column read from the
+                 * table's key is one here, so a tombstone keeps it (ksqlDB emits the delete with
+                 * its key) */
+                if (a->kind == SL_AST_STMT_QUERY && !a->aggregate && a->result_kind == SL_CATALOG_TABLE &&
+                    exprs[i]->kind == SL_EXPR_COLUMN && exprs[i]->index >= 0 &&
+                    (size_t)exprs[i]->index < node->input->width && node->input->cols[exprs[i]->index].key)
+                        cols[i].key = true;
         }
         sl_plan_node_set_cols(plan, node, cols, a->ncolumns);
         node->u.project.exprs = sl_arena_calloc(&plan->arena, a->ncolumns + 1, sizeof(*node->u.project.exprs));
