@@ -582,6 +582,7 @@ static bool run_statement(shell *sh, const char *stmt)
                 kv_set(&sh->props, w2, w4);
                 printf("Successfully changed local property '%s' to '%s'. Use the UNSET command to revert your "
                        "change.\n", w2, w4);
+                fflush(stdout); /* before a later statement's error on stderr, when both go to one file */
                 return true;
         }
         if (word_is(w1, "UNSET") && has2) {
@@ -591,6 +592,7 @@ static bool run_statement(shell *sh, const char *stmt)
                         return false;
                 }
                 printf("Successfully unset local property '%s' (value '%s').\n", w2, old);
+                fflush(stdout);
                 sl_free(old);
                 return true;
         }
@@ -606,6 +608,7 @@ static bool run_statement(shell *sh, const char *stmt)
                 char *old = kv_del(&sh->vars, w2);
                 if (old == NULL)
                         printf("Cannot undefine variable '%s' which was never defined\n", w2);
+                fflush(stdout);
                 sl_free(old);
                 return true;
         }

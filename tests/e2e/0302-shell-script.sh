@@ -55,6 +55,13 @@ has " TOTALS     | totals      | JSON       | JSON         | false"
 has " ksql.streams.auto.offset.reset"
 grep -F " ksql.streams.auto.offset.reset" "$DIR/out" | grep -q "SESSION.*earliest" || fail "SET was not sent"
 
+# -f with stdout and stderr in one file: the SET line ends before the next statement's error
+printf '%s\n' "SET 'auto.offset.reset' = 'earliest';" "DESCRIBE nope;" >"$DIR/set.sql"
+"$BIN/sluice" -f "$DIR/set.sql" "$URL" >"$DIR/out" 2>&1
+[ "$(head -c 36 "$DIR/out")" = "Successfully changed local property " ] || fail "the SET line does not come first"
+grep -qx "Successfully changed local property 'auto.offset.reset' to 'earliest'. Use the UNSET command to revert your change." \
+        "$DIR/out" || fail "the SET line is not a line of its own"
+
 # --output JSON prints the entities as the server sent them
 sh_run --output JSON -e "SHOW TABLES;" "$URL" || fail "--output JSON exited $?"
 python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j[0]["@type"] == "tables" and j[0]["tables"][0]["name"] == "TOTALS"' \
