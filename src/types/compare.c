@@ -98,20 +98,39 @@ static int cmp_entry_keys(const void *x, const void *y, void *ctx)
         return sl_value_cmp(&items[2 * *(const uint32_t *)x], &items[2 * *(const uint32_t *)y]);
 }
 
+void sl_value_map_sort_into(const sl_value *m, uint32_t *idx)
+{
+        bool sorted = true;
+
+        for (uint32_t i = 0; i < m->len; i++) {
+                idx[i] = i;
+                if (sorted && i > 0 && cmp_entry_keys(&idx[i - 1], &idx[i], (void *)m->u.comp.items) > 0)
+                        sorted = false;
+        }
+        if (!sorted)
+                qsort_r(idx, m->len, sizeof *idx, cmp_entry_keys, (void *)m->u.comp.items);
+}
+
 uint32_t *sl_value_map_sorted(const sl_value *m)
 {
         uint32_t *idx = sl_malloc((m->len ? m->len : 1) * sizeof *idx);
-        for (uint32_t i = 0; i < m->len; i++)
-                idx[i] = i;
-        qsort_r(idx, m->len, sizeof *idx, cmp_entry_keys, (void *)m->u.comp.items);
+        sl_value_map_sort_into(m, idx);
         return idx;
 }
 
+/* Maps up to this many entries are compared with their index arrays on the stack. */
+#define MAP_STACK_ENTRIES 32
+
 static int cmp_map(const sl_value *a, const sl_value *b)
 {
-        uint32_t *ia = sl_value_map_sorted(a), *ib = sl_value_map_sorted(b);
+        uint32_t sa[MAP_STACK_ENTRIES], sb[MAP_STACK_ENTRIES];
+        uint32_t *ia = a->len <= MAP_STACK_ENTRIES ? sa : sl_malloc(a->len * sizeof *ia);
+        uint32_t *ib = b->len <= MAP_STACK_ENTRIES ? sb : sl_malloc(b->len * sizeof *ib);
         uint32_t n = a->len < b->len ? a->len : b->len;
         int c = 0;
+
+        sl_value_map_sort_into(a, ia);
+        sl_value_map_sort_into(b, ib);
         for (uint32_t i = 0; i < n && c == 0; i++) {
                 c = sl_value_cmp(&a->u.comp.items[2 * ia[i]], &b->u.comp.items[2 * ib[i]]);
                 if (c == 0)
@@ -119,8 +138,10 @@ static int cmp_map(const sl_value *a, const sl_value *b)
         }
         if (c == 0)
                 c = cmp_i64(a->len, b->len);
-        sl_free(ia);
-        sl_free(ib);
+        if (ia != sa)
+                sl_free(ia);
+        if (ib != sb)
+                sl_free(ib);
         return c;
 }
 

@@ -33,6 +33,8 @@ uint64_t sl_value_hash(const sl_value *v, uint64_t seed);
 /* Entry indexes 0..len-1 of MAP value `map` in key order (sl_value_cmp of the keys). Caller frees
  * with sl_free. Never NULL. */
 uint32_t *sl_value_map_sorted(const sl_value *map);
+/* The same into `idx`, which has room for map->len entries (no allocation). */
+void sl_value_map_sort_into(const sl_value *map, uint32_t *idx);
 /* Double.compare: the total order of doubles described above. */
 int sl_value_cmp_double(double a, double b);
 

@@ -147,6 +147,38 @@ Test(types_compare, composites)
         cr_expect_neq(sl_value_hash(&s1, 0), sl_value_hash(&s2, 0));
 }
 
+/* Maps of n entries with keys 0..n-1 inserted in descending order; `bump` changes the value of key 0. */
+static sl_value int_map(size_t n, int bump)
+{
+        const sl_type *map_t = sl_type_map(&arena, sl_type_int(), sl_type_int());
+        sl_value *x;
+        sl_value m = sl_value_composite_new(&arena, map_t, (uint32_t)n, &x);
+        for (size_t i = 0; i < n; i++) {
+                x[2 * i] = sl_value_int((int32_t)(n - 1 - i));
+                x[2 * i + 1] = sl_value_int((int32_t)(n - 1 - i) + (i == n - 1 ? bump : 0));
+        }
+        return m;
+}
+
+Test(types_compare, maps_small_and_large_compare_in_key_order)
+{
+        static const size_t sizes[] = {1, 31, 32, 33, 200};
+        for (size_t k = 0; k < sizeof(sizes) / sizeof(*sizes); k++) {
+                size_t n = sizes[k];
+                sl_value lo = int_map(n, 0), hi = int_map(n, 1), lo2 = int_map(n, 0);
+                sl_value ordered[] = {sl_value_null(), lo, hi};
+                check_ascending(ordered, 3);
+                cr_expect(sl_value_eq(&lo, &lo2), "size %zu", n);
+                uint32_t idx[200];
+                sl_value_map_sort_into(&hi, idx);
+                for (size_t i = 0; i < n; i++)
+                        cr_expect_eq(idx[i], n - 1 - i, "size %zu entry %zu", n, i);
+        }
+        /* a shorter map that agrees on its entries sorts first, on either side of the stack bound */
+        sl_value a = int_map(32, 0), b = int_map(33, 0);
+        cr_expect_neq(sl_value_cmp(&a, &b), 0);
+}
+
 Test(types_compare, hash_depends_on_seed_and_value)
 {
         sl_value a = sl_value_string("abc", 3), b = sl_value_string("abd", 3), n = sl_value_null();
