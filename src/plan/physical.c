@@ -67,6 +67,20 @@ static sl_err compile(sl_plan *plan, const sl_expr *e, sl_expr_prog **out, sl_er
 
 /* The internal topic of a repartition node and the source that re-reads it. Key columns (those
  * flagged key) go to the record key, the other named columns to the value. */
+/* Whether the KAFKA format writes a key of `type` (a STRUCT or DECIMAL key stays JSON). */
+static bool kafka_key_type(const sl_type *type)
+{
+        switch (type->kind) {
+        case SL_TYPE_INT:
+        case SL_TYPE_BIGINT:
+        case SL_TYPE_DOUBLE:
+        case SL_TYPE_STRING:
+                return true;
+        default:
+                return false;
+        }
+}
+
 static sl_plan_node *split_at(sl_plan *plan, size_t i, sl_err_detail *err, sl_err *rc)
 {
         sl_plan_node *rep = plan->nodes[i];
@@ -92,7 +106,8 @@ static sl_plan_node *split_at(sl_plan *plan, size_t i, sl_err_detail *err, sl_er
         const sl_plan_node *up = rep->input;
         while (up && up->kind != SL_PLAN_SOURCE)
                 up = up->input;
-        if (t->nkey == 1 && up && up->u.source.topic.key_format == SL_SERDE_KAFKA)
+        if (t->nkey == 1 && up && up->u.source.topic.key_format == SL_SERDE_KAFKA &&
+            kafka_key_type(rep->cols[t->key_slots[0]].type))
                 t->key_format = SL_SERDE_KAFKA;
         if ((*rc = topic_serdes(plan, rep, t, err)) != SL_OK)
                 return NULL;
