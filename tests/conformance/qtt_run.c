@@ -1412,7 +1412,8 @@ int main(int argc, char **argv)
         }
         sl_free(files);
         printf("total: %ld passed, %ld failed, %ld skipped\n", total.passed, total.failed, total.skipped);
-        qsort(reasons, nreasons, sizeof(*reasons), cmp_reason);
+        if (nreasons)
+                qsort(reasons, nreasons, sizeof(*reasons), cmp_reason);
         for (size_t i = 0; i < nreasons; i++) {
                 if (i < 25 || verbose)
                         printf("  skipped %ld: %s\n", reasons[i].n, reasons[i].text);
