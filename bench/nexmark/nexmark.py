@@ -278,6 +278,12 @@ def mode_a(tools, srv, stmts, events, queries, cres, threads, idle_ms):
             wr = finish_watch(w, 3600)
         except Exception as e:
             res[q] = {"status": "error", "message": str(e)}
+            log(f"  A {q:16s} error: {res[q]['message']}")
+            w.kill()
+            w.wait()
+            srv.ksql("TERMINATE ALL;")
+            for s in reversed(need):
+                srv.ksql(f"DROP {s['kind']} IF EXISTS {s['sink']} DELETE TOPIC;")
             continue
         finally:
             ff.stop = True
