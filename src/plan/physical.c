@@ -85,15 +85,21 @@ static sl_plan_node *split_at(sl_plan *plan, size_t i, sl_err_detail *err, sl_er
                 else if (rep->cols[c].name && *rep->cols[c].name)
                         t->value_slots[t->nvalue++] = c;
         }
-        /* one key column from a KAFKA-keyed source keeps the KAFKA format, as ksqlDB's repartition
-         * topics do: the producer partitions by the key's bytes, so only then does a re-keyed
-         * stream land on the partition of the table it joins (a JSON "1011" and the 8-byte
-         * BIGINT 1011 hash apart) */
+        /* one key column of a type KAFKA holds, from a KAFKA-keyed source, keeps the KAFKA format,
+         * as ksqlDB's repartition topics do: the producer partitions by the key's bytes, so only
+         * then does a re-keyed stream land on the partition of the table it joins (a JSON "1011"
+         * and the 8-byte BIGINT 1011 hash apart) */
         const sl_plan_node *up = rep->input;
         while (up && up->kind != SL_PLAN_SOURCE)
                 up = up->input;
-        if (t->nkey == 1 && up && up->u.source.topic.key_format == SL_SERDE_KAFKA)
-                t->key_format = SL_SERDE_KAFKA;
+        if (t->nkey == 1 && up && up->u.source.topic.key_format == SL_SERDE_KAFKA) {
+                const sl_type *kt = rep->cols[t->key_slots[0]].type;
+                sl_type_kind k = kt ? kt->kind : SL_TYPE_NULL;
+
+                if (k == SL_TYPE_INT || k == SL_TYPE_BIGINT || k == SL_TYPE_DOUBLE || k == SL_TYPE_STRING ||
+                    k == SL_TYPE_BYTES)
+                        t->key_format = SL_SERDE_KAFKA;
+        }
         if ((*rc = topic_serdes(plan, rep, t, err)) != SL_OK)
                 return NULL;
         src->kind = SL_PLAN_SOURCE;
