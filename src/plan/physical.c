@@ -67,6 +67,20 @@ static sl_err compile(sl_plan *plan, const sl_expr *e, sl_expr_prog **out, sl_er
 
 /* The internal topic of a repartition node and the source that re-reads it. Key columns (those
  * flagged key) go to the record key, the other named columns to the value. */
+/* Whether the KAFKA format writes a key of `type` (a STRUCT or DECIMAL key stays JSON). */
+static bool kafka_key_type(const sl_type *type)
+{
+        switch (type->kind) {
+        case SL_TYPE_INT:
+        case SL_TYPE_BIGINT:
+        case SL_TYPE_DOUBLE:
+        case SL_TYPE_STRING:
+                return true;
+        default:
+                return false;
+        }
+}
+
 static sl_plan_node *split_at(sl_plan *plan, size_t i, sl_err_detail *err, sl_err *rc)
 {
         sl_plan_node *rep = plan->nodes[i];
@@ -85,21 +99,16 @@ static sl_plan_node *split_at(sl_plan *plan, size_t i, sl_err_detail *err, sl_er
                 else if (rep->cols[c].name && *rep->cols[c].name)
                         t->value_slots[t->nvalue++] = c;
         }
-        /* one key column of a type KAFKA holds, from a KAFKA-keyed source, keeps the KAFKA format,
-         * as ksqlDB's repartition topics do: the producer partitions by the key's bytes, so only
-         * then does a re-keyed stream land on the partition of the table it joins (a JSON "1011"
-         * and the 8-byte BIGINT 1011 hash apart) */
+        /* one key column from a KAFKA-keyed source keeps the KAFKA format, as ksqlDB's repartition
+         * topics do: the producer partitions by the key's bytes, so only then does a re-keyed
+         * stream land on the partition of the table it joins (a JSON "1011" and the 8-byte
+         * BIGINT 1011 hash apart) */
         const sl_plan_node *up = rep->input;
         while (up && up->kind != SL_PLAN_SOURCE)
                 up = up->input;
-        if (t->nkey == 1 && up && up->u.source.topic.key_format == SL_SERDE_KAFKA) {
-                const sl_type *kt = rep->cols[t->key_slots[0]].type;
-                sl_type_kind k = kt ? kt->kind : SL_TYPE_NULL;
-
-                if (k == SL_TYPE_INT || k == SL_TYPE_BIGINT || k == SL_TYPE_DOUBLE || k == SL_TYPE_STRING ||
-                    k == SL_TYPE_BYTES)
-                        t->key_format = SL_SERDE_KAFKA;
-        }
+        if (t->nkey == 1 && up && up->u.source.topic.key_format == SL_SERDE_KAFKA &&
+            kafka_key_type(rep->cols[t->key_slots[0]].type))
+                t->key_format = SL_SERDE_KAFKA;
         if ((*rc = topic_serdes(plan, rep, t, err)) != SL_OK)
                 return NULL;
         src->kind = SL_PLAN_SOURCE;
@@ -135,6 +144,20 @@ static void declare_stores(sl_plan *plan)
                 case SL_PLAN_SESSION_AGGREGATE:
                         sl_plan_add_store(plan, node->u.aggregate.store, SL_PLAN_STORE_SESSION, node->sub);
                         break;
+                case SL_PLAN_JOIN: {
+                        bool ss = node->u.join.type == SL_PLAN_JOIN_STREAM_STREAM;
+                        sl_plan_store_kind side = ss ? SL_PLAN_STORE_WINDOW : SL_PLAN_STORE_KV;
+
+                        if (node->u.join.left_store)
+                                sl_plan_add_store(plan, node->u.join.left_store, side, node->sub);
+                        if (node->u.join.right_store)
+                                sl_plan_add_store(plan, node->u.join.right_store, side, node->sub);
+                        /* stream-stream: outer rows waiting for their window (with GRACE only) */
+                        if (node->u.join.outer_store &&
+                            (!ss || (node->u.join.grace_ms >= 0 && node->u.join.kind != SL_AST_JOIN_INNER)))
+                                sl_plan_add_store(plan, node->u.join.outer_store, SL_PLAN_STORE_KV, node->sub);
+                        break;
+                }
                 default:
                         break;
                 }
@@ -282,23 +305,5 @@ sl_err sl_plan_physical(sl_plan *plan, sl_err_detail *err)
         if ((rc = assign_subs(plan, err)) != SL_OK)
                 return rc;
         declare_stores(plan);
-        /* the stores of join steps, so that their changelog topics exist before the query runs */
-        for (size_t i = 0; i < plan->nnodes; i++) {
-                const sl_plan_node *node = plan->nodes[i];
-                bool ss;
-
-                if (node->kind != SL_PLAN_JOIN)
-                        continue;
-                ss = node->u.join.type == SL_PLAN_JOIN_STREAM_STREAM;
-                if (node->u.join.left_store)
-                        sl_plan_add_store(plan, node->u.join.left_store, ss ? SL_PLAN_STORE_WINDOW : SL_PLAN_STORE_KV,
-                                          node->sub);
-                if (node->u.join.right_store)
-                        sl_plan_add_store(plan, node->u.join.right_store, ss ? SL_PLAN_STORE_WINDOW : SL_PLAN_STORE_KV,
-                                          node->sub);
-                if (node->u.join.outer_store &&
-                    (!ss || (node->u.join.grace_ms >= 0 && node->u.join.kind != SL_AST_JOIN_INNER)))
-                        sl_plan_add_store(plan, node->u.join.outer_store, SL_PLAN_STORE_KV, node->sub);
-        }
         return SL_OK;
 }
