@@ -300,6 +300,7 @@ static void stream_give_back(h2_stream *st)
 
 static void stream_reset(h2_stream *st, uint32_t code)
 {
+        SL_LOG_DEBUG("server", "h2: stream %" PRId32 " reset (%s)", st->id, nghttp2_http2_strerror(code));
         nghttp2_submit_rst_stream(st->conn->session, NGHTTP2_FLAG_NONE, st->id, code);
         stream_close_fd(st);
         st->write_dead = true;
@@ -418,12 +419,14 @@ static void stream_start(h2_stream *st, bool end_stream)
                 return;
         }
         st->fd = sv[0];
+        SL_LOG_DEBUG("server", "h2: stream %" PRId32 ": %s %s", st->id, st->method, st->path);
         st->resp.no_body = strcmp(st->method, "HEAD") == 0;
         char *head = sl_asprintf("%s %s HTTP/1.1\r\nHost: %s\r\n", st->method, st->path,
                                  st->authority ? st->authority : "localhost");
         sl_buf_append(&st->out, head, strlen(head));
         sl_free(head);
-        sl_buf_append(&st->out, st->fields.data, st->fields.len);
+        if (st->fields.len > 0)
+                sl_buf_append(&st->out, st->fields.data, st->fields.len);
         const char *tail = "Connection: close\r\n\r\n";
         if (!st->has_length)
                 tail = end_stream ? "Connection: close\r\nContent-Length: 0\r\n\r\n"
@@ -507,7 +510,8 @@ static ssize_t read_body(nghttp2_session *session, int32_t stream_id, uint8_t *b
                 st->deferred = true;
                 return NGHTTP2_ERR_DEFERRED;
         }
-        memcpy(buf, st->body.data + st->body_off, n);
+        if (n > 0)
+                memcpy(buf, st->body.data + st->body_off, n);
         st->body_off += n;
         if (st->body_off == st->body.len) {
                 st->body.len = st->body_off = 0;
