@@ -20,6 +20,7 @@ import time
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True
 sys.path.insert(0, HERE)
 import report  # noqa: E402
 
@@ -302,10 +303,48 @@ def mode_a(tools, srv, stmts, events, queries, cres, threads, idle_ms):
             f"outputs {r['outputs']:,} in {secs:.2f} s (first fetch after {r['first_fetch_s'] or -1:.2f} s, "
             f"first output after {r['first_output_s'] or 0:.2f} s) "
             f"{('check ' + r['check']) if 'check' in r else ''}")
+        if q == "bids_by_auction":
+            r["pull"] = pull_queries(srv, events)
+            p = r["pull"]
+            log(f"  pull point lookups on {q}: {p['queries']} in {p['seconds']:.1f} s = {p['qps']:,.0f} QPS "
+                f"(1 client), p50 {p['p50_ms']:.2f} ms p99 {p['p99_ms']:.2f} ms, {p['found']} found {p['error']}")
         srv.ksql("TERMINATE ALL;")
         for s in reversed(need):
             srv.ksql(f"DROP {s['kind']} IF EXISTS {s['sink']} DELETE TOPIC;")
     return res
+
+
+def pull_queries(srv, events, n=2000):
+    """SELECT * FROM bids_by_auction WHERE auction = ? over REST /query, one client, keys spread
+    over the auctions the run opened (hot ones included); latency per request"""
+    import random
+    rnd = random.Random(7)
+    auctions = max(1, events * 3 // 50)
+    lat, found, first_error = [], 0, ""
+    t0 = time.time()
+    for _ in range(n):
+        key = 1000 + rnd.randrange(auctions)
+        body = json.dumps({"ksql": f"SELECT * FROM bids_by_auction WHERE auction = {key};",
+                           "streamsProperties": {}}).encode()
+        req = urllib.request.Request(srv.url + "/query", data=body,
+                                     headers={"Content-Type": "application/vnd.ksql.v1+json"})
+        a = time.time()
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                text = resp.read().decode()
+        except urllib.error.HTTPError as e:
+            text = e.read().decode(errors="replace")
+        except Exception as e:
+            text = str(e)
+        if '"row"' in text:
+            found += 1
+        elif "error" in text and not first_error:
+            first_error = text[:300]
+        lat.append((time.time() - a) * 1000)
+    secs = time.time() - t0
+    lat.sort()
+    return {"queries": n, "seconds": secs, "qps": n / secs, "found": found,
+            "p50_ms": lat[len(lat) // 2], "p99_ms": lat[int(len(lat) * 0.99)], "error": first_error}
 
 
 def mode_b(tools, srv, stmts, first_event, rate_base, seconds, threads, idle_ms):
@@ -366,6 +405,7 @@ def mode_b(tools, srv, stmts, first_event, rate_base, seconds, threads, idle_ms)
 
 
 def main():
+    global MAX_C_CPU, MAX_A_SECONDS
     ap = argparse.ArgumentParser()
     ap.add_argument("--events", type=int, default=10_000_000)
     ap.add_argument("--quick", action="store_true", help="1M events")
@@ -373,11 +413,15 @@ def main():
     ap.add_argument("--modes", default="CAB")
     ap.add_argument("--partitions", type=int, default=2)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--max-c-cpu", type=float, default=MAX_C_CPU, help="Mode C: engine CPU seconds per query")
+    ap.add_argument("--max-a-seconds", type=float, default=MAX_A_SECONDS,
+                    help="Mode A: skip a query Mode C's rate says would take longer")
     ap.add_argument("--results", default=None, help="directory of the report (default bench/results)")
     ap.add_argument("--tools", required=True)
     ap.add_argument("--bin", required=True)
     ap.add_argument("--src", required=True)
     a = ap.parse_args()
+    MAX_C_CPU, MAX_A_SECONDS = a.max_c_cpu, a.max_a_seconds
     events = 1_000_000 if a.quick else a.events
     queries = [q for q in a.queries.split(",") if q]
     tools = {k: os.path.join(a.tools, v) for k, v in

@@ -890,7 +890,7 @@ static int micro(long events)
                 }
                 double w = mono() - w0, c = cpu_now() - c0;
                 printf("micro=json_decode_bid records=%zu seconds=%.4f cpu=%.4f rate=%.0f bad=%ld bytes_per_s=%.0f\n",
-                       nb, w, c, (double)nb / w, bad, (double)used / w);
+                       nb, w, c, (double)nb / c, bad, (double)used / c);
                 sl_serde_scratch_deinit(&scratch);
                 sl_arena_deinit(&arena);
         }
@@ -931,7 +931,7 @@ static int micro(long events)
                 sl_state_db_commit(db, &err);
                 double w = mono() - w0, c = cpu_now() - c0;
                 printf("micro=state_cache_update updates=%zu seconds=%.4f cpu=%.4f rate=%.0f\n", nb, w, c,
-                       (double)nb / w);
+                       (double)nb / c);
                 sl_state_db_close(db);
                 sl_state_db_destroy(dir, &err);
         }

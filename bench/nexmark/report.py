@@ -129,10 +129,10 @@ def markdown(r):
     w("|---|---|")
     if "json_decode_bid" in m:
         j = m["json_decode_bid"]
-        w(f"| JSON decode of a bid (the bid stream's serde, 1 core) | {k(j['rate'])} records/s, "
+        w(f"| JSON decode of a bid (the bid stream's serde; per CPU-second) | {k(j['rate'])} records/s, "
           f"{j['bytes_per_s'] / 1e6:.0f} MB/s |")
     if "state_cache_update" in m:
-        w(f"| state cache update (kv store get+put per bid's auction, 10 MiB cache, commit every 100k) | "
+        w(f"| state cache update (kv store get+put per bid's auction, 10 MiB cache, commit every 100k; per CPU-second) | "
           f"{k(m['state_cache_update']['rate'])} updates/s |")
     if "broker_produce_100B_acks_all" in m:
         b = m["broker_produce_100B_acks_all"]
@@ -158,6 +158,16 @@ def markdown(r):
           f"{float(g['hot_channel_share']) * 100:.1f} %; event time span {int(g['event_time_span_ms']) / 1000:.1f} s; "
           f"hash {g['hash']}.\n")
 
+    pq = ma.get("bids_by_auction", {}).get("pull")
+    if pq and not pq["found"] and pq.get("error"):
+        w("## Pull queries (Mode A, after bids_by_auction caught up)\n")
+        w(f"unsupported: {pq['error']}\n")
+    elif pq:
+        w("## Pull queries (Mode A, after bids_by_auction caught up)\n")
+        w(f"`SELECT * FROM bids_by_auction WHERE auction = ?` over REST /query, one Python client, keys over "
+          f"the run's auctions: {pq['queries']:,} queries in {pq['seconds']:.1f} s = {pq['qps']:,.0f} QPS, "
+          f"p50 {pq['p50_ms']:.2f} ms, p99 {pq['p99_ms']:.2f} ms, {pq['found']:,} found a row "
+          f"(client-bound; ksqlDB ~3 k QPS/node, target ≥ 50 k QPS/core).\n")
     mb = r.get("mode_b", {})
     if mb:
         w("## Mode B: fixed input rate, output latency (arrival at the watcher − produce time)\n")

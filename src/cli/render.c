@@ -2,7 +2,9 @@
  * (SHOW STREAMS, status messages), "Name : value" blocks for DESCRIBE and DESCRIBE FUNCTION, and
  * the +---+ frame for query rows. Every width is measured in bytes of UTF-8 text, except that
  * continuation bytes do not count, so accented names line up. */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -100,6 +102,26 @@ void sl_cli_render_schema(sl_str *out, json_t *schema)
         }
 }
 
+/* A cell's text (malloc'd): a number as the shortest decimal that reads back as the same double
+ * (jansson writes 17 digits: 52.5219 would show as 52.521900000000002), plain between 1e-3 and
+ * 1e7 with ".0" added to a whole one, as the server writes it; anything else as compact JSON. */
+static char *cell_text(json_t *v)
+{
+        if (!json_is_real(v) || !isfinite(json_real_value(v)))
+                return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+        double d = json_real_value(v);
+        bool plain = d == 0 || (fabs(d) >= 1e-3 && fabs(d) < 1e7); /* as Java's Double.toString */
+        char buf[48];
+        for (int prec = plain ? 0 : 1; prec <= 17; prec++) {
+                snprintf(buf, sizeof buf - 2, plain ? "%.*f" : "%.*g", prec, d);
+                if (strtod(buf, NULL) == d)
+                        break;
+        }
+        if (!strpbrk(buf, ".eE"))
+                strcat(buf, ".0");
+        return strdup(buf);
+}
+
 static const char *jstr(json_t *obj, const char *key)
 {
         json_t *v = json_object_get(obj, key);
@@ -121,7 +143,7 @@ static void render_list(sl_str *out, json_t *arr, const char *const *headers, co
                         if (json_is_string(v)) {
                                 cells[r * ncols + c] = json_string_value(v);
                         } else if (v != NULL && !json_is_null(v)) {
-                                owned[r * ncols + c] = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+                                owned[r * ncols + c] = cell_text(v);
                                 cells[r * ncols + c] = owned[r * ncols + c];
                         }
                 }
@@ -372,7 +394,7 @@ void sl_cli_render_row(sl_str *out, const sl_cli_rowfmt *fmt, json_t *values)
                 else if (v == NULL || json_is_null(v))
                         cells[i] = strdup("null");
                 else
-                        cells[i] = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+                        cells[i] = cell_text(v);
         }
         /* long cells wrap onto continuation lines, as the ksql shell does */
         for (bool first = true; more; first = false) {

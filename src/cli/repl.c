@@ -301,6 +301,7 @@ typedef struct query_view {
         char *query_id;           /* heap */
         bool failed;              /* an errorMessage line came */
         bool finished;            /* a finalMessage line came */
+        bool pull;                /* a pull query: answers and ends by itself */
 } query_view;
 
 /* Column names out of "`ID` BIGINT KEY, `NAME` STRING". */
@@ -370,13 +371,12 @@ static int on_query_line(void *ctx, const char *line, size_t len, bool partial)
                         sl_cli_render_row_border(&qv->out, &qv->fmt);
                 }
                 json_decref(names);
-                if (sh->interactive && !sh->json_output)
+                if (sh->interactive && !sh->json_output && !qv->pull)
                         sl_str_append(&qv->out, "Press CTRL-C to interrupt\n");
         } else if ((v = json_object_get(j, "row")) != NULL) {
                 if (sh->json_output) {
-                        char *t = json_dumps(j, JSON_COMPACT);
-                        sl_str_appendf(&qv->out, "%s\n", t);
-                        free(t);
+                        /* as the server wrote it: re-encoding would print 17 digits per DOUBLE */
+                        sl_str_appendf(&qv->out, "%.*s\n", (int)len, line);
                 } else if (qv->have_header) {
                         json_t *cols = json_object_get(v, "columns");
                         if (json_is_true(json_object_get(v, "tombstone"))) {
@@ -407,11 +407,24 @@ static int on_query_line(void *ctx, const char *line, size_t len, bool partial)
         return SL_CLI_LINE_USED;
 }
 
+/* A pull query: a SELECT without EMIT. It answers at once: no Ctrl-C hint. */
+static bool is_pull(const char *stmt)
+{
+        char w[64];
+        const char *p = stmt;
+        if (!next_word(&p, w, sizeof w) || !word_is(w, "SELECT"))
+                return false;
+        while (next_word(&p, w, sizeof w))
+                if (word_is(w, "EMIT"))
+                        return false;
+        return true;
+}
+
 static bool run_query(shell *sh, const char *stmt)
 {
         json_t *req = json_pack("{s:s, s:o, s:o}", "sql", stmt, "properties", kv_json(&sh->props),
                                 "sessionVariables", kv_json(&sh->vars));
-        query_view qv = {.sh = sh};
+        query_view qv = {.sh = sh, .pull = is_pull(stmt)};
         long status = 0;
         char *errbody = NULL;
         char err[256];

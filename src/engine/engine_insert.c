@@ -50,7 +50,8 @@ static sl_err side_serde(const sl_catalog_source *src, sl_serde_format format, c
         sl_serde_schema schema = {.columns = cols, .ncolumns = n, .unwrapped = unwrapped, .delimiter = delim,
                                   .subject = subject,
                                   .schema_id = key ? topic->key_schema_id : topic->value_schema_id,
-                                  .full_name = key ? topic->key_full_name : topic->value_full_name};
+                                  .full_name = key ? topic->key_full_name : topic->value_full_name,
+                                  .prefer_latest = true};  /* AVRO: the source's registered schema if it fits */
         for (size_t i = 0; i < n; i++) {
                 cols[i].name = src->columns[slots[i]].name;
                 cols[i].type = src->columns[slots[i]].type;

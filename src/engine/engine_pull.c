@@ -539,57 +539,72 @@ typedef struct pull_run {
         pull_path path;                 /* the access path */
         size_t nkey;                    /* key columns of the view */
         size_t nvalue;                  /* value columns of the view */
+        sl_vec pending;                 /* of heap char *: JSON rows not yet handed to the sink */
+        sl_arena eval_arena;            /* per-row temporaries of the expressions */
 } pull_run;
 
+/* Hands the rows buffered so far to the sink (never under the view's lock: a client that reads
+ * slowly then holds up this query only, not the writers of the view). */
+static void deliver(pull_run *run)
+{
+        for (size_t i = 0; i < run->pending.len; i++) {
+                char *json = SL_VEC_AT(&run->pending, char *, i);
+                if (!run->stopped && !run->sink.row(run->sink.ctx, json, false))
+                        run->stopped = true;
+                sl_free(json);
+        }
+        sl_vec_clear(&run->pending);
+}
+
+/* Per row (under the view's lock): WHERE, then the SELECT list into a buffered JSON row. With
+ * `vr` NULL (the view's lock released): delivers the buffered rows. */
 static sl_err on_view_row(void *ctx, const sl_exec_view_row *vr, bool *stop, sl_err_detail *err)
 {
         pull_run *run = ctx;
         const sl_analysis *a = run->a;
-        sl_arena arena;
         sl_expr_ctx ectx;
 
         (void)err;
+        if (vr == NULL) {
+                deliver(run);
+        } else if (!run->stopped && (run->limit < 0 || run->rows < run->limit)) {
+                for (size_t i = 0; i < a->input_width; i++)
+                        run->row[i] = sl_value_null();
+                /* the table's columns by slot (nothing of the catalog is read here: the table may
+                 * be dropped while a scan runs) */
+                for (size_t k = 0; k < run->nkey; k++)
+                        run->row[run->key_slot[k]] = vr->keys[k];
+                for (size_t v = 0; v < run->nvalue; v++)
+                        run->row[run->value_slot[v]] = vr->values[v];
+                run->row[a->pseudo_base + SL_PSEUDO_ROWTIME] = sl_value_bigint(vr->ts);
+                if (vr->windowed) {
+                        run->row[a->pseudo_base + SL_PSEUDO_WINDOWSTART] = sl_value_bigint(vr->win_start);
+                        run->row[a->pseudo_base + SL_PSEUDO_WINDOWEND] = sl_value_bigint(vr->win_end);
+                }
+                memset(&ectx, 0, sizeof(ectx));
+                ectx.arena = &run->eval_arena;
+                ectx.row = run->row;
+                ectx.lvars = run->lvars;
+                if (run->where == NULL || sl_expr_eval_pred(run->where, &ectx)) {
+                        sl_str_reset(&run->json);
+                        sl_str_append_char(&run->json, '[');
+                        for (size_t i = 0; i < a->ncolumns; i++) {
+                                sl_value v;
+                                sl_expr_eval(run->cols[i], &ectx, &v);
+                                if (i)
+                                        sl_str_append_char(&run->json, ',');
+                                sl_value_format_json(&run->json, &v, SL_VALUE_JSON_TEMPORAL_TEXT);
+                        }
+                        sl_str_append_char(&run->json, ']');
+                        char *json = sl_strdup(sl_str_cstr(&run->json));
+                        sl_vec_push(&run->pending, &json);
+                        run->rows++;
+                }
+                run->errors += ectx.errors;
+                sl_arena_reset(&run->eval_arena);
+        }
         if (__atomic_load_n(&run->cancel, __ATOMIC_RELAXED))
                 run->stopped = true;
-        if (run->stopped || (run->limit >= 0 && run->rows >= run->limit)) {
-                *stop = true;
-                return SL_OK;
-        }
-        for (size_t i = 0; i < a->input_width; i++)
-                run->row[i] = sl_value_null();
-        /* the table's columns by slot (nothing of the catalog is read here: the table may be
-         * dropped while a scan runs) */
-        for (size_t k = 0; k < run->nkey; k++)
-                run->row[run->key_slot[k]] = vr->keys[k];
-        for (size_t v = 0; v < run->nvalue; v++)
-                run->row[run->value_slot[v]] = vr->values[v];
-        run->row[a->pseudo_base + SL_PSEUDO_ROWTIME] = sl_value_bigint(vr->ts);
-        if (vr->windowed) {
-                run->row[a->pseudo_base + SL_PSEUDO_WINDOWSTART] = sl_value_bigint(vr->win_start);
-                run->row[a->pseudo_base + SL_PSEUDO_WINDOWEND] = sl_value_bigint(vr->win_end);
-        }
-        sl_arena_init(&arena, 0);
-        memset(&ectx, 0, sizeof(ectx));
-        ectx.arena = &arena;
-        ectx.row = run->row;
-        ectx.lvars = run->lvars;
-        if (run->where == NULL || sl_expr_eval_pred(run->where, &ectx)) {
-                sl_str_reset(&run->json);
-                sl_str_append_char(&run->json, '[');
-                for (size_t i = 0; i < a->ncolumns; i++) {
-                        sl_value v;
-                        sl_expr_eval(run->cols[i], &ectx, &v);
-                        if (i)
-                                sl_str_append_char(&run->json, ',');
-                        sl_value_format_json(&run->json, &v, SL_VALUE_JSON_TEMPORAL_TEXT);
-                }
-                sl_str_append_char(&run->json, ']');
-                if (!run->sink.row(run->sink.ctx, sl_str_cstr(&run->json), false))
-                        run->stopped = true;
-                run->rows++;
-        }
-        run->errors += ectx.errors;
-        sl_arena_deinit(&arena);
         if (run->stopped || (run->limit >= 0 && run->rows >= run->limit))
                 *stop = true;
         return SL_OK;
@@ -905,6 +920,7 @@ static void table_read(pull_run *run)
                         if (run->limit >= 0 && run->rows >= run->limit)
                                 break;
                         rc = sl_exec_view_lookup(run->view, &path->keys[i * run->nkey], &rows, on_view_row, run, &err);
+                        deliver(run);
                 }
                 break;
         case PATH_RANGE:
@@ -916,6 +932,7 @@ static void table_read(pull_run *run)
                 break;
         }
         sl_arena_deinit(&rows);
+        deliver(run);
         if (rc != SL_OK) {
                 sl_engine_result e;
                 memset(&e, 0, sizeof(e));
@@ -948,7 +965,11 @@ static void pull_run_free(void *arg)
         if (run == NULL)
                 return;
         sl_exec_view_release(run->view);
+        for (size_t i = 0; i < run->pending.len; i++)
+                sl_free(SL_VEC_AT(&run->pending, char *, i));
+        sl_vec_deinit(&run->pending);
         sl_str_deinit(&run->json);
+        sl_arena_deinit(&run->eval_arena);
         sl_arena_deinit(&run->arena);
         sl_analysis_free(run->a);
         sl_free(run);
@@ -979,6 +1000,8 @@ sl_err sl_engine_pull_query_start(sl_engine *engine, sl_engine_session *ses, con
         }
         run = sl_calloc(1, sizeof(*run));
         sl_arena_init(&run->arena, 0);
+        sl_arena_init(&run->eval_arena, 0);
+        sl_vec_init(&run->pending, sizeof(char *));
         sl_str_init(&run->json);
         run->a = a;
         if (src->source_only) {

@@ -32,7 +32,9 @@ static sl_err filter_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
         bool table = op->node->table;
         sl_plan_kind in = op->node->input ? op->node->input->kind : SL_PLAN_SOURCE;
         bool old_tracked = table && (in == SL_PLAN_AGGREGATE || in == SL_PLAN_WINDOW_AGGREGATE ||
-                                     in == SL_PLAN_SESSION_AGGREGATE);
+                                     in == SL_PLAN_SESSION_AGGREGATE ||
+                                     (in == SL_PLAN_JOIN && (op->node->input->u.join.type == SL_PLAN_JOIN_TABLE_TABLE ||
+                                                             op->node->input->u.join.type == SL_PLAN_JOIN_FOREIGN_KEY)));
         size_t kept = 0;
 
         st->ev.ctx.arena = batch->arena;

@@ -10,7 +10,8 @@
  *   right change  the right row is stored (or deleted), and every left row indexed under its key
  *                 is re-emitted with it: joined, or for a delete NULL-padded (LEFT) or a
  *                 tombstone (INNER).
- * Results carry the time of the change that caused them. */
+ * Results carry the time of the change that caused them, and the result row they replace as
+ * old_row (NULL when the left key had none). */
 #include "exec/op.h"
 
 #include <string.h>
@@ -83,7 +84,7 @@ static sl_err fk_left(sl_op *op, sl_batch *batch, sl_err_detail *err)
         for (size_t i = 0; i < batch->len; i++) {
                 const sl_rec *rec = &batch->recs[i];
                 sl_slice pk, old, rv;
-                bool had = false, has_old_fk = false, has_fk = false, found = false;
+                bool had = false, has_old_fk = false, has_fk = false, found = false, found_old = false;
                 sl_value *oldrow = NULL, *row, fkv = sl_value_null(), okv;
                 int64_t ots;
 
@@ -101,6 +102,14 @@ static sl_err fk_left(sl_op *op, sl_batch *batch, sl_err_detail *err)
                         has_old_fk = sl_exec_join_key(&st->j, false, batch->arena, &orec, &okv);
                         sl_buf_reset(&st->fk);
                         sl_buf_append(&st->fk, st->j.key.data, st->j.key.len);
+                        /* the result the left row had: with the right row of its old key */
+                        if (has_old_fk &&
+                            (rc = sl_state_kv_get(st->right, SL_SLICE(st->fk.data, st->fk.len), &rv, &found_old, err)) !=
+                                    SL_OK)
+                                return rc;
+                        if (found_old && (rc = sl_exec_join_decode(&st->j, true, batch->arena, rv, oldrow, &ots, err)) !=
+                                                 SL_OK)
+                                return rc;
                 }
                 if (!rec->tombstone)
                         has_fk = sl_exec_join_key(&st->j, false, batch->arena, rec, &fkv);
@@ -116,6 +125,7 @@ static sl_err fk_left(sl_op *op, sl_batch *batch, sl_err_detail *err)
                         if ((rc = sl_state_kv_delete(st->left, pk, rec->ts, err)) != SL_OK)
                                 return rc;
                         sl_exec_join_emit(&st->j, rec, oldrow, &okv, rec->ts, true);
+                        sl_exec_join_set_old(&st->j, found_old || outer ? oldrow : NULL);
                         continue;
                 }
                 sl_exec_join_encode(&st->j, false, rec->row, rec->ts);
@@ -136,6 +146,9 @@ static sl_err fk_left(sl_op *op, sl_batch *batch, sl_err_detail *err)
                         sl_exec_join_emit(&st->j, rec, row, &fkv, rec->ts, false);
                 else if (had)
                         sl_exec_join_emit(&st->j, rec, row, &fkv, rec->ts, true);
+                else
+                        continue;
+                sl_exec_join_set_old(&st->j, had && (found_old || outer) ? oldrow : NULL);
         }
         return sl_exec_join_flush_out(&st->j, err);
 }
@@ -150,7 +163,7 @@ static sl_err fk_right(sl_op *op, sl_batch *batch, sl_err_detail *err)
                 const sl_rec *rec = &batch->recs[i];
                 sl_state_kv_iter *it = NULL;
                 sl_slice fk, k, v, old;
-                sl_value key;
+                sl_value key, *rold = NULL;
                 bool had = false;
                 sl_buf keys;
                 size_t nkeys = 0;
@@ -162,6 +175,13 @@ static sl_err fk_right(sl_op *op, sl_batch *batch, sl_err_detail *err)
                 fk = SL_SLICE(st->fk.data, st->fk.len);
                 if ((rc = sl_state_kv_get(st->right, fk, &old, &had, err)) != SL_OK)
                         return rc;
+                if (had) {
+                        int64_t ots;
+
+                        rold = sl_exec_join_row(&st->j);
+                        if ((rc = sl_exec_join_decode(&st->j, true, batch->arena, old, rold, &ots, err)) != SL_OK)
+                                return rc;
+                }
                 if (rec->tombstone) {
                         if (!had)
                                 continue;
@@ -203,6 +223,19 @@ static sl_err fk_right(sl_op *op, sl_batch *batch, sl_err_detail *err)
                         row = sl_exec_join_row(&st->j);
                         if ((rc = sl_exec_join_decode(&st->j, false, batch->arena, lv, row, &lts, err)) != SL_OK)
                                 break;
+                        if (had || outer) {
+                                /* the result this replaces: the left row with the old right row */
+                                sl_value *prev = sl_exec_join_row(&st->j);
+
+                                sl_exec_join_copy(&st->j, false, prev, row);
+                                if (had)
+                                        sl_exec_join_copy(&st->j, true, prev, rold);
+                                if (!rec->tombstone)
+                                        sl_exec_join_copy(&st->j, true, row, rec->row);
+                                sl_exec_join_emit(&st->j, rec, row, &key, rec->ts, rec->tombstone && !outer);
+                                sl_exec_join_set_old(&st->j, prev);
+                                continue;
+                        }
                         if (!rec->tombstone)
                                 sl_exec_join_copy(&st->j, true, row, rec->row);
                         sl_exec_join_emit(&st->j, rec, row, &key, rec->ts, rec->tombstone && !outer);

@@ -199,9 +199,6 @@ static sl_err ss_side(sl_op *op, sl_batch *batch, bool right, sl_err_detail *err
                         from = 0;
                 if (to < 0)
                         to = 0;
-                /* sweep() may have reused the key buffer: encode the key again */
-                sl_exec_join_key(&st->j, right, batch->arena, rec, &kv);
-                key = SL_SLICE(st->j.key.data, st->j.key.len);
                 if ((rc = sl_state_window_fetch(other, key, from, to, &it, err)) != SL_OK)
                         return rc;
                 while (sl_state_window_iter_next(it, &w)) {

@@ -217,7 +217,8 @@ static sl_err emit_final(sl_op *op, const sl_rec *rec, sl_batch *batch, sl_err_d
         }
         if ((rc = sl_state_session_iter_error(it, err)) != SL_OK)
                 goto done;
-        qsort(ss, n, sizeof(*ss), final_cmp);
+        if (n)
+                qsort(ss, n, sizeof(*ss), final_cmp);
         keys = sl_batch_row_new(batch, node->u.aggregate.nkeys + 1);
         for (size_t i = 0; i < n; i++) {
                 int64_t ts;

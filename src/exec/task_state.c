@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "common/log.h"
 #include "common/mem.h"
@@ -114,7 +115,11 @@ static sl_err state_get(sl_task *task, sl_task_state **out, sl_err_detail *err)
                 goto fail;
         sl_state_db_opts_init(&opts);
         opts.cache_max_bytes = task->out ? task->out->state_cache_bytes : 0;
-        if ((rc = sl_state_db_open(st->dir, &opts, &st->db, err)) != SL_OK)
+        /* another stream thread of this process may still hold the task a rebalance just moved
+         * here: it lets go at its next commit, so a locked db is retried for a while */
+        for (int tries = 0; (rc = sl_state_db_open(st->dir, &opts, &st->db, err)) == SL_ERR_IO && tries < 150; tries++)
+                nanosleep(&(struct timespec){.tv_nsec = 100 * 1000 * 1000}, NULL);
+        if (rc != SL_OK)
                 goto fail;
         if (st->changelogs && sl_state_checkpoint_read(st->dir, &st->cp, &e) != SL_OK) {
                 /* a damaged checkpoint: restore everything from the changelogs */

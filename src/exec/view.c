@@ -317,8 +317,8 @@ static sl_err emit_entry(sl_exec_view *view, sl_slice key, sl_slice value, sl_ar
         return fn(ctx, &row, stop, err);
 }
 
-/* Calls fn for every entry of `it`; caller holds the db lock (released briefly every
- * SCAN_YIELD_ROWS rows). Frees the iterator. */
+/* Calls fn for every entry of `it`; caller holds the db lock. Every SCAN_YIELD_ROWS rows the lock
+ * is released and fn called with no row. Frees the iterator. */
 static sl_err emit_iter(sl_exec_view *view, sl_state_kv_iter *it, sl_arena *arena, sl_exec_view_row_fn fn, void *ctx,
                         sl_err_detail *err)
 {
@@ -333,8 +333,9 @@ static sl_err emit_iter(sl_exec_view *view, sl_state_kv_iter *it, sl_arena *aren
                 sl_arena_reset(arena);
                 /* a long scan lets writers in now and then: the iterator continues after the
                  * last key it returned, over what the store holds then */
-                if (++n % SCAN_YIELD_ROWS == 0) {
+                if (rc == SL_OK && !stop && ++n % SCAN_YIELD_ROWS == 0) {
                         sl_state_db_unlock(view->db);
+                        rc = fn(ctx, NULL, &stop, err);  /* the reader may deliver without the lock */
                         sl_state_db_lock(view->db);
                 }
         }

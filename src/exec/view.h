@@ -79,7 +79,9 @@ typedef struct sl_exec_view_row {
         int64_t ts;              /* ROWTIME, ms */
 } sl_exec_view_row;
 
-/* Called per row under the view's lock (do not call the view from it). Set *stop to end the read. */
+/* Called per row under the view's lock (do not call the view from it, do not block in it); during
+ * long reads also now and then with `row` NULL and the lock released (deliver what the callback
+ * buffered). Set *stop to end the read. */
 typedef sl_err (*sl_exec_view_row_fn)(void *ctx, const sl_exec_view_row *row, bool *stop, sl_err_detail *err);
 
 /* The rows of key keys[0..nkey) (every window of it for windowed views). Each row is decoded into

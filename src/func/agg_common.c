@@ -41,7 +41,7 @@ sl_err sl_func_agg_add_table(sl_func_registry *reg, const sl_func_agg_builtin *r
                 if (rc)
                         return rc;
                 sl_func_overload_def od = {.params = row->params, .returns = row->returns, .ret_fn = row->ret_fn,
-                                           .agg = row->ops, .description = row->ov_description,
+                                           .agg = row->ops, .flags = SL_FUNC_EXACT, .description = row->ov_description,
                                            .ninit = row->ninit};
                 rc = sl_func_registry_add_overload(reg, fn, &od, err);
                 if (rc)

@@ -35,14 +35,15 @@ typedef struct sl_func_agg_builtin {
         const char *name;             /* as ksqlDB's @UdafDescription spells it ("COUNT", "avg") */
         const char *description;      /* the function's; taken from the first row of the name */
         const char *params;           /* signature text (registry.h) */
-        const char *returns;          /* return pattern, or NULL with ret_fn */
-        sl_func_ret_fn ret_fn;        /* return type callback, or NULL */
+        const char *returns;          /* return pattern; with ret_fn only what DESCRIBE FUNCTION shows */
+        sl_func_ret_fn ret_fn;        /* return type callback (takes precedence), or NULL */
         const sl_func_agg_ops *ops;   /* the callbacks (static) */
         const char *ov_description;   /* the overload's (@UdafFactory's), may be NULL */
         size_t ninit;                 /* trailing literal init arguments (sl_func_overload.ninit) */
 } sl_func_agg_builtin;
 
-/* Registers a family's table (kind AGGREGATE, category "AGGREGATE"). */
+/* Registers a family's table (kind AGGREGATE, category "AGGREGATE", overloads SL_FUNC_EXACT: as
+ * ksqlDB's UDAFs they match argument types without implicit casts). */
 sl_err sl_func_agg_add_table(sl_func_registry *reg, const sl_func_agg_builtin *rows, size_t n, sl_err_detail *err);
 #define SL_FUNC_AGG_ADD_TABLE(reg, rows, err) sl_func_agg_add_table((reg), (rows), sizeof(rows) / sizeof((rows)[0]), (err))
 

@@ -142,6 +142,10 @@ static sl_value arr_make(sl_func_ctx *ctx, const sl_type *t, const sl_value *src
 static sl_err earliest_init(sl_func_ctx *ctx, sl_value *state)
 {
         const sl_type *t;
+        of_args oa;
+        sl_err rc = of_parse(ctx, NULL, 0, true, &oa);  /* n >= 1, as ksqlDB's factory checks */
+        if (rc)
+                return rc;
         if (!is_multi(ctx->res)) {
                 *state = sl_value_null();
                 return SL_OK;
@@ -155,6 +159,10 @@ static sl_err earliest_init(sl_func_ctx *ctx, sl_value *state)
 static sl_err latest_init(sl_func_ctx *ctx, sl_value *state)
 {
         const sl_type *t = sl_func_agg_state_of(ctx);
+        of_args oa;
+        sl_err rc = of_parse(ctx, NULL, 0, false, &oa);
+        if (rc)
+                return rc;
         if (!t)
                 return ctx->err->code;
         if (is_multi(ctx->res))
@@ -311,17 +319,17 @@ static const sl_func_agg_builtin offset_rows[] = {
         {"EARLIEST_BY_OFFSET", EARLIEST_DESC, "T val1", "T", NULL, &earliest_ops, "return the earliest value of a column", 0},
         {"EARLIEST_BY_OFFSET", EARLIEST_DESC, "T val1, BOOLEAN ignoreNulls", "T", NULL, &earliest_ops,
          "return the earliest value of a column", 1},
-        {"EARLIEST_BY_OFFSET", EARLIEST_DESC, "T val1, INT earliestN", NULL, of_ret, &earliest_ops,
+        {"EARLIEST_BY_OFFSET", EARLIEST_DESC, "T val1, INT earliestN", "ARRAY<T>", of_ret, &earliest_ops,
          "return the earliest N values of a column", 1},
-        {"EARLIEST_BY_OFFSET", EARLIEST_DESC, "T val1, INT earliestN, BOOLEAN ignoreNulls", NULL, of_ret,
+        {"EARLIEST_BY_OFFSET", EARLIEST_DESC, "T val1, INT earliestN, BOOLEAN ignoreNulls", "ARRAY<T>", of_ret,
          &earliest_ops, "return the earliest N values of a column", 2},
         /* ksqlDB describes LATEST_BY_OFFSET with EARLIEST's text */
         {"LATEST_BY_OFFSET", EARLIEST_DESC, "T val1", "T", NULL, &latest_ops, "return the latest value of a column", 0},
         {"LATEST_BY_OFFSET", EARLIEST_DESC, "T val1, BOOLEAN ignoreNulls", "T", NULL, &latest_ops,
          "return the latest value of a column", 1},
-        {"LATEST_BY_OFFSET", EARLIEST_DESC, "T val1, INT latestN", NULL, of_ret, &latest_ops,
+        {"LATEST_BY_OFFSET", EARLIEST_DESC, "T val1, INT latestN", "ARRAY<T>", of_ret, &latest_ops,
          "return the latest N values of a column", 1},
-        {"LATEST_BY_OFFSET", EARLIEST_DESC, "T val1, INT latestN, BOOLEAN ignoreNulls", NULL, of_ret, &latest_ops,
+        {"LATEST_BY_OFFSET", EARLIEST_DESC, "T val1, INT latestN, BOOLEAN ignoreNulls", "ARRAY<T>", of_ret, &latest_ops,
          "return the latest N values of a column", 2},
 };
 

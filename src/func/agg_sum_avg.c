@@ -7,6 +7,8 @@
  *   AVG(INT|BIGINT|DOUBLE) is DOUBLE (a DECIMAL argument widens to DOUBLE); the state is
  *     STRUCT<SUM T, COUNT BIGINT>; the average of no rows is 0.0.
  * All have undo (aggregation over tables) and merge (session windows). */
+#include <stdio.h>
+
 #include "func/agg_int.h"
 
 /* ---- numeric helpers: state values of kind INT, BIGINT, DOUBLE or DECIMAL ---- */
@@ -35,6 +37,33 @@ static sl_i128 dec_at_scale(const sl_value *v, int scale)
         return u;
 }
 
+/* BigDecimal.toPlainString() of `d` rounded HALF_UP to d.precision significant digits (ksqlDB's
+ * MathContext), into buf (SL_DECIMAL_STR_MAX + 40 bytes). */
+static void plain_rounded(sl_decimal d, char *buf)
+{
+        sl_i128 u = d.unscaled, mag = u < 0 ? -u : u;
+        int digits = 0, scale = d.scale;
+        for (sl_i128 m = mag; m; m /= 10)
+                digits++;
+        while (digits > d.precision) {
+                int drop = digits - d.precision;
+                sl_i128 p = sl_decimal_pow10(drop), q = mag / p;
+                if ((mag % p) * 2 >= p)
+                        q++;
+                mag = q;
+                scale -= drop;
+                digits = 0;
+                for (sl_i128 m = mag; m; m /= 10)
+                        digits++;
+        }
+        sl_decimal r = {.unscaled = u < 0 ? -mag : mag, .precision = SL_DECIMAL_MAX_PRECISION,
+                        .scale = (uint8_t)(scale > 0 ? scale : 0)};
+        size_t n = sl_decimal_format(r, buf);
+        for (int i = scale; i < 0; i++)
+                buf[n++] = '0';
+        buf[n] = '\0';
+}
+
 /* a + sign * b, both of a's kind (b converted to a's type). A DECIMAL sum that outgrows its
  * precision fails with ksqlDB's "Numeric field overflow"; ksqlDB checks only in aggregate, but
  * such a sum could not be stored after undo or merge either (undoing rows never added, merging
@@ -54,13 +83,16 @@ static sl_err num_add(sl_func_ctx *ctx, const sl_value *a, const sl_value *b, in
                 *out = sl_value_double(sign > 0 ? a->u.f64 + b->u.f64 : a->u.f64 - b->u.f64);
                 return SL_OK;
         case SL_TYPE_DECIMAL: {
-                sl_i128 y = dec_at_scale(b, a->scale);
-                sl_i128 sum = sign > 0 ? a->u.dec + y : a->u.dec - y;
+                sl_i128 y = dec_at_scale(b, a->scale), sum;
+                bool wrapped = sign > 0 ? __builtin_add_overflow(a->u.dec, y, &sum)
+                                        : __builtin_sub_overflow(a->u.dec, y, &sum);
                 sl_decimal d = {.unscaled = sum, .precision = a->precision, .scale = a->scale};
-                if (!sl_decimal_fits(sum, a->precision)) {
-                        char buf[SL_DECIMAL_STR_MAX];
-                        d.precision = 38;
-                        sl_decimal_format(d, buf);
+                if (wrapped || !sl_decimal_fits(sum, a->precision)) {
+                        char buf[SL_DECIMAL_STR_MAX + 40];
+                        if (wrapped)
+                                snprintf(buf, sizeof buf, "a value beyond 10^38");
+                        else
+                                plain_rounded(d, buf);
                         return sl_err_set(ctx->err, SL_ERR_OVERFLOW,
                                           "Numeric field overflow: A field with precision %d and scale %d must round "
                                           "to an absolute value less than 10^%d. Got %s",
@@ -306,7 +338,7 @@ static const sl_func_agg_ops avg_ops = {
 #define SUM_LIST_DESC "Returns the sum of elements contained in the list."
 
 static const sl_func_agg_builtin sum_rows[] = {
-        {"SUM", SUM_DESC, "DECIMAL val1", NULL, sl_func_agg_ret_arg0, &sum_ops,
+        {"SUM", SUM_DESC, "DECIMAL val1", "DECIMAL", sl_func_agg_ret_arg0, &sum_ops,
          "Computes the sum of decimal values for a key, resulting in a decimal with the same precision and scale.", 0},
         {"SUM", SUM_DESC, "DOUBLE val1", "DOUBLE", NULL, &sum_ops, SUM_DESC, 0},
         {"SUM", SUM_DESC, "BIGINT val1", "BIGINT", NULL, &sum_ops, SUM_DESC, 0},

@@ -822,6 +822,8 @@ sl_err sl_func_resolve(const sl_func *fn, const sl_func_arg *args, size_t nargs,
                 widen = pass == 1;
                 for (size_t i = 0; i < nov; i++) {
                         const sl_func_overload *o = SL_VEC_AT(&fn->overloads, sl_func_overload *, i);
+                        if (widen && (o->flags & SL_FUNC_EXACT))
+                                continue;
                         if (try_overload(o, args, nargs, widen, arena, vars, conv))
                                 cands[n++] = o;
                 }

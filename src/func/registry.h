@@ -22,7 +22,9 @@
  * (IFNULL(INT, BIGINT) is BIGINT); exactly one overload must then match, else the call is ambiguous
  * (GREATEST(INT, BIGINT) is, as in ksqlDB); in this pass a STRING literal that parses as ISO-8601
  * also matches a DATE, TIME or TIMESTAMP parameter (GREATEST(date_col, '2022-06-14')), and
- * sl_func_args_convert parses it. Lambda arguments are typed last: once the other
+ * sl_func_args_convert parses it; overloads flagged SL_FUNC_EXACT take part in pass 1 only (the
+ * built-in aggregates: ksqlDB resolves UDAFs without implicit casts, so AVG(DECIMAL) is an
+ * error, not a DOUBLE average). Lambda arguments are typed last: once the other
  * arguments bind the variables of a lambda's parameters, the caller's type_lambda callback types
  * the lambda body, and its result binds or must fit the lambda's return pattern.
  *
@@ -95,6 +97,7 @@ typedef sl_err (*sl_func_ret_fn)(sl_arena *arena, const sl_type *const *args, si
 enum {
         SL_FUNC_NULL_IN_NULL_OUT = 1 << 0,  /* any NULL argument gives NULL without calling invoke */
         SL_FUNC_NONDETERMINISTIC = 1 << 1,  /* RANDOM, UUID: never constant-folded */
+        SL_FUNC_EXACT = 1 << 2,             /* matched without implicit casts (resolution pass 1 only) */
 };
 
 /* A parsed signature. */

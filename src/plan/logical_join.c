@@ -176,8 +176,6 @@ sl_err sl_plan_logical_join(const sl_plan_ctx *ctx, sl_plan *plan, const sl_anal
         sl_plan_node *left;
         sl_err rc;
 
-        if (a->aggregate)
-                return sl_err_set(err, SL_ERR_UNSUPPORTED, "aggregation");
         if ((rc = check_joins(a, err)) != SL_OK)
                 return rc;
         if ((rc = sl_plan_logical_source(ctx, plan, a, 0, err)) != SL_OK)

@@ -144,6 +144,20 @@ static void declare_stores(sl_plan *plan)
                 case SL_PLAN_SESSION_AGGREGATE:
                         sl_plan_add_store(plan, node->u.aggregate.store, SL_PLAN_STORE_SESSION, node->sub);
                         break;
+                case SL_PLAN_JOIN: {
+                        bool ss = node->u.join.type == SL_PLAN_JOIN_STREAM_STREAM;
+                        sl_plan_store_kind side = ss ? SL_PLAN_STORE_WINDOW : SL_PLAN_STORE_KV;
+
+                        if (node->u.join.left_store)
+                                sl_plan_add_store(plan, node->u.join.left_store, side, node->sub);
+                        if (node->u.join.right_store)
+                                sl_plan_add_store(plan, node->u.join.right_store, side, node->sub);
+                        /* stream-stream: outer rows waiting for their window (with GRACE only) */
+                        if (node->u.join.outer_store &&
+                            (!ss || (node->u.join.grace_ms >= 0 && node->u.join.kind != SL_AST_JOIN_INNER)))
+                                sl_plan_add_store(plan, node->u.join.outer_store, SL_PLAN_STORE_KV, node->sub);
+                        break;
+                }
                 default:
                         break;
                 }
@@ -291,23 +305,5 @@ sl_err sl_plan_physical(sl_plan *plan, sl_err_detail *err)
         if ((rc = assign_subs(plan, err)) != SL_OK)
                 return rc;
         declare_stores(plan);
-        /* the stores of join steps, so that their changelog topics exist before the query runs */
-        for (size_t i = 0; i < plan->nnodes; i++) {
-                const sl_plan_node *node = plan->nodes[i];
-                bool ss;
-
-                if (node->kind != SL_PLAN_JOIN)
-                        continue;
-                ss = node->u.join.type == SL_PLAN_JOIN_STREAM_STREAM;
-                if (node->u.join.left_store)
-                        sl_plan_add_store(plan, node->u.join.left_store, ss ? SL_PLAN_STORE_WINDOW : SL_PLAN_STORE_KV,
-                                          node->sub);
-                if (node->u.join.right_store)
-                        sl_plan_add_store(plan, node->u.join.right_store, ss ? SL_PLAN_STORE_WINDOW : SL_PLAN_STORE_KV,
-                                          node->sub);
-                if (node->u.join.outer_store &&
-                    (!ss || (node->u.join.grace_ms >= 0 && node->u.join.kind != SL_AST_JOIN_INNER)))
-                        sl_plan_add_store(plan, node->u.join.outer_store, SL_PLAN_STORE_KV, node->sub);
-        }
         return SL_OK;
 }

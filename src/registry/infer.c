@@ -230,6 +230,33 @@ sl_err sl_registry_infer_columns(const sl_serde_registry *reg, const sl_ast_stmt
                         return sl_err_set(err, SL_ERR_INVALID,
                                           "fullSchemaName cannot be empty. Format configuration: {fullSchemaName=}");
         }
+        /* declared AVRO columns must make a valid Avro schema (field names) */
+        for (int side = 0; side < 2; side++) {
+                const char *fmt = side ? src->value_format : src->key_format;
+                sl_serde_column cols[64];
+                size_t n = 0;
+                if (!fmt || strcmp(fmt, "AVRO") != 0)
+                        continue;
+                for (size_t i = 0; i < src->ncolumns && n < 64; i++)
+                        if (src->columns[i].role == (side ? SL_CATALOG_VALUE : SL_CATALOG_KEY)) {
+                                cols[n].name = src->columns[i].name;
+                                cols[n++].type = src->columns[i].type;
+                        }
+                if (n == 0)
+                        continue;
+                sl_str text;
+                sl_arena tmp;
+                const sl_avro *as;
+                sl_err_detail e2;
+                sl_str_init(&text);
+                sl_arena_init(&tmp, 0);
+                sl_avro_schema_of_columns(&text, cols, n, side ? false : n == 1, NULL);
+                sl_err prc = sl_avro_parse(&tmp, sl_str_cstr(&text), &as, &e2);
+                sl_arena_deinit(&tmp);
+                sl_str_deinit(&text);
+                if (prc != SL_OK)
+                        return sl_err_set(err, SL_ERR_INVALID, "Schema is not compatible with Avro: %s", e2.message);
+        }
         bool infer_value = src && registry_format(src->value_format) && nval == 0;
         bool infer_key = src && registry_format(src->key_format) && nkey == 0;
         if (!infer_value && !infer_key)

@@ -200,13 +200,15 @@ static int persist(sl_registry_store *store, json_t *key, json_t *val, sl_str *m
                 char *v = val ? json_dumps(val, JSON_COMPACT) : NULL;
                 sl_slice ks = {(const uint8_t *)k, strlen(k)};
                 sl_slice vs = {(const uint8_t *)v, v ? strlen(v) : 0};
+                uint64_t ok, bad_before, bad_after;
+                sl_kafka_producer_stats(store->producer, &ok, &bad_before);
                 if (sl_kafka_producer_send(store->producer, SCHEMAS_TOPIC, 0, ks, vs, NULL, 0, 0, NULL, &err) != SL_OK ||
                     sl_kafka_producer_flush(store->producer, KAFKA_TIMEOUT_MS, &err) != SL_OK) {
                         rc = fail(msg, SL_REGISTRY_STORE_ERROR, "Error while registering schema: %s", err.message);
                 } else {
-                        uint64_t ok, bad;
-                        sl_kafka_producer_stats(store->producer, &ok, &bad);
-                        if (bad)
+                        /* flushed: this record's delivery report has been served */
+                        sl_kafka_producer_stats(store->producer, &ok, &bad_after);
+                        if (bad_after != bad_before)
                                 rc = fail(msg, SL_REGISTRY_STORE_ERROR, "Error while writing to the schemas topic");
                 }
                 free(k);

@@ -35,6 +35,7 @@ typedef struct avro_state {
         sl_arena arena;            /* parsed schemas */
         char *own_text;            /* the schema this serde writes (ours, or the given id's) */
         const sl_avro *own;        /* AVRO: parsed own_text */
+        int *own_col;              /* own record's fields: the column each writes, -1 none (or NULL) */
         int32_t id;                /* registered id of own_text; 0 until known */
         writer *writers;           /* writer schemas by id */
         size_t nwriters;
@@ -153,6 +154,9 @@ static sl_err skip(rd *r, const sl_avro *w, int depth)
                                 r->p += size;
                                 continue;
                         }
+                        /* items take at least a byte unless they are nulls: bound the loop by the input */
+                        if (n > (r->end - r->p) + 1024)
+                                return truncated(r);
                         for (int64_t i = 0; i < n; i++) {
                                 sl_err rc;
                                 if (w->kind == SL_AVRO_MAP && !rd_bytes(r, &p, &len))
@@ -204,7 +208,7 @@ static sl_err read_blocks(rd *r, const sl_avro *w, const sl_type *t, sl_value **
                         break;
                 if (n < 0) {
                         int64_t size;
-                        if (!rd_long(r, &size))
+                        if (!rd_long(r, &size) || n == INT64_MIN)
                                 return truncated(r);
                         n = -n;
                 }
@@ -418,8 +422,8 @@ static sl_err read_value(rd *r, const sl_avro *w, const sl_type *t, sl_value *ou
                 return SL_OK;
         case SL_TYPE_ARRAY:
         case SL_TYPE_MAP: {
-                sl_value *items;
-                size_t count;
+                sl_value *items = NULL;
+                size_t count = 0;
                 if ((t->kind == SL_TYPE_ARRAY) != (w->kind == SL_AVRO_ARRAY) ||
                     (t->kind == SL_TYPE_MAP && (w->kind != SL_AVRO_MAP || t->key->kind != SL_TYPE_STRING)))
                         break;
@@ -796,6 +800,75 @@ static void json_schema(sl_str *out, const sl_type *t)
         sl_str_append(out, "]}");
 }
 
+/* Can `w` (or a branch of it) hold a non-null `t`? */
+static bool holds(const sl_avro *w, const sl_type *t)
+{
+        bool ok = writable(w, t);
+        for (size_t i = 0; w->kind == SL_AVRO_UNION && i < w->nbranches; i++)
+                ok = ok || writable(w->branches[i], t);
+        return ok;
+}
+
+/* The record the rows are written as (the first record branch of a union), or NULL. */
+static const sl_avro *own_record(const sl_avro *w)
+{
+        for (size_t i = 0; w->kind == SL_AVRO_UNION && i < w->nbranches; i++)
+                if (w->branches[i]->kind == SL_AVRO_RECORD)
+                        return w->branches[i];
+        return w->kind == SL_AVRO_RECORD ? w : NULL;
+}
+
+/* Does `w` hold every column of `serde` (each a field by name, or the unwrapped value)? */
+static bool holds_columns(const sl_serde *serde, const sl_avro *w)
+{
+        const sl_avro *rec = own_record(w);
+
+        if (serde->unwrapped && serde->ncolumns == 1)
+                return holds(w, serde->columns[0].type);
+        if (!rec)
+                return false;
+        for (size_t c = 0; c < serde->ncolumns; c++) {
+                const char *name = serde->columns[c].name;
+                int found = -1;
+                for (size_t i = 0; i < rec->nfields && found < 0; i++)
+                        if (strcasecmp(rec->fields[i].name, name) == 0)
+                                found = (int)i;
+                if (found < 0 || !holds(rec->fields[found].type, serde->columns[c].type))
+                        return false;
+        }
+        return true;
+}
+
+/* Parses st->own_text as the schema rows are written with, and maps its fields to columns. */
+static sl_err own_schema(const sl_serde *serde, avro_state *st, sl_err_detail *err)
+{
+        sl_err rc = sl_avro_parse(&st->arena, st->own_text, &st->own, err);
+        if (rc != SL_OK) {
+                char why[sizeof(err->message)];
+                if (err && serde->schema_id <= 0) {
+                        snprintf(why, sizeof(why), "%s", err->message);
+                        sl_err_set(err, rc, "Schema is not compatible with Avro: %s", why);
+                }
+                return rc;
+        }
+        const sl_avro *rec = own_record(st->own);
+        st->own_col = NULL;
+        if (rec) {
+                const char **names = sl_calloc(serde->ncolumns + 1, sizeof(*names));
+                for (size_t k = 0; k < serde->ncolumns; k++)
+                        names[k] = serde->columns[k].name;
+                int *map = sl_arena_calloc(&st->arena, rec->nfields + 1, sizeof(int));
+                for (size_t i = 0; i < rec->nfields; i++)
+                        map[i] = match_name(rec->fields[i].name, names, serde->ncolumns);
+                st->own_col = map;
+                sl_free(names);
+        }
+        /* a given schema must be able to hold the columns */
+        if (serde->unwrapped && serde->ncolumns == 1 && !holds(st->own, serde->columns[0].type))
+                return sl_err_set(err, SL_ERR_INVALID, "the Avro schema cannot hold a %s", type_name(serde->columns[0].type));
+        return SL_OK;
+}
+
 static sl_err state_new(sl_serde *serde, sl_err_detail *err)
 {
         avro_state *st = sl_calloc(1, sizeof(*st));
@@ -828,27 +901,8 @@ static sl_err state_new(sl_serde *serde, sl_err_detail *err)
                 }
                 st->own_text = sl_str_detach(&text);
         }
-        if (serde->format == SL_SERDE_AVRO) {
-                sl_err rc = sl_avro_parse(&st->arena, st->own_text, &st->own, err);
-                if (rc != SL_OK) {
-                        char why[sizeof(err->message)];
-                        if (err && serde->schema_id <= 0) {
-                                snprintf(why, sizeof(why), "%s", err->message);
-                                sl_err_set(err, rc, "Schema is not compatible with Avro: %s", why);
-                        }
-                        return rc;
-                }
-                /* a given schema must be able to hold the columns */
-                if (serde->unwrapped && serde->ncolumns == 1) {
-                        const sl_avro *w = st->own;
-                        bool ok = writable(w, serde->columns[0].type);
-                        for (size_t i = 0; w->kind == SL_AVRO_UNION && i < w->nbranches; i++)
-                                ok = ok || writable(w->branches[i], serde->columns[0].type);
-                        if (!ok)
-                                return sl_err_set(err, SL_ERR_INVALID, "the Avro schema cannot hold a %s",
-                                                  type_name(serde->columns[0].type));
-                }
-        }
+        if (serde->format == SL_SERDE_AVRO)
+                return own_schema(serde, st, err);
         return SL_OK;
 }
 
@@ -879,7 +933,25 @@ static sl_err registry_prepare(const sl_serde *serde, sl_err_detail *err)
                 return sl_err_set(err, SL_ERR_INVALID, "no subject to register the %s schema under",
                                   sl_serde_format_name(serde->format));
         pthread_mutex_lock(&st->lock);
-        if (st->id == 0) {
+        if (st->id == 0 && serde->prefer_latest && serde->format == SL_SERDE_AVRO) {
+                /* INSERT VALUES: the subject's latest schema when it holds the columns (a source
+                 * whose columns were inferred), as ksqlDB writes with the source's schema */
+                char *text = NULL;
+                sl_arena tmp;
+                const sl_avro *latest;
+                sl_arena_init(&tmp, 0);
+                if (serde->registry->latest(serde->registry, serde->subject, &id, &text, NULL) == SL_OK &&
+                    sl_avro_parse(&tmp, text, &latest, NULL) == SL_OK && holds_columns(serde, latest)) {
+                        char *old = st->own_text;
+                        st->own_text = text;
+                        text = old;
+                        if ((rc = own_schema(serde, st, err)) == SL_OK)
+                                __atomic_store_n(&st->id, id, __ATOMIC_RELEASE);
+                }
+                sl_arena_deinit(&tmp);
+                sl_free(text);
+        }
+        if (st->id == 0 && rc == SL_OK) {
                 rc = serde->registry->register_schema(serde->registry, serde->subject,
                                                       serde->format == SL_SERDE_AVRO ? "AVRO" : "JSON", st->own_text,
                                                       &id, err);
@@ -954,6 +1026,7 @@ done:
 
 static sl_err read_header(const sl_serde *serde, sl_slice in, int32_t *id, sl_err_detail *err)
 {
+        *id = 0;
         if (in.len < 5 || in.ptr[0] != 0)
                 return sl_err_set(err, SL_ERR_SERDE, "Unknown magic byte!");
         (void)serde;
@@ -988,8 +1061,8 @@ static sl_err avro_check(sl_serde *serde, sl_err_detail *err)
 static sl_err avro_decode(const sl_serde *serde, sl_slice in, sl_arena *arena, sl_serde_scratch *scratch,
                           sl_value *row, bool *row_null, sl_err_detail *err)
 {
-        const writer *w;
-        int32_t id;
+        const writer *w = NULL;
+        int32_t id = 0;
         sl_err rc;
         rd r = {.p = in.ptr + 5, .end = in.ptr + in.len, .arena = arena, .err = err};
 
@@ -1088,16 +1161,12 @@ static sl_err avro_encode(const sl_serde *serde, const sl_value *row, sl_buf *ou
                         goto out;
                 }
                 rc = SL_OK;
-                const char **names = sl_calloc(serde->ncolumns + 1, sizeof(*names));
-                for (size_t k = 0; k < serde->ncolumns; k++)
-                        names[k] = serde->columns[k].name;
                 for (size_t i = 0; i < w->nfields && rc == SL_OK; i++) {
-                        int c = match_name(w->fields[i].name, names, serde->ncolumns);
+                        int c = st->own_col ? st->own_col[i] : -1;
                         sl_value nul = sl_value_null();
                         rc = write_field(out, &w->fields[i], c < 0 ? NULL : serde->columns[c].type,
                                          c < 0 ? &nul : &row[c], err, 0);
                 }
-                sl_free(names);
         }
 out:
         if (rc != SL_OK)

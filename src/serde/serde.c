@@ -88,6 +88,7 @@ sl_err sl_serde_new(sl_serde_format format, const sl_serde_schema *schema, sl_se
         serde->registry = schema->registry ? schema->registry : sl_serde_registry_get_default();
         serde->subject = schema->subject ? sl_arena_strdup(&serde->arena, schema->subject) : NULL;
         serde->schema_id = schema->schema_id;
+        serde->prefer_latest = schema->prefer_latest;
         serde->full_name = schema->full_name ? sl_arena_strdup(&serde->arena, schema->full_name) : NULL;
         serde->columns = sl_arena_calloc(&serde->arena, schema->ncolumns + 1, sizeof *serde->columns);
         serde->name_lens = sl_arena_calloc(&serde->arena, schema->ncolumns + 1, sizeof *serde->name_lens);

@@ -95,6 +95,8 @@ typedef struct sl_serde_schema {
         const char *subject;             /* where a serializer registers its schema; NULL: none */
         int32_t schema_id;               /* > 0: write with this registered schema (KEY/VALUE_SCHEMA_ID) */
         const char *full_name;           /* AVRO record name (VALUE_AVRO_SCHEMA_FULL_NAME), NULL: ksqlDB's */
+        bool prefer_latest;              /* AVRO serializer: write with the subject's latest schema when it
+                                          * holds the columns, else register ours (INSERT VALUES) */
 } sl_serde_schema;
 
 typedef struct sl_serde sl_serde;

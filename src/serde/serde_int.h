@@ -1,5 +1,5 @@
 /* serde_int.h: what serde.c shares with the per-format files (json.c, delimited.c, kafka.c,
- * none.c). Each format supplies a check (schema validation at build time) and a decode and
+ * none.c, avro.c). Each format supplies a check (schema validation at build time) and a decode and
  * encode function; serde.c owns the object and dispatches. */
 #ifndef SL_SERDE_SERDE_INT_H
 #define SL_SERDE_SERDE_INT_H
@@ -36,6 +36,7 @@ struct sl_serde {
         const char *subject;          /* registry subject of the serializer's schema, or NULL */
         int32_t schema_id;            /* fixed writer schema id, or 0 */
         const char *full_name;        /* AVRO record full name, or NULL */
+        bool prefer_latest;           /* AVRO: write with the subject's latest schema if it fits */
         void *state;                  /* format-private mutable state (caches), freed by ops->release */
 };
 

@@ -918,6 +918,21 @@ static bool expand_star(az *z, const char *qual, sl_pos pos, proj_item **items, 
                                                 .expr = w, .ast = we, .pos = pos, .star = qual ? 2 : 1});
                                 }
                         }
+                        if (a->pull && a->nsources == 1 && s->src->window != SL_CATALOG_WINDOW_NONE &&
+                            c0 == sl_catalog_source_nkeys(s->src)) {
+                                /* a pull query's rows of a windowed table: the bounds follow the key */
+                                for (int p = SL_PSEUDO_WINDOWSTART; p <= SL_PSEUDO_WINDOWEND; p++) {
+                                        sl_ast_expr *we = sl_ast_expr_column(z->arena, NULL,
+                                                                             (sl_ast_ident){(char *)pseudo_names[p], pos});
+                                        sl_expr *w = sl_expr_new(z->arena, SL_EXPR_COLUMN, sl_type_bigint(), 0);
+
+                                        w->index = (int)(a->pseudo_base + (size_t)p);
+                                        w->ast = we;
+                                        items_push(z, items, n, cap, (proj_item){.name = pseudo_names[p], .expr = w,
+                                                                                 .ast = we, .pos = pos,
+                                                                                 .star = qual ? 2 : 1});
+                                }
+                        }
                         items_push(z, items, n, cap, (proj_item){
                                 .name = a->nsources > 1 ? sl_arena_sprintf(z->arena, "%s_%s", s->alias, s->src->columns[c].name)
                                                         : s->src->columns[c].name,

@@ -1068,7 +1068,39 @@ static bool agg_init_args(az *z, const sl_ast_expr *ast, sl_expr **args, size_t 
                 ra[i].constant = cv;
         }
         r->args = ra;
+        /* ksqlDB creates the function from its literals when it plans the query, and its factory
+         * rejects bad ones ("latestN must be 1 or greater"): a trial init does the same */
+        {
+                sl_err_detail e;
+                sl_func_ctx fc = {.arena = z->arena, .err = &e, .res = r};
+                sl_value st;
+                sl_err rc;
+
+                sl_err_clear(&e);
+                rc = r->ov->agg->init(&fc, &st);
+                sl_func_ctx_release(&fc);
+                if (rc != SL_OK) {
+                        az_fail(z, ast->pos, "%s", e.message);
+                        return false;
+                }
+        }
         return true;
+}
+
+/* ROWTIME as the argument of aggregate call `ast`, typed as the call's own arguments are. */
+static sl_expr *rowtime_arg(az *z, const sl_ast_expr *ast)
+{
+        sl_ast_ident id = {.name = sl_arena_strdup(z->arena, "ROWTIME"), .pos = ast->pos};
+        sl_ast_expr *col = sl_ast_expr_column(z->arena, NULL, id);
+        bool saved_phase = z->agg_phase, saved_in = z->in_agg;
+        sl_expr *e;
+
+        z->agg_phase = false;
+        z->in_agg = true;
+        e = az_expr(z, col);
+        z->agg_phase = saved_phase;
+        z->in_agg = saved_in;
+        return e;
 }
 
 static sl_expr *aggregate_call(az *z, const sl_ast_expr *ast)
@@ -1108,8 +1140,16 @@ static sl_expr *aggregate_call(az *z, const sl_ast_expr *ast)
 
                 for (size_t i = 0; i < n; i++)
                         fargs[i].type = args[i]->type;
-                if (sl_func_resolve(fn, fargs, n, NULL, NULL, z->arena, r, &e) != SL_OK)
-                        return az_fail(z, ast->pos, "%s", e.message);
+                if (sl_func_resolve(fn, fargs, n, NULL, NULL, z->arena, r, &e) != SL_OK) {
+                        /* X(*) and X() aggregate ROWTIME, ksqlDB's default argument (COUNT has its own
+                         * zero-argument form) */
+                        if (n != 0 || !(args[0] = rowtime_arg(z, ast)))
+                                return z->failed ? NULL : az_fail(z, ast->pos, "%s", e.message);
+                        n = 1;
+                        fargs[0].type = args[0]->type;
+                        if (sl_func_resolve(fn, fargs, n, NULL, NULL, z->arena, r, &e) != SL_OK)
+                                return az_fail(z, ast->pos, "%s", e.message);
+                }
                 if (r->ov->ninit && !agg_init_args(z, ast, args, n, r))
                         return NULL;
                 for (size_t i = 0; i < n; i++)

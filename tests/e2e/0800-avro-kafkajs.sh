@@ -6,7 +6,8 @@
 # infers the columns from the registry; a CSAS with VALUE_FORMAT='AVRO' transforms them and
 # registers its own schema (ksqlDB's KsqlDataSourceSchema) under out-value; the same package
 # decodes the output to the expected values. Then a compatible evolution of the input (v2 adds an
-# optional field) keeps the query running, and an incompatible one is refused with HTTP 409; a
+# optional field) keeps the query running, INSERT VALUES writes with the latest registered schema,
+# and an incompatible evolution is refused with HTTP 409; a
 # restart replays the stream with the columns it was created with.
 # Skips (77) only when node itself is missing.
 . "$(dirname "$0")/lib-engine.sh"
@@ -66,6 +67,8 @@ want = [
    "ADDRESS": None, "TS": 1700000000002, "PRICE": {"bytes": [255, 56]}, "DAY": -1, "KIND": "B"},
   {"ID": 4, "NAME": "DI", "AMOUNT2": 1.0, "TAGS": [], "ATTRS": {}, "CITY": "Kyiv",
    "ADDRESS": {"CITY": "Kyiv", "ZIP": 1}, "TS": 1700000000003, "PRICE": {"bytes": [1]}, "DAY": 1, "KIND": "A"},
+  {"ID": 5, "NAME": "EVE", "AMOUNT2": 4.0, "TAGS": ["z"], "ATTRS": {"k": 3}, "CITY": None,
+   "ADDRESS": None, "TS": 1700000000004, "PRICE": {"bytes": [5]}, "DAY": 2, "KIND": "B"},
 ][:int(sys.argv[2])]
 got = [r["value"] for r in rows]
 if got != want:
@@ -96,6 +99,10 @@ RECORDS2='[{"key":null,"value":{"id":4,"name":"di","amount":0.5,"tags":[],"attrs
 node "$CLIENT" produce "$BS" "$REG" input "$SCHEMA2" "$RECORDS2" >"$DIR/produce2.out" 2>&1 || { cat "$DIR/produce2.out"; fail "kafkajs produce v2"; }
 [ "$(cat "$DIR/produce2.out")" != "$(cat "$DIR/produce.out")" ] || fail "v2 did not get a new schema id: $(cat "$DIR/produce2.out")"
 check_out 3
+
+# INSERT VALUES into the inferred stream writes with its latest registered schema (no new version)
+ksql "$URL" "INSERT INTO INPUT (ID, NAME, AMOUNT, TAGS, ATTRS, ADDRESS, TS, PRICE, DAY, KIND) VALUES (5, 'eve', 2.0, ARRAY['z'], MAP('k' := CAST(3 AS BIGINT)), NULL, '2023-11-14T22:13:20.004', 0.05, '1970-01-03', 'B');"
+check_out 4
 
 # an incompatible evolution (id becomes a string): the registry refuses it with 409
 BAD=${SCHEMA/\"id\",\"type\":\"int\"/\"id\",\"type\":\"string\"}

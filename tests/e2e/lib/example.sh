@@ -118,8 +118,10 @@ for line in sys.stdin:
     try:
         j = json.loads(line, parse_float=decimal.Decimal)
     except ValueError:
-        if line.strip():
-            print("shell: " + line.strip())  # an error message: shown in the difference
+        text = line.strip()
+        if text and not text.startswith(("Successfully changed local property", "Limit Reached", "Query Completed",
+                                          "Query terminated")):
+            print("shell: " + text)  # an error message: shown in the difference
         continue
     if isinstance(j, dict) and "row" in j:
         rows.append(j["row"]["columns"])
@@ -136,6 +138,6 @@ out = []
 for line in sys.stdin:
     k, _, v = line.rstrip("\n").rpartition("|")
     j = json.loads(v, parse_float=decimal.Decimal)
-    out.append("|".join(k if n == "KEY" else str(j.get(n)) for n in names))
+    out.append("|".join(k if n == "KEY" else "" if j.get(n) is None else str(j[n]) for n in names))
 print("\n".join(sorted(out)))' "$@"
 }

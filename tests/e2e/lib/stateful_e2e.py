@@ -39,6 +39,11 @@ class Server:
             if rc != 0:
                 sys.exit("sluiced exited with status %d on SIGTERM" % rc)
         self.proc = None
+        text = self.log_text()
+        for mark in ("Sanitizer", "runtime error:"):
+            if mark in text:
+                i = text.index(mark)
+                sys.exit("FAIL: sanitizer report in the sluiced log:\n" + text[max(0, i - 200):i + 3000])
 
     def kill(self):
         if self.proc and self.proc.poll() is None:
@@ -46,8 +51,9 @@ class Server:
             self.proc.wait()
         self.proc = None
 
-    def ksql(self, sql):
-        body = json.dumps({"ksql": sql, "streamsProperties": {"auto.offset.reset": "earliest"}}).encode()
+    def ksql(self, sql, **props):
+        props = dict({"auto.offset.reset": "earliest"}, **{k.replace("_", "."): v for k, v in props.items()})
+        body = json.dumps({"ksql": sql, "streamsProperties": props}).encode()
         req = urllib.request.Request(self.url + "/ksql", body, {"Content-Type": "application/vnd.ksql.v1+json"})
         try:
             return json.loads(urllib.request.urlopen(req, timeout=60).read())

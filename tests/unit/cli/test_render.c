@@ -106,6 +106,22 @@ Test(cli_render, rows_wrap_long_cells)
         json_decref(nul);
 }
 
+Test(cli_render, doubles_as_the_shortest_text_that_reads_back)
+{
+        json_t *names = parse("[\"A\",\"B\",\"C\",\"D\",\"E\"]");
+        json_t *row = parse("[52.5219,0.1,1290.0,1e-7,79.33]");
+        sl_cli_rowfmt fmt;
+        sl_str s;
+        sl_cli_rowfmt_init(&fmt, names, 61); /* 11 per column */
+        sl_str_init(&s);
+        sl_cli_render_row(&s, &fmt, row);
+        cr_assert_str_eq(sl_str_cstr(&s), "|52.5219    |0.1        |1290.0     |1e-07      |79.33      |\n");
+        sl_str_deinit(&s);
+        sl_cli_rowfmt_deinit(&fmt);
+        json_decref(names);
+        json_decref(row);
+}
+
 Test(cli_render, error_message_and_entities)
 {
         json_t *j = parse("{\"@type\":\"statement_error\",\"error_code\":40001,\"message\":\"boom\",\"entities\":"

@@ -277,7 +277,8 @@ Test(engine_engine, queries_and_inserts_are_refused_clearly)
         sl_engine_result_deinit(&res);
         req.sql = "SELECT * FROM s;"; /* a pull query on a stream reads its topic */
         cr_assert_neq(sl_engine_query_start(engine, &req, NULL, &arena, &hdr, &q, &res), SL_OK);
-        cr_assert(strstr(res.error_message, "need Kafka") != NULL, "%s", res.error_message);
+        cr_assert_eq(res.error_code, 40001);
+        cr_assert(strstr(res.error_message, "Pull queries on streams need Kafka") != NULL, "%s", res.error_message);
         sl_engine_result_deinit(&res);
         req.sql = "SELECT * FROM nope;";
         cr_assert_neq(sl_engine_query_start(engine, &req, NULL, &arena, &hdr, &q, &res), SL_OK);

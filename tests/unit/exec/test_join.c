@@ -3,7 +3,8 @@
  * side's row or a tombstone; a stream-stream LEFT join with GRACE matches duplicates of one key and
  * time and forgets them, emits an unmatched row only once stream time has passed its window plus
  * grace, and emits a row that arrives after its window closed at once; a foreign-key join follows
- * a left row that moves to another right key. */
+ * a left row that moves to another right key; an aggregation over a table-table join undoes the
+ * results a change replaces. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
@@ -226,5 +227,33 @@ Test(exec_join, foreign_key_join_follows_a_moved_left_row)
                               "1|{\"ITEM\":8,\"NAME\":\"ink\"}@4\n"
                               "1|{\"ITEM\":8,\"NAME\":\"ink2\"}@6\n"
                               "1|null@7\n");
+        sl_exec_driver_free(d);
+}
+
+Test(exec_join, aggregation_over_a_table_join_undoes_replaced_results)
+{
+        sl_exec_driver *d = sl_exec_driver_new();
+        sl_err_detail e;
+        char buf[2048];
+
+        plan = plan_of("CREATE TABLE L (ID BIGINT PRIMARY KEY, G STRING) WITH (kafka_topic='l', key_format='json', "
+                       "value_format='json');"
+                       "CREATE TABLE R (ID BIGINT PRIMARY KEY, V INT) WITH (kafka_topic='r', key_format='json', "
+                       "value_format='json');"
+                       "CREATE TABLE C AS SELECT G, COUNT(*) AS N, SUM(V) AS S FROM L JOIN R ON L.ID = R.ID GROUP BY G;",
+                       cat, reg, &script);
+        cr_assert_eq(sl_exec_driver_add(d, plan, &e), SL_OK);
+        pipe(d, "l", "1", "{\"G\":\"a\"}", 1);
+        pipe(d, "r", "1", "{\"V\":5}", 2);   /* joins: a counts 1 */
+        pipe(d, "l", "2", "{\"G\":\"a\"}", 3);
+        pipe(d, "r", "2", "{\"V\":7}", 4);   /* a counts 2 */
+        pipe(d, "l", "1", "{\"G\":\"b\"}", 5); /* moves from a to b */
+        pipe(d, "r", "2", NULL, 6);          /* the inner join loses row 2: a counts 0 */
+        outputs(d, buf, sizeof(buf));
+        cr_expect_str_eq(buf, "\"a\"|{\"N\":1,\"S\":5}@2\n"
+                              "\"a\"|{\"N\":2,\"S\":12}@4\n"
+                              "\"a\"|{\"N\":1,\"S\":7}@5\n"
+                              "\"b\"|{\"N\":1,\"S\":5}@5\n"
+                              "\"a\"|{\"N\":0,\"S\":0}@6\n");
         sl_exec_driver_free(d);
 }

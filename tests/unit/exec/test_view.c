@@ -85,6 +85,8 @@ static sl_err collect(void *ctx, const sl_exec_view_row *row, bool *stop, sl_err
         char line[128];
         (void)stop;
         (void)err;
+        if (row == NULL)
+                return SL_OK;  /* a pause of a long scan */
         snprintf(line, sizeof(line), "%.*s:%d:%.*s@%lld", (int)row->keys[0].len, (const char *)row->keys[0].u.bytes,
                  row->values[0].u.i32, (int)row->values[1].len, (const char *)row->values[1].u.bytes, (long long)row->ts);
         strcat(ctx, line);

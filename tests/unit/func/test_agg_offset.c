@@ -72,12 +72,14 @@ Test(agg_offset, n_forms)
         }
         agg_close(&a);
 
-        /* n must be at least 1 */
+        /* n must be at least 1: init (which the analyzer tries) and accumulate refuse */
         AGG_OPEN(&a, "LATEST_BY_OFFSET", T_INT(), T_INT());
+        sl_value empty = agg_init(&a);
         agg_const(&a, 1, I(0));
-        sl_value v[] = {I(1), I(0)};
-        cr_assert_eq(agg_add_err(&a, agg_init(&a), v, 2), SL_ERR_FUNCTION);
+        cr_assert_eq(a.res.ov->agg->init(&a.ctx, &st), SL_ERR_FUNCTION);
         cr_assert_str_eq(a.err.message, "latestN must be 1 or greater");
+        sl_value v[] = {I(1), I(0)};
+        cr_assert_eq(agg_add_err(&a, empty, v, 2), SL_ERR_FUNCTION);
         agg_close(&a);
 }
 

@@ -95,6 +95,11 @@ Test(sql_analyze_agg, result_types)
 {
         expect_type("COUNT(*)", "S", "BIGINT");
         expect_type("COUNT(M)", "S", "BIGINT");
+        /* X(*) and X() aggregate ROWTIME */
+        expect_type("SUM(*)", "S", "BIGINT");
+        expect_type("MAX()", "S", "BIGINT");
+        expect_type("AVG(*)", "S", "DOUBLE");
+        expect_type("COLLECT_LIST()", "S", "ARRAY<BIGINT>");
         expect_type("COUNT_DISTINCT(S)", "S", "BIGINT");
         expect_type("SUM(I)", "S", "INTEGER");
         expect_type("SUM(B)", "S", "BIGINT");
@@ -104,7 +109,6 @@ Test(sql_analyze_agg, result_types)
         expect_type("SUM_LIST(A)", "S", "INTEGER");
         expect_type("SUM_LIST(AD)", "S", "DOUBLE");
         expect_type("AVG(I)", "S", "DOUBLE");
-        expect_type("AVG(N)", "S", "DOUBLE");
         expect_type("MIN(S)", "S", "STRING");
         expect_type("MAX(N)", "S", "DECIMAL(4, 2)");
         expect_type("MAX(DT)", "S", "DATE");
@@ -143,6 +147,10 @@ Test(sql_analyze_agg, init_arguments_are_literals)
                    "Parameter 2 passed to function TOPK must be a literal constant, but was expression: 'ID'");
         expect_err("CREATE TABLE O AS SELECT ID, TOPK(I, S, ID) FROM S GROUP BY ID;",
                    "Parameter 3 passed to function TOPK must be a literal constant, but was expression: 'ID'");
+        expect_err("CREATE TABLE O AS SELECT ID, LATEST_BY_OFFSET(I, 0) FROM S GROUP BY ID;",
+                   "latestN must be 1 or greater");
+        expect_err("CREATE TABLE O AS SELECT ID, EARLIEST_BY_OFFSET(I, -2, true) FROM S GROUP BY ID;",
+                   "earliestN must be 1 or greater");
 
         /* the literal reaches the callbacks */
         sl_ast_stmt *st;
@@ -162,6 +170,19 @@ Test(sql_analyze_agg, init_arguments_are_literals)
         cr_assert_eq(res->args[2].constant->u.b, false);
         sl_analysis_free(a);
         sl_ast_stmt_free(st);
+
+        /* SUM(*) sums ROWTIME: one argument, BIGINT; COUNT(*) keeps no argument */
+        cr_assert_eq(sl_parse_statement("SELECT ID, SUM(*), COUNT(*) FROM S GROUP BY ID EMIT CHANGES;", NULL, &st, &e),
+                     SL_OK);
+        cr_assert_eq(sl_analyze(&ctx, st, &a, &e), SL_OK, "%s", e.message);
+        cr_assert_eq(a->naggs, 2);
+        cr_assert_eq(a->aggs[0].nargs, 1);
+        cr_assert_eq(a->aggs[0].args[0]->type->kind, SL_TYPE_BIGINT);
+        cr_assert_eq(a->aggs[1].nargs, 0);
+        sl_analysis_free(a);
+        sl_ast_stmt_free(st);
+        expect_err("CREATE TABLE O AS SELECT ID, TOPK(*) FROM S GROUP BY ID;",
+                   "Function 'TOPK' does not accept parameters (BIGINT).");
 }
 
 Test(sql_analyze_agg, errors)
@@ -170,6 +191,13 @@ Test(sql_analyze_agg, errors)
                    "Function 'SUM' does not accept parameters (STRING).");
         expect_err("CREATE TABLE O AS SELECT ID, AVG(BO) FROM S GROUP BY ID;",
                    "Function 'avg' does not accept parameters (BOOLEAN).");
+        /* no implicit casts for aggregates, as in ksqlDB */
+        expect_err("CREATE TABLE O AS SELECT ID, AVG(N) FROM S GROUP BY ID;",
+                   "Function 'avg' does not accept parameters (DECIMAL(4, 2)).");
+        expect_err("CREATE TABLE O AS SELECT ID, STDDEV_SAMP(N) FROM S GROUP BY ID;",
+                   "Function 'STDDEV_SAMP' does not accept parameters (DECIMAL(4, 2)).");
+        expect_err("CREATE TABLE O AS SELECT ID, CORRELATION(I, D) FROM S GROUP BY ID;",
+                   "Function 'correlation' does not accept parameters (INTEGER, DOUBLE).");
         expect_err("CREATE TABLE O AS SELECT ID, MAX(A) FROM S GROUP BY ID;",
                    "Function 'MAX' does not accept parameters (ARRAY<INTEGER>).");
         expect_err("CREATE TABLE O AS SELECT ID, HISTOGRAM(I) FROM S GROUP BY ID;",
