@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <nghttp2/nghttp2.h>
 #include <poll.h>
 #include <stdio.h>
@@ -697,7 +698,8 @@ void sl_server_h2_serve(sl_server *srv, int fd, const struct sockaddr *peer, soc
                         pst[n] = st;
                         pfd[n++] = (struct pollfd){.fd = ev ? st->fd : -1, .events = ev};
                 }
-                int timeout = c->streams == NULL ? srv->idle_timeout_s * 1000 : -1;
+                long long idle_ms = (long long)srv->idle_timeout_s * 1000;
+                int timeout = c->streams != NULL ? -1 : idle_ms > INT_MAX ? INT_MAX : (int)idle_ms;
                 int r = poll(pfd, n, timeout);
                 if (r < 0 && errno == EINTR)
                         continue;

@@ -88,7 +88,7 @@ static void hand_to_mhd(sl_server *srv, int fd, const struct sockaddr *peer, soc
 static sl_server_sniff classify(sl_server *srv, int fd)
 {
         uint8_t buf[SL_SERVER_H2_PREFACE_LEN];
-        int waited_ms = 0, limit_ms = srv->idle_timeout_s * 1000;
+        long long waited_ms = 0, limit_ms = (long long)srv->idle_timeout_s * 1000;
         size_t have = 0;
 
         for (;;) {
