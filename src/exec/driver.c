@@ -266,7 +266,9 @@ sl_exec_driver *sl_exec_driver_new(void)
         {
                 char tmpl[] = "/tmp/sluice-driver-XXXXXX";
 
-                if (mkdtemp(tmpl))
+                /* a unique name, created only when a task opens a store (stateless runs leave
+                 * nothing behind even when they never free the driver) */
+                if (mkdtemp(tmpl) && rmdir(tmpl) == 0)
                         d->state_dir = sl_strdup(tmpl);
         }
         d->out.state_dir = d->state_dir;
@@ -331,11 +333,8 @@ sl_err sl_exec_driver_restart(sl_exec_driver *d, bool wipe_state, sl_err_detail 
                 }
                 sl_vec_clear(&q->tasks);
         }
-        if (wipe_state && d->state_dir) {
+        if (wipe_state && d->state_dir)
                 remove_tree(d->state_dir);
-                if (mkdir(d->state_dir, 0700) != 0 && rc == SL_OK)
-                        rc = sl_err_set(err, SL_ERR_IO, "cannot recreate %s: %s", d->state_dir, strerror(errno));
-        }
         return rc;
 }
 

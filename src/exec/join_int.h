@@ -27,6 +27,7 @@ typedef struct sl_exec_join {
         sl_buf key;                /* encoded join key of the current record */
         sl_buf val;                /* encoded row of the current record */
         const sl_type **types;     /* per slot of the output row: the declared type, for composites */
+        bool session[2];           /* left, right input has session-windowed keys (the end counts too) */
 } sl_exec_join;
 
 void sl_exec_join_init(sl_exec_join *j, sl_op *op);
@@ -36,7 +37,8 @@ sl_err sl_exec_join_kv(sl_exec_join *j, const char *name, sl_state_kv **out, sl_
 sl_err sl_exec_join_window(sl_exec_join *j, const char *name, const sl_state_window_opts *opts,
                            sl_state_window **out, sl_err_detail *err);
 /* Evaluates the join key of `rec` (right: of the right input) into *key and encodes it into
- * j->key (with the record's window when it has one). False when the key is NULL. */
+ * j->key, with the record's window when it has one: its start, as Kafka Streams' time-windowed
+ * keys compare, and for session windows its end too. False when the key is NULL. */
 bool sl_exec_join_key(sl_exec_join *j, bool right, sl_arena *arena, const sl_rec *rec, sl_value *key);
 /* Encodes the side's slots of `row` and `ts` into j->val. */
 void sl_exec_join_encode(sl_exec_join *j, bool right, const sl_value *row, int64_t ts);

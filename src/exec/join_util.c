@@ -18,6 +18,12 @@ void sl_exec_join_init(sl_exec_join *j, sl_op *op)
         sl_batch_init(&j->out, &op->task->arena);
         sl_buf_init(&j->key);
         sl_buf_init(&j->val);
+        for (int side = 0; side < 2; side++) {
+                const sl_plan_node *in = side ? node->right : node->input;
+
+                j->session[side] = in && in->kind == SL_PLAN_SOURCE &&
+                                   in->u.source.topic.window == SL_CATALOG_WINDOW_SESSION;
+        }
         j->types = sl_calloc(node->width + 1, sizeof(*j->types));
         for (size_t i = 0; i < node->width; i++) {
                 const sl_plan_node *in = i < node->u.join.right_lo ? node->input : node->right;
@@ -62,7 +68,8 @@ bool sl_exec_join_key(sl_exec_join *j, bool right, sl_arena *arena, const sl_rec
         sl_keyenc_append(&j->key, key);
         if (rec->windowed) {
                 sl_buf_append_be64(&j->key, (uint64_t)rec->win_start ^ UINT64_C(0x8000000000000000));
-                sl_buf_append_be64(&j->key, (uint64_t)rec->win_end ^ UINT64_C(0x8000000000000000));
+                if (j->session[right])
+                        sl_buf_append_be64(&j->key, (uint64_t)rec->win_end ^ UINT64_C(0x8000000000000000));
         }
         return true;
 }

@@ -40,6 +40,7 @@ struct sl_exec_thread {
         int commit_interval_ms;
         int max_batch;
         bool transient;              /* a transient query: rows to on_row, no commits */
+        bool merge;                  /* a sub-topology reads several topics (a join): see run_merged */
         sl_err (*on_row)(void *ctx, const sl_plan_node *sink, const sl_value *row, size_t width, int64_t ts,
                          bool tombstone, sl_err_detail *err);
         void *row_ctx;
@@ -186,6 +187,7 @@ sl_err sl_exec_thread_new(const sl_plan *plan, const sl_exec_thread_conf *conf, 
         if ((rc = sl_kafka_producer_new(&pc, on_delivery, t, &t->producer, err)) != SL_OK)
                 goto fail;
         for (size_t s = 0; s < plan->nsubs; s++) {
+                t->merge = t->merge || plan->subs[s].nsources > 1;
                 for (size_t k = 0; k < plan->subs[s].nsources; k++) {
                         const char *name = plan->subs[s].sources[k]->u.source.topic.name;
                         bool dup = false;
@@ -339,6 +341,84 @@ done:
         return rc;
 }
 
+/* A join's task reads several topics. Within a polled batch its records go in in time order across
+ * those topics, each topic partition keeping its offset order, as Kafka Streams picks the
+ * partition whose next record is the oldest: a table update is applied before the later stream
+ * records it should enrich even when the poll returned them the other way round. */
+static sl_err run_merged(sl_exec_thread *t, sl_err_detail *err)
+{
+        size_t n = t->batch.len;
+        const sl_kafka_msg *msgs = t->batch.msgs;
+        bool *done = sl_calloc(n + 1, sizeof(*done));
+        int *src = sl_calloc(n + 1, sizeof(*src));
+        size_t *idx = sl_calloc(n + 1, sizeof(*idx));
+        sl_kafka_msg *run = sl_calloc(n + 1, sizeof(*run));
+        sl_err rc = SL_OK;
+
+        for (size_t i = 0; i < n && rc == SL_OK; i++) {
+                sl_task *task = NULL;
+                size_t sub, m = 0, nsrc;
+                size_t *cur;
+
+                if (done[i])
+                        continue;
+                if ((rc = task_for(t, msgs[i].topic, msgs[i].partition, &task, err)) != SL_OK)
+                        break;
+                sub = sub_of(t->plan, msgs[i].topic);
+                nsrc = task->sub->nsources;
+                cur = sl_calloc(nsrc + 1, sizeof(*cur));
+                /* this task's records, in batch order */
+                for (size_t j = i; j < n; j++) {
+                        if (done[j] || msgs[j].partition != msgs[i].partition || sub_of(t->plan, msgs[j].topic) != sub)
+                                continue;
+                        src[j] = sl_task_source_index(task, msgs[j].topic);
+                        if (src[j] >= 0)
+                                idx[m++] = j;
+                }
+                for (;;) {
+                        int best = -1;
+                        int64_t best_ts = 0, bound = INT64_MAX;
+                        size_t nrun = 0;
+
+                        /* the oldest head among the sources; the next oldest bounds its run */
+                        for (size_t k = 0; k < nsrc; k++) {
+                                while (cur[k] < m && (done[idx[cur[k]]] || src[idx[cur[k]]] != (int)k))
+                                        cur[k]++;
+                                if (cur[k] == m)
+                                        continue;
+                                if (best < 0 || msgs[idx[cur[k]]].timestamp < best_ts) {
+                                        if (best >= 0 && best_ts < bound)
+                                                bound = best_ts;
+                                        best = (int)k;
+                                        best_ts = msgs[idx[cur[k]]].timestamp;
+                                } else if (msgs[idx[cur[k]]].timestamp < bound) {
+                                        bound = msgs[idx[cur[k]]].timestamp;
+                                }
+                        }
+                        if (best < 0)
+                                break;
+                        for (size_t c = cur[best]; c < m; c++) {
+                                size_t j = idx[c];
+
+                                if (done[j] || src[j] != best)
+                                        continue;
+                                if (nrun && msgs[j].timestamp > bound)
+                                        break;
+                                run[nrun++] = msgs[j];
+                                done[j] = true;
+                        }
+                        if ((rc = sl_task_process(task, run, nrun, err)) != SL_OK)
+                                break;
+                }
+                sl_free(cur);
+        }
+        sl_free(done);
+        sl_free(src);
+        sl_free(idx);
+        sl_free(run);
+        return rc;
+}
+
 sl_err sl_exec_thread_run_once(sl_exec_thread *t, int timeout_ms, sl_err_detail *err)
 {
         sl_err rc;
@@ -350,6 +430,10 @@ sl_err sl_exec_thread_run_once(sl_exec_thread *t, int timeout_ms, sl_err_detail 
                 rc = SL_OK;
         }
         t->records += t->batch.len;
+        if (t->merge) {
+                rc = run_merged(t, err);
+                i = t->batch.len;
+        }
         while (i < t->batch.len) {
                 const sl_kafka_msg *m = &t->batch.msgs[i];
                 size_t j = i + 1;

@@ -135,6 +135,12 @@ sl_err sl_plan_logical_agg(sl_plan *plan, const sl_analysis *a, sl_err_detail *e
         sl_plan_kind kind = SL_PLAN_AGGREGATE;
         sl_err rc;
 
+        /* a KAFKA-format value cannot carry the group-by row through the repartition topic */
+        if (repartition && a->ngroup_by > 0 && plan->nodes[0]->kind == SL_PLAN_SOURCE &&
+            plan->nodes[0]->u.source.topic.value_format == SL_SERDE_KAFKA)
+                return sl_err_set(err, SL_ERR_INVALID,
+                                  "Source(s) %s are using the 'KAFKA' value format. This format does not yet support "
+                                  "GROUP BY.", plan->nodes[0]->u.source.source);
         if ((rc = add_group_by(plan, a, &arg_slot, err)) != SL_OK)
                 return rc;
         gb = plan->nodes[plan->nnodes - 1];

@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "common/mem.h"
 #include "common/str.h"
+#include "server/h2.h"
 #include "server/server_int.h"
 
 static char *read_file(const char *path, sl_err_detail *err)
@@ -511,17 +512,10 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 
 sl_err sl_server_start(sl_server *srv, sl_err_detail *err)
 {
-        struct sockaddr_in addr;
-        struct addrinfo hints = {0}, *ai = NULL;
-        unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+        /* no listening socket of its own: listen.c accepts, sends h2c to h2.c and the rest here */
+        unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+                         MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC;
 
-        hints.ai_family = AF_INET;
-        hints.ai_socktype = SOCK_STREAM;
-        if (getaddrinfo(srv->host, NULL, &hints, &ai) != 0 || ai == NULL)
-                return sl_err_set(err, SL_ERR_INVALID, "listeners: cannot resolve host '%s'", srv->host);
-        memcpy(&addr, ai->ai_addr, sizeof(addr));
-        freeaddrinfo(ai);
-        addr.sin_port = htons((uint16_t)srv->port);
         if (srv->tls) {
                 if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
                         return sl_err_set(err, SL_ERR_UNSUPPORTED,
@@ -529,7 +523,6 @@ sl_err sl_server_start(sl_server *srv, sl_err_detail *err)
                 flags |= MHD_USE_TLS;
         }
         struct MHD_OptionItem opts[] = {
-                {MHD_OPTION_SOCK_ADDR, 0, &addr},
                 {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL},
                 {MHD_OPTION_CONNECTION_TIMEOUT, srv->idle_timeout_s, NULL},
                 {MHD_OPTION_CONNECTION_LIMIT, 1000, NULL},
@@ -542,11 +535,13 @@ sl_err sl_server_start(sl_server *srv, sl_err_detail *err)
         srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_ARRAY, opts,
                                        MHD_OPTION_END);
         if (srv->daemon == NULL)
-                return sl_err_set(err, SL_ERR_IO, "cannot listen on %s://%s:%d%s", srv->tls ? "https" : "http",
+                return sl_err_set(err, SL_ERR_IO, "cannot serve %s://%s:%d%s", srv->tls ? "https" : "http",
                                   srv->host, srv->port, srv->tls ? " (check the TLS key and certificate)" : "");
-        const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
-        if (info != NULL && info->port != 0)
-                srv->port = info->port;
+        if (sl_server_listen_start(srv, err) != SL_OK) {
+                MHD_stop_daemon(srv->daemon);
+                srv->daemon = NULL;
+                return err ? err->code : SL_ERR_IO;
+        }
         SL_LOG_INFO("server", "REST API on %s://%s:%d%s", srv->tls ? "https" : "http", srv->host, srv->port,
                     srv->auth ? " (basic authentication)" : "");
         return SL_OK;
@@ -561,6 +556,7 @@ void sl_server_free(sl_server *srv)
                 srv->stopping = true;
                 pthread_mutex_unlock(&srv->lock);
                 sl_server_streams_close_all(srv);
+                sl_server_listen_stop(srv);
                 MHD_stop_daemon(srv->daemon);
         }
         sl_map_iter it;

@@ -22,6 +22,7 @@ struct sl_server {
         sl_engine *engine;              /* borrowed */
         sl_server_query_ops qops;       /* streaming query start/close */
         struct MHD_Daemon *daemon;      /* NULL until started */
+        struct sl_server_listen *listen; /* the listener and its h2c front (listen.c, h2.c), or NULL */
         char host[256];                 /* listener host */
         int port;                       /* listener port (bound port after start) */
         bool tls;                       /* https listener */

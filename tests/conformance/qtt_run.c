@@ -311,7 +311,7 @@ static bool side_of_ex(const sl_catalog_source *src, bool key, bool input, side 
         snprintf(subject, sizeof(subject), "%s-%s", src->topic, key ? "key" : "value");
         schema = (sl_serde_schema){.columns = cols, .ncolumns = n, .unwrapped = s->unwrapped,
                                    .delimiter = key ? t.key_delimiter : t.value_delimiter, .subject = subject,
-                                   .schema_id = declared_id(src->topic, key)};
+                                   .schema_id = input ? declared_id(src->topic, key) : 0};
         if (sl_serde_new(s->format, &schema, &s->serde, &e) != SL_OK) {
                 snprintf(why, whylen, "%s", e.message);
                 goto done;
@@ -1169,9 +1169,11 @@ static outcome run_one(const json_t *tc, const char *fmt, const sl_func_registry
                         char subject[512];
                         sl_str msg;
                         int32_t id;
-                        bool json_sr = f && sl_str_eq_ci(f, "JSON_SR");
+                        /* the topic's format, else the statements' */
+                        bool json_sr = f ? sl_str_eq_ci(f, "JSON_SR") || sl_str_eq_ci(f, "JSON")
+                                         : strcasestr(sql, "JSON_SR") != NULL && strcasestr(sql, "AVRO") == NULL;
                         if (!sch || (f && !sl_str_eq_ci(f, "AVRO") && !json_sr) ||
-                            (!f && fmt && !sl_str_eq_ci(fmt, "AVRO") && !strstr(sql, "AVRO") && !strstr(sql, "avro")))
+                            (!f && fmt && !sl_str_eq_ci(fmt, "AVRO") && !json_sr && !strcasestr(sql, "AVRO")))
                                 continue;
                         char *text = json_dumps(sch, JSON_COMPACT | JSON_ENCODE_ANY);
                         snprintf(subject, sizeof(subject), "%s-%s", name, side ? "value" : "key");
@@ -1410,7 +1412,8 @@ int main(int argc, char **argv)
         }
         sl_free(files);
         printf("total: %ld passed, %ld failed, %ld skipped\n", total.passed, total.failed, total.skipped);
-        qsort(reasons, nreasons, sizeof(*reasons), cmp_reason);
+        if (nreasons)
+                qsort(reasons, nreasons, sizeof(*reasons), cmp_reason);
         for (size_t i = 0; i < nreasons; i++) {
                 if (i < 25 || verbose)
                         printf("  skipped %ld: %s\n", reasons[i].n, reasons[i].text);

@@ -109,4 +109,45 @@ ksql "$URL" "CREATE TABLE QNAMES AS SELECT ID, SHOUT(NAME, 1) AS L FROM NAMES;"
 wait_rows "SELECT * FROM QNAMES;" 2
 expect_rows "SELECT ID, L, SHOUT(L, 2) AS LL FROM QNAMES WHERE ID = 'b';" '["b","BOB!","BOB!!!"]'
 expect_rows "SELECT ID FROM QNAMES WHERE SHOUT(ID, 0) = 'A';" '["a"]'
+
+# a UDF error sends that record to the processing log (its result is NULL, as in ksqlDB); the
+# query goes on with the next record
+printf 'c|{"NAME":"cat","N":-1}\nd|{"NAME":"dan","N":0}\n' | produce "$BS" people
+got=$(consume "$BS" LOUD 4)
+[ "$got" = 'a|{"L":"ANN!"}
+b|{"L":"BOB!!!"}
+c|{"L":null}
+d|{"L":"DAN"}' ] || fail "persistent query output after a UDF error: $got"
+grep "processing" "$DIR/sluiced.log" | grep -q "negative count" ||
+        fail "UDF error not in the processing log: $(grep -i processing "$DIR/sluiced.log" | tail -3)"
+
+# a plugin built for another ABI major version and a plugin whose function clashes with a
+# built-in are refused with one log line each naming the file and the reason; the server serves on
+cat >"$DIR/src/oldabi.c" <<'C'
+#include <sluice/udf.h>
+SL_UDF_EXPORT const sl_udf_magic *sl_udf_plugin_magic(void);
+const sl_udf_magic *sl_udf_plugin_magic(void)
+{
+        static const sl_udf_magic m = {sizeof m, SL_UDF_ABI_MAJOR + 1, 0, "oldabi", "9"};
+        return &m;
+}
+int sl_udf_entry(const sl_udf_host *h, char *e, size_t n) { (void)h, (void)e, (void)n; return 0; }
+C
+sed -e 's/SL_UDF_PLUGIN("shout", "2.1.0")/SL_UDF_PLUGIN("clash", "1.0.0")/' -e 's/.name = "SHOUT"/.name = "UCASE"/' \
+        "$DIR/src/shout.c" >"$DIR/src/clash.c"
+for p in oldabi clash; do
+        cc $(pkg-config --cflags sluice-udf) -Wall -Wextra -Werror -shared -fPIC -o "$DIR/data/udf/$p.so" \
+                "$DIR/src/$p.c" || fail "build of the $p plugin"
+done
+kill "$LAST_PID"
+wait "$LAST_PID" 2>/dev/null
+start_sluiced sluiced "${ARGS[@]}"
+wait_http "$URL"
+grep -q "refused plugin .*oldabi.so: ABI version mismatch" "$DIR/sluiced.log" ||
+        fail "no ABI refusal: $(grep -i plugin "$DIR/sluiced.log" | tail -5)"
+grep -q "refused plugin .*clash.so: .*'UCASE' clashes with a built-in function" "$DIR/sluiced.log" ||
+        fail "no clash refusal: $(grep -i plugin "$DIR/sluiced.log" | tail -5)"
+wait_rows "SELECT * FROM QNAMES;" 2
+expect_rows "SELECT ID, SHOUT(L, 1) AS LL FROM QNAMES WHERE ID = 'a';" '["a","ANN!!"]'
+expect_rows "SELECT ID, UCASE(L) AS U FROM QNAMES WHERE ID = 'b';" '["b","BOB!"]'
 echo "PASS"
