@@ -1,5 +1,5 @@
 #!/bin/bash
-# 0309-push-table-tombstone: a push query on a table emits a tombstone of its topic as a delete row
+# 0310-push-table-tombstone: a push query on a table emits a tombstone of its topic as a delete row
 # that keeps the key (as ksqlDB does): the key column carries the record's key, the value columns
 # are null; a key column under an alias and a value-only projection behave the same way.
 set -u
@@ -30,4 +30,4 @@ j=json.load(sys.stdin)
 rows=[r["row"]["columns"] for r in j if "row" in r]
 assert rows == [["a",2],["b",4],["a",None]], rows
 ' || fail "SELECT id AS k gave: $out"
-echo "0309-push-table-tombstone: ok"
+echo "0310-push-table-tombstone: ok"
