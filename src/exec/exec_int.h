@@ -78,5 +78,15 @@ sl_value *sl_exec_agg_row(sl_op *op, sl_exec_agg *ag, sl_batch *batch, const sl_
 sl_err sl_exec_agg_decode_key(sl_exec_agg *ag, sl_arena *arena, sl_slice key, sl_value *keys, sl_err_detail *err);
 /* Appends a record to `out` carrying `row` (width of the node), stamped `ts`. */
 sl_rec *sl_exec_emit(sl_batch *out, const sl_plan_node *node, sl_value *row, int64_t ts);
+/* Appends to `out` the agg row of window [start, end) (session: [start, end]) of `keys` from
+ * ag->states, stamped `ts`, its record windowed and carrying the headers of `rec`. */
+sl_rec *sl_exec_agg_emit_window(sl_op *op, sl_exec_agg *ag, sl_batch *out, sl_batch *batch, const sl_value *keys,
+                                const sl_rec *rec, int64_t start, int64_t end, int64_t ts);
+/* EMIT FINAL: loads a stored window (store key `key`, stored value `value`) into ag->states and
+ * emits it as sl_exec_agg_emit_window does, stamped with its stored timestamp; `keys` is scratch
+ * of nkeys + 1 values in `batch`'s arena. */
+sl_err sl_exec_agg_emit_stored(sl_op *op, sl_exec_agg *ag, sl_batch *out, sl_batch *batch, sl_value *keys,
+                               const sl_rec *rec, sl_slice key, sl_slice value, int64_t start, int64_t end,
+                               sl_err_detail *err);
 
 #endif

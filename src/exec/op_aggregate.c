@@ -203,6 +203,33 @@ sl_rec *sl_exec_emit(sl_batch *out, const sl_plan_node *node, sl_value *row, int
         return rec;
 }
 
+sl_rec *sl_exec_agg_emit_window(sl_op *op, sl_exec_agg *ag, sl_batch *out, sl_batch *batch, const sl_value *keys,
+                                const sl_rec *rec, int64_t start, int64_t end, int64_t ts)
+{
+        sl_rec *o = sl_exec_emit(out, op->node, sl_exec_agg_row(op, ag, batch, keys, true, start, end), ts);
+
+        o->windowed = true;
+        o->win_start = start;
+        o->win_end = end;
+        o->headers = rec->headers;
+        o->nheaders = rec->nheaders;
+        return o;
+}
+
+sl_err sl_exec_agg_emit_stored(sl_op *op, sl_exec_agg *ag, sl_batch *out, sl_batch *batch, sl_value *keys,
+                               const sl_rec *rec, sl_slice key, sl_slice value, int64_t start, int64_t end,
+                               sl_err_detail *err)
+{
+        int64_t ts;
+        sl_err rc;
+
+        if ((rc = sl_exec_agg_decode_key(ag, batch->arena, key, keys, err)) != SL_OK ||
+            (rc = sl_exec_agg_load(ag, batch->arena, &value, false, &ts, err)) != SL_OK)
+                return rc;
+        sl_exec_agg_emit_window(op, ag, out, batch, keys, rec, start, end, ts);
+        return SL_OK;
+}
+
 /* ---- the operator ---- */
 
 typedef struct aggregate_state {

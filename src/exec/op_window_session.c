@@ -72,15 +72,8 @@ static void window_session_close(sl_op *op)
 static void emit(sl_op *op, const sl_rec *rec, sl_batch *batch, int64_t start, int64_t end, bool tombstone)
 {
         window_session_state *st = (window_session_state *)op;
-        sl_value *row = sl_exec_agg_row(op, &st->ag, batch, rec->row, true, start, end);
-        sl_rec *o = sl_exec_emit(&st->out, op->node, row, end);
 
-        o->tombstone = tombstone;
-        o->windowed = true;
-        o->win_start = start;
-        o->win_end = end;
-        o->headers = rec->headers;
-        o->nheaders = rec->nheaders;
+        sl_exec_agg_emit_window(op, &st->ag, &st->out, batch, rec->row, rec, start, end, end)->tombstone = tombstone;
 }
 
 /* One record: find overlapping sessions, merge, store, emit. */
@@ -161,25 +154,13 @@ done:
 static int final_cmp(const void *a, const void *b)
 {
         const final_sess *x = a, *y = b;
-        size_t n = x->key.len < y->key.len ? x->key.len : y->key.len;
         int c;
 
         if (x->end != y->end)
                 return x->end < y->end ? -1 : 1;
-        if ((c = memcmp(x->key.ptr, y->key.ptr, n)) != 0)
+        if ((c = sl_slice_cmp(x->key, y->key)) != 0)
                 return c;
-        if (x->key.len != y->key.len)
-                return x->key.len < y->key.len ? -1 : 1;
         return x->start < y->start ? -1 : x->start > y->start;
-}
-
-static sl_slice arena_copy(sl_arena *arena, sl_slice s)
-{
-        uint8_t *p = sl_arena_alloc(arena, s.len + 1);
-
-        if (s.len)
-                memcpy(p, s.ptr, s.len);
-        return SL_SLICE(p, s.len);
 }
 
 /* EMIT FINAL: emits the sessions that closed since the last emission. */
@@ -211,8 +192,8 @@ static sl_err emit_final(sl_op *op, const sl_rec *rec, sl_batch *batch, sl_err_d
                 }
                 ss[n].start = sr.start;
                 ss[n].end = sr.end;
-                ss[n].key = arena_copy(batch->arena, sr.key);
-                ss[n].value = arena_copy(batch->arena, sr.value);
+                ss[n].key = SL_SLICE(sl_arena_memdup(batch->arena, sr.key.ptr, sr.key.len), sr.key.len);
+                ss[n].value = SL_SLICE(sl_arena_memdup(batch->arena, sr.value.ptr, sr.value.len), sr.value.len);
                 n++;
         }
         if ((rc = sl_state_session_iter_error(it, err)) != SL_OK)
@@ -220,22 +201,10 @@ static sl_err emit_final(sl_op *op, const sl_rec *rec, sl_batch *batch, sl_err_d
         if (n)
                 qsort(ss, n, sizeof(*ss), final_cmp);
         keys = sl_batch_row_new(batch, node->u.aggregate.nkeys + 1);
-        for (size_t i = 0; i < n; i++) {
-                int64_t ts;
-                sl_value *row;
-                sl_rec *o;
-
-                if ((rc = sl_exec_agg_decode_key(&st->ag, batch->arena, ss[i].key, keys, err)) != SL_OK ||
-                    (rc = sl_exec_agg_load(&st->ag, batch->arena, &ss[i].value, false, &ts, err)) != SL_OK)
+        for (size_t i = 0; i < n; i++)
+                if ((rc = sl_exec_agg_emit_stored(op, &st->ag, &st->out, batch, keys, rec, ss[i].key, ss[i].value,
+                                                  ss[i].start, ss[i].end, err)) != SL_OK)
                         goto done;
-                row = sl_exec_agg_row(op, &st->ag, batch, keys, true, ss[i].start, ss[i].end);
-                o = sl_exec_emit(&st->out, node, row, ts);
-                o->windowed = true;
-                o->win_start = ss[i].start;
-                o->win_end = ss[i].end;
-                o->headers = rec->headers;
-                o->nheaders = rec->nheaders;
-        }
         st->last_emit = close;
 done:
         sl_state_session_iter_free(it);

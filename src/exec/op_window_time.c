@@ -91,23 +91,10 @@ static void count_late(sl_op *op, const sl_rec *rec, int64_t start, int64_t end)
 static int final_cmp(const void *a, const void *b)
 {
         const final_win *x = a, *y = b;
-        size_t n = x->key.len < y->key.len ? x->key.len : y->key.len;
-        int c;
 
         if (x->start != y->start)
                 return x->start < y->start ? -1 : 1;
-        if ((c = memcmp(x->key.ptr, y->key.ptr, n)) != 0)
-                return c;
-        return x->key.len < y->key.len ? -1 : x->key.len > y->key.len;
-}
-
-static sl_slice arena_copy(sl_arena *arena, sl_slice s)
-{
-        uint8_t *p = sl_arena_alloc(arena, s.len + 1);
-
-        if (s.len)
-                memcpy(p, s.ptr, s.len);
-        return SL_SLICE(p, s.len);
+        return sl_slice_cmp(x->key, y->key);
 }
 
 /* EMIT FINAL: emits the windows that closed since the last emission. */
@@ -140,8 +127,8 @@ static sl_err emit_final(sl_op *op, const sl_rec *rec, sl_batch *batch, sl_err_d
                         wins = sl_realloc(wins, cap * sizeof(*wins));
                 }
                 wins[n].start = wr.start;
-                wins[n].key = arena_copy(batch->arena, wr.key);
-                wins[n].value = arena_copy(batch->arena, wr.value);
+                wins[n].key = SL_SLICE(sl_arena_memdup(batch->arena, wr.key.ptr, wr.key.len), wr.key.len);
+                wins[n].value = SL_SLICE(sl_arena_memdup(batch->arena, wr.value.ptr, wr.value.len), wr.value.len);
                 n++;
         }
         if ((rc = sl_state_window_iter_error(it, err)) != SL_OK)
@@ -149,21 +136,10 @@ static sl_err emit_final(sl_op *op, const sl_rec *rec, sl_batch *batch, sl_err_d
         if (n)
                 qsort(wins, n, sizeof(*wins), final_cmp);
         keys = sl_batch_row_new(batch, node->u.aggregate.nkeys + 1);
-        for (size_t i = 0; i < n; i++) {
-                int64_t ts;
-                sl_rec *o;
-
-                if ((rc = sl_exec_agg_decode_key(&st->ag, batch->arena, wins[i].key, keys, err)) != SL_OK ||
-                    (rc = sl_exec_agg_load(&st->ag, batch->arena, &wins[i].value, false, &ts, err)) != SL_OK)
+        for (size_t i = 0; i < n; i++)
+                if ((rc = sl_exec_agg_emit_stored(op, &st->ag, &st->out, batch, keys, rec, wins[i].key, wins[i].value,
+                                                  wins[i].start, wins[i].start + size, err)) != SL_OK)
                         goto done;
-                o = sl_exec_emit(&st->out, node,
-                                 sl_exec_agg_row(op, &st->ag, batch, keys, true, wins[i].start, wins[i].start + size), ts);
-                o->windowed = true;
-                o->win_start = wins[i].start;
-                o->win_end = wins[i].start + size;
-                o->headers = rec->headers;
-                o->nheaders = rec->nheaders;
-        }
         st->last_emit = close;
 done:
         sl_state_window_iter_free(it);
@@ -227,14 +203,8 @@ static sl_err window_time_process(sl_op *op, sl_batch *batch, sl_err_detail *err
                         }
                         if (node->u.aggregate.emit_final)
                                 continue;
-                        o = sl_exec_emit(&st->out, node, sl_exec_agg_row(op, &st->ag, batch, rec->row, true, start, end),
-                                         ts);
+                        o = sl_exec_agg_emit_window(op, &st->ag, &st->out, batch, rec->row, rec, start, end, ts);
                         o->old_row = old;
-                        o->windowed = true;
-                        o->win_start = start;
-                        o->win_end = end;
-                        o->headers = rec->headers;
-                        o->nheaders = rec->nheaders;
                         /* the key bytes are reused by the next window */
                         key = SL_SLICE(st->ag.key.data, st->ag.key.len);
                 }

@@ -1123,13 +1123,16 @@ static sl_err avro_decode(const sl_serde *serde, sl_slice in, sl_arena *arena, s
         return rc;
 }
 
-static sl_err avro_encode(const sl_serde *serde, const sl_value *row, sl_buf *out, bool *out_null,
-                          sl_err_detail *err)
+/* Starts a Schema Registry framed value in `out`: an unwrapped NULL sets *out_null and writes
+ * nothing (*framed false); otherwise registers the schema and writes the magic byte and the schema
+ * id (*framed true). */
+static sl_err sr_frame(const sl_serde *serde, const sl_value *row, sl_buf *out, bool *out_null, bool *framed,
+                       sl_err_detail *err)
 {
         avro_state *st = state_of(serde);
-        size_t start = out->len;
         sl_err rc;
 
+        *framed = false;
         if (serde->unwrapped && serde->ncolumns == 1 && sl_value_is_null(&row[0])) {
                 *out_null = true;
                 return SL_OK;
@@ -1138,6 +1141,20 @@ static sl_err avro_encode(const sl_serde *serde, const sl_value *row, sl_buf *ou
                 return rc;
         sl_buf_append_u8(out, 0);
         sl_buf_append_be32(out, (uint32_t)__atomic_load_n(&st->id, __ATOMIC_ACQUIRE));
+        *framed = true;
+        return SL_OK;
+}
+
+static sl_err avro_encode(const sl_serde *serde, const sl_value *row, sl_buf *out, bool *out_null,
+                          sl_err_detail *err)
+{
+        avro_state *st = state_of(serde);
+        size_t start = out->len;
+        bool framed;
+        sl_err rc;
+
+        if ((rc = sr_frame(serde, row, out, out_null, &framed, err)) != SL_OK || !framed)
+                return rc;
         if (serde->unwrapped && serde->ncolumns == 1) {
                 rc = write_value(out, st->own, serde->columns[0].type, &row[0], err, 0);
         } else {
@@ -1207,18 +1224,12 @@ static sl_err json_sr_decode(const sl_serde *serde, sl_slice in, sl_arena *arena
 static sl_err json_sr_encode(const sl_serde *serde, const sl_value *row, sl_buf *out, bool *out_null,
                              sl_err_detail *err)
 {
-        avro_state *st = state_of(serde);
         size_t start = out->len;
+        bool framed;
         sl_err rc;
 
-        if (serde->unwrapped && serde->ncolumns == 1 && sl_value_is_null(&row[0])) {
-                *out_null = true;
-                return SL_OK;
-        }
-        if ((rc = registry_prepare(serde, err)) != SL_OK)
+        if ((rc = sr_frame(serde, row, out, out_null, &framed, err)) != SL_OK || !framed)
                 return rc;
-        sl_buf_append_u8(out, 0);
-        sl_buf_append_be32(out, (uint32_t)__atomic_load_n(&st->id, __ATOMIC_ACQUIRE));
         rc = sl_serde_json_ops.encode(serde, row, out, out_null, err);
         if (rc != SL_OK || *out_null)
                 out->len = start;

@@ -8,71 +8,29 @@
 #include <string.h>
 
 #include "common/mem.h"
+#include "driver_fixture.h"
 #include "exec/driver.h"
 #include "plan/plan.h"
 #include "sql/analyze.h"
 #include "sql/parse.h"
 
-typedef struct fixture {
-        sl_func_registry *reg;
-        sl_catalog *cat;
-        sl_plan *plans[4];
-        size_t nplans;
-        sl_script *scripts[4];
-        size_t nscripts;
-        sl_exec_driver *d;
-} fixture;
-
-static fixture fx;
+static sl_test_driver_fixture fx;
 
 static void setup(void)
 {
-        sl_err_detail e;
-
-        memset(&fx, 0, sizeof(fx));
-        fx.reg = sl_func_registry_new();
-        cr_assert_eq(sl_func_registry_add_builtins(fx.reg, &e), SL_OK);
-        fx.cat = sl_catalog_mem_new();
-        fx.d = sl_exec_driver_new();
+        sl_test_driver_setup(&fx);
 }
 
 static void teardown(void)
 {
-        sl_exec_driver_free(fx.d);
-        for (size_t i = 0; i < fx.nplans; i++)
-                sl_plan_free(fx.plans[i]);
-        for (size_t i = 0; i < fx.nscripts; i++)
-                sl_script_free(fx.scripts[i]);
-        sl_catalog_free(fx.cat);
-        sl_func_registry_free(fx.reg);
+        sl_test_driver_teardown(&fx);
 }
 
 TestSuite(exec_aggregate, .init = setup, .fini = teardown);
 
 static void run_sql(const char *sql)
 {
-        sl_script *script = NULL;
-        sl_analyze_ctx ctx = {.cat = fx.cat, .reg = fx.reg};
-        sl_plan_ctx pctx = {.reg = fx.reg};
-
-        cr_assert_eq(sl_parse_script(sql, NULL, &script), SL_OK, "parse: %s", sql);
-        for (size_t i = 0; i < script->nstmts; i++) {
-                sl_analysis *a = NULL;
-                sl_plan *plan = NULL;
-                sl_err_detail e;
-
-                cr_assert_eq(sl_analyze(&ctx, script->stmts[i], &a, &e), SL_OK, "analyze: %s", e.message);
-                if (a->query_id) {
-                        cr_assert_eq(sl_plan_build(&pctx, a, &plan, &e), SL_OK, "plan: %s", e.message);
-                        cr_assert_eq(sl_analysis_apply(fx.cat, a, &e), SL_OK);
-                        cr_assert_eq(sl_exec_driver_add(fx.d, plan, &e), SL_OK);
-                        fx.plans[fx.nplans++] = plan;
-                } else {
-                        cr_assert_eq(sl_analysis_apply(fx.cat, a, &e), SL_OK, "apply: %s", e.message);
-                        sl_analysis_free(a);
-                }
-        }
-        fx.scripts[fx.nscripts++] = script;
+        sl_test_driver_run_sql(&fx, sql);
 }
 
 static void pipe_rec(const char *key, const char *value, int64_t ts)
