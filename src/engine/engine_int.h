@@ -137,6 +137,13 @@ sl_err sl_engine_query_new_bg(sl_engine *engine, const char *sql, void *(*run)(v
                               void (*cancel)(void *), void (*free_fn)(void *), sl_engine_query **out,
                               sl_err_detail *err);
 
+/* Fills the header ksqlDB sends first (names, types, and the old /query API's schema text) for the
+ * query analyzed as `a`. Pull query headers mark the key columns that `mark_key` names and set
+ * hdr->pull; push query headers (mark_key NULL) mark none. Strings come from `arena`. */
+void sl_engine_query_fill_header(const sl_analysis *a, const char *query_id,
+                                 bool (*mark_key)(const sl_analysis *a, size_t i), sl_arena *arena,
+                                 sl_engine_query_header *hdr);
+
 /* engine_pull.c: runs the pull query `stmt` analyzed as `a` (taken, even on failure) against the
  * view of its table: the rows and the end go to `sink` before it returns. */
 sl_err sl_engine_pull_query_start(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,

@@ -628,31 +628,6 @@ static bool is_key_column(const sl_analysis *a, size_t i)
         return c < src->ncolumns && src->columns[c].role == SL_CATALOG_KEY;
 }
 
-/* The pull header: names, types, and the old API's schema with key columns marked KEY. */
-static void fill_header(const sl_analysis *a, const char *query_id, sl_arena *arena, sl_engine_query_header *hdr)
-{
-        sl_str schema;
-
-        sl_str_init(&schema);
-        hdr->query_id = sl_arena_strdup(arena, query_id);
-        hdr->ncolumns = a->ncolumns;
-        hdr->column_names = sl_arena_calloc(arena, a->ncolumns ? a->ncolumns : 1, sizeof(char *));
-        hdr->column_types = sl_arena_calloc(arena, a->ncolumns ? a->ncolumns : 1, sizeof(char *));
-        for (size_t i = 0; i < a->ncolumns; i++) {
-                sl_str t;
-                sl_str_init(&t);
-                sl_type_print(&t, a->columns[i].type);
-                hdr->column_names[i] = sl_arena_strdup(arena, a->columns[i].name);
-                hdr->column_types[i] = sl_arena_strdup(arena, sl_str_cstr(&t));
-                sl_str_appendf(&schema, "%s`%s` %s%s", i ? ", " : "", a->columns[i].name, sl_str_cstr(&t),
-                               is_key_column(a, i) ? " KEY" : "");
-                sl_str_deinit(&t);
-        }
-        hdr->schema = sl_arena_strdup(arena, sl_str_cstr(&schema));
-        hdr->pull = true;
-        sl_str_deinit(&schema);
-}
-
 /* ---- pull queries on streams ---- */
 
 #define STREAM_PULL_TIMEOUT_MS 60000
@@ -872,7 +847,7 @@ static sl_err stream_pull(sl_engine *engine, const sl_ast_stmt *stmt, sl_analysi
         so->sink = *sink;
         so->limit = a->limit;
         sl_str_init(&so->json);
-        fill_header(a, plan->query_id, arena, hdr);
+        sl_engine_query_fill_header(a, plan->query_id, is_key_column, arena, hdr);
         /* stream pull headers mark no key column, as ksqlDB's do */
         sl_str schema;
         sl_str_init(&schema);
@@ -1068,7 +1043,7 @@ sl_err sl_engine_pull_query_start(sl_engine *engine, sl_engine_session *ses, con
         }
         snprintf(query_id, sizeof(query_id), "query_%lld%llu", (long long)sl_time_wall_ms(),
                  (unsigned long long)__atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED));
-        fill_header(a, query_id, arena, hdr);
+        sl_engine_query_fill_header(a, query_id, is_key_column, arena, hdr);
         if (run->path.kind == PATH_LOOKUP && run->path.nsets <= PULL_SYNC_LOOKUPS) {
                 /* a few lookups answer at once, on the request's thread */
                 table_read(run);

@@ -162,9 +162,9 @@ sl_engine_query *sl_engine_query_wrap_print(sl_engine *engine, void *printer)
         return q;
 }
 
-/* The header ksqlDB sends first: names, types, and the schema text of the old /query API (push
- * query headers do not mark key columns). */
-static void fill_header(const sl_analysis *a, const char *query_id, sl_arena *arena, sl_engine_query_header *hdr)
+void sl_engine_query_fill_header(const sl_analysis *a, const char *query_id,
+                                 bool (*mark_key)(const sl_analysis *a, size_t i), sl_arena *arena,
+                                 sl_engine_query_header *hdr)
 {
         sl_str schema;
 
@@ -179,11 +179,12 @@ static void fill_header(const sl_analysis *a, const char *query_id, sl_arena *ar
                 sl_type_print(&t, a->columns[i].type);
                 hdr->column_names[i] = sl_arena_strdup(arena, a->columns[i].name);
                 hdr->column_types[i] = sl_arena_strdup(arena, sl_str_cstr(&t));
-                sl_str_appendf(&schema, "%s`%s` %s", i ? ", " : "", a->columns[i].name, sl_str_cstr(&t));
+                sl_str_appendf(&schema, "%s`%s` %s%s", i ? ", " : "", a->columns[i].name, sl_str_cstr(&t),
+                               mark_key && mark_key(a, i) ? " KEY" : "");
                 sl_str_deinit(&t);
         }
         hdr->schema = sl_arena_strdup(arena, sl_str_cstr(&schema));
-        hdr->pull = false;
+        hdr->pull = mark_key != NULL;
         sl_str_deinit(&schema);
 }
 
@@ -235,7 +236,7 @@ sl_err sl_engine_push_query_start(sl_engine *engine, sl_engine_session *ses, con
                 .on_row = on_row,
                 .row_ctx = q,
         };
-        fill_header(plan->analysis, plan->query_id, arena, hdr);
+        sl_engine_query_fill_header(plan->analysis, plan->query_id, NULL, arena, hdr);
         if (sl_exec_query_new(plan, &conf, 1, &q->exec, &err) != SL_OK ||
             sl_exec_query_start(q->exec, &err) != SL_OK) {
                 sl_engine_fail(res, SL_ENGINE_SERVER_ERROR, true, stmt->text, "Could not start the query: %s",
