@@ -67,6 +67,7 @@ def markdown(r):
     out = []
     w = out.append
     ev = r["events"]
+    lim = r.get("limits", {})
     date = datetime.datetime.utcfromtimestamp(r["started"]).strftime("%Y-%m-%d %H:%M UTC")
     w(f"# Nexmark on Sluice — {date}, commit {r['commit']}\n")
     w(f"{ev:,} events (person:auction:bid 1:3:46), {r['partitions']} partitions, "
@@ -78,6 +79,11 @@ def markdown(r):
       "is events / (last output record − the engine's first fetch, polled through DESCRIBE EXTENDED's "
       "consumer-total-messages every 20 ms); the "
       "last column counts from the query's CREATE instead. "
+      f"Time limits (to keep the run short, not measurement): Mode C stops a query after "
+      f"{lim.get('max_c_cpu', '?')} engine CPU-seconds, Mode A {lim.get('max_a_seconds', '?')} s after its "
+      "first fetch; such a query is measured over the events it got through by then, given in the table "
+      "(Mode A's from the records its sources' consumers had read, DESCRIBE EXTENDED), and its outputs "
+      "are not checked. "
       "ksqlDB per-core figures are the class estimates of nexmark.md 6.3; the peer best is the best of "
       "Flink 2.0 (V2) and DBSP per core.\n")
 
@@ -99,12 +105,13 @@ def markdown(r):
         kq = KSQLDB.get(cls)
         a_ok = a.get("status") == "ok"
         w(f"| {q} | {cls} | {k(c.get('events_per_s'))} | {k(c.get('events_per_core_s'))} | "
-          f"{k(a.get('events_per_s')) if a_ok else a.get('status', '–')} | "
+          f"{k(a.get('events_per_s')) if a_ok else a.get('status', '–')}"
+          f"{' (first %s ev)' % k(a.get('events')) if a.get('capped') else ''} | "
           f"{k(a.get('events_per_core_s')) if a_ok else '–'} | "
           f"{ratio(a.get('events_per_s'), pt.get('events_per_s')) if a_ok else '–'} | "
           f"{ratio(c.get('events_per_core_s'), kq)} | {ratio(a.get('events_per_core_s'), kq) if a_ok else '–'} | "
           f"{ratio(c.get('events_per_core_s'), peer_best(q))} | {k(peer_best(q))} | {c.get('outputs', 0):,} | "
-          f"{check_c(c)}/{a.get('check', '–')} | "
+          f"{check_c(c)}/{'stopped' if a.get('capped') else a.get('check', '–')} | "
           f"{c.get('rss_kb', 0) // 1024} / {a.get('rss_kb', 0) // 1024 if a_ok else '–'} MiB | "
           f"{k(a.get('with_start_per_s')) if a_ok else '–'} |")
     w("")
@@ -180,6 +187,24 @@ def markdown(r):
             w(f"| {key} | {k(b['target_rate'])} | {k(b['achieved_rate'])} | {b['outputs']:,} | {b['p50_ms']:.1f} | "
               f"{b['p99_ms']:.1f} | {b['cpu']:.1f} |")
         w("")
+    phases = r.get("phases")
+    if phases:
+        total = r.get("seconds") or sum(s for _, s in phases)
+        w("## Wall time by phase\n")
+        w("| phase | seconds | share |")
+        w("|---|---|---|")
+        if r.get("tools_seconds") is not None:
+            w(f"| building the tools (bench/nexmark/run, before the driver) | {r['tools_seconds']:.0f} | – |")
+        for name, secs in phases:
+            w(f"| {name} | {secs:.1f} | {100 * secs / total:.0f} % |")
+        w(f"| rest (report, between phases) | {total - sum(s for _, s in phases):.1f} | "
+          f"{100 * (total - sum(s for _, s in phases)) / total:.0f} % |")
+        w(f"| whole driver | {total:.0f} | 100 % |")
+        w("")
+        w("Per query (s): " + ", ".join(
+            f"{q} C {mc.get(q, {}).get('wall_s', 0):.1f} / A {ma.get(q, {}).get('wall_s', 0):.1f}"
+            for q in sorted(set(mc) | set(ma), key=lambda x: (CLASS_ORDER.index(CLASS.get(x, "stateless")),
+                                                               int(x[1:]) if x[1:].isdigit() else 99))) + "\n")
     if unsupported:
         w("## Not run: the engine's refusal\n")
         for q, st, msg in unsupported:
