@@ -26,35 +26,14 @@
  *                                                the first record read to the last delivered
  * Keys are ksqlDB's KAFKA-format BIGINT (8 bytes big-endian), partitioned with murmur2 as Java
  * clients and the engine do. Only librdkafka and the generator: no Sluice code. */
-#include <librdkafka/rdkafka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "nexmark_gen.h"
-
-static double now(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what, const char *why)
-{
-        fprintf(stderr, "nexmark_load: %s: %s\n", what, why);
-        exit(1);
-}
-
-static void set(rd_kafka_conf_t *conf, const char *k, const char *v)
-{
-        char errstr[512];
-
-        if (rd_kafka_conf_set(conf, k, v, errstr, sizeof(errstr)) != RD_KAFKA_CONF_OK)
-                die(k, errstr);
-}
+#define RDK_PROG "nexmark_load"
+#include "../common/rdk.h"
 
 static long delivery_errors;
 
@@ -66,78 +45,24 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
                 fprintf(stderr, "nexmark_load: delivery: %s\n", rd_kafka_err2str(m->err));
 }
 
+/* acks=all, murmur2 as Java clients, large batches; linger.ms `linger` */
 static rd_kafka_t *producer(const char *bootstrap, const char *linger)
 {
-        char errstr[512];
-        rd_kafka_conf_t *conf = rd_kafka_conf_new();
+        char settings[256];
 
-        set(conf, "bootstrap.servers", bootstrap);
-        set(conf, "linger.ms", linger);
-        set(conf, "acks", "all");
-        set(conf, "partitioner", "murmur2_random");
-        set(conf, "queue.buffering.max.messages", "1000000");
-        set(conf, "batch.size", "1000000");
+        snprintf(settings, sizeof(settings),
+                 "linger.ms=%s acks=all partitioner=murmur2_random queue.buffering.max.messages=1000000 "
+                 "batch.size=1000000",
+                 linger);
+        rd_kafka_conf_t *conf = rdk_conf(bootstrap, settings);
         rd_kafka_conf_set_dr_msg_cb(conf, dr_cb);
-        rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
-        if (rk == NULL)
-                die("rd_kafka_new", errstr);
-        return rk;
+        return rdk_new(RD_KAFKA_PRODUCER, conf);
 }
 
 static rd_kafka_t *consumer(const char *bootstrap)
 {
-        char errstr[512];
-        rd_kafka_conf_t *conf = rd_kafka_conf_new();
-
-        set(conf, "bootstrap.servers", bootstrap);
-        set(conf, "group.id", "nexmark-bench");
-        set(conf, "enable.auto.commit", "false");
-        set(conf, "fetch.wait.max.ms", "5");
-        rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof(errstr));
-        if (rk == NULL)
-                die("rd_kafka_new", errstr);
-        rd_kafka_poll_set_consumer(rk);
-        return rk;
-}
-
-static void produce(rd_kafka_t *p, const char *topic, int32_t part, const void *key, size_t klen, const void *val,
-                    size_t vlen)
-{
-        for (;;) {
-                rd_kafka_resp_err_t e = rd_kafka_producev(p, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(part),
-                                                          RD_KAFKA_V_KEY(key, klen), RD_KAFKA_V_VALUE((void *)val, vlen),
-                                                          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
-                if (e == RD_KAFKA_RESP_ERR_NO_ERROR)
-                        return;
-                if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL)
-                        die("produce", rd_kafka_err2str(e));
-                rd_kafka_poll(p, 5);
-        }
-}
-
-static void create(const char *bootstrap, const char *topic, int parts)
-{
-        char errstr[512];
-        rd_kafka_t *rk = producer(bootstrap, "5");
-        rd_kafka_NewTopic_t *nt = rd_kafka_NewTopic_new(topic, parts, -1, errstr, sizeof(errstr));
-        rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
-
-        if (nt == NULL)
-                die("NewTopic", errstr);
-        rd_kafka_CreateTopics(rk, &nt, 1, NULL, q);
-        rd_kafka_event_t *ev = rd_kafka_queue_poll(q, 30000);
-        if (ev == NULL)
-                die("CreateTopics", "timed out");
-        const rd_kafka_CreateTopics_result_t *res = rd_kafka_event_CreateTopics_result(ev);
-        size_t n = 0;
-        const rd_kafka_topic_result_t **tr = rd_kafka_CreateTopics_result_topics(res, &n);
-        if (n != 1 || (rd_kafka_topic_result_error(tr[0]) != RD_KAFKA_RESP_ERR_NO_ERROR &&
-                       rd_kafka_topic_result_error(tr[0]) != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS))
-                die("CreateTopics", n ? rd_kafka_err2str(rd_kafka_topic_result_error(tr[0])) : "no result");
-        rd_kafka_event_destroy(ev);
-        rd_kafka_queue_destroy(q);
-        rd_kafka_NewTopic_destroy(nt);
-        rd_kafka_destroy(rk);
+        return rdk_new(RD_KAFKA_CONSUMER,
+                       rdk_conf(bootstrap, "group.id=nexmark-bench enable.auto.commit=false fetch.wait.max.ms=5"));
 }
 
 /* partitions of `topic`, waiting for it to exist */
@@ -158,7 +83,7 @@ static int partitions_of(rd_kafka_t *rk, const char *topic)
                         return n;
                 usleep(100000);
         }
-        die("metadata", topic);
+        rdk_die("metadata", topic);
         return 0;
 }
 
@@ -174,7 +99,7 @@ static void assign_all(rd_kafka_t *c, const char *const *topics, int ntopics)
                         rd_kafka_topic_partition_list_add(l, topics[i], p)->offset = start_offset;
         }
         if (rd_kafka_assign(c, l) != RD_KAFKA_RESP_ERR_NO_ERROR)
-                die("assign", topics[0]);
+                rdk_die("assign", topics[0]);
         rd_kafka_topic_partition_list_destroy(l);
 }
 
@@ -255,25 +180,25 @@ static void produce_events(const char *bootstrap, long first, long n, double rat
 
         nexmark_conf_default(&conf);
         p = rate > 0 ? producer(bootstrap, "0") : producer(bootstrap, "20");
-        t0 = now();
+        t0 = rdk_now();
         for (long i = 0; i < n; i++) {
                 unsigned char key[8];
 
                 if (rate > 0 && (i & 63) == 0) {
                         double due = t0 + (double)i / rate;
-                        double wait = due - now();
+                        double wait = due - rdk_now();
                         if (wait > 0.0002)
                                 usleep((useconds_t)(wait * 1e6));
                 }
                 nexmark_event_make(&conf, (uint64_t)(first + i), &ev);
                 nexmark_key_bytes(ev.key, key);
-                produce(p, nexmark_topic(ev.kind), RD_KAFKA_PARTITION_UA, key, 8, ev.json, ev.json_len);
+                rdk_produce(p, nexmark_topic(ev.kind), RD_KAFKA_PARTITION_UA, key, 8, ev.json, ev.json_len);
                 rd_kafka_poll(p, 0);
         }
         if (rd_kafka_flush(p, 600000) != RD_KAFKA_RESP_ERR_NO_ERROR)
-                die("flush", "timed out");
+                rdk_die("flush", "timed out");
         rd_kafka_destroy(p);
-        printf("%ld %.3f\n", n, now() - t0);
+        printf("%ld %.3f\n", n, rdk_now() - t0);
 }
 
 static int watch(const char *bootstrap, const char *topic, long expect, int idle_ms)
@@ -287,10 +212,10 @@ static int watch(const char *bootstrap, const char *topic, long expect, int idle
         assign_all(c, topics, 1);
         fprintf(stderr, "ready\n");
         fflush(stderr);
-        deadline = now() + 1200;
+        deadline = rdk_now() + 1200;
         for (;;) {
                 rd_kafka_message_t *m = rd_kafka_consumer_poll(c, 20);
-                double t = now();
+                double t = rdk_now();
 
                 /* past the expected count, listen 2 s more for duplicates */
                 if (expect > 0 && got >= expect && t - at_expect > 2.0)
@@ -340,36 +265,13 @@ static int watch(const char *bootstrap, const char *topic, long expect, int idle
 static int pass(const char *bootstrap, const char *out, long n)
 {
         static const char *const topics[3] = {"nexmark-person", "nexmark-auction", "nexmark-bid"};
-        char errstr[512];
         rd_kafka_t *c = consumer(bootstrap);
-        rd_kafka_conf_t *conf = rd_kafka_conf_new();
-        long got = 0;
-        double first = 0;
+        rd_kafka_t *p = producer(bootstrap, "5");
+        double first;
 
-        set(conf, "bootstrap.servers", bootstrap);
-        set(conf, "linger.ms", "5");
-        set(conf, "acks", "all");
-        set(conf, "queue.buffering.max.messages", "1000000");
-        rd_kafka_conf_set_dr_msg_cb(conf, dr_cb);
-        rd_kafka_t *p = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
-        if (p == NULL)
-                die("rd_kafka_new", errstr);
         assign_all(c, topics, 3);
-        while (got < n) {
-                rd_kafka_message_t *m = rd_kafka_consumer_poll(c, 100);
-
-                if (m == NULL)
-                        continue;
-                if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-                        if (got++ == 0)
-                                first = now();
-                        produce(p, out, m->partition, m->key, m->key_len, m->payload, m->len);
-                }
-                rd_kafka_message_destroy(m);
-                rd_kafka_poll(p, 0);
-        }
-        rd_kafka_flush(p, 600000);
-        printf("%ld %.3f\n", got, now() - first);
+        first = rdk_pass(c, p, out, n);
+        printf("%ld %.3f\n", n, rdk_now() - first);
         rd_kafka_destroy(c);
         rd_kafka_destroy(p);
         return delivery_errors ? 1 : 0;
@@ -381,7 +283,7 @@ int main(int argc, char **argv)
                 return stats(atol(argv[2]));
         if (argc == 5 && strcmp(argv[1], "load") == 0) {
                 for (int k = 0; k < 3; k++)
-                        create(argv[2], nexmark_topic((nexmark_kind)k), atoi(argv[4]));
+                        rdk_create_topic(argv[2], nexmark_topic((nexmark_kind)k), atoi(argv[4]));
                 produce_events(argv[2], 0, atol(argv[3]), 0);
                 return delivery_errors ? 1 : 0;
         }
@@ -392,7 +294,7 @@ int main(int argc, char **argv)
         if (argc == 4 && strcmp(argv[1], "side") == 0) {
                 rd_kafka_t *p;
 
-                create(argv[2], "side-input", atoi(argv[3]));
+                rdk_create_topic(argv[2], "side-input", atoi(argv[3]));
                 p = producer(argv[2], "5");
                 for (int k = 0; k < 10000; k++) {
                         unsigned char key[8];
@@ -400,7 +302,7 @@ int main(int argc, char **argv)
                         int len = snprintf(val, sizeof(val), "{\"v\":\"side-%d\"}", k);
 
                         nexmark_key_bytes(k, key);
-                        produce(p, "side-input", RD_KAFKA_PARTITION_UA, key, 8, val, (size_t)len);
+                        rdk_produce(p, "side-input", RD_KAFKA_PARTITION_UA, key, 8, val, (size_t)len);
                         rd_kafka_poll(p, 0);
                 }
                 rd_kafka_flush(p, 60000);
@@ -408,7 +310,7 @@ int main(int argc, char **argv)
                 return delivery_errors ? 1 : 0;
         }
         if (argc == 5 && strcmp(argv[1], "create") == 0) {
-                create(argv[2], argv[3], atoi(argv[4]));
+                rdk_create_topic(argv[2], argv[3], atoi(argv[4]));
                 return 0;
         }
         if (argc == 6 && strcmp(argv[1], "watch") == 0)

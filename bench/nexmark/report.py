@@ -134,24 +134,22 @@ def markdown(r):
     m = r.get("micro", {})
     w("| what | figure |")
     w("|---|---|")
-    if "json_decode_bid" in m:
-        j = m["json_decode_bid"]
-        w(f"| JSON decode of a bid (the bid stream's serde; per CPU-second) | {k(j['rate'])} records/s, "
-          f"{j['bytes_per_s'] / 1e6:.0f} MB/s |")
-    if "state_cache_update" in m:
-        w(f"| state cache update (kv store get+put per bid's auction, 10 MiB cache, commit every 100k; per CPU-second) | "
-          f"{k(m['state_cache_update']['rate'])} updates/s |")
-    if "broker_produce_100B_acks_all" in m:
-        b = m["broker_produce_100B_acks_all"]
-        w(f"| broker produce 100 B, acks=all, fsync group commit (1 librdkafka producer) | {k(b['rate'])} records/s "
-          f"(broker CPU {b['broker_cpu']:.1f} s) |")
-    if pt:
-        w(f"| librdkafka passthrough of the three topics (consume + produce, broker included) | "
-          f"{k(pt['events_per_s'])} events/s, {k(pt['events_per_core_s'])} events/core·s |")
-    if "load" in r:
-        lo = r["load"]
-        w(f"| loading the topics (librdkafka producer, acks=all) | {k(lo['events_per_s'])} events/s, "
-          f"{lo['bytes'] / 1e6:.0f} MB of JSON |")
+    # (what, its figures or None, how they read)
+    rows = [
+        ("JSON decode of a bid (the bid stream's serde; per CPU-second)", m.get("json_decode_bid"),
+         lambda j: f"{k(j['rate'])} records/s, {j['bytes_per_s'] / 1e6:.0f} MB/s"),
+        ("state cache update (kv store get+put per bid's auction, 10 MiB cache, commit every 100k; per CPU-second)",
+         m.get("state_cache_update"), lambda u: f"{k(u['rate'])} updates/s"),
+        ("broker produce 100 B, acks=all, fsync group commit (1 librdkafka producer)",
+         m.get("broker_produce_100B_acks_all"), lambda b: f"{k(b['rate'])} records/s (broker CPU {b['broker_cpu']:.1f} s)"),
+        ("librdkafka passthrough of the three topics (consume + produce, broker included)", pt or None,
+         lambda p: f"{k(p['events_per_s'])} events/s, {k(p['events_per_core_s'])} events/core·s"),
+        ("loading the topics (librdkafka producer, acks=all)", r.get("load"),
+         lambda lo: f"{k(lo['events_per_s'])} events/s, {lo['bytes'] / 1e6:.0f} MB of JSON"),
+    ]
+    for what, fig, fmt in rows:
+        if fig:
+            w(f"| {what} | {fmt(fig)} |")
     g = r.get("generator", {})
     if g:
         w(f"| generator alone (1 core, JSON text) | {k(ev / g['cpu']) if g.get('cpu') else '–'} events/s |")
