@@ -4,11 +4,11 @@
  * state plus changelog, or from the changelog alone. Outputs are the sink topic's records as text
  * (windowed keys: "key@start" from the 8-byte start after the key bytes). */
 #include <criterion/criterion.h>
-#include <criterion/parameterized.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "common/mem.h"
+#include "case_table.h"
 #include "driver_fixture.h"
 #include "exec/driver.h"
 #include "plan/plan.h"
@@ -120,18 +120,7 @@ static const agg_case cases[] = {
          {{"a", ONE, 1, 0}, {"a", ONE, 2, 2}}, 8, "a@0={\"C\":1};a@0={\"C\":2};", -1},
 };
 
-#define NCASES (sizeof(cases) / sizeof(cases[0]))
-
-/* Each case runs as a test of its own, by index: Criterion re-executes the test binary, so the
- * parameters must hold no pointers. */
-ParameterizedTestParameters(exec_aggregate, cases)
-{
-        static size_t idx[NCASES];
-
-        for (size_t i = 0; i < NCASES; i++)
-                idx[i] = i;
-        return cr_make_param_array(size_t, idx, NCASES);
-}
+SL_TEST_CASE_INDICES(exec_aggregate, cases, SL_TEST_COUNT(cases))
 
 ParameterizedTest(size_t *i, exec_aggregate, cases)
 {

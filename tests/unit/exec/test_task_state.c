@@ -166,6 +166,54 @@ static const char *get(sl_state_kv *kv, const char *k)
         return buf;
 }
 
+/* The task's key-value store "store". */
+static sl_state_kv *store_of(sl_task *task)
+{
+        sl_state_kv *kv;
+
+        cr_assert_eq(sl_task_kv_store(task, "store", &kv, NULL), SL_OK);
+        return kv;
+}
+
+/* Flushes the task's stores and writes its checkpoint, as a commit does. */
+static void commit(sl_task *task)
+{
+        cr_assert_eq(sl_task_flush(task, NULL), SL_OK);
+        cr_assert_eq(sl_task_checkpoint(task, NULL), SL_OK);
+}
+
+/* Removes the query's local state directory, as on a new machine. */
+static void lose_local_state(void)
+{
+        char qdir[256];
+
+        snprintf(qdir, sizeof(qdir), "%s/%s", fx.dir, fx.plan->query_id);
+        cr_assert_eq(nftw(qdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+
+/* Frees `task` and makes it again for `partition`, as a restart does (`lose_state`: on a machine
+ * without the local state directory). */
+static sl_task *task_restart(sl_task *task, int32_t partition, bool lose_state)
+{
+        sl_task_free(task);
+        if (lose_state)
+                lose_local_state();
+        return task_new(partition);
+}
+
+/* The restored store of `task` (freed here) restored from changelog offset `from` and holds k1 = v1
+ * and k2 = v2 ("": absent). */
+static void expect_restored(sl_task *task, int64_t from, const char *k1, const char *v1, const char *k2,
+                            const char *v2)
+{
+        sl_state_kv *kv = store_of(task);
+
+        cr_assert_eq(fx.out.last_from, from);
+        cr_assert_str_eq(get(kv, k1), v1);
+        cr_assert_str_eq(get(kv, k2), v2);
+        sl_task_free(task);
+}
+
 Test(exec_task_state, flushed_writes_go_to_the_changelog_of_the_task_partition)
 {
         sl_task *task = task_new(3);
@@ -195,49 +243,31 @@ Test(exec_task_state, restart_restores_the_tail_past_the_checkpoint)
         sl_state_checkpoint cp = {0};
         char tdir[256];
 
-        cr_assert_eq(sl_task_kv_store(task, "store", &kv, NULL), SL_OK);
+        kv = store_of(task);
         put(kv, "a", "1");
         put(kv, "b", "1");
-        cr_assert_eq(sl_task_flush(task, NULL), SL_OK);
-        cr_assert_eq(sl_task_checkpoint(task, NULL), SL_OK);
+        commit(task);
         snprintf(tdir, sizeof(tdir), "%s/%s/%s", fx.dir, fx.plan->query_id, task->id);
         cr_assert_eq(sl_state_checkpoint_read(tdir, &cp, NULL), SL_OK);
         cr_assert_eq(sl_state_checkpoint_offset(&cp, "store"), 2);
         sl_state_checkpoint_deinit(&cp);
         /* an update after the commit reaches the changelog only (the task dies before the next one) */
         put(kv, "a", "7");
-        sl_task_free(task);
         /* the local RocksDB may have it too; a restored store must in any case hold it */
-        task = task_new(0);
-        cr_assert_eq(sl_task_kv_store(task, "store", &kv, NULL), SL_OK);
-        cr_assert_eq(fx.out.last_from, 2, "restore starts at the checkpoint");
-        cr_assert_str_eq(get(kv, "a"), "7");
-        cr_assert_str_eq(get(kv, "b"), "1");
-        sl_task_free(task);
+        expect_restored(task_restart(task, 0, false), 2, "a", "7", "b", "1"); /* restore starts at the checkpoint */
 }
 
 Test(exec_task_state, lost_local_state_is_rebuilt_from_the_changelog)
 {
         sl_task *task = task_new(1);
-        sl_state_kv *kv;
-        char qdir[256];
+        sl_state_kv *kv = store_of(task);
 
-        cr_assert_eq(sl_task_kv_store(task, "store", &kv, NULL), SL_OK);
         put(kv, "x", "1");
         put(kv, "y", "2");
         cr_assert_eq(sl_state_kv_delete(kv, SL_SLICE((const uint8_t *)"y", 1), 1, NULL), SL_OK);
         put(kv, "x", "3");
-        cr_assert_eq(sl_task_flush(task, NULL), SL_OK);
-        cr_assert_eq(sl_task_checkpoint(task, NULL), SL_OK);
-        sl_task_free(task);
-        snprintf(qdir, sizeof(qdir), "%s/%s", fx.dir, fx.plan->query_id);
-        cr_assert_eq(nftw(qdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
-        task = task_new(1);
-        cr_assert_eq(sl_task_kv_store(task, "store", &kv, NULL), SL_OK);
-        cr_assert_eq(fx.out.last_from, 0, "no checkpoint: the whole changelog");
-        cr_assert_str_eq(get(kv, "x"), "3");
-        cr_assert_str_eq(get(kv, "y"), "");
-        sl_task_free(task);
+        commit(task);
+        expect_restored(task_restart(task, 1, true), 0, "x", "3", "y", ""); /* no checkpoint: the whole changelog */
 }
 
 Test(exec_task_state, window_store_restores_from_its_changelog)
@@ -248,17 +278,13 @@ Test(exec_task_state, window_store_restores_from_its_changelog)
         sl_err_detail e;
         sl_slice v;
         bool found = false;
-        char qdir[256];
 
         cr_assert_eq(sl_task_window_store(task, "win", &wo, &ws, &e), SL_OK, "%s", e.message);
         cr_assert_eq(sl_state_window_put(ws, SL_SLICE((const uint8_t *)"k", 1), 5000,
                                          &SL_SLICE((const uint8_t *)"v5", 2), 5000, NULL, NULL),
                      SL_OK);
         cr_assert_eq(sl_task_flush(task, NULL), SL_OK);
-        sl_task_free(task);
-        snprintf(qdir, sizeof(qdir), "%s/%s", fx.dir, fx.plan->query_id);
-        nftw(qdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-        task = task_new(0);
+        task = task_restart(task, 0, true);
         cr_assert_eq(sl_task_window_store(task, "win", &wo, &ws, &e), SL_OK, "%s", e.message);
         cr_assert_eq(sl_state_window_get(ws, SL_SLICE((const uint8_t *)"k", 1), 5000, &v, &found, NULL), SL_OK);
         cr_assert(found);
@@ -273,7 +299,7 @@ Test(exec_task_state, without_a_state_dir_stores_are_private_and_unlogged)
 
         fx.out.out.state_dir = NULL;
         task = task_new(0);
-        cr_assert_eq(sl_task_kv_store(task, "store", &kv, NULL), SL_OK);
+        kv = store_of(task);
         put(kv, "a", "1");
         cr_assert_eq(sl_task_flush(task, NULL), SL_OK);
         cr_assert_eq(fx.out.n, 0);
