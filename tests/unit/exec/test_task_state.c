@@ -285,9 +285,11 @@ Test(exec_task_state, without_a_state_dir_stores_are_private_and_unlogged)
 /* Plans `sql` (over the fixture's stream S) in place of the fixture's query. */
 static void replan(const char *sql)
 {
+        sl_proclog_deinit(&fx.log);
         sl_plan_free(fx.plan);
         sl_script_free(fx.script);
         fx.plan = plan_of(sql, fx.cat, fx.reg, &fx.script);
+        sl_proclog_init(&fx.log, fx.plan->query_id); /* it names the query */
 }
 
 /* Feeds one batch of records of S (key ids[i], value {"V":vals[i]}, timestamp ts[i]). */
