@@ -9,6 +9,7 @@
 #include "common/mem.h"
 #include "state/kv_store.h"
 #include "state/state_db.h"
+#include "state/state_int.h"  /* sl_state_kv_evict */
 #define STATE_TEST_TMPDIR "/tmp/sl_state_kv_XXXXXX"
 #include "state_test.h"
 
@@ -713,5 +714,48 @@ Test(state_kv_store, lock_serializes_threads)
         memcpy(&n, v.ptr, 8);
         cr_assert_eq(n, 4000);
         sl_state_db_close(c.db);
+        remove_tmpdir(dir);
+}
+
+/* The keys a scan returns, concatenated. */
+static const char *scan_keys(sl_state_kv *kv, const char *from, const char *to)
+{
+        static char buf[64];
+        sl_slice lo = S(from), hi = S(to), k, v;
+        sl_state_kv_iter *it;
+        size_t n = 0;
+
+        cr_assert_eq(sl_state_kv_range(kv, &lo, &hi, &it, NULL), SL_OK);
+        while (sl_state_kv_iter_next(it, &k, &v) && n + k.len < sizeof(buf)) {
+                memcpy(buf + n, k.ptr, k.len);
+                n += k.len;
+        }
+        buf[n] = '\0';
+        sl_state_kv_iter_free(it);
+        return buf;
+}
+
+Test(state_kv_store, scans_see_every_flush_and_keep_their_bounds_on_disk)
+{
+        /* scans reuse a RocksDB iterator until the next write to RocksDB */
+        char *dir = make_tmpdir();
+        sl_state_db *db = open_db(dir, 1 << 20);
+        sl_state_kv *kv = open_kv(db, "s", false);
+        cr_assert_eq(sl_state_kv_put(kv, S("a"), S("1"), 0, NULL), SL_OK);
+        cr_assert_eq(sl_state_kv_put(kv, S("d"), S("4"), 0, NULL), SL_OK);
+        cr_assert_eq(sl_state_db_commit(db, NULL), SL_OK);
+        sl_state_kv_evict(kv, 0);
+        cr_assert_str_eq(scan_keys(kv, "a", "z"), "ad");
+        cr_assert_eq(sl_state_kv_put(kv, S("b"), S("2"), 0, NULL), SL_OK);
+        cr_assert_eq(sl_state_kv_delete(kv, S("d"), 0, NULL), SL_OK);
+        cr_assert_eq(sl_state_db_commit(db, NULL), SL_OK);
+        sl_state_kv_evict(kv, 0); /* b and d's deletion are on disk only */
+        cr_assert_str_eq(scan_keys(kv, "a", "z"), "ab");
+        cr_assert_str_eq(scan_keys(kv, "a", "b"), "a");
+        cr_assert_str_eq(scan_keys(kv, "b", "c"), "b");
+        cr_assert_eq(sl_state_kv_put(kv, S("c"), S("3"), 0, NULL), SL_OK); /* in the cache only */
+        cr_assert_str_eq(scan_keys(kv, "a", "c"), "ab");
+        cr_assert_str_eq(scan_keys(kv, "a", "cc"), "abc");
+        sl_state_db_close(db);
         remove_tmpdir(dir);
 }
