@@ -25,48 +25,6 @@ SL_UDF_PLUGIN("percentile", "1.0.0")
 
 static const sl_udf_host *host; /* set by sl_udf_entry; valid while the plugin is loaded */
 
-/* ---- little-endian fields ---- */
-
-static void put_u64(uint8_t *p, uint64_t v)
-{
-        for (int i = 0; i < 8; i++)
-                p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get_u64(const uint8_t *p)
-{
-        uint64_t v = 0;
-        for (int i = 0; i < 8; i++)
-                v |= (uint64_t)p[i] << (8 * i);
-        return v;
-}
-
-static void put_u32(uint8_t *p, uint32_t v)
-{
-        for (int i = 0; i < 4; i++)
-                p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t get_u32(const uint8_t *p)
-{
-        return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void put_f64(uint8_t *p, double d)
-{
-        uint64_t v;
-        memcpy(&v, &d, 8);
-        put_u64(p, v);
-}
-
-static double get_f64(const uint8_t *p)
-{
-        uint64_t v = get_u64(p);
-        double d;
-        memcpy(&d, &v, 8);
-        return d;
-}
-
 /* ---- the sketch ---- */
 
 /* A decoded view of a state: borrowed bytes. */
@@ -89,8 +47,8 @@ static int64_t order_key(int sign, int32_t bucket)
 }
 
 static int ent_sign(const uint8_t *e) { return e[0] == 0xff ? -1 : 1; }
-static int32_t ent_bucket(const uint8_t *e) { return (int32_t)get_u32(e + 1); }
-static uint64_t ent_count(const uint8_t *e) { return get_u64(e + 5); }
+static int32_t ent_bucket(const uint8_t *e) { return (int32_t)sl_udf_get_u32(e + 1); }
+static uint64_t ent_count(const uint8_t *e) { return sl_udf_get_u64(e + 5); }
 
 static int decode(sl_udf_call *call, const sl_udf_value *state, sketch *sk)
 {
@@ -99,9 +57,9 @@ static int decode(sl_udf_call *call, const sl_udf_value *state, sketch *sk)
         if (host->kind(state) != SL_UDF_BYTES || len < HEADER || b[0] != STATE_VERSION)
                 return host->error(call, "corrupt APPROX_PERCENTILE state (%zu bytes, version %d)", len,
                                    len ? b[0] : -1);
-        sk->p = get_f64(b + 1);
-        sk->zeros = get_u64(b + 9);
-        sk->n = get_u32(b + 17);
+        sk->p = sl_udf_get_f64(b + 1);
+        sk->zeros = sl_udf_get_u64(b + 9);
+        sk->n = sl_udf_get_u32(b + 17);
         sk->ents = b + HEADER;
         if (len != HEADER + (size_t)sk->n * ENTRY)
                 return host->error(call, "corrupt APPROX_PERCENTILE state (%zu bytes for %u buckets)", len, sk->n);
@@ -116,17 +74,17 @@ static uint8_t *encode_start(sl_udf_call *call, double p, uint64_t zeros, uint32
         if (!*out)
                 return NULL;
         b[0] = STATE_VERSION;
-        put_f64(b + 1, p);
-        put_u64(b + 9, zeros);
-        put_u32(b + 17, n);
+        sl_udf_put_f64(b + 1, p);
+        sl_udf_put_u64(b + 9, zeros);
+        sl_udf_put_u32(b + 17, n);
         return b + HEADER;
 }
 
 static void put_entry(uint8_t *e, int sign, int32_t bucket, uint64_t count)
 {
         e[0] = sign < 0 ? 0xff : 0x01;
-        put_u32(e + 1, (uint32_t)bucket);
-        put_u64(e + 5, count);
+        sl_udf_put_u32(e + 1, (uint32_t)bucket);
+        sl_udf_put_u64(e + 5, count);
 }
 
 /* Adds `delta` (+1 or -1) to the bucket of v, giving a new state in *out. */

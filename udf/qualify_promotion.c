@@ -48,35 +48,6 @@ typedef struct ride {
         double detour;    /* sum of the increases of the distance (km) */
 } ride;
 
-static void put_u64(uint8_t *p, uint64_t v)
-{
-        for (int i = 0; i < 8; i++)
-                p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get_u64(const uint8_t *p)
-{
-        uint64_t v = 0;
-        for (int i = 0; i < 8; i++)
-                v |= (uint64_t)p[i] << (8 * i);
-        return v;
-}
-
-static void put_f64(uint8_t *p, double d)
-{
-        uint64_t v;
-        memcpy(&v, &d, 8);
-        put_u64(p, v);
-}
-
-static double get_f64(const uint8_t *p)
-{
-        uint64_t v = get_u64(p);
-        double d;
-        memcpy(&d, &v, 8);
-        return d;
-}
-
 static int decode(sl_udf_call *call, const sl_udf_value *state, ride *r)
 {
         size_t len;
@@ -84,10 +55,10 @@ static int decode(sl_udf_call *call, const sl_udf_value *state, ride *r)
         if (host->kind(state) != SL_UDF_BYTES || len != STATE_LEN || b[0] != STATE_VERSION)
                 return host->error(call, "corrupt QUALIFY_PROMOTION state (%zu bytes, version %d)", len,
                                    len ? b[0] : -1);
-        r->updates = get_u64(b + 1);
-        r->first = get_f64(b + 9);
-        r->latest = get_f64(b + 17);
-        r->detour = get_f64(b + 25);
+        r->updates = sl_udf_get_u64(b + 1);
+        r->first = sl_udf_get_f64(b + 9);
+        r->latest = sl_udf_get_f64(b + 17);
+        r->detour = sl_udf_get_f64(b + 25);
         return SL_UDF_OK;
 }
 
@@ -98,10 +69,10 @@ static int encode(sl_udf_call *call, const ride *r, const sl_udf_value **out)
         if (!*out)
                 return SL_UDF_ERROR;
         b[0] = STATE_VERSION;
-        put_u64(b + 1, r->updates);
-        put_f64(b + 9, r->first);
-        put_f64(b + 17, r->latest);
-        put_f64(b + 25, r->detour);
+        sl_udf_put_u64(b + 1, r->updates);
+        sl_udf_put_f64(b + 9, r->first);
+        sl_udf_put_f64(b + 17, r->latest);
+        sl_udf_put_f64(b + 25, r->detour);
         return SL_UDF_OK;
 }
 

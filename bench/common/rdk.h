@@ -1,5 +1,5 @@
 /* rdk.h: the librdkafka helpers the bench tools share (nexmark_load.c, stateless/passthrough.c,
- * broker/rdbench.c): wall clock, fatal errors, configuration from a "key=value ..." string,
+ * broker/rdbench.c; bench_kafka.h underneath): wall clock, fatal errors, configuration from a "key=value ..." string,
  * produce with retry on a full queue, topic creation and the consume-and-produce loop of the
  * passthrough baselines. Header-only (static inline) so that every tool still builds from its one
  * .c file: `#include "../common/rdk.h"` after defining RDK_PROG, the name errors start with. Only
@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "bench_kafka.h"
 
 #ifndef RDK_PROG
 #define RDK_PROG "bench"
@@ -68,20 +70,15 @@ static inline rd_kafka_t *rdk_new(rd_kafka_type_t type, rd_kafka_conf_t *conf)
         return rk;
 }
 
-/* produces one record (copied), polling while the local queue is full */
+/* produces one record (copied), polling while the local queue is full (bench_kafka.h); dies on
+ * any other error */
 static inline void rdk_produce(rd_kafka_t *p, const char *topic, int32_t part, const void *key, size_t klen,
                                const void *val, size_t vlen)
 {
-        for (;;) {
-                rd_kafka_resp_err_t e = rd_kafka_producev(p, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(part),
-                                                          RD_KAFKA_V_KEY(key, klen), RD_KAFKA_V_VALUE((void *)val, vlen),
-                                                          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
-                if (e == RD_KAFKA_RESP_ERR_NO_ERROR)
-                        return;
-                if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL)
-                        rdk_die("produce", rd_kafka_err2str(e));
-                rd_kafka_poll(p, 5);
-        }
+        rd_kafka_resp_err_t e = bench_produce(p, topic, part, key, klen, val, vlen, 0);
+
+        if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
+                rdk_die("produce", rd_kafka_err2str(e));
 }
 
 /* creates `topic` with `parts` partitions; an existing one is fine */

@@ -81,6 +81,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -327,6 +328,48 @@ struct sl_udf_host {
          * stays valid while the plugin is loaded; read what you need in sl_udf_entry and keep it. */
         const char *(*config_get)(const char *function_name, const char *key);
 };
+
+/* Little-endian fields for the BYTES states of a plugin's aggregates (header-only helpers: no part
+ * of the ABI). */
+static inline void sl_udf_put_u64(uint8_t *p, uint64_t v)
+{
+        for (int i = 0; i < 8; i++)
+                p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline uint64_t sl_udf_get_u64(const uint8_t *p)
+{
+        uint64_t v = 0;
+        for (int i = 0; i < 8; i++)
+                v |= (uint64_t)p[i] << (8 * i);
+        return v;
+}
+
+static inline void sl_udf_put_u32(uint8_t *p, uint32_t v)
+{
+        for (int i = 0; i < 4; i++)
+                p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline uint32_t sl_udf_get_u32(const uint8_t *p)
+{
+        return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline void sl_udf_put_f64(uint8_t *p, double d)
+{
+        uint64_t v;
+        memcpy(&v, &d, 8);
+        sl_udf_put_u64(p, v);
+}
+
+static inline double sl_udf_get_f64(const uint8_t *p)
+{
+        uint64_t v = sl_udf_get_u64(p);
+        double d;
+        memcpy(&d, &v, 8);
+        return d;
+}
 
 /* The one entry point every plugin defines. Registers the plugin's functions through `host`
  * (borrowed; valid for as long as the plugin stays loaded, so it may be kept in a static). Returns

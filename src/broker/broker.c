@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fs.h"
 #include "common/log.h"
 #include "common/mem.h"
 #include "common/time.h"
@@ -19,26 +20,6 @@ sl_err sl_broker_net_init(sl_broker *broker, sl_err_detail *det);
 sl_err sl_broker_net_listen(sl_broker *broker, sl_err_detail *det);
 void *sl_broker_net_main(void *arg);
 void sl_broker_maintain(sl_broker *broker);
-
-static sl_err mkdir_p(const char *path, sl_err_detail *det)
-{
-        char *copy = sl_strdup(path);
-        for (char *p = copy + 1; *p; p++) {
-                if (*p == '/') {
-                        *p = 0;
-                        if (mkdir(copy, 0755) < 0 && errno != EEXIST) {
-                                sl_err rc = sl_err_set(det, SL_ERR_IO, "cannot create %s: %s", copy, strerror(errno));
-                                sl_free(copy);
-                                return rc;
-                        }
-                        *p = '/';
-                }
-        }
-        sl_free(copy);
-        if (mkdir(path, 0755) < 0 && errno != EEXIST)
-                return sl_err_set(det, SL_ERR_IO, "cannot create %s: %s", path, strerror(errno));
-        return SL_OK;
-}
 
 /* The cluster id is made once and kept in meta/cluster.id. */
 static sl_err load_cluster_id(sl_broker *broker, sl_err_detail *det)
@@ -97,7 +78,7 @@ static sl_err broker_open(const sl_config *cfg, sl_broker **out, sl_err_detail *
         }
         broker->dir = sl_asprintf("%s/broker", broker->set.data_dir);
         char *meta = sl_asprintf("%s/meta", broker->dir);
-        rc = mkdir_p(meta, det);
+        rc = sl_fs_mkdirs(meta, NULL, det);
         sl_free(meta);
         if (rc || (rc = load_cluster_id(broker, det)) || (rc = sl_broker_topics_load(broker, det)) ||
             (rc = sl_broker_offsets_open(broker, det))) {

@@ -144,3 +144,42 @@ void sl_store_be64(uint8_t *p, uint64_t v)
         sl_store_be32(p, (uint32_t)(v >> 32));
         sl_store_be32(p + 4, (uint32_t)v);
 }
+
+/* A JSON string as Jackson writes it: quote, backslash and control characters escaped, the rest
+ * (UTF-8 included) as is. */
+void sl_buf_append_json(sl_buf *out, const char *p, size_t len)
+{
+        static const char hex[] = "0123456789ABCDEF";
+        sl_buf_reserve(out, len + 2);
+        sl_buf_append_u8(out, '"');
+        size_t start = 0;
+        for (size_t i = 0; i < len; i++) {
+                unsigned char c = (unsigned char)p[i];
+                if (c >= 0x20 && c != '"' && c != '\\')
+                        continue;
+                sl_buf_append(out, p + start, i - start);
+                start = i + 1;
+                char esc[6] = {'\\', 0};
+                size_t en = 2;
+                switch (c) {
+                case '"': esc[1] = '"'; break;
+                case '\\': esc[1] = '\\'; break;
+                case '\n': esc[1] = 'n'; break;
+                case '\r': esc[1] = 'r'; break;
+                case '\t': esc[1] = 't'; break;
+                case '\b': esc[1] = 'b'; break;
+                case '\f': esc[1] = 'f'; break;
+                default:
+                        esc[1] = 'u';
+                        esc[2] = '0';
+                        esc[3] = '0';
+                        esc[4] = hex[c >> 4];
+                        esc[5] = hex[c & 15];
+                        en = 6;
+                        break;
+                }
+                sl_buf_append(out, esc, en);
+        }
+        sl_buf_append(out, p + start, len - start);
+        sl_buf_append_u8(out, '"');
+}

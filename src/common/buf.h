@@ -41,6 +41,9 @@ void sl_buf_append_u8(sl_buf *buf, uint8_t v);
 void sl_buf_append_be16(sl_buf *buf, uint16_t v);
 void sl_buf_append_be32(sl_buf *buf, uint32_t v);
 void sl_buf_append_be64(sl_buf *buf, uint64_t v);
+/* Appends p[0..len) as a JSON string as Jackson writes it: in quotes, the quote, backslash and
+ * control characters escaped, the rest (UTF-8 included) as is. */
+void sl_buf_append_json(sl_buf *buf, const char *p, size_t len);
 /* Reserves `len` bytes at the end and returns a pointer to them (valid until the next append). */
 uint8_t *sl_buf_extend(sl_buf *buf, size_t len);
 sl_slice sl_buf_slice(const sl_buf *buf);

@@ -137,6 +137,12 @@ sl_err sl_engine_query_new_bg(sl_engine *engine, const char *sql, void *(*run)(v
                               void (*cancel)(void *), void (*free_fn)(void *), sl_engine_query **out,
                               sl_err_detail *err);
 
+/* Plans `a` as a transient query read from Kafka; the plan in *plan takes `a`, which is freed on
+ * failure, the statement error then in `res`. `kind` names the queries in the messages ("Push
+ * queries"), `scope` qualifies what needs Kafka (" on streams", or ""). */
+sl_err sl_engine_transient_plan(sl_engine *engine, const sl_ast_stmt *stmt, sl_analysis *a, const char *kind,
+                                const char *scope, sl_plan **plan, sl_engine_result *res);
+
 /* Fills the header ksqlDB sends first (names, types, and the old /query API's schema text) for the
  * query analyzed as `a`. Pull query headers mark the key columns that `mark_key` names and set
  * hdr->pull; push query headers (mark_key NULL) mark none. Strings come from `arena`. */

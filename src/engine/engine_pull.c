@@ -812,32 +812,15 @@ static void stream_job_free(void *arg)
 static sl_err stream_pull(sl_engine *engine, const sl_ast_stmt *stmt, sl_analysis *a, const sl_engine_query_sink *sink,
                           sl_arena *arena, sl_engine_query_header *hdr, sl_engine_query **out, sl_engine_result *res)
 {
-        sl_plan_ctx pctx = {.reg = engine->funcs};
         sl_plan *plan = NULL;
         sl_err_detail err;
         stream_out *so;
         sl_err rc;
 
-        if (!engine->kafka) {
-                sl_analysis_free(a);
-                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text,
-                               "Pull queries on streams need Kafka (sluice.engine.kafka is false)");
-                return SL_ERR_UNSUPPORTED;
-        }
         /* planned as the transient query it reads like; the plan takes `a` */
         a->pull = false;
-        pthread_mutex_lock(&engine->lock);
-        rc = sl_plan_build(&pctx, a, &plan, &err);
-        pthread_mutex_unlock(&engine->lock);
-        if (rc != SL_OK) {
-                sl_analysis_free(a);
-                if (rc == SL_ERR_UNSUPPORTED)
-                        sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text,
-                                       "Pull queries with %s are not supported yet by this server", err.message);
-                else
-                        sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s", err.message);
+        if ((rc = sl_engine_transient_plan(engine, stmt, a, "Pull queries", " on streams", &plan, res)) != SL_OK)
                 return rc;
-        }
         a->pull = true;
         so = sl_calloc(1, sizeof(*so));
         so->engine = engine;

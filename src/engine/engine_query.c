@@ -188,35 +188,45 @@ void sl_engine_query_fill_header(const sl_analysis *a, const char *query_id,
         sl_str_deinit(&schema);
 }
 
+sl_err sl_engine_transient_plan(sl_engine *engine, const sl_ast_stmt *stmt, sl_analysis *a, const char *kind,
+                                const char *scope, sl_plan **plan, sl_engine_result *res)
+{
+        sl_plan_ctx pctx = {.reg = engine->funcs};
+        sl_err_detail err;
+        sl_err rc;
+
+        if (!engine->kafka) {
+                sl_analysis_free(a);
+                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text,
+                               "%s%s need Kafka (sluice.engine.kafka is false)", kind, scope);
+                return SL_ERR_UNSUPPORTED;
+        }
+        pthread_mutex_lock(&engine->lock);
+        rc = sl_plan_build(&pctx, a, plan, &err);
+        pthread_mutex_unlock(&engine->lock);
+        if (rc != SL_OK) {
+                sl_analysis_free(a);
+                if (rc == SL_ERR_UNSUPPORTED)
+                        sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text,
+                                       "%s with %s are not supported yet by this server", kind, err.message);
+                else
+                        sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s", err.message);
+        }
+        return rc;
+}
+
 sl_err sl_engine_push_query_start(sl_engine *engine, sl_engine_session *ses, const sl_ast_stmt *stmt,
                                   sl_analysis *a, const sl_engine_query_sink *sink, sl_arena *arena,
                                   sl_engine_query_header *hdr, sl_engine_query **out, sl_engine_result *res)
 {
-        sl_plan_ctx pctx = {.reg = engine->funcs};
         sl_plan *plan = NULL;
         sl_err_detail err;
         char bootstrap[512];
         sl_err rc;
 
         *out = NULL;
-        if (!engine->kafka) {
-                sl_analysis_free(a);
-                sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text,
-                               "Push queries need Kafka (sluice.engine.kafka is false)");
-                return SL_ERR_UNSUPPORTED;
-        }
-        pthread_mutex_lock(&engine->lock);
-        rc = sl_plan_build(&pctx, a, &plan, &err);
-        pthread_mutex_unlock(&engine->lock);
-        if (rc != SL_OK) {
-                sl_analysis_free(a);
-                if (rc == SL_ERR_UNSUPPORTED)
-                        sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text,
-                                       "Push queries with %s are not supported yet by this server", err.message);
-                else
-                        sl_engine_fail(res, SL_ENGINE_BAD_STATEMENT, true, stmt->text, "%s", err.message);
+        if ((rc = sl_engine_transient_plan(engine, stmt, a, "Push queries", "", &plan, res)) != SL_OK)
                 return rc;
-        }
         sl_engine_query *q = sl_calloc(1, sizeof(*q));
         q->engine = engine;
         q->sql = sl_strdup(stmt->text);

@@ -32,6 +32,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "common/fs.h"
 #include "common/log.h"
 #include "common/mem.h"
 #include "state/checkpoint.h"
@@ -57,30 +58,6 @@ struct sl_task_state {
         task_store **stores;         /* stores opened */
         size_t nstores;
 };
-
-/* mkdir -p */
-static sl_err make_dirs(const char *path, sl_err_detail *err)
-{
-        char *p = sl_strdup(path);
-        sl_err rc = SL_OK;
-
-        for (char *s = p + 1;; s++) {
-                if (*s != '/' && *s != '\0')
-                        continue;
-                char c = *s;
-
-                *s = '\0';
-                if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-                        rc = sl_err_set(err, SL_ERR_IO, "cannot create state directory %s: %s", p, strerror(errno));
-                        break;
-                }
-                *s = c;
-                if (c == '\0')
-                        break;
-        }
-        sl_free(p);
-        return rc;
-}
 
 /* The task's state, its db opened on first call. */
 static sl_err state_get(sl_task *task, sl_task_state **out, sl_err_detail *err)
@@ -111,7 +88,7 @@ static sl_err state_get(sl_task *task, sl_task_state **out, sl_err_detail *err)
                 st->dir = sl_strdup(tmpl);
                 st->tmp = true;
         }
-        if ((rc = make_dirs(st->dir, err)) != SL_OK)
+        if ((rc = sl_fs_mkdirs(st->dir, "state directory", err)) != SL_OK)
                 goto fail;
         sl_state_db_opts_init(&opts);
         opts.cache_max_bytes = task->out ? task->out->state_cache_bytes : 0;

@@ -44,6 +44,22 @@ struct sl_exec_view {
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
 static sl_exec_view *reg_head;            /* open views, under reg_lock */
 
+/* Frees a view, deleting its directory when `destroy` was asked: the last release, or a failed open. */
+static void view_free(sl_exec_view *view)
+{
+        sl_err_detail err;
+
+        sl_state_db_close(view->db);
+        if (view->destroy && sl_state_db_destroy(view->dir, &err) != SL_OK)
+                SL_LOG_WARN("exec", "view of %s not deleted: %s", view->query_id, err.message);
+        sl_buf_deinit(&view->key);
+        sl_buf_deinit(&view->value);
+        sl_arena_deinit(&view->arena);
+        sl_free(view->query_id);
+        sl_free(view->dir);
+        sl_free(view);
+}
+
 sl_err sl_exec_view_open_types(const char *dir, const char *query_id, const sl_type *const *key_types, size_t nkey,
                                const sl_type *const *value_types, size_t nvalue, sl_catalog_window window,
                                sl_exec_view **out, sl_err_detail *err)
@@ -94,13 +110,7 @@ sl_err sl_exec_view_open_types(const char *dir, const char *query_id, const sl_t
         *out = view;
         return SL_OK;
 fail:
-        sl_state_db_close(view->db);
-        sl_buf_deinit(&view->key);
-        sl_buf_deinit(&view->value);
-        sl_arena_deinit(&view->arena);
-        sl_free(view->query_id);
-        sl_free(view->dir);
-        sl_free(view);
+        view_free(view);
         return rc;
 }
 
@@ -119,21 +129,6 @@ sl_err sl_exec_view_open(const char *dir, const char *query_id, const sl_plan_no
                                      topic->window, out, err);
         sl_free(types);
         return rc;
-}
-
-static void view_free(sl_exec_view *view)
-{
-        sl_err_detail err;
-
-        sl_state_db_close(view->db);
-        if (view->destroy && sl_state_db_destroy(view->dir, &err) != SL_OK)
-                SL_LOG_WARN("exec", "view of %s not deleted: %s", view->query_id, err.message);
-        sl_buf_deinit(&view->key);
-        sl_buf_deinit(&view->value);
-        sl_arena_deinit(&view->arena);
-        sl_free(view->query_id);
-        sl_free(view->dir);
-        sl_free(view);
 }
 
 void sl_exec_view_release(sl_exec_view *view)

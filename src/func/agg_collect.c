@@ -54,20 +54,27 @@ static size_t limit_of(sl_func_ctx *ctx, bool set)
         return lim < 0 ? SIZE_MAX : (size_t)lim;
 }
 
-static sl_err list_accumulate(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, size_t nargs,
-                              sl_value *out)
+/* COLLECT_LIST (set false) appends args[0], COLLECT_SET (set true) only a value not yet in it;
+ * neither beyond its limit. */
+static sl_err collect_add(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, sl_value *out, bool set)
 {
         const sl_type *t = sl_func_agg_state_type(ctx, state);
         size_t n = list_len(state);
-        (void)nargs;
         if (!t)
                 return ctx->err->code;
-        if (n >= limit_of(ctx, false)) {
+        if (n >= limit_of(ctx, set) || (set && list_contains(state, &args[0]))) {
                 *out = *state;
                 return SL_OK;
         }
         *out = list_make(ctx, t, state, n, &args[0], 1);
         return SL_OK;
+}
+
+static sl_err list_accumulate(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, size_t nargs,
+                              sl_value *out)
+{
+        (void)nargs;
+        return collect_add(ctx, state, args, out, false);
 }
 
 static sl_err list_undo(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, size_t nargs, sl_value *out)
@@ -106,17 +113,8 @@ static sl_err list_merge(sl_func_ctx *ctx, const sl_value *a, const sl_value *b,
 static sl_err set_accumulate(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, size_t nargs,
                              sl_value *out)
 {
-        const sl_type *t = sl_func_agg_state_type(ctx, state);
-        size_t n = list_len(state);
         (void)nargs;
-        if (!t)
-                return ctx->err->code;
-        if (n >= limit_of(ctx, true) || list_contains(state, &args[0])) {
-                *out = *state;
-                return SL_OK;
-        }
-        *out = list_make(ctx, t, state, n, &args[0], 1);
-        return SL_OK;
+        return collect_add(ctx, state, args, out, true);
 }
 
 static sl_err set_merge(sl_func_ctx *ctx, const sl_value *a, const sl_value *b, sl_value *out)

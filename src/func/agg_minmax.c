@@ -69,32 +69,26 @@ static const sl_func_agg_ops max_ops = {
         sizeof(sl_func_agg_ops), sl_func_agg_ret_arg0, minmax_init, max_accumulate, NULL, max_merge, minmax_result,
 };
 
-#define MIN_DESC "Computes the minimum value for a key."
-#define MAX_DESC "Computes the maximum value for a key."
+/* One overload of MIN or MAX over `type`; `extreme` ("minimum", "maximum") and `what` ("an
+ * integer") word the descriptions. */
+#define MINMAX_ROW(name, ops, extreme, type, ret_fn, what)                                   \
+        {name, "Computes the " extreme " value for a key.", type " val1", type, ret_fn, ops, \
+         "Computes the " extreme " value for " what " key.", 0}
+/* All nine overloads of MIN or MAX. */
+#define MINMAX_ROWS(name, ops, extreme)                                                   \
+        MINMAX_ROW(name, ops, extreme, "INT", NULL, "an integer"),                        \
+        MINMAX_ROW(name, ops, extreme, "BIGINT", NULL, "a long"),                         \
+        MINMAX_ROW(name, ops, extreme, "DOUBLE", NULL, "a double"),                       \
+        MINMAX_ROW(name, ops, extreme, "DECIMAL", sl_func_agg_ret_arg0, "a decimal"),     \
+        MINMAX_ROW(name, ops, extreme, "DATE", NULL, "a date"),                           \
+        MINMAX_ROW(name, ops, extreme, "TIME", NULL, "a time"),                           \
+        MINMAX_ROW(name, ops, extreme, "TIMESTAMP", NULL, "a timestamp"),                 \
+        MINMAX_ROW(name, ops, extreme, "STRING", NULL, "a string"),                       \
+        MINMAX_ROW(name, ops, extreme, "BYTES", NULL, "a bytes")
 
 static const sl_func_agg_builtin minmax_rows[] = {
-        {"MIN", MIN_DESC, "INT val1", "INT", NULL, &min_ops, "Computes the minimum value for an integer key.", 0},
-        {"MIN", MIN_DESC, "BIGINT val1", "BIGINT", NULL, &min_ops, "Computes the minimum value for a long key.", 0},
-        {"MIN", MIN_DESC, "DOUBLE val1", "DOUBLE", NULL, &min_ops, "Computes the minimum value for a double key.", 0},
-        {"MIN", MIN_DESC, "DECIMAL val1", "DECIMAL", sl_func_agg_ret_arg0, &min_ops,
-         "Computes the minimum value for a decimal key.", 0},
-        {"MIN", MIN_DESC, "DATE val1", "DATE", NULL, &min_ops, "Computes the minimum value for a date key.", 0},
-        {"MIN", MIN_DESC, "TIME val1", "TIME", NULL, &min_ops, "Computes the minimum value for a time key.", 0},
-        {"MIN", MIN_DESC, "TIMESTAMP val1", "TIMESTAMP", NULL, &min_ops,
-         "Computes the minimum value for a timestamp key.", 0},
-        {"MIN", MIN_DESC, "STRING val1", "STRING", NULL, &min_ops, "Computes the minimum value for a string key.", 0},
-        {"MIN", MIN_DESC, "BYTES val1", "BYTES", NULL, &min_ops, "Computes the minimum value for a bytes key.", 0},
-        {"MAX", MAX_DESC, "INT val1", "INT", NULL, &max_ops, "Computes the maximum value for an integer key.", 0},
-        {"MAX", MAX_DESC, "BIGINT val1", "BIGINT", NULL, &max_ops, "Computes the maximum value for a long key.", 0},
-        {"MAX", MAX_DESC, "DOUBLE val1", "DOUBLE", NULL, &max_ops, "Computes the maximum value for a double key.", 0},
-        {"MAX", MAX_DESC, "DECIMAL val1", "DECIMAL", sl_func_agg_ret_arg0, &max_ops,
-         "Computes the maximum value for a decimal key.", 0},
-        {"MAX", MAX_DESC, "DATE val1", "DATE", NULL, &max_ops, "Computes the maximum value for a date key.", 0},
-        {"MAX", MAX_DESC, "TIME val1", "TIME", NULL, &max_ops, "Computes the maximum value for a time key.", 0},
-        {"MAX", MAX_DESC, "TIMESTAMP val1", "TIMESTAMP", NULL, &max_ops,
-         "Computes the maximum value for a timestamp key.", 0},
-        {"MAX", MAX_DESC, "STRING val1", "STRING", NULL, &max_ops, "Computes the maximum value for a string key.", 0},
-        {"MAX", MAX_DESC, "BYTES val1", "BYTES", NULL, &max_ops, "Computes the maximum value for a bytes key.", 0},
+        MINMAX_ROWS("MIN", &min_ops, "minimum"),
+        MINMAX_ROWS("MAX", &max_ops, "maximum"),
 };
 
 sl_err sl_func_agg_minmax_register(sl_func_registry *reg, sl_err_detail *err)

@@ -174,12 +174,13 @@ static sl_err latest_init(sl_func_ctx *ctx, sl_value *state)
 
 /* ---- accumulate ---- */
 
-static sl_err earliest_accumulate(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, size_t nargs,
-                                  sl_value *out)
+/* EARLIEST_BY_OFFSET keeps the first value (the first n), LATEST_BY_OFFSET the last (n). */
+static sl_err of_accumulate(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, size_t nargs, sl_value *out,
+                            bool earliest)
 {
         const sl_type *t;
         of_args oa;
-        sl_err rc = of_parse(ctx, args, nargs, true, &oa);
+        sl_err rc = of_parse(ctx, args, nargs, earliest, &oa);
         if (rc)
                 return rc;
         if (!(t = sl_func_agg_state_of(ctx)))
@@ -188,41 +189,15 @@ static sl_err earliest_accumulate(sl_func_ctx *ctx, const sl_value *state, const
         if (args[0].kind == SL_TYPE_NULL && oa.ignore_nulls)
                 return SL_OK;
         if (!oa.multi) {
-                if (state->kind == SL_TYPE_NULL)
+                if (!earliest || state->kind == SL_TYPE_NULL)
                         *out = entry_new(ctx, t, &args[0]);
                 return SL_OK;
         }
-        size_t n = arr_len(state);
-        if ((int64_t)n >= oa.n)
+        size_t n = arr_len(state), keep = n;  /* of the old ones, the last `keep` */
+        if (earliest && (int64_t)n >= oa.n)
                 return SL_OK;
-        sl_value *items;
-        sl_value res = sl_value_composite_new(ctx->arena, t, n + 1, &items);
-        for (size_t i = 0; i < n; i++)
-                items[i] = state->u.comp.items[i];
-        items[n] = entry_new(ctx, t->elem, &args[0]);
-        *out = res;
-        return SL_OK;
-}
-
-static sl_err latest_accumulate(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, size_t nargs,
-                                sl_value *out)
-{
-        const sl_type *t;
-        of_args oa;
-        sl_err rc = of_parse(ctx, args, nargs, false, &oa);
-        if (rc)
-                return rc;
-        if (!(t = sl_func_agg_state_of(ctx)))
-                return ctx->err->code;
-        *out = *state;
-        if (args[0].kind == SL_TYPE_NULL && oa.ignore_nulls)
-                return SL_OK;
-        if (!oa.multi) {
-                *out = entry_new(ctx, t, &args[0]);
-                return SL_OK;
-        }
-        size_t n = arr_len(state);
-        size_t keep = (int64_t)n + 1 > oa.n ? (size_t)oa.n - 1 : n;  /* of the old ones, the last `keep` */
+        if (!earliest && (int64_t)n + 1 > oa.n)
+                keep = (size_t)oa.n - 1;
         sl_value *items;
         sl_value res = sl_value_composite_new(ctx->arena, t, keep + 1, &items);
         for (size_t i = 0; i < keep; i++)
@@ -230,6 +205,18 @@ static sl_err latest_accumulate(sl_func_ctx *ctx, const sl_value *state, const s
         items[keep] = entry_new(ctx, t->elem, &args[0]);
         *out = res;
         return SL_OK;
+}
+
+static sl_err earliest_accumulate(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, size_t nargs,
+                                  sl_value *out)
+{
+        return of_accumulate(ctx, state, args, nargs, out, true);
+}
+
+static sl_err latest_accumulate(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, size_t nargs,
+                                sl_value *out)
+{
+        return of_accumulate(ctx, state, args, nargs, out, false);
 }
 
 /* ---- merge ---- */
@@ -254,10 +241,10 @@ static sl_err multi_merge(sl_func_ctx *ctx, const sl_value *a, const sl_value *b
         return SL_OK;
 }
 
-static sl_err earliest_merge(sl_func_ctx *ctx, const sl_value *a, const sl_value *b, sl_value *out)
+static sl_err of_merge(sl_func_ctx *ctx, const sl_value *a, const sl_value *b, sl_value *out, bool earliest)
 {
         of_args oa;
-        sl_err rc = of_parse(ctx, NULL, 0, true, &oa);
+        sl_err rc = of_parse(ctx, NULL, 0, earliest, &oa);
         if (rc)
                 return rc;
         if (oa.multi)
@@ -266,26 +253,21 @@ static sl_err earliest_merge(sl_func_ctx *ctx, const sl_value *a, const sl_value
                 *out = *b;
         else if (b->kind == SL_TYPE_NULL)
                 *out = *a;
-        else
+        else if (earliest)
                 *out = seq_cmp(a, b) < 0 ? *a : *b;
+        else
+                *out = (oa.ignore_nulls ? seq_cmp_ignore_nulls(a, b) : seq_cmp(a, b)) >= 0 ? *a : *b;
         return SL_OK;
+}
+
+static sl_err earliest_merge(sl_func_ctx *ctx, const sl_value *a, const sl_value *b, sl_value *out)
+{
+        return of_merge(ctx, a, b, out, true);
 }
 
 static sl_err latest_merge(sl_func_ctx *ctx, const sl_value *a, const sl_value *b, sl_value *out)
 {
-        of_args oa;
-        sl_err rc = of_parse(ctx, NULL, 0, false, &oa);
-        if (rc)
-                return rc;
-        if (oa.multi)
-                return multi_merge(ctx, a, b, oa.n, out);
-        if (a->kind == SL_TYPE_NULL)
-                *out = *b;
-        else if (b->kind == SL_TYPE_NULL)
-                *out = *a;
-        else
-                *out = (oa.ignore_nulls ? seq_cmp_ignore_nulls(a, b) : seq_cmp(a, b)) >= 0 ? *a : *b;
-        return SL_OK;
+        return of_merge(ctx, a, b, out, false);
 }
 
 /* ---- result ---- */

@@ -118,12 +118,11 @@ static sl_err sd_init(sl_func_ctx *ctx, sl_value *state)
         return SL_OK;
 }
 
-static sl_err sd_accumulate(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, size_t nargs,
-                            sl_value *out)
+/* Adds (dir 1) or removes (dir -1) the value args[0]: Welford's update of M2 either way. */
+static sl_err sd_step(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, sl_value *out, int dir)
 {
         const sl_type *t = sl_func_agg_state_type(ctx, state);
         sd_vals v;
-        (void)nargs;
         if (!t)
                 return ctx->err->code;
         if (args[0].kind == SL_TYPE_NULL) {
@@ -131,42 +130,30 @@ static sl_err sd_accumulate(sl_func_ctx *ctx, const sl_value *state, const sl_va
                 return SL_OK;
         }
         sd_read(state, t, &v);
-        int64_t n = v.count + 1;
+        int64_t old = v.count, n = old + dir;
         double m2 = 0.0;
-        if (n - 1 > 0) {
+        if ((dir > 0 ? old : n) > 0) {
                 double d = sd_delta(&v, &args[0]);
-                m2 = d * d / ((double)n * (double)(n - 1));
+                m2 = d * d / ((double)n * (double)old);
         }
-        sd_sum_add(&v, &args[0], 1);
+        sd_sum_add(&v, &args[0], dir);
         v.count = n;
-        v.m2 = m2 + v.m2;
+        v.m2 = v.m2 + dir * m2;
         *out = sd_make(ctx, t, &v);
         return SL_OK;
 }
 
+static sl_err sd_accumulate(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, size_t nargs,
+                            sl_value *out)
+{
+        (void)nargs;
+        return sd_step(ctx, state, args, out, 1);
+}
+
 static sl_err sd_undo(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, size_t nargs, sl_value *out)
 {
-        const sl_type *t = sl_func_agg_state_type(ctx, state);
-        sd_vals v;
         (void)nargs;
-        if (!t)
-                return ctx->err->code;
-        if (args[0].kind == SL_TYPE_NULL) {
-                *out = *state;
-                return SL_OK;
-        }
-        sd_read(state, t, &v);
-        int64_t n = v.count - 1;
-        double m2 = 0.0;
-        if (n > 0) {
-                double d = sd_delta(&v, &args[0]);
-                m2 = d * d / ((double)n * (double)(n + 1));
-        }
-        sd_sum_add(&v, &args[0], -1);
-        v.count = n;
-        v.m2 = v.m2 - m2;
-        *out = sd_make(ctx, t, &v);
-        return SL_OK;
+        return sd_step(ctx, state, args, out, -1);
 }
 
 /* mean(a) - mean(b) as ksqlDB's mergeInner computes it. */
@@ -377,21 +364,19 @@ static const sl_func_agg_ops corr_ops = {
 };
 
 #define SAMP_DESC "Returns the sample standard deviation of the column. Applicable only to numeric types."
+/* The three overloads of STDDEV_SAMP or STDDEV_SAMPLE. */
+#define SAMP_ROWS(name, ops)                                                                                  \
+        {name, SAMP_DESC, "BIGINT val1", "DOUBLE", NULL, ops, "Compute sample standard deviation of column with type Long.", \
+         0},                                                                                                  \
+        {name, SAMP_DESC, "INT val1", "DOUBLE", NULL, ops,                                                    \
+         "Compute sample standard deviation of column with type Integer.", 0},                                \
+        {name, SAMP_DESC, "DOUBLE val1", "DOUBLE", NULL, ops,                                                 \
+         "Compute sample standard deviation of column with type Double.", 0}
 #define CORR_DESC "Computes the Pearson correlation coefficient between two columns of data."
 
 static const sl_func_agg_builtin stats_rows[] = {
-        {"STDDEV_SAMP", SAMP_DESC, "BIGINT val1", "DOUBLE", NULL, &samp_ops,
-         "Compute sample standard deviation of column with type Long.", 0},
-        {"STDDEV_SAMP", SAMP_DESC, "INT val1", "DOUBLE", NULL, &samp_ops,
-         "Compute sample standard deviation of column with type Integer.", 0},
-        {"STDDEV_SAMP", SAMP_DESC, "DOUBLE val1", "DOUBLE", NULL, &samp_ops,
-         "Compute sample standard deviation of column with type Double.", 0},
-        {"STDDEV_SAMPLE", SAMP_DESC, "BIGINT val1", "DOUBLE", NULL, &sample_ops,
-         "Compute sample standard deviation of column with type Long.", 0},
-        {"STDDEV_SAMPLE", SAMP_DESC, "INT val1", "DOUBLE", NULL, &sample_ops,
-         "Compute sample standard deviation of column with type Integer.", 0},
-        {"STDDEV_SAMPLE", SAMP_DESC, "DOUBLE val1", "DOUBLE", NULL, &sample_ops,
-         "Compute sample standard deviation of column with type Double.", 0},
+        SAMP_ROWS("STDDEV_SAMP", &samp_ops),
+        SAMP_ROWS("STDDEV_SAMPLE", &sample_ops),
         {"correlation", CORR_DESC, "DOUBLE val1, DOUBLE val2", "DOUBLE", NULL, &corr_ops,
          "Computes the Pearson correlation coefficient between two DOUBLE columns.", 0},
         {"correlation", CORR_DESC, "INT val1, INT val2", "DOUBLE", NULL, &corr_ops,

@@ -57,45 +57,44 @@ static void add_distinct(sl_value *tmp, size_t *k, const sl_value *src, const sl
         }
 }
 
+/* The distinct elements of `first` (kept or dropped per `want` by their presence in `filter`,
+ * when given), then those of `second` (when given) not yet taken: ARRAY_DISTINCT, ARRAY_EXCEPT,
+ * ARRAY_INTERSECT, ARRAY_UNION. */
+static sl_err set_op(sl_func_ctx *ctx, const sl_value *first, const sl_value *filter, bool want, const sl_value *second,
+                     sl_value *out)
+{
+        size_t cap = (size_t)first->len + (second ? second->len : 0) + 1;
+        sl_value *tmp = sl_arena_alloc(ctx->arena, cap * sizeof *tmp);
+        size_t k = 0;
+        add_distinct(tmp, &k, first, filter, want);
+        if (second)
+                add_distinct(tmp, &k, second, NULL, false);
+        *out = array_of(ctx, tmp, k);
+        return SL_OK;
+}
+
 static sl_err fn_array_distinct(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
 {
         (void)n;
-        sl_value *tmp = sl_arena_alloc(ctx->arena, (a[0].len + 1) * sizeof *tmp);
-        size_t k = 0;
-        add_distinct(tmp, &k, &a[0], NULL, false);
-        *out = array_of(ctx, tmp, k);
-        return SL_OK;
+        return set_op(ctx, &a[0], NULL, false, NULL, out);
 }
 
 static sl_err fn_array_except(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
 {
         (void)n;
-        sl_value *tmp = sl_arena_alloc(ctx->arena, (a[0].len + 1) * sizeof *tmp);
-        size_t k = 0;
-        add_distinct(tmp, &k, &a[0], &a[1], false);
-        *out = array_of(ctx, tmp, k);
-        return SL_OK;
+        return set_op(ctx, &a[0], &a[1], false, NULL, out);
 }
 
 static sl_err fn_array_intersect(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
 {
         (void)n;
-        sl_value *tmp = sl_arena_alloc(ctx->arena, (a[0].len + 1) * sizeof *tmp);
-        size_t k = 0;
-        add_distinct(tmp, &k, &a[0], &a[1], true);
-        *out = array_of(ctx, tmp, k);
-        return SL_OK;
+        return set_op(ctx, &a[0], &a[1], true, NULL, out);
 }
 
 static sl_err fn_array_union(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
 {
         (void)n;
-        sl_value *tmp = sl_arena_alloc(ctx->arena, ((size_t)a[0].len + a[1].len + 1) * sizeof *tmp);
-        size_t k = 0;
-        add_distinct(tmp, &k, &a[0], NULL, false);
-        add_distinct(tmp, &k, &a[1], NULL, false);
-        *out = array_of(ctx, tmp, k);
-        return SL_OK;
+        return set_op(ctx, &a[0], NULL, false, &a[1], out);
 }
 
 static sl_err fn_array_concat(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
@@ -128,8 +127,9 @@ static sl_err fn_array_remove(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_
         return SL_OK;
 }
 
-static sl_err extreme(sl_func_ctx *ctx, const sl_value *a, sl_value *out, int sign)
+static sl_err extreme(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out, int sign)
 {
+        (void)n;
         (void)ctx;
         const sl_value *best = NULL;
         for (size_t i = 0; i < a[0].len; i++) {
@@ -142,17 +142,8 @@ static sl_err extreme(sl_func_ctx *ctx, const sl_value *a, sl_value *out, int si
         return SL_OK;
 }
 
-static sl_err fn_array_max(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        (void)n;
-        return extreme(ctx, a, out, 1);
-}
-
-static sl_err fn_array_min(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        (void)n;
-        return extreme(ctx, a, out, -1);
-}
+SL_FUNC_INVOKE_WITH(fn_array_max, extreme, 1)
+SL_FUNC_INVOKE_WITH(fn_array_min, extreme, -1)
 
 /* Merge sort (stable) of values; NULLs last whatever the direction. */
 static int sort_cmp(const sl_value *x, const sl_value *y, int dir)

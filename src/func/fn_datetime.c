@@ -57,6 +57,20 @@ static sl_err zone_arg(sl_func_ctx *ctx, const sl_value *v, const sl_func_tz **t
         return SL_OK;
 }
 
+/* Formats local date-time `local_ms` with pattern `pat` into a STRING; the fields in `avail`
+ * (SL_FUNC_DT_*) may be used, the zone ones described by tz, off and abbr. */
+static sl_err format_local(sl_func_ctx *ctx, const sl_value *pat, int64_t local_ms, unsigned avail,
+                           const sl_func_tz *tz, int32_t off, const char *abbr, sl_value *out)
+{
+        sl_str s;
+        sl_str_init(&s);
+        sl_err rc = sl_func_dt_format(&s, fn_sp(pat), pat->len, local_ms, avail, tz, off, abbr, ctx->err);
+        if (!rc)
+                *out = fn_str_from(ctx, &s);
+        sl_str_deinit(&s);
+        return rc;
+}
+
 /* Formats instant `ms` with pattern a[1] in zone a[2] (UTC when absent). */
 static sl_err format_instant(sl_func_ctx *ctx, const sl_value *a, size_t n, int64_t ms, sl_value *out)
 {
@@ -66,14 +80,14 @@ static sl_err format_instant(sl_func_ctx *ctx, const sl_value *a, size_t n, int6
                 return rc;
         const char *abbr;
         int32_t off = sl_func_tz_offset(tz, ms, &abbr);
-        sl_str s;
-        sl_str_init(&s);
-        rc = sl_func_dt_format(&s, fn_sp(&a[1]), a[1].len, ms + (int64_t)off * 1000,
-                               SL_FUNC_DT_DATE | SL_FUNC_DT_TIME | SL_FUNC_DT_ZONE, tz, off, abbr, ctx->err);
-        if (!rc)
-                *out = fn_str_from(ctx, &s);
-        sl_str_deinit(&s);
-        return rc;
+        return format_local(ctx, &a[1], ms + (int64_t)off * 1000, SL_FUNC_DT_DATE | SL_FUNC_DT_TIME | SL_FUNC_DT_ZONE,
+                            tz, off, abbr, out);
+}
+
+/* Parses a[0] with pattern a[1]: the local date-time and any zone or offset the text names. */
+static sl_err parse_local(sl_func_ctx *ctx, const sl_value *a, sl_func_dt_parsed *p)
+{
+        return sl_func_dt_parse(fn_sp(&a[1]), a[1].len, fn_sp(&a[0]), a[0].len, p, ctx->err);
 }
 
 /* Parses a[0] with pattern a[1] into an instant, zone a[2] (UTC) unless the text names one. */
@@ -84,7 +98,7 @@ static sl_err parse_instant(sl_func_ctx *ctx, const sl_value *a, size_t n, int64
         sl_err rc;
         if (n > 2 && (rc = zone_arg(ctx, &a[2], &tz)))
                 return rc;
-        if ((rc = sl_func_dt_parse(fn_sp(&a[1]), a[1].len, fn_sp(&a[0]), a[0].len, &p, ctx->err)))
+        if ((rc = parse_local(ctx, a, &p)))
                 return rc;
         if (p.has_offset)
                 *ms = p.local_ms - (int64_t)p.offset * 1000;
@@ -111,14 +125,7 @@ static sl_err fn_parse_timestamp(sl_func_ctx *ctx, const sl_value *a, size_t n, 
 static sl_err fn_format_date(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
 {
         (void)n;
-        sl_str s;
-        sl_str_init(&s);
-        sl_err rc = sl_func_dt_format(&s, fn_sp(&a[1]), a[1].len, (int64_t)a[0].u.i32 * DAY_MS, SL_FUNC_DT_DATE, NULL, 0,
-                                      NULL, ctx->err);
-        if (!rc)
-                *out = fn_str_from(ctx, &s);
-        sl_str_deinit(&s);
-        return rc;
+        return format_local(ctx, &a[1], (int64_t)a[0].u.i32 * DAY_MS, SL_FUNC_DT_DATE, NULL, 0, NULL, out);
 }
 
 /* PARSE_DATE / STRINGTODATE: the date part of what the pattern gives. */
@@ -126,7 +133,7 @@ static sl_err fn_parse_date(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_va
 {
         (void)n;
         sl_func_dt_parsed p;
-        sl_err rc = sl_func_dt_parse(fn_sp(&a[1]), a[1].len, fn_sp(&a[0]), a[0].len, &p, ctx->err);
+        sl_err rc = parse_local(ctx, a, &p);
         if (rc)
                 return rc;
         int32_t days = (int32_t)floor_div(p.local_ms, DAY_MS);
@@ -137,20 +144,14 @@ static sl_err fn_parse_date(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_va
 static sl_err fn_format_time(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
 {
         (void)n;
-        sl_str s;
-        sl_str_init(&s);
-        sl_err rc = sl_func_dt_format(&s, fn_sp(&a[1]), a[1].len, a[0].u.i32, SL_FUNC_DT_TIME, NULL, 0, NULL, ctx->err);
-        if (!rc)
-                *out = fn_str_from(ctx, &s);
-        sl_str_deinit(&s);
-        return rc;
+        return format_local(ctx, &a[1], a[0].u.i32, SL_FUNC_DT_TIME, NULL, 0, NULL, out);
 }
 
 static sl_err fn_parse_time(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
 {
         (void)n;
         sl_func_dt_parsed p;
-        sl_err rc = sl_func_dt_parse(fn_sp(&a[1]), a[1].len, fn_sp(&a[0]), a[0].len, &p, ctx->err);
+        sl_err rc = parse_local(ctx, a, &p);
         if (rc)
                 return rc;
         *out = sl_value_time((int32_t)(p.local_ms - floor_div(p.local_ms, DAY_MS) * DAY_MS));
@@ -184,19 +185,13 @@ static sl_err fn_unix_date(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_val
         return SL_OK;
 }
 
-static sl_err fn_from_unixtime(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
+/* FROM_UNIXTIME (BIGINT milliseconds) and FROM_DAYS (INT days): the number is already the
+ * representation of the result, which only takes the call's return type. */
+static sl_err fn_from_epoch(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
 {
-        (void)ctx;
         (void)n;
-        *out = sl_value_timestamp(a[0].u.i64);
-        return SL_OK;
-}
-
-static sl_err fn_from_days(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        (void)ctx;
-        (void)n;
-        *out = sl_value_date(a[0].u.i32);
+        *out = a[0];
+        out->kind = ctx->res->ret->kind;
         return SL_OK;
 }
 
@@ -229,73 +224,33 @@ static sl_err interval_ms(sl_func_ctx *ctx, const sl_value *a, int sign, int64_t
         return SL_OK;
 }
 
-static sl_err add_date(sl_func_ctx *ctx, const sl_value *a, sl_value *out, int sign)
+/* DATEADD/DATESUB, TIMEADD/TIMESUB, TIMESTAMPADD/TIMESTAMPSUB: the interval a[1] of unit a[0] times
+ * `sign` added to a[2], whose kind is the call's return type. */
+static sl_err add_interval(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out, int sign)
 {
-        int64_t ms;
-        sl_err rc = interval_ms(ctx, a, sign, &ms);
-        if (!rc)
-                *out = sl_value_date((int32_t)(a[2].u.i32 + ms / DAY_MS));  /* TimeUnit.toDays truncates */
-        return rc;
-}
-
-static sl_err add_time(sl_func_ctx *ctx, const sl_value *a, sl_value *out, int sign)
-{
-        int64_t ms;
-        sl_err rc = interval_ms(ctx, a, sign, &ms);
-        if (!rc) {
-                int64_t t = (a[2].u.i32 + ms % DAY_MS) % DAY_MS;
-                *out = sl_value_time((int32_t)(t < 0 ? t + DAY_MS : t));
-        }
-        return rc;
-}
-
-static sl_err add_timestamp(sl_func_ctx *ctx, const sl_value *a, sl_value *out, int sign)
-{
+        (void)n;
         int64_t ms, r;
         sl_err rc = interval_ms(ctx, a, sign, &ms);
         if (rc)
                 return rc;
-        if (__builtin_add_overflow(a[2].u.i64, ms, &r))
-                return sl_err_set(ctx->err, SL_ERR_OVERFLOW, "timestamp overflows");
-        *out = sl_value_timestamp(r);
-        return SL_OK;
+        switch (ctx->res->ret->kind) {
+        case SL_TYPE_DATE:
+                *out = sl_value_date((int32_t)(a[2].u.i32 + ms / DAY_MS));  /* TimeUnit.toDays truncates */
+                return SL_OK;
+        case SL_TYPE_TIME:
+                r = (a[2].u.i32 + ms % DAY_MS) % DAY_MS;
+                *out = sl_value_time((int32_t)(r < 0 ? r + DAY_MS : r));
+                return SL_OK;
+        default:
+                if (__builtin_add_overflow(a[2].u.i64, ms, &r))
+                        return sl_err_set(ctx->err, SL_ERR_OVERFLOW, "timestamp overflows");
+                *out = sl_value_timestamp(r);
+                return SL_OK;
+        }
 }
 
-static sl_err fn_dateadd(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        (void)n;
-        return add_date(ctx, a, out, 1);
-}
-
-static sl_err fn_datesub(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        (void)n;
-        return add_date(ctx, a, out, -1);
-}
-
-static sl_err fn_timeadd(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        (void)n;
-        return add_time(ctx, a, out, 1);
-}
-
-static sl_err fn_timesub(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        (void)n;
-        return add_time(ctx, a, out, -1);
-}
-
-static sl_err fn_timestampadd(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        (void)n;
-        return add_timestamp(ctx, a, out, 1);
-}
-
-static sl_err fn_timestampsub(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        (void)n;
-        return add_timestamp(ctx, a, out, -1);
-}
+SL_FUNC_INVOKE_WITH(fn_add_interval, add_interval, 1)
+SL_FUNC_INVOKE_WITH(fn_sub_interval, add_interval, -1)
 
 #define DT "DATE_TIME"
 
@@ -307,8 +262,8 @@ static const sl_func_builtin datetime_funcs[] = {
          fn_unix_date, SL_FUNC_NONDETERMINISTIC, NULL},
         {"unix_date", DT, NULL, "DATE date", "INT", fn_unix_date, N, NULL},
         {"from_unixtime", DT, "Converts milliseconds since the epoch to a TIMESTAMP.", "BIGINT milliseconds",
-         "TIMESTAMP", fn_from_unixtime, N, NULL},
-        {"from_days", DT, "Converts days since the epoch to a DATE.", "INT days", "DATE", fn_from_days, N, NULL},
+         "TIMESTAMP", fn_from_epoch, N, NULL},
+        {"from_days", DT, "Converts days since the epoch to a DATE.", "INT days", "DATE", fn_from_epoch, N, NULL},
         {"format_timestamp", DT, "Formats a TIMESTAMP with a DateTimeFormatter pattern, in UTC or the given zone.",
          "TIMESTAMP timestamp, STRING formatPattern", "STRING", fn_format_timestamp, N, NULL},
         {"format_timestamp", DT, NULL, "TIMESTAMP timestamp, STRING formatPattern, STRING timeZone", "STRING",
@@ -340,20 +295,20 @@ static const sl_func_builtin datetime_funcs[] = {
         {"convert_tz", DT, "Converts a TIMESTAMP from one time zone to another.",
          "TIMESTAMP timestamp, STRING fromTimeZone, STRING toTimeZone", "TIMESTAMP", fn_convert_tz, N, NULL},
         {"dateadd", DT, "Adds an interval of a time unit to a DATE.", "STRING unit, INT interval, DATE date", "DATE",
-         fn_dateadd, N, NULL},
+         fn_add_interval, N, NULL},
         {"datesub", DT, "Subtracts an interval of a time unit from a DATE.", "STRING unit, INT interval, DATE date",
-         "DATE", fn_datesub, N, NULL},
+         "DATE", fn_sub_interval, N, NULL},
         {"timeadd", DT, "Adds an interval of a time unit to a TIME (wrapping at midnight).",
-         "STRING unit, INT interval, TIME time", "TIME", fn_timeadd, N, NULL},
+         "STRING unit, INT interval, TIME time", "TIME", fn_add_interval, N, NULL},
         {"timesub", DT, "Subtracts an interval of a time unit from a TIME (wrapping at midnight).",
-         "STRING unit, INT interval, TIME time", "TIME", fn_timesub, N, NULL},
+         "STRING unit, INT interval, TIME time", "TIME", fn_sub_interval, N, NULL},
         {"timestampadd", DT, "Adds an interval of a time unit to a TIMESTAMP.",
-         "STRING unit, INT interval, TIMESTAMP timestamp", "TIMESTAMP", fn_timestampadd, N, NULL},
-        {"timestampadd", DT, NULL, "STRING unit, BIGINT interval, TIMESTAMP timestamp", "TIMESTAMP", fn_timestampadd, N,
+         "STRING unit, INT interval, TIMESTAMP timestamp", "TIMESTAMP", fn_add_interval, N, NULL},
+        {"timestampadd", DT, NULL, "STRING unit, BIGINT interval, TIMESTAMP timestamp", "TIMESTAMP", fn_add_interval, N,
          NULL},
         {"timestampsub", DT, "Subtracts an interval of a time unit from a TIMESTAMP.",
-         "STRING unit, INT interval, TIMESTAMP timestamp", "TIMESTAMP", fn_timestampsub, N, NULL},
-        {"timestampsub", DT, NULL, "STRING unit, BIGINT interval, TIMESTAMP timestamp", "TIMESTAMP", fn_timestampsub, N,
+         "STRING unit, INT interval, TIMESTAMP timestamp", "TIMESTAMP", fn_sub_interval, N, NULL},
+        {"timestampsub", DT, NULL, "STRING unit, BIGINT interval, TIMESTAMP timestamp", "TIMESTAMP", fn_sub_interval, N,
          NULL},
 };
 

@@ -233,8 +233,9 @@ static sl_err fn_abs(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *ou
 }
 
 /* CEIL, FLOOR, TRUNC, ROUND without places: integers unchanged; DOUBLE per mode. */
-static sl_err round_whole(sl_func_ctx *ctx, const sl_value *a, sl_value *out, round_mode mode)
+static sl_err round_whole(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out, round_mode mode)
 {
+        (void)n;
         switch (a[0].kind) {
         case SL_TYPE_INT:
         case SL_TYPE_BIGINT:
@@ -262,23 +263,14 @@ static sl_err round_whole(sl_func_ctx *ctx, const sl_value *a, sl_value *out, ro
         }
 }
 
-static sl_err fn_ceil(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        (void)n;
-        return round_whole(ctx, a, out, ROUND_CEIL);
-}
-
-static sl_err fn_floor(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        (void)n;
-        return round_whole(ctx, a, out, ROUND_FLOOR);
-}
+SL_FUNC_INVOKE_WITH(fn_ceil, round_whole, ROUND_CEIL)
+SL_FUNC_INVOKE_WITH(fn_floor, round_whole, ROUND_FLOOR)
 
 /* ROUND / TRUNC with optional places. */
 static sl_err round_places(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out, round_mode mode)
 {
         if (n == 1)
-                return round_whole(ctx, a, out, mode);
+                return round_whole(ctx, a, n, out, mode);
         int places = a[1].u.i32;
         if (a[0].kind == SL_TYPE_DOUBLE) {
                 *out = sl_value_double(double_round(a[0].u.f64, places, mode));
@@ -288,15 +280,8 @@ static sl_err round_places(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_val
         return SL_OK;
 }
 
-static sl_err fn_round(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        return round_places(ctx, a, n, out, ROUND_HALF_SIGNED);
-}
-
-static sl_err fn_trunc(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        return round_places(ctx, a, n, out, ROUND_DOWN);
-}
+SL_FUNC_INVOKE_WITH(fn_round, round_places, ROUND_HALF_SIGNED)
+SL_FUNC_INVOKE_WITH(fn_trunc, round_places, ROUND_DOWN)
 
 static sl_err fn_sign(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
 {
@@ -313,40 +298,49 @@ static sl_err fn_sign(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *o
         return SL_OK;
 }
 
-/* One-argument DOUBLE functions, by table index stored in a static array. */
+/* DOUBLE functions of one and of two arguments: the C function computes the result. */
 typedef double (*d1_fn)(double);
+typedef double (*d2_fn)(double, double);
 
 static double cot_(double x) { return 1.0 / tan(x); }
 static double degrees_(double x) { return x * (180.0 / M_PI); }
 static double radians_(double x) { return x / 180.0 * M_PI; }
 
-#define D1(name, expr)                                                                           \
-        static sl_err fn_##name(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out) \
-        {                                                                                        \
-                (void)ctx;                                                                       \
-                (void)n;                                                                         \
-                double x = a[0].u.f64;                                                           \
-                *out = sl_value_double(expr);                                                    \
-                return SL_OK;                                                                    \
-        }
+static sl_err double1(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out, d1_fn f)
+{
+        (void)ctx;
+        (void)n;
+        *out = sl_value_double(f(a[0].u.f64));
+        return SL_OK;
+}
 
-D1(exp, exp(x))
-D1(ln, log(x))
-D1(log_e, log(x))
-D1(sqrt, sqrt(x))
-D1(cbrt, cbrt(x))
-D1(sin, sin(x))
-D1(cos, cos(x))
-D1(tan, tan(x))
-D1(asin, asin(x))
-D1(acos, acos(x))
-D1(atan, atan(x))
-D1(sinh, sinh(x))
-D1(cosh, cosh(x))
-D1(tanh, tanh(x))
-D1(cot, cot_(x))
-D1(degrees, degrees_(x))
-D1(radians, radians_(x))
+static sl_err double2(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out, d2_fn f)
+{
+        (void)ctx;
+        (void)n;
+        *out = sl_value_double(f(a[0].u.f64, a[1].u.f64));
+        return SL_OK;
+}
+
+SL_FUNC_INVOKE_WITH(fn_exp, double1, exp)
+SL_FUNC_INVOKE_WITH(fn_ln, double1, log)
+SL_FUNC_INVOKE_WITH(fn_log_e, double1, log)
+SL_FUNC_INVOKE_WITH(fn_sqrt, double1, sqrt)
+SL_FUNC_INVOKE_WITH(fn_cbrt, double1, cbrt)
+SL_FUNC_INVOKE_WITH(fn_sin, double1, sin)
+SL_FUNC_INVOKE_WITH(fn_cos, double1, cos)
+SL_FUNC_INVOKE_WITH(fn_tan, double1, tan)
+SL_FUNC_INVOKE_WITH(fn_asin, double1, asin)
+SL_FUNC_INVOKE_WITH(fn_acos, double1, acos)
+SL_FUNC_INVOKE_WITH(fn_atan, double1, atan)
+SL_FUNC_INVOKE_WITH(fn_sinh, double1, sinh)
+SL_FUNC_INVOKE_WITH(fn_cosh, double1, cosh)
+SL_FUNC_INVOKE_WITH(fn_tanh, double1, tanh)
+SL_FUNC_INVOKE_WITH(fn_cot, double1, cot_)
+SL_FUNC_INVOKE_WITH(fn_degrees, double1, degrees_)
+SL_FUNC_INVOKE_WITH(fn_radians, double1, radians_)
+SL_FUNC_INVOKE_WITH(fn_power, double2, pow)
+SL_FUNC_INVOKE_WITH(fn_atan2, double2, atan2)
 
 /* LOG(base, value): NaN for a base <= 0 or 1, as ksqlDB. */
 static sl_err fn_log_base(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
@@ -358,22 +352,6 @@ static sl_err fn_log_base(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_valu
                 *out = sl_value_double(NAN);
         else
                 *out = sl_value_double(log(v) / log(b));
-        return SL_OK;
-}
-
-static sl_err fn_power(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        (void)ctx;
-        (void)n;
-        *out = sl_value_double(pow(a[0].u.f64, a[1].u.f64));
-        return SL_OK;
-}
-
-static sl_err fn_atan2(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        (void)ctx;
-        (void)n;
-        *out = sl_value_double(atan2(a[0].u.f64, a[1].u.f64));
         return SL_OK;
 }
 
@@ -425,15 +403,8 @@ static sl_err extreme(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *o
         return SL_OK;
 }
 
-static sl_err fn_greatest(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        return extreme(ctx, a, n, out, 1);
-}
-
-static sl_err fn_least(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        return extreme(ctx, a, n, out, -1);
-}
+SL_FUNC_INVOKE_WITH(fn_greatest, extreme, 1)
+SL_FUNC_INVOKE_WITH(fn_least, extreme, -1)
 
 /* GEO_DISTANCE(lat1, lon1, lat2, lon2 [, unit]): great-circle (haversine) distance in km or miles. */
 static sl_err fn_geo_distance(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
@@ -470,6 +441,18 @@ static sl_err fn_as_value(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_valu
 }
 
 #define MATH "MATHEMATICAL"
+/* GREATEST or LEAST over each comparable type (the first row carries the description). */
+#define EXTREME_ROW(name, fn, desc, type, ret, ret_fn) {name, MATH, desc, type " val, " type "... vals", ret, fn, 0, ret_fn}
+#define EXTREME_ROWS(name, fn, desc)                                  \
+        EXTREME_ROW(name, fn, desc, "INT", "INT", NULL),              \
+        EXTREME_ROW(name, fn, NULL, "BIGINT", "BIGINT", NULL),        \
+        EXTREME_ROW(name, fn, NULL, "DOUBLE", "DOUBLE", NULL),        \
+        EXTREME_ROW(name, fn, NULL, "DECIMAL", NULL, ret_dec_widest), \
+        EXTREME_ROW(name, fn, NULL, "STRING", "STRING", NULL),        \
+        EXTREME_ROW(name, fn, NULL, "BYTES", "BYTES", NULL),          \
+        EXTREME_ROW(name, fn, NULL, "DATE", "DATE", NULL),            \
+        EXTREME_ROW(name, fn, NULL, "TIME", "TIME", NULL),            \
+        EXTREME_ROW(name, fn, NULL, "TIMESTAMP", "TIMESTAMP", NULL)
 #define D1ROW(name, fn, desc) {name, MATH, desc, "DOUBLE value", "DOUBLE", fn, N, NULL}
 
 static const sl_func_builtin numeric_funcs[] = {
@@ -531,26 +514,8 @@ static const sl_func_builtin numeric_funcs[] = {
         {"pi", MATH, "Returns the value of pi.", "", "DOUBLE", fn_pi, 0, NULL},
         {"random", MATH, "Returns a random DOUBLE between 0.0 (inclusive) and 1.0 (exclusive).", "", "DOUBLE",
          fn_random, SL_FUNC_NONDETERMINISTIC, NULL},
-        {"greatest", MATH, "Returns the highest non-null value among the arguments.", "INT val, INT... vals", "INT",
-         fn_greatest, 0, NULL},
-        {"greatest", MATH, NULL, "BIGINT val, BIGINT... vals", "BIGINT", fn_greatest, 0, NULL},
-        {"greatest", MATH, NULL, "DOUBLE val, DOUBLE... vals", "DOUBLE", fn_greatest, 0, NULL},
-        {"greatest", MATH, NULL, "DECIMAL val, DECIMAL... vals", NULL, fn_greatest, 0, ret_dec_widest},
-        {"greatest", MATH, NULL, "STRING val, STRING... vals", "STRING", fn_greatest, 0, NULL},
-        {"greatest", MATH, NULL, "BYTES val, BYTES... vals", "BYTES", fn_greatest, 0, NULL},
-        {"greatest", MATH, NULL, "DATE val, DATE... vals", "DATE", fn_greatest, 0, NULL},
-        {"greatest", MATH, NULL, "TIME val, TIME... vals", "TIME", fn_greatest, 0, NULL},
-        {"greatest", MATH, NULL, "TIMESTAMP val, TIMESTAMP... vals", "TIMESTAMP", fn_greatest, 0, NULL},
-        {"least", MATH, "Returns the lowest non-null value among the arguments.", "INT val, INT... vals", "INT",
-         fn_least, 0, NULL},
-        {"least", MATH, NULL, "BIGINT val, BIGINT... vals", "BIGINT", fn_least, 0, NULL},
-        {"least", MATH, NULL, "DOUBLE val, DOUBLE... vals", "DOUBLE", fn_least, 0, NULL},
-        {"least", MATH, NULL, "DECIMAL val, DECIMAL... vals", NULL, fn_least, 0, ret_dec_widest},
-        {"least", MATH, NULL, "STRING val, STRING... vals", "STRING", fn_least, 0, NULL},
-        {"least", MATH, NULL, "BYTES val, BYTES... vals", "BYTES", fn_least, 0, NULL},
-        {"least", MATH, NULL, "DATE val, DATE... vals", "DATE", fn_least, 0, NULL},
-        {"least", MATH, NULL, "TIME val, TIME... vals", "TIME", fn_least, 0, NULL},
-        {"least", MATH, NULL, "TIMESTAMP val, TIMESTAMP... vals", "TIMESTAMP", fn_least, 0, NULL},
+        EXTREME_ROWS("greatest", fn_greatest, "Returns the highest non-null value among the arguments."),
+        EXTREME_ROWS("least", fn_least, "Returns the lowest non-null value among the arguments."),
         {"geo_distance", "OTHER", "Great-circle distance between two points given as latitude and longitude, in km (default) or miles.",
          "DOUBLE lat1, DOUBLE lon1, DOUBLE lat2, DOUBLE lon2", "DOUBLE", fn_geo_distance, 0, NULL},
         {"geo_distance", "OTHER", NULL, "DOUBLE lat1, DOUBLE lon1, DOUBLE lat2, DOUBLE lon2, STRING units", "DOUBLE",

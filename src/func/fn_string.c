@@ -148,35 +148,23 @@ static sl_value recase(sl_func_ctx *ctx, const sl_value *v, int mode)
         return r;
 }
 
-static sl_err change_case(sl_func_ctx *ctx, const sl_value *a, sl_value *out, bool upper)
+/* LCASE (mode 0), UCASE (1), INITCAP (2: the first letter of each whitespace-separated word upper
+ * case, the rest lower case). */
+static sl_err change_case(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out, int mode)
 {
-        *out = recase(ctx, &a[0], upper ? 1 : 0);
+        (void)n;
+        *out = recase(ctx, &a[0], mode);
         return SL_OK;
 }
 
-static sl_err fn_lcase(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        (void)n;
-        return change_case(ctx, a, out, false);
-}
-
-static sl_err fn_ucase(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        (void)n;
-        return change_case(ctx, a, out, true);
-}
-
-/* INITCAP: the first letter of each whitespace-separated word upper case, the rest lower case. */
-static sl_err fn_initcap(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        (void)n;
-        *out = recase(ctx, &a[0], 2);
-        return SL_OK;
-}
+SL_FUNC_INVOKE_WITH(fn_lcase, change_case, 0)
+SL_FUNC_INVOKE_WITH(fn_ucase, change_case, 1)
+SL_FUNC_INVOKE_WITH(fn_initcap, change_case, 2)
 
 /* Java String.trim: strips characters <= ' ' at the chosen ends. */
-static sl_err trim_ends(sl_func_ctx *ctx, const sl_value *a, sl_value *out, bool left, bool right)
+static sl_err trim_ends(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out, bool left, bool right)
 {
+        (void)n;
         const unsigned char *p = a[0].u.bytes;
         size_t b = 0, e = a[0].len;
         while (left && b < e && p[b] <= ' ')
@@ -187,23 +175,9 @@ static sl_err trim_ends(sl_func_ctx *ctx, const sl_value *a, sl_value *out, bool
         return SL_OK;
 }
 
-static sl_err fn_trim(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        (void)n;
-        return trim_ends(ctx, a, out, true, true);
-}
-
-static sl_err fn_ltrim(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        (void)n;
-        return trim_ends(ctx, a, out, true, false);
-}
-
-static sl_err fn_rtrim(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        (void)n;
-        return trim_ends(ctx, a, out, false, true);
-}
+SL_FUNC_INVOKE_WITH(fn_trim, trim_ends, true, true)
+SL_FUNC_INVOKE_WITH(fn_ltrim, trim_ends, true, false)
+SL_FUNC_INVOKE_WITH(fn_rtrim, trim_ends, false, true)
 
 /* Units of a STRING (code points) or BYTES (bytes) value: count and byte offset of unit i. */
 static size_t unit_count(const sl_value *v)
@@ -307,8 +281,9 @@ static sl_err fn_instr(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *
 }
 
 /* LPAD/RPAD(input, length, padding): NULL for a negative length or an empty padding. */
-static sl_err pad(sl_func_ctx *ctx, const sl_value *a, sl_value *out, bool left)
+static sl_err pad(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out, bool left)
 {
+        (void)n;
         int64_t target = a[1].u.i32;
         if (target < 0 || a[2].len == 0)
                 return SL_OK;
@@ -338,17 +313,8 @@ static sl_err pad(sl_func_ctx *ctx, const sl_value *a, sl_value *out, bool left)
         return SL_OK;
 }
 
-static sl_err fn_lpad(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        (void)n;
-        return pad(ctx, a, out, true);
-}
-
-static sl_err fn_rpad(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        (void)n;
-        return pad(ctx, a, out, false);
-}
+SL_FUNC_INVOKE_WITH(fn_lpad, pad, true)
+SL_FUNC_INVOKE_WITH(fn_rpad, pad, false)
 
 /* REPLACE(str, target, replacement): every occurrence, as Java String.replace (an empty target
  * inserts the replacement around every character). */
@@ -554,25 +520,10 @@ static sl_err mask_part(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value 
         return SL_OK;
 }
 
-static sl_err fn_mask_left(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        return mask_part(ctx, a, n, out, true, false);
-}
-
-static sl_err fn_mask_right(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        return mask_part(ctx, a, n, out, false, false);
-}
-
-static sl_err fn_mask_keep_left(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        return mask_part(ctx, a, n, out, true, true);
-}
-
-static sl_err fn_mask_keep_right(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out)
-{
-        return mask_part(ctx, a, n, out, false, true);
-}
+SL_FUNC_INVOKE_WITH(fn_mask_left, mask_part, true, false)
+SL_FUNC_INVOKE_WITH(fn_mask_right, mask_part, false, false)
+SL_FUNC_INVOKE_WITH(fn_mask_keep_left, mask_part, true, true)
+SL_FUNC_INVOKE_WITH(fn_mask_keep_right, mask_part, false, true)
 
 /* ---- CHR, UUID, MD5 ---- */
 

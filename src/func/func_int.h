@@ -37,6 +37,15 @@ sl_err sl_func_agg_register(sl_func_registry *reg, sl_err_detail *err);
 /* Registers a static table: SL_FUNC_TABLE(reg, rows, err). */
 #define SL_FUNC_ADD_TABLE(reg, rows, err) sl_func_registry_add_table((reg), (rows), sizeof(rows) / sizeof((rows)[0]), (err))
 
+/* Defines the invoke function `name` (sl_func_invoke_fn) as a call of
+ * `impl(ctx, a, n, out, <the remaining arguments>)`: overloads or sibling functions that one
+ * implementation serves with different constants (a sign, a mode, which end). */
+#define SL_FUNC_INVOKE_WITH(name, impl, ...) \
+        static sl_err name(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out) \
+        { \
+                return impl(ctx, a, n, out, __VA_ARGS__); \
+        }
+
 /* The DECIMAL type INT and BIGINT widen to (DECIMAL(10,0), DECIMAL(19,0)); a DECIMAL itself. */
 static inline const sl_type *sl_func_decimal_of(const sl_type *t)
 {

@@ -30,19 +30,6 @@
 #define DEFAULT_GRACE_MS (24LL * 3600 * 1000)
 #define DEFAULT_RETENTION_MS (24LL * 3600 * 1000)
 
-static int64_t duration_ms(sl_ast_duration d)
-{
-        switch (d.unit) {
-        case SL_AST_UNIT_DAY: case SL_AST_UNIT_DAYS: return d.n * 86400000;
-        case SL_AST_UNIT_HOUR: case SL_AST_UNIT_HOURS: return d.n * 3600000;
-        case SL_AST_UNIT_MINUTE: case SL_AST_UNIT_MINUTES: return d.n * 60000;
-        case SL_AST_UNIT_SECOND: case SL_AST_UNIT_SECONDS: return d.n * 1000;
-        case SL_AST_UNIT_MILLISECOND: case SL_AST_UNIT_MILLISECONDS: return d.n;
-        case SL_AST_UNIT_NONE: break;
-        }
-        return -1;
-}
-
 /* Are the group keys exactly the input's key columns, in order? Then no repartition is needed. */
 static bool keys_unchanged(const sl_plan_node *in, const sl_analysis *a)
 {
@@ -194,7 +181,7 @@ sl_err sl_plan_logical_agg(sl_plan *plan, const sl_analysis *a, sl_err_detail *e
                         return rc;
         }
         if (w) {
-                int64_t size = duration_ms(w->size), grace = duration_ms(w->grace), ret = duration_ms(w->retention);
+                int64_t size = sl_ast_duration_ms(w->size), grace = sl_ast_duration_ms(w->grace), ret = sl_ast_duration_ms(w->retention);
 
                 node->u.aggregate.window = w->kind == SL_AST_WINDOW_SESSION  ? SL_CATALOG_WINDOW_SESSION
                                            : w->kind == SL_AST_WINDOW_HOPPING ? SL_CATALOG_WINDOW_HOPPING
@@ -202,7 +189,7 @@ sl_err sl_plan_logical_agg(sl_plan *plan, const sl_analysis *a, sl_err_detail *e
                 if (size <= 0)
                         return sl_err_set(err, SL_ERR_INVALID, "window size must be positive");
                 node->u.aggregate.size_ms = size;
-                node->u.aggregate.advance_ms = w->kind == SL_AST_WINDOW_HOPPING ? duration_ms(w->advance) : size;
+                node->u.aggregate.advance_ms = w->kind == SL_AST_WINDOW_HOPPING ? sl_ast_duration_ms(w->advance) : size;
                 if (node->u.aggregate.advance_ms <= 0)
                         return sl_err_set(err, SL_ERR_INVALID, "window advance must be positive");
                 if (grace < 0)

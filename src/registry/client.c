@@ -93,12 +93,34 @@ static char *escape(const char *s)
         return out;
 }
 
+/* `method` `path` (with `body`, or none), a 200 answer's JSON in *out (owned; NULL when the body is
+ * not JSON); another status is the registry's error. */
+static sl_err http_json(client *c, const char *method, const char *path, const char *body, json_t **out,
+                        sl_err_detail *err)
+{
+        sl_str resp;
+        long status;
+        sl_err rc;
+
+        *out = NULL;
+        sl_str_init(&resp);
+        if ((rc = http(c, method, path, body, &status, &resp, err)) != SL_OK)
+                goto out;
+        if (status != 200) {
+                rc = http_error(status, &resp, err);
+                goto out;
+        }
+        *out = json_loads(sl_str_cstr(&resp), 0, NULL);
+out:
+        sl_str_deinit(&resp);
+        return rc;
+}
+
 static sl_err client_schema_by_id(const sl_serde_registry *reg, int32_t id, char **out, sl_err_detail *err)
 {
         client *c = (client *)reg;
         char key[16], path[64];
-        sl_str resp;
-        long status;
+        json_t *j;
         sl_err rc;
 
         snprintf(key, sizeof(key), "%d", (int)id);
@@ -108,15 +130,9 @@ static sl_err client_schema_by_id(const sl_serde_registry *reg, int32_t id, char
         pthread_mutex_unlock(&c->lock);
         if (hit)
                 return SL_OK;
-        sl_str_init(&resp);
         snprintf(path, sizeof(path), "/schemas/ids/%d", (int)id);
-        if ((rc = http(c, "GET", path, NULL, &status, &resp, err)) != SL_OK)
-                goto out;
-        if (status != 200) {
-                rc = http_error(status, &resp, err);
-                goto out;
-        }
-        json_t *j = json_loads(sl_str_cstr(&resp), 0, NULL);
+        if ((rc = http_json(c, "GET", path, NULL, &j, err)) != SL_OK)
+                return rc;
         const char *s = json_string_value(json_object_get(j, "schema"));
         if (!s) {
                 rc = sl_err_set(err, SL_ERR_IO, "schema registry: no schema in the response for id %d", (int)id);
@@ -128,8 +144,6 @@ static sl_err client_schema_by_id(const sl_serde_registry *reg, int32_t id, char
                 pthread_mutex_unlock(&c->lock);
         }
         json_decref(j);
-out:
-        sl_str_deinit(&resp);
         return rc;
 }
 
@@ -137,14 +151,13 @@ static sl_err client_register(const sl_serde_registry *reg, const char *subject,
                               const char *schema, int32_t *id, sl_err_detail *err)
 {
         client *c = (client *)reg;
-        sl_str key, resp, path;
+        sl_str key, path;
         char *subj = escape(subject), *body;
-        long status;
+        json_t *j;
         sl_err rc;
         void *hit;
 
         sl_str_init(&key);
-        sl_str_init(&resp);
         sl_str_init(&path);
         sl_str_appendf(&key, "%s\n%s\n%s", subject, schema_type, schema);
         pthread_mutex_lock(&c->lock);
@@ -161,15 +174,10 @@ static sl_err client_register(const sl_serde_registry *reg, const char *subject,
         body = json_dumps(b, JSON_COMPACT);
         json_decref(b);
         sl_str_appendf(&path, "/subjects/%s/versions", subj);
-        rc = http(c, "POST", sl_str_cstr(&path), body, &status, &resp, err);
+        rc = http_json(c, "POST", sl_str_cstr(&path), body, &j, err);
         free(body);
         if (rc != SL_OK)
                 goto out;
-        if (status != 200) {
-                rc = http_error(status, &resp, err);
-                goto out;
-        }
-        json_t *j = json_loads(sl_str_cstr(&resp), 0, NULL);
         json_t *jid = json_object_get(j, "id");
         if (!json_is_integer(jid)) {
                 rc = sl_err_set(err, SL_ERR_IO, "schema registry: no id in the response");
@@ -183,7 +191,6 @@ static sl_err client_register(const sl_serde_registry *reg, const char *subject,
 out:
         sl_free(subj);
         sl_str_deinit(&key);
-        sl_str_deinit(&resp);
         sl_str_deinit(&path);
         return rc;
 }
@@ -192,22 +199,16 @@ static sl_err client_latest(const sl_serde_registry *reg, const char *subject, i
                             sl_err_detail *err)
 {
         client *c = (client *)reg;
-        sl_str resp, path;
+        sl_str path;
         char *subj = escape(subject);
-        long status;
+        json_t *j;
         sl_err rc;
 
         *schema = NULL;
-        sl_str_init(&resp);
         sl_str_init(&path);
         sl_str_appendf(&path, "/subjects/%s/versions/latest", subj);
-        if ((rc = http(c, "GET", sl_str_cstr(&path), NULL, &status, &resp, err)) != SL_OK)
+        if ((rc = http_json(c, "GET", sl_str_cstr(&path), NULL, &j, err)) != SL_OK)
                 goto out;
-        if (status != 200) {
-                rc = http_error(status, &resp, err);
-                goto out;
-        }
-        json_t *j = json_loads(sl_str_cstr(&resp), 0, NULL);
         const char *s = json_string_value(json_object_get(j, "schema"));
         if (!s) {
                 rc = sl_err_set(err, SL_ERR_IO, "schema registry: no schema in the response");
@@ -218,7 +219,6 @@ static sl_err client_latest(const sl_serde_registry *reg, const char *subject, i
         json_decref(j);
 out:
         sl_free(subj);
-        sl_str_deinit(&resp);
         sl_str_deinit(&path);
         return rc;
 }

@@ -675,10 +675,6 @@ static void append_java_number(sl_buf *out, const char *s, size_t n, bool integr
         }
 }
 
-/* Compact JSON text of the value at the cursor, as Jackson writes a parsed value back (for a
- * STRING column that receives an object). Appends to j->tmp. */
-static void append_json_string(sl_buf *out, const char *p, size_t len);
-
 /* Copies the number, true, false or null (kind k) at the cursor to `out` as Jackson prints it. */
 static sl_err copy_scalar(jp *j, jkind k, sl_buf *out)
 {
@@ -697,6 +693,8 @@ static sl_err copy_scalar(jp *j, jkind k, sl_buf *out)
         return expect_word(j, word, len);
 }
 
+/* Compact JSON text of the value at the cursor, as Jackson writes a parsed value back (for a
+ * STRING column that receives an object). Appends to j->tmp. */
 static sl_err reserialize(jp *j, sl_buf *out)
 {
         jkind k = J_NULL;
@@ -713,7 +711,7 @@ static sl_err reserialize(jp *j, sl_buf *out)
                 return copy_scalar(j, k, out);
         case J_STRING:
                 if ((rc = parse_string(j, &s, &n)) == SL_OK)
-                        append_json_string(out, s, n);
+                        sl_buf_append_json(out, s, n);
                 return rc;
         case J_OBJECT:
         case J_ARRAY: {
@@ -726,7 +724,7 @@ static sl_err reserialize(jp *j, sl_buf *out)
                         if (object) {
                                 if ((rc = member_name(j, &s, &n)) != SL_OK)
                                         return rc;
-                                append_json_string(out, s, n);
+                                sl_buf_append_json(out, s, n);
                                 sl_buf_append_u8(out, ':');
                         }
                         if ((rc = reserialize(j, out)) != SL_OK)
@@ -1247,53 +1245,13 @@ fail:
 
 /* ---- encoding ---- */
 
-static const char hexdig[] = "0123456789ABCDEF";
-
-/* A JSON string as Jackson writes it: quote, backslash and control characters escaped, the rest
- * (UTF-8 included) as is. */
-static void append_json_string(sl_buf *out, const char *p, size_t len)
-{
-        sl_buf_reserve(out, len + 2);
-        out->data[out->len++] = '"';
-        size_t start = 0;
-        for (size_t i = 0; i < len; i++) {
-                unsigned char c = (unsigned char)p[i];
-                if (c >= 0x20 && c != '"' && c != '\\')
-                        continue;
-                sl_buf_append(out, p + start, i - start);
-                start = i + 1;
-                char esc[6] = {'\\', 0};
-                size_t en = 2;
-                switch (c) {
-                case '"': esc[1] = '"'; break;
-                case '\\': esc[1] = '\\'; break;
-                case '\n': esc[1] = 'n'; break;
-                case '\r': esc[1] = 'r'; break;
-                case '\t': esc[1] = 't'; break;
-                case '\b': esc[1] = 'b'; break;
-                case '\f': esc[1] = 'f'; break;
-                default:
-                        esc[1] = 'u';
-                        esc[2] = '0';
-                        esc[3] = '0';
-                        esc[4] = hexdig[c >> 4];
-                        esc[5] = hexdig[c & 15];
-                        en = 6;
-                        break;
-                }
-                sl_buf_append(out, esc, en);
-        }
-        sl_buf_append(out, p + start, len - start);
-        sl_buf_append_u8(out, '"');
-}
-
 static sl_err encode_value(sl_buf *out, const sl_value *v, int depth, sl_err_detail *err);
 
 /* Appends an object member: the quoted name, ':' and the value. */
 static sl_err encode_member(sl_buf *out, const char *name, size_t len, const sl_value *v, int depth,
                             sl_err_detail *err)
 {
-        append_json_string(out, name, len);
+        sl_buf_append_json(out, name, len);
         sl_buf_append_u8(out, ':');
         return encode_value(out, v, depth, err);
 }
@@ -1327,14 +1285,14 @@ static sl_err encode_value(sl_buf *out, const sl_value *v, int depth, sl_err_det
                 if (isfinite(v->u.f64))
                         sl_buf_append(out, tmp, n);
                 else
-                        append_json_string(out, tmp, n);
+                        sl_buf_append_json(out, tmp, n);
                 return SL_OK;
         }
         case SL_TYPE_DECIMAL:
                 sl_buf_append(out, tmp, sl_decimal_format(sl_value_get_decimal(v), tmp));
                 return SL_OK;
         case SL_TYPE_STRING:
-                append_json_string(out, (const char *)v->u.bytes, v->len);
+                sl_buf_append_json(out, (const char *)v->u.bytes, v->len);
                 return SL_OK;
         case SL_TYPE_BYTES:
                 sl_buf_append_u8(out, '"');
@@ -1451,7 +1409,7 @@ static sl_err json_check(sl_serde *serde, sl_err_detail *err)
                 fields[i].type = serde->columns[i].type;
                 sl_buf_reset(&b);
                 sl_buf_append_u8(&b, i ? ',' : '{');
-                append_json_string(&b, serde->columns[i].name, serde->name_lens[i]);
+                sl_buf_append_json(&b, serde->columns[i].name, serde->name_lens[i]);
                 sl_buf_append_u8(&b, ':');
                 priv->prefix[i] = SL_SLICE(sl_arena_memdup(&serde->arena, b.data, b.len), b.len);
         }

@@ -329,19 +329,6 @@ static int64_t parse_duration(az *z, const char *text, sl_pos pos)
         return -1;
 }
 
-static int64_t duration_ms(sl_ast_duration d)
-{
-        switch (d.unit) {
-        case SL_AST_UNIT_DAY: case SL_AST_UNIT_DAYS: return d.n * 86400000;
-        case SL_AST_UNIT_HOUR: case SL_AST_UNIT_HOURS: return d.n * 3600000;
-        case SL_AST_UNIT_MINUTE: case SL_AST_UNIT_MINUTES: return d.n * 60000;
-        case SL_AST_UNIT_SECOND: case SL_AST_UNIT_SECONDS: return d.n * 1000;
-        case SL_AST_UNIT_MILLISECOND: case SL_AST_UNIT_MILLISECONDS: return d.n;
-        case SL_AST_UNIT_NONE: break;
-        }
-        return -1;
-}
-
 /* Reads the format-related properties shared by CREATE and C*AS into `src`. `inherit` gives
  * defaults (C*AS: the first source), may be NULL. */
 static bool apply_common_props(az *z, const sl_ast_stmt *stmt, sl_catalog_source *src, const sl_catalog_source *inherit,
@@ -645,7 +632,7 @@ static bool analyze_joins(az *z, const sl_ast_query *q)
                 jn->kind = aj->kind;
                 jn->right = ri;
                 jn->ast = aj;
-                jn->grace_ms = aj->grace.unit != SL_AST_UNIT_NONE ? duration_ms(aj->grace) : -1;
+                jn->grace_ms = aj->grace.unit != SL_AST_UNIT_NONE ? sl_ast_duration_ms(aj->grace) : -1;
                 if (on->kind == SL_AST_BINARY && on->op == SL_AST_OP_AND)
                         return az_fail(z, on->pos, "Invalid join condition: joins on multiple conditions are not yet supported. Got %s.",
                                        az_expr_text(z, on)) != NULL;
@@ -740,8 +727,8 @@ static bool analyze_joins(az *z, const sl_ast_query *q)
                                                            "provided. To learn about how to specify a WITHIN clause with a "
                                                            "stream-stream join, please visit: "
                                                            "https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select") != NULL;
-                        jn->before_ms = duration_ms(aj->before);
-                        jn->after_ms = aj->within_two ? duration_ms(aj->after) : jn->before_ms;
+                        jn->before_ms = sl_ast_duration_ms(aj->before);
+                        jn->after_ms = aj->within_two ? sl_ast_duration_ms(aj->after) : jn->before_ms;
                 } else {
                         if (aj->has_within)
                                 return az_fail(z, aj->pos, "A window definition was provided for a %s join. These joins are not "

@@ -459,6 +459,19 @@ sl_ast_duration sl_ast_duration_make(int64_t n, sl_ast_unit unit)
         return d;
 }
 
+int64_t sl_ast_duration_ms(sl_ast_duration d)
+{
+        switch (d.unit) {
+        case SL_AST_UNIT_DAY: case SL_AST_UNIT_DAYS: return d.n * 86400000;
+        case SL_AST_UNIT_HOUR: case SL_AST_UNIT_HOURS: return d.n * 3600000;
+        case SL_AST_UNIT_MINUTE: case SL_AST_UNIT_MINUTES: return d.n * 60000;
+        case SL_AST_UNIT_SECOND: case SL_AST_UNIT_SECONDS: return d.n * 1000;
+        case SL_AST_UNIT_MILLISECOND: case SL_AST_UNIT_MILLISECONDS: return d.n;
+        case SL_AST_UNIT_NONE: break;
+        }
+        return -1;
+}
+
 sl_ast_window *sl_ast_window_new(sl_arena *arena, sl_ast_window_kind kind, sl_ast_duration size,
                                  sl_ast_duration advance, sl_ast_duration retention,
                                  sl_ast_duration grace)

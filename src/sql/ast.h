@@ -397,6 +397,8 @@ sl_ast_select_item *sl_ast_item_new(sl_arena *arena, sl_ast_item_kind kind, sl_a
                                     char *name, sl_pos pos);
 sl_ast_relation sl_ast_relation_make(sl_ast_ident name, sl_ast_ident *alias);
 sl_ast_duration sl_ast_duration_make(int64_t n, sl_ast_unit unit);
+/* The duration in milliseconds; -1 when it is absent (unit NONE). */
+int64_t sl_ast_duration_ms(sl_ast_duration d);
 sl_ast_window *sl_ast_window_new(sl_arena *arena, sl_ast_window_kind kind, sl_ast_duration size,
                                  sl_ast_duration advance, sl_ast_duration retention,
                                  sl_ast_duration grace);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fs.h"
 #include "common/log.h"
 #include "common/mem.h"
 #include "state/state_int.h"
@@ -26,29 +27,6 @@ void sl_state_db_opts_init(sl_state_db_opts *opts)
         opts->cache_max_bytes = 10u << 20;
         opts->write_buffer_bytes = 16u << 20;
         opts->block_cache_bytes = 16u << 20;
-}
-
-/* mkdir -p */
-static sl_err make_dirs(const char *path, sl_err_detail *err)
-{
-        char *p = sl_strdup(path);
-        sl_err rc = SL_OK;
-        for (char *s = p + 1;; s++) {
-                if (*s != '/' && *s != '\0')
-                        continue;
-                char c = *s;
-                *s = '\0';
-                if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-                        rc = sl_err_set(err, SL_ERR_IO, "cannot create directory %s: %s", p, strerror(errno));
-                        goto fail;
-                }
-                *s = c;
-                if (c == '\0')
-                        break;
-        }
-fail:
-        sl_free(p);
-        return rc;
 }
 
 static void set_options(sl_state_db *db, const sl_state_db_opts *o)
@@ -95,7 +73,7 @@ sl_err sl_state_db_open(const char *task_dir, const sl_state_db_opts *opts, sl_s
         db->disable_wal = opts->disable_wal;
         set_options(db, opts);
         rdir = sl_asprintf("%s/rocksdb", task_dir);
-        if ((rc = make_dirs(rdir, err)) != SL_OK)
+        if ((rc = sl_fs_mkdirs(rdir, "directory", err)) != SL_OK)
                 goto fail;
 
         /* RocksDB must be opened with all its column families; a fresh directory has none listed */

@@ -423,14 +423,13 @@ void sl_value_format(sl_str *out, const sl_value *v)
 }
 
 /* The Java text of `v` as a quoted string: a JSON string when `json`, else a SQL literal. */
-static void append_json_string(sl_str *out, const char *p, size_t len);
 static void append_quoted_java(sl_str *out, const sl_value *v, bool json)
 {
         sl_str text;
         sl_str_init(&text);
         format_java(&text, v, false);
         if (json)
-                append_json_string(out, sl_str_cstr(&text), sl_str_len(&text));
+                sl_buf_append_json(&out->buf, sl_str_cstr(&text), sl_str_len(&text));
         else
                 sl_str_append_sql_quoted(out, sl_str_cstr(&text), sl_str_len(&text));
         sl_str_deinit(&text);
@@ -510,32 +509,6 @@ void sl_value_format_sql(sl_str *out, const sl_value *v)
         }
 }
 
-/* A JSON string as Jackson writes it: quote, backslash and control characters escaped. */
-static void append_json_string(sl_str *out, const char *p, size_t len)
-{
-        sl_str_append_char(out, '"');
-        size_t start = 0;
-        for (size_t i = 0; i < len; i++) {
-                unsigned char c = (unsigned char)p[i];
-                if (c >= 0x20 && c != '"' && c != '\\')
-                        continue;
-                sl_str_append_n(out, p + start, i - start);
-                start = i + 1;
-                switch (c) {
-                case '"': sl_str_append(out, "\\\""); break;
-                case '\\': sl_str_append(out, "\\\\"); break;
-                case '\n': sl_str_append(out, "\\n"); break;
-                case '\r': sl_str_append(out, "\\r"); break;
-                case '\t': sl_str_append(out, "\\t"); break;
-                case '\b': sl_str_append(out, "\\b"); break;
-                case '\f': sl_str_append(out, "\\f"); break;
-                default: sl_str_appendf(out, "\\u%04X", c); break;
-                }
-        }
-        sl_str_append_n(out, p + start, len - start);
-        sl_str_append_char(out, '"');
-}
-
 void sl_value_format_json(sl_str *out, const sl_value *v, unsigned flags)
 {
         switch (v->kind) {
@@ -546,19 +519,19 @@ void sl_value_format_json(sl_str *out, const sl_value *v, unsigned flags)
                 if (!isfinite(v->u.f64)) {
                         char buf[16];
                         sl_value_fmt_double(v->u.f64, buf);
-                        append_json_string(out, buf, strlen(buf));
+                        sl_buf_append_json(&out->buf, buf, strlen(buf));
                         return;
                 }
                 break;
         case SL_TYPE_DECIMAL:
                 if (flags & SL_VALUE_JSON_DECIMAL_TEXT) {
                         char buf[SL_DECIMAL_STR_MAX];
-                        append_json_string(out, buf, sl_decimal_format(sl_value_get_decimal(v), buf));
+                        sl_buf_append_json(&out->buf, buf, sl_decimal_format(sl_value_get_decimal(v), buf));
                         return;
                 }
                 break;
         case SL_TYPE_STRING:
-                append_json_string(out, (const char *)v->u.bytes, v->len);
+                sl_buf_append_json(&out->buf, (const char *)v->u.bytes, v->len);
                 return;
         case SL_TYPE_BYTES:
                 sl_str_append_char(out, '"');
@@ -607,7 +580,7 @@ void sl_value_format_json(sl_str *out, const sl_value *v, unsigned flags)
                         const char *name = v->u.comp.type->fields[i].name;
                         if (i)
                                 sl_str_append_char(out, ',');
-                        append_json_string(out, name, strlen(name));
+                        sl_buf_append_json(&out->buf, name, strlen(name));
                         sl_str_append_char(out, ':');
                         sl_value_format_json(out, &v->u.comp.items[i], flags);
                 }
