@@ -1,9 +1,10 @@
 /* rdk.h: the librdkafka helpers the bench tools share (nexmark_load.c, stateless/passthrough.c,
- * broker/rdbench.c; bench_kafka.h underneath): wall clock, fatal errors, configuration from a "key=value ..." string,
- * produce with retry on a full queue, topic creation and the consume-and-produce loop of the
- * passthrough baselines. Header-only (static inline) so that every tool still builds from its one
- * .c file: `#include "../common/rdk.h"` after defining RDK_PROG, the name errors start with. Only
- * librdkafka: no Sluice code, so the baselines measure the client and the broker alone. */
+ * broker/rdbench.c; bench_kafka.h underneath): wall clock, fatal errors, configuration from a
+ * "key=value ..." string, produce with retry on a full queue, topic creation and the
+ * consume-and-produce loop of the passthrough baselines. Header-only (static inline) so that every
+ * tool still builds from its one .c file: `#include "../common/rdk.h"` after defining RDK_PROG,
+ * the name errors start with. Only librdkafka: no Sluice code, so the baselines measure the client
+ * and the broker alone. */
 #ifndef BENCH_COMMON_RDK_H
 #define BENCH_COMMON_RDK_H
 
