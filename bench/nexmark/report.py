@@ -169,6 +169,8 @@ def markdown(r):
         w(f"unsupported: {pq['error']}\n")
     elif pq:
         w("## Pull queries (Mode A, after bids_by_auction caught up)\n")
+        if pq.get("while_running"):
+            w("bids_by_auction had not caught up when Mode A stopped it: the lookups ran while it still ran.\n")
         w(f"`SELECT * FROM bids_by_auction WHERE auction = ?` over REST /query, one Python client, keys over "
           f"the run's auctions: {pq['queries']:,} queries in {pq['seconds']:.1f} s = {pq['qps']:,.0f} QPS, "
           f"p50 {pq['p50_ms']:.2f} ms, p99 {pq['p99_ms']:.2f} ms, {pq['found']:,} found a row "
