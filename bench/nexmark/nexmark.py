@@ -38,7 +38,7 @@ QUICK = 1_000_000
 # the bundled broker's group.initial.rebalance.delay.ms: long enough for a query's stream threads,
 # started together, to join one generation (a later join re-reads uncommitted records: duplicates)
 GROUP_DELAY_MS = 1000
-MODE_B_SECONDS = 4
+MODE_B_SECONDS = 3
 
 
 def log(*a):
@@ -453,7 +453,7 @@ def mode_b(tools, srv, stmts, first_event, rate_base, seconds, threads, idle_ms)
                 if not ok:
                     res[f"{q}@{int(share * 100)}"] = {"status": "error", "message": json.dumps(body)[:300]}
                     break
-            time.sleep(2 + GROUP_DELAY_MS / 1000)  # the query's consumers join their group, seek to the end
+            time.sleep(1.5 + GROUP_DELAY_MS / 1000)  # the query's consumers join their group, seek to the end
             c0 = srv.cpu()
             t0 = time.time()
             out = run_tool([tools["load"], "rate", srv.bootstrap, str(first_event), str(n), str(rate)])
@@ -596,8 +596,10 @@ def main():
                 log(f"== Mode A (bundled broker, JSON, {a.threads} stream threads, at most {MAX_A_SECONDS:.0f} s "
                     "a query from its first fetch)")
                 cres = results.get("mode_c") or {q: {"status": "ok"} for q in queries}
+                # 2.5 s of silence ends a query: more than the 2 s commit interval that flushes
+                # the last cached results
                 results["mode_a"] = ph.run("Mode A", mode_a, tools, srv, stmts, events, queries, cres, a.threads,
-                                           3000, results["generator"])
+                                           2500, results["generator"])
             if "B" in a.modes:
                 base = (results.get("mode_a", {}).get("q0", {}) or {}).get("events_per_s") or 200000
                 log(f"== Mode B (fixed rate: 50 % and 80 % of Mode A's q0 rate {base:,.0f} ev/s, "
