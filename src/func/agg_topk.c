@@ -103,8 +103,18 @@ static sl_err topk_result(sl_func_ctx *ctx, const sl_value *state, sl_value *out
 
 /* ---- TOPK ---- */
 
-static sl_err topk_accumulate(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, size_t nargs,
-                              sl_value *out)
+static bool list_contains(const sl_value *st, const sl_value *v)
+{
+        for (size_t i = 0; i < list_len(st); i++)
+                if (sl_value_eq(&st->u.comp.items[i], v))
+                        return true;
+        return false;
+}
+
+/* TOPK (distinct false: the other arguments ride along in a STRUCT when given) and TOPKDISTINCT
+ * (distinct true: a value already kept is not added again): args[0] into the sorted top k. */
+static sl_err topk_add(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, size_t nargs, sl_value *out,
+                       bool distinct)
 {
         const sl_type *t = sl_func_agg_state_type(ctx, state);
         size_t n = list_len(state);
@@ -115,9 +125,14 @@ static sl_err topk_accumulate(sl_func_ctx *ctx, const sl_value *state, const sl_
         *out = *state;
         if (args[0].kind == SL_TYPE_NULL || k <= 0)
                 return SL_OK;
-        if ((int64_t)n >= k && sl_func_agg_cmp(&args[0], sort_val(&state->u.comp.items[n - 1])) <= 0)
+        if ((int64_t)n >= k) {
+                const sl_value *last = &state->u.comp.items[n - 1];
+                if (sl_func_agg_cmp(&args[0], distinct ? last : sort_val(last)) <= 0)
+                        return SL_OK;
+        }
+        if (distinct && list_contains(state, &args[0]))
                 return SL_OK;
-        if (t->elem->kind == SL_TYPE_STRUCT && nargs > 2) {
+        if (!distinct && t->elem->kind == SL_TYPE_STRUCT && nargs > 2) {
                 sl_value *f;
                 e = sl_value_composite_new(ctx->arena, t->elem, t->elem->nfields, &f);
                 for (size_t i = 0; i < t->elem->nfields && i + 1 < nargs; i++)
@@ -127,6 +142,12 @@ static sl_err topk_accumulate(sl_func_ctx *ctx, const sl_value *state, const sl_
         }
         *out = insert_sorted(ctx, t, state, n, (int64_t)n >= k, &e);
         return SL_OK;
+}
+
+static sl_err topk_accumulate(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, size_t nargs,
+                              sl_value *out)
+{
+        return topk_add(ctx, state, args, nargs, out, false);
 }
 
 static sl_err topk_merge(sl_func_ctx *ctx, const sl_value *a, const sl_value *b, sl_value *out)
@@ -160,32 +181,10 @@ static const sl_func_agg_ops topk_ops = {
 
 /* ---- TOPKDISTINCT ---- */
 
-static bool list_contains(const sl_value *st, const sl_value *v)
-{
-        for (size_t i = 0; i < list_len(st); i++)
-                if (sl_value_eq(&st->u.comp.items[i], v))
-                        return true;
-        return false;
-}
-
 static sl_err distinct_accumulate(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, size_t nargs,
                                   sl_value *out)
 {
-        const sl_type *t = sl_func_agg_state_type(ctx, state);
-        size_t n = list_len(state);
-        int64_t k = k_of(ctx, args, nargs);
-        if (!t)
-                return ctx->err->code;
-        *out = *state;
-        if (args[0].kind == SL_TYPE_NULL || k <= 0)
-                return SL_OK;
-        if ((int64_t)n >= k && sl_func_agg_cmp(&args[0], &state->u.comp.items[n - 1]) <= 0)
-                return SL_OK;
-        if (list_contains(state, &args[0]))
-                return SL_OK;
-        sl_value e = sl_func_agg_own(ctx, &args[0]);
-        *out = insert_sorted(ctx, t, state, n, (int64_t)n >= k, &e);
-        return SL_OK;
+        return topk_add(ctx, state, args, nargs, out, true);
 }
 
 static sl_err distinct_merge(sl_func_ctx *ctx, const sl_value *a, const sl_value *b, sl_value *out)
