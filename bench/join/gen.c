@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/bench_kafka.h"
+
 static void die(const char *what, const char *why)
 {
         fprintf(stderr, "gen: %s: %s\n", what, why);
@@ -21,16 +23,10 @@ static void die(const char *what, const char *why)
 static void produce(rd_kafka_t *p, const char *topic, const char *key, size_t klen, const char *val, size_t vlen,
                     int64_t ts)
 {
-        for (;;) {
-                rd_kafka_resp_err_t e = rd_kafka_producev(p, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_KEY(key, klen),
-                                                          RD_KAFKA_V_VALUE((void *)val, vlen), RD_KAFKA_V_TIMESTAMP(ts),
-                                                          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
-                if (e == RD_KAFKA_RESP_ERR_NO_ERROR)
-                        return;
-                if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL)
-                        die("produce", rd_kafka_err2str(e));
-                rd_kafka_poll(p, 10);
-        }
+        rd_kafka_resp_err_t e = bench_produce(p, topic, RD_KAFKA_PARTITION_UA, key, klen, val, vlen, ts);
+
+        if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
+                die("produce", rd_kafka_err2str(e));
 }
 
 int main(int argc, char **argv)

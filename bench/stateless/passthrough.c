@@ -16,6 +16,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "../common/bench_kafka.h"
+
 static double now(void)
 {
         struct timespec ts;
@@ -72,16 +74,10 @@ static rd_kafka_t *client(rd_kafka_type_t type, const char *bootstrap, const cha
 static void produce(rd_kafka_t *p, const char *topic, int32_t part, const void *key, size_t klen, const void *val,
                     size_t vlen)
 {
-        for (;;) {
-                rd_kafka_resp_err_t e = rd_kafka_producev(p, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(part),
-                                                          RD_KAFKA_V_KEY(key, klen), RD_KAFKA_V_VALUE((void *)val, vlen),
-                                                          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
-                if (e == RD_KAFKA_RESP_ERR_NO_ERROR)
-                        return;
-                if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL)
-                        die("produce", rd_kafka_err2str(e));
-                rd_kafka_poll(p, 10);
-        }
+        rd_kafka_resp_err_t e = bench_produce(p, topic, part, key, klen, val, vlen, 0);
+
+        if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
+                die("produce", rd_kafka_err2str(e));
 }
 
 static rd_kafka_t *subscribe(const char *bootstrap, const char *group, const char *topic)

@@ -5,6 +5,7 @@
 #define SL_EXEC_EXEC_INT_H
 
 #include "common/buf.h"
+#include "common/map.h"
 #include "exec/op.h"
 #include "exec/task.h"
 #include "sql/expr_compile.h"
@@ -40,10 +41,24 @@ void sl_exec_writer_deinit(sl_exec_writer *w);
 sl_err sl_exec_writer_write(sl_op *op, sl_exec_writer *w, const sl_plan_topic *topic, int ts_slot,
                             const sl_func_resolved *ts_parse, const char *ts_format, sl_batch *batch, sl_err_detail *err);
 
+/* One group's (and window's) states kept decoded from its first update in a batch to the batch's
+ * end: with a write cache the operators read, write and emit each group once per batch
+ * (sl_exec_agg_slot_*), as Kafka Streams' record cache forwards a key once per flush. */
+typedef struct sl_exec_agg_slot {
+        sl_value *states;      /* the naggs states (batch arena) */
+        int64_t ts;            /* the states' timestamp */
+        int64_t start;         /* window start (windowed operators), else 0 */
+        const sl_rec *rec;     /* the input record of the last update: group keys, headers */
+        size_t seq;            /* order of the last update within the batch: the emission order */
+        sl_slice key;          /* the group key bytes (batch arena) */
+} sl_exec_agg_slot;
+
 /* The aggregate calls of an aggregation node (SL_PLAN_*AGGREGATE), shared by op_aggregate.c,
  * op_window_time.c and op_window_session.c. Input rows are GROUP_BY rows (keys, arguments, undo
- * flag); states live in the node's store as "8-byte big-endian timestamp || keyenc tuple of the
- * states" (types/keyenc.h); the store key is the keyenc tuple of the group keys. */
+ * flag); states live in the node's store as "8-byte big-endian timestamp || the states", each
+ * state of a STRING or BYTES type as 00 (NULL) or 01 + 4-byte big-endian length + the bytes
+ * (memcpy: HyperLogLog registers are 10 KB), any other in types/keyenc; the store key is the
+ * keyenc tuple of the group keys. */
 typedef struct sl_exec_agg {
         const sl_plan_node *node;  /* the aggregation node */
         sl_func_ctx *fctx;         /* per call: call site (res set, arena per batch) */
@@ -53,6 +68,12 @@ typedef struct sl_exec_agg {
         sl_buf key;                /* encoded group key */
         sl_buf value;              /* encoded stored value */
         sl_exec_eval ev;           /* counts failed calls for the processing log */
+        sl_map slots;              /* group key bytes + 8-byte window start -> sl_exec_agg_slot (batch) */
+        sl_exec_agg_slot **order;  /* the batch's slots (sl_exec_agg_slots sorts them) */
+        size_t nslots;             /* entries of order */
+        size_t cap;                /* capacity of order */
+        size_t seq;                /* updates so far in the batch */
+        sl_buf slot_key;           /* scratch: a slot's map key */
 } sl_exec_agg;
 
 void sl_exec_agg_init(sl_exec_agg *ag, const sl_plan_node *node, const sl_plan *plan);
@@ -74,6 +95,18 @@ void sl_exec_agg_encode(sl_exec_agg *ag, int64_t ts);
  * `windowed`, the results of ag->states. */
 sl_value *sl_exec_agg_row(sl_op *op, sl_exec_agg *ag, sl_batch *batch, const sl_value *keys, bool windowed,
                           int64_t start, int64_t end);
+/* Starts a batch: forgets the slots of the previous one. */
+void sl_exec_agg_slots_begin(sl_exec_agg *ag);
+/* The slot of group key `key` and window `start` in this batch, or NULL. */
+sl_exec_agg_slot *sl_exec_agg_slot_get(sl_exec_agg *ag, sl_slice key, int64_t start);
+/* Copies a slot's states into ag->states. */
+void sl_exec_agg_slot_take(sl_exec_agg *ag, const sl_exec_agg_slot *slot);
+/* Records ag->states (just updated by `rec`, timestamp `ts`) as the states of `slot`, or of a new
+ * slot for `key` and `start` when `slot` is NULL (memory in `arena`). */
+void sl_exec_agg_slot_keep(sl_exec_agg *ag, sl_arena *arena, sl_exec_agg_slot *slot, sl_slice key, int64_t start,
+                           const sl_rec *rec, int64_t ts);
+/* The batch's slots in the order of their last update; *n gets their number. */
+sl_exec_agg_slot **sl_exec_agg_slots(sl_exec_agg *ag, size_t *n);
 /* Decodes the group keys of a store key into keys[0..nkeys) (memory in `arena`). */
 sl_err sl_exec_agg_decode_key(sl_exec_agg *ag, sl_arena *arena, sl_slice key, sl_value *keys, sl_err_detail *err);
 /* Appends a record to `out` carrying `row` (width of the node), stamped `ts`. */

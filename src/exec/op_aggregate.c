@@ -10,9 +10,12 @@
  *
  * Every update is emitted (ksqlDB with cache.max.bytes.buffering=0). With a write cache the store
  * reports each key once per flush to its changelog; downstream still sees each update, except that
- * within one batch only the last update of each group is forwarded. */
+ * within one batch only the last update of each group is forwarded. Over a stream without HAVING
+ * the states of a batch's groups stay decoded in slots (exec_int.h) until the batch's end, which
+ * writes and emits each group once, in the order of their last updates. */
 #include "exec/op.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/map.h"
@@ -38,6 +41,8 @@ void sl_exec_agg_init(sl_exec_agg *ag, const sl_plan_node *node, const sl_plan *
         }
         sl_buf_init(&ag->key);
         sl_buf_init(&ag->value);
+        sl_buf_init(&ag->slot_key);
+        sl_map_init(&ag->slots, false);
         sl_exec_eval_init(&ag->ev, plan);
 }
 
@@ -50,6 +55,9 @@ void sl_exec_agg_deinit(sl_exec_agg *ag)
         sl_free(ag->scratch);
         sl_buf_deinit(&ag->key);
         sl_buf_deinit(&ag->value);
+        sl_buf_deinit(&ag->slot_key);
+        sl_map_deinit(&ag->slots);
+        sl_free(ag->order);
         sl_exec_eval_deinit(&ag->ev);
 }
 
@@ -85,6 +93,49 @@ static void call_failed(sl_exec_agg *ag, const char *what)
         sl_err_set(&ag->ev.ctx.last_error, SL_ERR_INVALID, "%s: %s", what, ag->ferr.message);
 }
 
+/* Whether states of `type` are stored as raw bytes (exec_int.h). */
+static bool raw_state(const sl_type *type)
+{
+        return type && (type->kind == SL_TYPE_STRING || type->kind == SL_TYPE_BYTES);
+}
+
+/* The states of a stored value (past its timestamp) into states[0..n). */
+static sl_err decode_states(sl_arena *arena, const sl_type *const *types, size_t n, sl_slice in, sl_value *states,
+                            sl_err_detail *err)
+{
+        size_t pos = 8;
+        sl_err rc;
+
+        for (size_t i = 0; i < n; i++) {
+                size_t len;
+                uint8_t *p;
+
+                if (!raw_state(types[i])) {
+                        if ((rc = sl_keyenc_decode(arena, types[i], in, &pos, &states[i], err)) != SL_OK)
+                                return rc;
+                        continue;
+                }
+                if (pos < in.len && in.ptr[pos] == 0x00) {
+                        states[i] = sl_value_null();
+                        pos++;
+                        continue;
+                }
+                if (in.len - pos < 5 || in.ptr[pos] != 0x01 || in.len - pos - 5 < sl_load_be32(in.ptr + pos + 1))
+                        return sl_err_set(err, SL_ERR_CORRUPT, "aggregate state %zu: bad length at byte %zu", i,
+                                          pos);
+                len = sl_load_be32(in.ptr + pos + 1);
+                p = sl_arena_alloc(arena, len + 1);
+                memcpy(p, in.ptr + pos + 5, len);
+                p[len] = 0;
+                states[i] = types[i]->kind == SL_TYPE_STRING ? sl_value_string((const char *)p, len)
+                                                              : sl_value_bytes(p, len);
+                pos += 5 + len;
+        }
+        if (pos != in.len)
+                return sl_err_set(err, SL_ERR_CORRUPT, "aggregate states: %zu trailing bytes", in.len - pos);
+        return SL_OK;
+}
+
 sl_err sl_exec_agg_load(sl_exec_agg *ag, sl_arena *arena, const sl_slice *stored, bool into_scratch, int64_t *ts,
                         sl_err_detail *err)
 {
@@ -95,8 +146,7 @@ sl_err sl_exec_agg_load(sl_exec_agg *ag, sl_arena *arena, const sl_slice *stored
         *ts = -1;
         if (stored && stored->len >= 8) {
                 *ts = (int64_t)sl_load_be64(stored->ptr);
-                return sl_keyenc_decode_tuple(arena, node->u.aggregate.state_types, n,
-                                              SL_SLICE(stored->ptr + 8, stored->len - 8), states, err);
+                return decode_states(arena, node->u.aggregate.state_types, n, *stored, states, err);
         }
         for (size_t i = 0; i < n; i++) {
                 sl_func_ctx *fc = &ag->fctx[i];
@@ -158,9 +208,96 @@ void sl_exec_agg_merge(sl_op *op, sl_exec_agg *ag, sl_arena *arena)
 
 void sl_exec_agg_encode(sl_exec_agg *ag, int64_t ts)
 {
+        const sl_plan_node *node = ag->node;
+
         sl_buf_reset(&ag->value);
         sl_buf_append_be64(&ag->value, (uint64_t)ts);
-        sl_keyenc_append_tuple(&ag->value, ag->states, ag->node->u.aggregate.naggs);
+        for (size_t i = 0; i < node->u.aggregate.naggs; i++) {
+                const sl_value *v = &ag->states[i];
+
+                if (!raw_state(node->u.aggregate.state_types[i])) {
+                        sl_keyenc_append(&ag->value, v);
+                } else if (v->kind == SL_TYPE_NULL) {
+                        sl_buf_append_u8(&ag->value, 0x00);
+                } else {
+                        sl_buf_append_u8(&ag->value, 0x01);
+                        sl_buf_append_be32(&ag->value, v->len);
+                        sl_buf_append(&ag->value, v->u.bytes, v->len);
+                }
+        }
+}
+
+/* ---- the batch's slots (exec_int.h) ---- */
+
+void sl_exec_agg_slots_begin(sl_exec_agg *ag)
+{
+        if (sl_map_len(&ag->slots)) {
+                sl_map_deinit(&ag->slots);
+                sl_map_init(&ag->slots, false);
+        }
+        ag->nslots = 0;
+        ag->seq = 0;
+}
+
+/* The map key of a slot into ag->slot_key. */
+static sl_slice slot_key(sl_exec_agg *ag, sl_slice key, int64_t start)
+{
+        sl_buf_reset(&ag->slot_key);
+        sl_buf_append(&ag->slot_key, key.ptr, key.len);
+        sl_buf_append_be64(&ag->slot_key, (uint64_t)start);
+        return SL_SLICE(ag->slot_key.data, ag->slot_key.len);
+}
+
+sl_exec_agg_slot *sl_exec_agg_slot_get(sl_exec_agg *ag, sl_slice key, int64_t start)
+{
+        sl_slice k = slot_key(ag, key, start);
+
+        return sl_map_get(&ag->slots, k.ptr, k.len);
+}
+
+void sl_exec_agg_slot_take(sl_exec_agg *ag, const sl_exec_agg_slot *slot)
+{
+        memcpy(ag->states, slot->states, ag->node->u.aggregate.naggs * sizeof(*ag->states));
+}
+
+void sl_exec_agg_slot_keep(sl_exec_agg *ag, sl_arena *arena, sl_exec_agg_slot *slot, sl_slice key, int64_t start,
+                           const sl_rec *rec, int64_t ts)
+{
+        size_t n = ag->node->u.aggregate.naggs;
+
+        if (!slot) {
+                sl_slice k = slot_key(ag, key, start);
+
+                slot = sl_arena_alloc(arena, sizeof(*slot));
+                slot->states = sl_arena_alloc(arena, (n ? n : 1) * sizeof(*slot->states));
+                slot->start = start;
+                slot->key = SL_SLICE(sl_arena_memdup(arena, key.ptr, key.len), key.len);
+                sl_map_put(&ag->slots, k.ptr, k.len, slot);
+                if (ag->nslots == ag->cap) {
+                        ag->cap = ag->cap ? 2 * ag->cap : 64;
+                        ag->order = sl_realloc(ag->order, ag->cap * sizeof(*ag->order));
+                }
+                ag->order[ag->nslots++] = slot;
+        }
+        memcpy(slot->states, ag->states, n * sizeof(*ag->states));
+        slot->ts = ts;
+        slot->rec = rec;
+        slot->seq = ag->seq++;
+}
+
+static int slot_cmp(const void *a, const void *b)
+{
+        const sl_exec_agg_slot *x = *(sl_exec_agg_slot *const *)a, *y = *(sl_exec_agg_slot *const *)b;
+
+        return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+sl_exec_agg_slot **sl_exec_agg_slots(sl_exec_agg *ag, size_t *n)
+{
+        if (ag->nslots > 1)
+                qsort(ag->order, ag->nslots, sizeof(*ag->order), slot_cmp);
+        *n = ag->nslots;
+        return ag->order;
 }
 
 sl_value *sl_exec_agg_row(sl_op *op, sl_exec_agg *ag, sl_batch *batch, const sl_value *keys, bool windowed,
@@ -273,6 +410,55 @@ static void keep_last(aggregate_state *st, sl_slice key)
         sl_map_put(&st->last, key.ptr, key.len, (void *)(uintptr_t)idx);
 }
 
+/* With a write cache, over a stream without HAVING: each group is read, written and emitted once
+ * per batch, with its last state (slots, exec_int.h). */
+static sl_err process_cached(sl_op *op, sl_batch *batch, sl_err_detail *err)
+{
+        aggregate_state *st = (aggregate_state *)op;
+        sl_exec_agg_slot **slots;
+        size_t n;
+        sl_err rc;
+
+        sl_exec_agg_slots_begin(&st->ag);
+        for (size_t i = 0; i < batch->len; i++) {
+                const sl_rec *rec = &batch->recs[i];
+                sl_exec_agg_slot *slot;
+                sl_slice key, stored;
+                bool found;
+                int64_t ts;
+
+                if (rec->tombstone || !sl_exec_agg_key(&st->ag, rec->row))
+                        continue;
+                key = SL_SLICE(st->ag.key.data, st->ag.key.len);
+                if ((slot = sl_exec_agg_slot_get(&st->ag, key, 0)) != NULL) {
+                        sl_exec_agg_slot_take(&st->ag, slot);
+                        ts = slot->ts;
+                } else if ((rc = sl_state_kv_get(st->kv, key, &stored, &found, err)) != SL_OK ||
+                           (rc = sl_exec_agg_load(&st->ag, batch->arena, found ? &stored : NULL, false, &ts, err)) !=
+                                   SL_OK) {
+                        return rc;
+                }
+                sl_exec_agg_apply(op, &st->ag, batch->arena, rec->row, false);
+                sl_exec_agg_slot_keep(&st->ag, batch->arena, slot, key, 0, rec, rec->ts > ts ? rec->ts : ts);
+        }
+        slots = sl_exec_agg_slots(&st->ag, &n);
+        for (size_t i = 0; i < n; i++) {
+                sl_exec_agg_slot *slot = slots[i];
+                sl_rec *o;
+
+                sl_exec_agg_slot_take(&st->ag, slot);
+                sl_exec_agg_encode(&st->ag, slot->ts);
+                if ((rc = sl_state_kv_put(st->kv, slot->key, SL_SLICE(st->ag.value.data, st->ag.value.len), slot->ts,
+                                          err)) != SL_OK)
+                        return rc;
+                o = sl_exec_emit(&st->out, op->node,
+                                 sl_exec_agg_row(op, &st->ag, batch, slot->rec->row, false, 0, 0), slot->ts);
+                o->headers = slot->rec->headers;
+                o->nheaders = slot->rec->nheaders;
+        }
+        return sl_op_forward(op, &st->out, err);
+}
+
 static sl_err aggregate_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
 {
         aggregate_state *st = (aggregate_state *)op;
@@ -284,6 +470,8 @@ static sl_err aggregate_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
         sl_batch_clear(&st->out);
         st->out.arena = batch->arena;
         st->quiet_old = NULL;
+        if (dedup && undo_slot < 0 && !st->need_old)
+                return process_cached(op, batch, err);
         if (dedup && sl_map_len(&st->last)) {
                 sl_map_deinit(&st->last);
                 sl_map_init(&st->last, false);

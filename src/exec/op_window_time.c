@@ -12,6 +12,10 @@
  *   t=9000   its windows [0,10000) and [5000,15000) end before 21000: the record is late. Each closed
  *            window it would have updated is skipped and counted as a late record in the processing
  *            log (Kafka Streams' dropped-records), and nothing is emitted.
+ * With a write cache (and no HAVING, no EMIT FINAL) the states of the windows a batch updates stay
+ * decoded until the batch's end, which writes and emits each window once with its last state, in
+ * the order of their last updates (Kafka Streams' caching: EMIT CHANGES may skip intermediate
+ * results).
  * The store keeps windows for the retention (max(RETENTION, size + grace)) and expires older ones
  * by segment. After a restart the stream time starts from the store's (the largest window start
  * written), so late records stay late.
@@ -147,6 +151,93 @@ done:
         return rc;
 }
 
+/* The start of the first window containing `ts`: the smallest multiple of advance > ts - size. */
+static int64_t first_window(const sl_plan_node *node, int64_t ts)
+{
+        int64_t size = node->u.aggregate.size_ms, advance = node->u.aggregate.advance_ms;
+        int64_t first = ts - size + advance;
+
+        return first < 0 ? 0 : first - first % advance;
+}
+
+/* Writes and emits the windows updated by the batch, once each (process_cached). */
+static sl_err flush_slots(sl_op *op, sl_batch *batch, sl_err_detail *err)
+{
+        window_time_state *st = (window_time_state *)op;
+        int64_t size = op->node->u.aggregate.size_ms;
+        sl_exec_agg_slot **slots;
+        size_t n;
+        sl_err rc;
+
+        slots = sl_exec_agg_slots(&st->ag, &n);
+        for (size_t i = 0; i < n; i++) {
+                sl_exec_agg_slot *slot = slots[i];
+                bool dropped = false;
+
+                sl_exec_agg_slot_take(&st->ag, slot);
+                sl_exec_agg_encode(&st->ag, slot->ts);
+                if ((rc = sl_state_window_put(st->ws, slot->key, slot->start,
+                                              &SL_SLICE(st->ag.value.data, st->ag.value.len), slot->ts, &dropped,
+                                              err)) != SL_OK)
+                        return rc;
+                if (dropped) {
+                        count_late(op, slot->rec, slot->start, slot->start + size);
+                        continue;
+                }
+                sl_exec_agg_emit_window(op, &st->ag, &st->out, batch, slot->rec->row, slot->rec, slot->start,
+                                        slot->start + size, slot->ts);
+        }
+        return SL_OK;
+}
+
+/* With a write cache, emitting changes without HAVING: each window of each group is read, written
+ * and emitted once per batch, with its last state (slots, exec_int.h), as Kafka Streams' caching
+ * window store forwards a window once per flush. */
+static sl_err process_cached(sl_op *op, sl_batch *batch, sl_err_detail *err)
+{
+        window_time_state *st = (window_time_state *)op;
+        const sl_plan_node *node = op->node;
+        int64_t size = node->u.aggregate.size_ms, advance = node->u.aggregate.advance_ms;
+        sl_err rc;
+
+        sl_exec_agg_slots_begin(&st->ag);
+        for (size_t i = 0; i < batch->len; i++) {
+                const sl_rec *rec = &batch->recs[i];
+                int64_t close;
+
+                if (rec->tombstone || rec->ts < 0 || !sl_exec_agg_key(&st->ag, rec->row))
+                        continue;
+                if (rec->ts > st->stream_time)
+                        st->stream_time = rec->ts;
+                close = st->stream_time - node->u.aggregate.grace_ms;
+                for (int64_t start = first_window(node, rec->ts); start <= rec->ts; start += advance) {
+                        sl_slice key = SL_SLICE(st->ag.key.data, st->ag.key.len), stored;
+                        sl_exec_agg_slot *slot;
+                        int64_t ts;
+                        bool found;
+
+                        if (start + size <= close) {
+                                count_late(op, rec, start, start + size);
+                                continue;
+                        }
+                        if ((slot = sl_exec_agg_slot_get(&st->ag, key, start)) != NULL) {
+                                sl_exec_agg_slot_take(&st->ag, slot);
+                                ts = slot->ts;
+                        } else if ((rc = sl_state_window_get(st->ws, key, start, &stored, &found, err)) != SL_OK ||
+                                   (rc = sl_exec_agg_load(&st->ag, batch->arena, found ? &stored : NULL, false, &ts,
+                                                          err)) != SL_OK) {
+                                return rc;
+                        }
+                        sl_exec_agg_apply(op, &st->ag, batch->arena, rec->row, false);
+                        sl_exec_agg_slot_keep(&st->ag, batch->arena, slot, key, start, rec,
+                                              rec->ts > ts ? rec->ts : ts);
+                }
+        }
+        if ((rc = flush_slots(op, batch, err)) != SL_OK)
+                return rc;
+        return sl_op_forward(op, &st->out, err);
+}
+
 static sl_err window_time_process(sl_op *op, sl_batch *batch, sl_err_detail *err)
 {
         window_time_state *st = (window_time_state *)op;
@@ -157,10 +248,12 @@ static sl_err window_time_process(sl_op *op, sl_batch *batch, sl_err_detail *err
 
         sl_batch_clear(&st->out);
         st->out.arena = batch->arena;
+        if (!sl_task_state_write_through(op->task) && !st->need_old && !node->u.aggregate.emit_final)
+                return process_cached(op, batch, err);
         for (size_t i = 0; i < batch->len; i++) {
                 const sl_rec *rec = &batch->recs[i];
                 sl_slice key;
-                int64_t first, close;
+                int64_t close;
 
                 if (rec->tombstone || rec->ts < 0 || !sl_exec_agg_key(&st->ag, rec->row))
                         continue;
@@ -168,10 +261,7 @@ static sl_err window_time_process(sl_op *op, sl_batch *batch, sl_err_detail *err
                 if (rec->ts > st->stream_time)
                         st->stream_time = rec->ts;
                 close = st->stream_time - grace;
-                /* the first window containing ts: the smallest multiple of advance > ts - size */
-                first = rec->ts - size + advance;
-                first = first < 0 ? 0 : first - first % advance;
-                for (int64_t start = first; start <= rec->ts; start += advance) {
+                for (int64_t start = first_window(node, rec->ts); start <= rec->ts; start += advance) {
                         int64_t end = start + size, ts;
                         sl_slice stored;
                         bool found, dropped = false;

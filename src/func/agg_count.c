@@ -6,8 +6,9 @@
  *     (stream-lib's, log2m = 14: 16384 five-bit registers packed six to a 32-bit word, 2731 words;
  *     MurmurHash2 of the value as stream-lib hashes Java objects; linear counting for small
  *     cardinalities, so small counts are exact barring hash collisions). The state is the words as
- *     BYTES (little-endian), not ksqlDB's ARRAY<INT>: same content, a tenth of the memory. Merge
- *     takes the larger register; no undo (ksqlDB's is a plain Udaf). */
+ *     BYTES (little-endian), not ksqlDB's ARRAY<INT>: same content, a tenth of the memory; below
+ *     1024 non-zero registers a sparse list of them (4 bytes each) instead. Merge takes the larger
+ *     register; no undo (ksqlDB's is a plain Udaf). */
 #include <math.h>
 
 #include "func/agg_int.h"
@@ -176,10 +177,45 @@ static void hll_put(uint8_t *p, size_t j, uint32_t r)
         hll_set_word(p, w, (hll_word(p, w) & ~(0x1fu << shift)) | (r & 0x1f) << shift);
 }
 
-/* The words of a state, or NULL when it is not a whole register set (NULL: all zero). */
+/* The words of a dense state, or NULL when it is not a whole register set. */
 static const uint8_t *hll_words(const sl_value *st)
 {
         return st->kind == SL_TYPE_BYTES && st->len == HLL_BYTES ? st->u.bytes : NULL;
+}
+
+/* Sparse states (few non-zero registers): the non-zero registers as 4-byte little-endian entries
+ * j << 8 | r, ascending by j; BYTES of length 0 (or NULL) is the empty set. A state grows dense
+ * beyond HLL_SPARSE_MAX entries (whose bytes stay well below HLL_BYTES, so lengths tell the two
+ * apart). Registers, merge and estimate are those of the dense set either way. */
+#define HLL_SPARSE_MAX 1024
+
+/* The number of entries of a sparse state, or -1 when it is dense. */
+static long hll_sparse_len(const sl_value *st)
+{
+        if (hll_words(st))
+                return -1;
+        if (st->kind != SL_TYPE_BYTES || st->len % 4 || st->len / 4 > HLL_SPARSE_MAX)
+                return 0;
+        return (long)(st->len / 4);
+}
+
+static uint32_t hll_entry(const uint8_t *p, size_t i)
+{
+        return hll_word(p, i);
+}
+
+/* The index of the first entry of a sparse state with register >= j. */
+static size_t hll_sparse_find(const uint8_t *p, size_t n, size_t j)
+{
+        size_t lo = 0, hi = n;
+        while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if ((hll_entry(p, mid) >> 8) < j)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return lo;
 }
 
 static sl_err state_hll(sl_arena *arena, const sl_type *const *args, size_t nargs, const sl_type **type,
@@ -190,22 +226,70 @@ static sl_err state_hll(sl_arena *arena, const sl_type *const *args, size_t narg
         return SL_OK;
 }
 
-/* A writable copy of a state's words (zeros for none). */
-static uint8_t *hll_copy(sl_func_ctx *ctx, const sl_value *st)
+/* A writable dense copy of a state (zeros for none, a sparse state's registers set). */
+static uint8_t *hll_dense(sl_func_ctx *ctx, const sl_value *st)
 {
         uint8_t *p = sl_arena_alloc(ctx->arena, HLL_BYTES);
         const uint8_t *w = hll_words(st);
-        if (w)
+        long n = hll_sparse_len(st);
+        if (w) {
                 memcpy(p, w, HLL_BYTES);
-        else
-                memset(p, 0, HLL_BYTES);
+                return p;
+        }
+        memset(p, 0, HLL_BYTES);
+        for (long i = 0; i < n; i++) {
+                uint32_t e = hll_entry(st->u.bytes, (size_t)i);
+                hll_put(p, e >> 8, e & 0x1f);
+        }
         return p;
 }
 
 static sl_err distinct_init(sl_func_ctx *ctx, sl_value *state)
 {
-        *state = sl_value_bytes(hll_copy(ctx, &(sl_value){.kind = SL_TYPE_NULL}), HLL_BYTES);
+        *state = sl_value_bytes(sl_arena_alloc(ctx->arena, 1), 0);
         return SL_OK;
+}
+
+/* Sets register j of `state` to r (larger than its current value) into a new state. */
+static sl_value hll_raise(sl_func_ctx *ctx, const sl_value *state, size_t j, uint32_t r)
+{
+        long n = hll_sparse_len(state);
+        uint8_t *p;
+        size_t at;
+
+        if (n < 0 || n == HLL_SPARSE_MAX) {
+                p = hll_dense(ctx, state);
+                hll_put(p, j, r);
+                return sl_value_bytes(p, HLL_BYTES);
+        }
+        at = hll_sparse_find(state->u.bytes, (size_t)n, j);
+        if (at < (size_t)n && hll_entry(state->u.bytes, at) >> 8 == j) {
+                p = sl_arena_memdup(ctx->arena, state->u.bytes, 4 * (size_t)n);
+                hll_set_word(p, at, (uint32_t)j << 8 | r);
+                return sl_value_bytes(p, 4 * (size_t)n);
+        }
+        p = sl_arena_alloc(ctx->arena, 4 * ((size_t)n + 1));
+        if (n) {
+                memcpy(p, state->u.bytes, 4 * at);
+                memcpy(p + 4 * (at + 1), state->u.bytes + 4 * at, 4 * ((size_t)n - at));
+        }
+        hll_set_word(p, at, (uint32_t)j << 8 | r);
+        return sl_value_bytes(p, 4 * ((size_t)n + 1));
+}
+
+/* Register j of a state. */
+static uint32_t hll_register(const sl_value *state, size_t j)
+{
+        const uint8_t *w = hll_words(state);
+        long n = hll_sparse_len(state);
+        size_t at;
+
+        if (w)
+                return hll_get(w, j);
+        at = hll_sparse_find(state->u.bytes, (size_t)n, j);
+        if (at < (size_t)n && hll_entry(state->u.bytes, at) >> 8 == j)
+                return hll_entry(state->u.bytes, at) & 0x1f;
+        return 0;
 }
 
 static sl_err distinct_accumulate(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, size_t nargs,
@@ -221,41 +305,69 @@ static sl_err distinct_accumulate(sl_func_ctx *ctx, const sl_value *state, const
         /* Integer.numberOfLeadingZeros((h << log2m) | (1 << (log2m - 1)) + 1) + 1 */
         uint32_t x = (h << HLL_LOG2M) | ((1u << (HLL_LOG2M - 1)) + 1);
         uint32_t r = (uint32_t)__builtin_clz(x) + 1;
-        const uint8_t *w = hll_words(state);
-        if (w && hll_get(w, j) >= r) {
+        if (hll_register(state, j) >= r) {
                 *out = *state;
                 return SL_OK;
         }
-        uint8_t *p = hll_copy(ctx, state);
-        hll_put(p, j, r);
-        *out = sl_value_bytes(p, HLL_BYTES);
+        *out = hll_raise(ctx, state, j, r);
         return SL_OK;
 }
 
 static sl_err distinct_merge(sl_func_ctx *ctx, const sl_value *a, const sl_value *b, sl_value *out)
 {
-        uint8_t *p = hll_copy(ctx, a);
+        long nb = hll_sparse_len(b);
         const uint8_t *w = hll_words(b);
-        for (size_t j = 0; w && j < HLL_M; j++)
-                if (hll_get(w, j) > hll_get(p, j))
-                        hll_put(p, j, hll_get(w, j));
-        *out = sl_value_bytes(p, HLL_BYTES);
+        sl_value acc = *a;
+
+        if (hll_sparse_len(a) < 0 || nb < 0) {
+                uint8_t *p = hll_dense(ctx, a);
+                for (size_t j = 0; w && j < HLL_M; j++)
+                        if (hll_get(w, j) > hll_get(p, j))
+                                hll_put(p, j, hll_get(w, j));
+                for (long i = 0; !w && i < nb; i++) {
+                        uint32_t e = hll_entry(b->u.bytes, (size_t)i);
+                        if ((e & 0x1f) > hll_get(p, e >> 8))
+                                hll_put(p, e >> 8, e & 0x1f);
+                }
+                *out = sl_value_bytes(p, HLL_BYTES);
+                return SL_OK;
+        }
+        if (hll_sparse_len(a) == 0 && a->kind != SL_TYPE_BYTES)
+                acc = sl_value_bytes(sl_arena_alloc(ctx->arena, 1), 0);
+        for (long i = 0; i < nb; i++) {
+                uint32_t e = hll_entry(b->u.bytes, (size_t)i);
+                if ((e & 0x1f) > hll_register(&acc, e >> 8))
+                        acc = hll_raise(ctx, &acc, e >> 8, e & 0x1f);
+        }
+        *out = acc;
         return SL_OK;
 }
 
-/* HyperLogLog.cardinality() of stream-lib. */
+/* HyperLogLog.cardinality() of stream-lib. Its sum of 2^-register is exact in a double (registers
+ * are at most 31, so every partial sum is a multiple of 2^-31 below 2^14), hence independent of
+ * the order of the terms: here a sum of integers scaled by 2^31. */
 static sl_err distinct_result(sl_func_ctx *ctx, const sl_value *state, sl_value *out)
 {
         const uint8_t *w = hll_words(state);
+        long n = hll_sparse_len(state);
         const double m = HLL_M;
-        double sum = 0.0, est;
-        int zeros = 0;
+        uint64_t scaled = 0; /* sum * 2^31 */
+        double sum, est;
+        long zeros = 0;
         (void)ctx;
-        for (size_t j = 0; j < HLL_M; j++) {
-                uint32_t r = w ? hll_get(w, j) : 0;
-                sum += 1.0 / (double)(1u << r);
-                zeros += r == 0;
+        if (w) {
+                for (size_t j = 0; j < HLL_M; j++) {
+                        uint32_t r = hll_get(w, j);
+                        scaled += (uint64_t)1 << (31 - r);
+                        zeros += r == 0;
+                }
+        } else {
+                zeros = HLL_M - n;
+                scaled = (uint64_t)zeros << 31;
+                for (long i = 0; i < n; i++)
+                        scaled += (uint64_t)1 << (31 - (hll_entry(state->u.bytes, (size_t)i) & 0x1f));
         }
+        sum = ldexp((double)scaled, -31);
         est = 0.7213 / (1 + 1.079 / m) * m * m * (1 / sum);
         if (est <= 2.5 * m && zeros > 0)  /* zeros == 0 here: stream-lib returns Long.MAX_VALUE */
                 est = m * log(m / (double)zeros);

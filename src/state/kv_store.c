@@ -89,6 +89,9 @@ struct sl_state_kv {
         size_t capfl;                           /* capacity of fl */
         sl_arena fl_arena;                      /* their bytes, reset after each flush */
         uint64_t mod;                           /* bumped on every change, watched by iterators */
+        uint64_t rgen;                          /* bumped on every write to RocksDB */
+        rocksdb_iterator_t *spare;              /* a RocksDB iterator of generation spare_gen, for reuse */
+        uint64_t spare_gen;                     /* rgen when it was created */
         uint64_t rng;                           /* skip list level generator */
         rocksdb_pinnableslice_t *pinned;        /* value of the last RocksDB lookup */
         rocksdb_writebatch_t *restore_wb;       /* restored records not yet written */
@@ -104,14 +107,15 @@ struct sl_state_kv {
 struct sl_state_kv_iter {
         sl_state_kv *kv;                /* the store scanned */
         uint64_t mod;                   /* kv->mod when positioned */
-        rocksdb_iterator_t *rit;        /* RocksDB side */
-        rocksdb_readoptions_t *ropts;   /* holds the upper bound */
+        rocksdb_iterator_t *rit;        /* RocksDB side (unbounded: reused across scans, see rocks_iter) */
+        uint64_t gen;                   /* kv->rgen when rit was created */
         sl_buf lo;                      /* lower bound (copy) */
         bool has_lo;                    /* lo is set */
-        sl_buf hi;                      /* upper bound, exclusive (copy; RocksDB points into it) */
+        sl_buf hi;                      /* upper bound, exclusive (copy) */
         bool has_hi;                    /* hi is set */
         sl_buf last;                    /* last key returned, to continue after a change */
         bool has_last;                  /* last is set */
+        bool fresh;                     /* not positioned yet: the first next starts at lo */
         centry *c;                      /* next cache entry not yet consumed */
         bool adv_rocks;                 /* step RocksDB before the next comparison */
         bool adv_cache;                 /* step the cache before the next comparison */
@@ -496,6 +500,7 @@ sl_err sl_state_kv_apply_restore(sl_state_kv *kv, sl_err_detail *err)
         rocksdb_writebatch_destroy(kv->restore_wb);
         kv->restore_wb = NULL;
         kv->mod++;
+        kv->rgen++;
         if (e)
                 return sl_state_rocks_err(err, e, "cannot write restored state");
         return SL_OK;
@@ -536,6 +541,7 @@ sl_err sl_state_kv_purge_range(sl_state_kv *kv, sl_slice from, sl_slice to, sl_e
                 cache_remove(kv, e);
         }
         char *e = NULL;
+        kv->rgen++;
         rocksdb_delete_range_cf(kv->db->rdb, kv->db->wopts, kv->cf, (const char *)from.ptr, from.len,
                                 (const char *)to.ptr, to.len, &e);
         if (e)
@@ -575,6 +581,7 @@ bool sl_state_kv_detach(sl_state_kv *kv)
 
 sl_err sl_state_kv_stage(sl_state_kv *kv, rocksdb_writebatch_t *wb, sl_err_detail *err)
 {
+        kv->rgen++; /* the batch is written next: iterators taken before it do not see it */
         for (size_t i = 0; i < kv->nfl; i++) {
                 frec *f = &kv->fl[i];
                 if (kv->send_old) {
@@ -644,6 +651,8 @@ void sl_state_kv_free(sl_state_kv *kv)
                 rocksdb_pinnableslice_destroy(kv->pinned);
         if (kv->restore_wb)
                 rocksdb_writebatch_destroy(kv->restore_wb);
+        if (kv->spare)
+                rocksdb_iter_destroy(kv->spare);
         sl_free(kv->name);
         sl_free(kv);
 }
@@ -659,6 +668,38 @@ void sl_state_kv_get_stats(const sl_state_kv *kv, sl_state_kv_stats *out)
 }
 
 /* Iterators */
+
+/* A RocksDB iterator over the store's current RocksDB content: the spare one when nothing was
+ * written to RocksDB since it was created (creating one costs more than most scans), else a new
+ * one. Iterators carry no RocksDB upper bound, so any may be reused for any range; the scan
+ * checks the bound itself. */
+static rocksdb_iterator_t *rocks_iter(sl_state_kv *kv, uint64_t *gen)
+{
+        rocksdb_iterator_t *rit = kv->spare;
+
+        kv->spare = NULL;
+        if (rit && kv->spare_gen != kv->rgen) {
+                rocksdb_iter_destroy(rit);
+                rit = NULL;
+        }
+        if (!rit)
+                rit = rocksdb_create_iterator_cf(kv->db->rdb, kv->db->ropts, kv->cf);
+        *gen = kv->rgen;
+        return rit;
+}
+
+/* Gives back an iterator of rocks_iter: kept as the spare while still current. */
+static void rocks_iter_release(sl_state_kv *kv, rocksdb_iterator_t *rit, uint64_t gen)
+{
+        if (!rit)
+                return;
+        if (gen != kv->rgen || kv->spare) {
+                rocksdb_iter_destroy(rit);
+                return;
+        }
+        kv->spare = rit;
+        kv->spare_gen = gen;
+}
 
 /* Positions both sides at the first key >= max(key, lo). */
 static void iter_position(sl_state_kv_iter *it, sl_slice key)
@@ -678,8 +719,10 @@ static void iter_position(sl_state_kv_iter *it, sl_slice key)
  * returned (its successor in memcmp order is the key with a 00 byte appended). */
 static void iter_resync(sl_state_kv_iter *it)
 {
-        rocksdb_iter_destroy(it->rit);
-        it->rit = rocksdb_create_iterator_cf(it->kv->db->rdb, it->ropts, it->kv->cf);
+        if (it->gen != it->kv->rgen) {
+                rocksdb_iter_destroy(it->rit);
+                it->rit = rocks_iter(it->kv, &it->gen);
+        }
         if (!it->has_last) {
                 iter_position(it, sl_buf_slice(&it->lo));
                 return;
@@ -701,7 +744,6 @@ sl_err sl_state_kv_range(sl_state_kv *kv, const sl_slice *from, const sl_slice *
         sl_buf_init(&it->lo);
         sl_buf_init(&it->hi);
         sl_buf_init(&it->last);
-        it->ropts = rocksdb_readoptions_create();
         if (from) {
                 it->has_lo = true;
                 sl_buf_append(&it->lo, from->ptr, from->len);
@@ -709,12 +751,9 @@ sl_err sl_state_kv_range(sl_state_kv *kv, const sl_slice *from, const sl_slice *
         if (to) {
                 it->has_hi = true;
                 sl_buf_append(&it->hi, to->ptr, to->len);
-                /* RocksDB keeps a pointer to the bound: it must live in `hi` as long as the iterator */
-                rocksdb_readoptions_set_iterate_upper_bound(it->ropts, it->hi.data ? (const char *)it->hi.data : "",
-                                                            it->hi.len);
         }
-        it->rit = rocksdb_create_iterator_cf(kv->db->rdb, it->ropts, kv->cf);
-        iter_position(it, sl_buf_slice(&it->lo));
+        it->rit = rocks_iter(kv, &it->gen);
+        it->fresh = true; /* a seek may come first (sl_state_kv_iter_seek): position lazily */
         *out = it;
         return SL_OK;
 }
@@ -747,9 +786,10 @@ void sl_state_kv_iter_seek(sl_state_kv_iter *it, sl_slice key)
         if (it->status != SL_OK)
                 return;
         it->has_last = false;
-        if (it->kv->mod != it->mod) {
+        it->fresh = false;
+        if (it->gen != it->kv->rgen) {
                 rocksdb_iter_destroy(it->rit);
-                it->rit = rocksdb_create_iterator_cf(it->kv->db->rdb, it->ropts, it->kv->cf);
+                it->rit = rocks_iter(it->kv, &it->gen);
         }
         iter_position(it, key);
 }
@@ -758,6 +798,10 @@ bool sl_state_kv_iter_next(sl_state_kv_iter *it, sl_slice *key, sl_slice *value)
 {
         if (it->status != SL_OK)
                 return false;
+        if (it->fresh) {
+                it->fresh = false;
+                iter_position(it, sl_buf_slice(&it->lo));
+        }
         if (it->kv->mod != it->mod)
                 iter_resync(it);
         for (;;) {
@@ -784,6 +828,12 @@ bool sl_state_kv_iter_next(sl_state_kv_iter *it, sl_slice *key, sl_slice *value)
                         return false;
                 size_t rlen = 0;
                 const char *rk = rv ? rocksdb_iter_key(it->rit, &rlen) : NULL;
+                if (rv && it->has_hi && key_cmp((const uint8_t *)rk, rlen, it->hi.data, it->hi.len) >= 0) {
+                        rv = false;
+                        rk = NULL;
+                        if (!c)
+                                return false;
+                }
                 int cmp = !rv ? 1 : !c ? -1 : key_cmp((const uint8_t *)rk, rlen, ENTRY_KEY(c), c->klen);
                 if (cmp < 0) {
                         size_t vlen = 0;
@@ -817,8 +867,7 @@ void sl_state_kv_iter_free(sl_state_kv_iter *it)
 {
         if (!it)
                 return;
-        rocksdb_iter_destroy(it->rit);
-        rocksdb_readoptions_destroy(it->ropts);
+        rocks_iter_release(it->kv, it->rit, it->gen);
         sl_buf_deinit(&it->lo);
         sl_buf_deinit(&it->hi);
         sl_buf_deinit(&it->last);

@@ -131,45 +131,6 @@ static void json_emit(sl_str *out, const json_t *v)
         }
 }
 
-/* Structural equality; numbers by value (1 == 1.0). */
-static bool json_same(const json_t *a, const json_t *b)
-{
-        if (json_is_number(a) && json_is_number(b))
-                return json_number_value(a) == json_number_value(b) ||
-                       (json_is_integer(a) && json_is_integer(b) && json_integer_value(a) == json_integer_value(b));
-        if (json_typeof(a) != json_typeof(b))
-                return false;
-        if (json_is_object(a)) {
-                const char *k;
-                json_t *x;
-
-                if (json_object_size(a) != json_object_size(b))
-                        return false;
-                json_object_foreach((json_t *)a, k, x) {
-                        json_t *y = json_object_get(b, k);
-                        const char *k2;
-                        json_t *y2;
-
-                        /* ksqlDB reads expected JSON through its serde: field names match
-                         * case-insensitively when there is no exact match */
-                        if (!y)
-                                json_object_foreach((json_t *)b, k2, y2) if (sl_str_eq_ci(k, k2)) y = y2;
-                        if (!y || !json_same(x, y))
-                                return false;
-                }
-                return true;
-        }
-        if (json_is_array(a)) {
-                if (json_array_size(a) != json_array_size(b))
-                        return false;
-                for (size_t i = 0; i < json_array_size(a); i++)
-                        if (!json_same(json_array_get(a, i), json_array_get(b, i)))
-                                return false;
-                return true;
-        }
-        return json_equal((json_t *)a, (json_t *)b);
-}
-
 /* A written row against an expected one, as ksqlDB reads the expected JSON through the sink's
  * serde: each of our columns takes the expected field of that name (case-insensitively; absent is
  * NULL), and expected fields that are no column are ignored. */
@@ -187,7 +148,7 @@ static bool json_same_row(const json_t *want, const json_t *got)
                         json_object_foreach((json_t *)want, k2, w2) if (sl_str_eq_ci(k, k2)) w = w2;
                 if (!w)
                         w = json_null();
-                if (!json_same(w, g))
+                if (!sl_test_json_same(w, g, true))
                         return false;
         }
         return true;
@@ -439,7 +400,7 @@ static bool same_side(const side *s, const json_t *want, sl_slice got, char *des
         } else if (s->format == SL_SERDE_JSON && !s->unwrapped && json_is_object(want) && json_is_object(g)) {
                 ok = json_same_row(want, g);
         } else {
-                ok = json_same(want, g);
+                ok = sl_test_json_same(want, g, true);
         }
         if (!ok) {
                 sl_str a, b;
@@ -1016,59 +977,6 @@ static outcome compare(run *r, const json_t *outputs, bool no_inputs)
         return oc;
 }
 
-/* A schema as text with the differences that do not matter removed: upper case, no back-quotes,
- * INT as INTEGER, VARCHAR as STRING, PRIMARY KEY as KEY, single spaces, ", " between columns. */
-static char *normalize_schema(const char *in)
-{
-        sl_str s, w;
-        char *r, *pk;
-
-        sl_str_init(&s);
-        sl_str_init(&w);
-        for (const char *p = in;; p++) {
-                char c = *p;
-                bool word = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-
-                if (word) {
-                        sl_str_append_char(&w, (char)(c >= 'a' && c <= 'z' ? c - 32 : c));
-                        continue;
-                }
-                if (sl_str_len(&w)) {
-                        const char *t = sl_str_cstr(&w);
-
-                        sl_str_append(&s, strcmp(t, "INT") == 0 ? "INTEGER" : strcmp(t, "VARCHAR") == 0 ? "STRING" : t);
-                        sl_str_reset(&w);
-                }
-                if (!c)
-                        break;
-                if (c == '`')
-                        continue;
-                if (c == ' ' || c == ',' || c == '<' || c == '>' || c == '(' || c == ')') {
-                        size_t n = sl_str_len(&s);
-
-                        while (n && sl_str_cstr(&s)[n - 1] == ' ')
-                                s.buf.data[--n] = '\0', s.buf.len = n;
-                        if (c == ' ') {
-                                if (n)
-                                        sl_str_append_char(&s, ' ');
-                        } else {
-                                sl_str_append_char(&s, c);
-                                if (c == ',')
-                                        sl_str_append_char(&s, ' ');
-                                while (p[1] == ' ')
-                                        p++;
-                        }
-                        continue;
-                }
-                sl_str_append_char(&s, c);
-        }
-        sl_str_deinit(&w);
-        r = sl_str_detach(&s);
-        while ((pk = strstr(r, "PRIMARY KEY")) != NULL)
-                memmove(pk, pk + 8, strlen(pk + 8) + 1);
-        return r;
-}
-
 /* The post-conditions on sources: each named source exists, is of the given type, and has the
  * given schema. */
 static outcome check_post(run *r, const json_t *post)
@@ -1101,8 +1009,8 @@ static outcome check_post(run *r, const json_t *post)
 
                         sl_str_init(&ours);
                         sl_catalog_source_print_schema(&ours, src);
-                        a = normalize_schema(sl_str_cstr(&ours));
-                        b = normalize_schema(schema);
+                        a = sl_test_qtt_normalize_schema(sl_str_cstr(&ours));
+                        b = sl_test_qtt_normalize_schema(schema);
                         same = strcmp(a, b) == 0;
                         if (!same)
                                 snprintf(r->why, sizeof(r->why), "post: schema of %s is %.300s, expected %.300s", name, a, b);

@@ -8,9 +8,7 @@ set -u
 . "$(dirname "$0")/lib/server.sh"
 fail() { echo "FAIL: $*"; [ -f "$DIR/log" ] && tail -20 "$DIR/log"; exit 1; }
 
-URL=http://127.0.0.1:$(free_port)
-sluiced_start "$URL" --server.request.max.bytes=4096
-sluiced_wait
+sluiced_up --server.request.max.bytes=4096
 
 # req METHOD PATH [BODY] [extra curl args...]: sets STATUS and BODY
 req() {

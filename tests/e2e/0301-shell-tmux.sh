@@ -11,9 +11,7 @@ WAIT_TRIES=50
 fail() { echo "FAIL: $*"; echo "--- screen:"; cat "$DIR/screen" 2>/dev/null; exit 1; }
 command -v tmux >/dev/null || { echo "tmux is missing (scripts/setup installs it)"; exit 1; }
 
-URL=http://127.0.0.1:$(free_port)
-sluiced_start "$URL"
-sluiced_wait
+sluiced_up
 
 mkdir -p "$DIR/home"
 shell_start "$DIR/home"

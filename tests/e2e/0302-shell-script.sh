@@ -8,9 +8,7 @@ set -u
 . "$(dirname "$0")/lib/server.sh"
 fail() { echo "FAIL: $*"; echo "--- out:"; cat "$DIR/out" "$DIR/err" 2>/dev/null; exit 1; }
 
-URL=http://127.0.0.1:$(free_port)
-sluiced_start "$URL"
-sluiced_wait
+sluiced_up
 sh_run() { "$BIN/sluice" "$@" >"$DIR/out" 2>"$DIR/err"; }
 has() { grep -qF -- "$1" "$DIR/out" "$DIR/err" || fail "output lacks: $1"; }
 lacks() { ! grep -qF -- "$1" "$DIR/out" "$DIR/err" || fail "output has: $1"; }

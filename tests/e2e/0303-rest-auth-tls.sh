@@ -7,7 +7,6 @@
 # also from the shell (-u/-p); /chc/live stays open for probes; plain http to the TLS port fails.
 set -u
 . "$(dirname "$0")/lib/server.sh"
-fail() { echo "FAIL: $*"; tail -5 "$DIR/log"; exit 1; }
 command -v openssl >/dev/null || { echo "openssl is missing: cannot make a test certificate"; exit 1; }
 
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \

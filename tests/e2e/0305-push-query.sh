@@ -9,10 +9,7 @@ set -u
 WAIT_TRIES=150
 fail() { echo "FAIL: $*"; echo "--- screen:"; cat "$DIR/screen" 2>/dev/null; tail -5 "$DIR/log"; exit 1; }
 
-URL=http://127.0.0.1:$(free_port)
-sluiced_start "$URL"
-sluiced_wait
-post() { curl -s -X POST -H 'Content-Type: application/json' "$@"; }
+sluiced_up
 produce() { printf '%s\n' "$@" | kcat -P -b 127.0.0.1:$KAFKA -t people || fail "kcat"; }
 nqueries() {
         post -d '{"ksql":"SHOW QUERIES;"}' "$URL/ksql" |

@@ -14,12 +14,8 @@
 # it runs.
 set -u
 . "$(dirname "$0")/lib/server.sh"
-fail() { echo "FAIL: $*"; tail -5 "$DIR/log"; exit 1; }
 
-URL=http://127.0.0.1:$(free_port)
-sluiced_start "$URL"
-sluiced_wait
-post() { curl -s -X POST -H 'Content-Type: application/json' "$@"; }
+sluiced_up
 # pycheck WHAT TEXT PYTHON-EXPR: EXPR over t (the text) and lines (its non-empty lines)
 pycheck() {
         printf '%s' "$2" | python3 -c '

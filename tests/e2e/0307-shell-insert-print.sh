@@ -12,10 +12,7 @@ WAIT_TRIES=150
 fail() { echo "FAIL: $*"; echo "--- screen:"; cat "$DIR/screen" 2>/dev/null; tail -5 "$DIR/log"; exit 1; }
 command -v tmux >/dev/null || { echo "tmux is missing (scripts/setup installs it)"; exit 1; }
 
-URL=http://127.0.0.1:$(free_port)
-sluiced_start "$URL"
-sluiced_wait
-post() { curl -s -X POST -H 'Content-Type: application/json' "$@"; }
+sluiced_up
 npush() {
         post -d '{"ksql":"SHOW QUERIES;"}' "$URL/ksql" |
                 python3 -c 'import json,sys; print(len([q for q in json.load(sys.stdin)[0]["queries"] if q["queryType"] == "PUSH"]))'

@@ -21,9 +21,7 @@ SRC=${SLUICE_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 MODULES=$SRC/tests/e2e/node/node_modules
 [ -f "$MODULES/ksqldb-client/package.json" ] || fail "$MODULES/ksqldb-client is missing (scripts/setup installs it)"
 
-URL=http://127.0.0.1:$(free_port)
-sluiced_start "$URL"
-sluiced_wait
+sluiced_up
 
 cat >"$DIR/client.js" <<'JS'
 const http = require("http");

@@ -7,11 +7,8 @@
 # h2 request without credentials gets 401 (ksqlDB's body, the challenge) and runs nothing.
 set -u
 . "$(dirname "$0")/lib/server.sh"
-fail() { echo "FAIL: $*"; tail -5 "$DIR/log"; exit 1; }
 
-URL=http://127.0.0.1:$(free_port)
-sluiced_start "$URL"
-sluiced_wait
+sluiced_up
 H2="curl -s --http2-prior-knowledge"
 # post PATH BODY [curl args...] -> body, then " <http version> <status>"
 post() { local p=$1 b=$2; shift 2; $H2 -w ' %{http_version} %{http_code}' -X POST -H 'Content-Type: application/json' "$@" --data-binary "$b" "$URL$p"; }

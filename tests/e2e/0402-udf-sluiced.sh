@@ -59,7 +59,6 @@ cc $(pkg-config --cflags sluice-udf) -Wall -Wextra -Werror -shared -fPIC -o "$DI
         fail "plugin build against the installed SDK"
 
 pull_server
-PID1=$LAST_PID
 ksql "$URL" "CREATE STREAM PEOPLE (ID STRING KEY, NAME STRING, N BIGINT) WITH (KAFKA_TOPIC='people', VALUE_FORMAT='JSON', PARTITIONS=1);"
 produce "$BS" people <<'IN'
 a|{"NAME":"ann","N":1}
@@ -72,10 +71,7 @@ grep -q "SHOUT" <<<"$body" && ! grep -q '"errorMessage"\|error_code' <<<"$body" 
 
 mkdir -p "$DIR/data/udf"
 cp "$DIR/src/shout.so" "$DIR/data/udf/"
-kill "$PID1"
-wait "$PID1" 2>/dev/null
-start_sluiced sluiced "${ARGS[@]}"
-wait_http "$URL"
+restart_sluiced -TERM sluiced
 grep -q "loaded plugin .*shout.so (shout 2.1.0" "$DIR/sluiced.log" || fail "plugin not loaded at restart"
 
 ksql "$URL" "DESCRIBE FUNCTION SHOUT;"

@@ -9,24 +9,13 @@
 # shellcheck source=tests/e2e/engine-pipeline.sh
 . "$(dirname "$0")/engine-pipeline.sh"
 
-HTTP=$(free_port); KAFKA=$(free_port)
-URL=http://127.0.0.1:$HTTP
-BS=127.0.0.1:$KAFKA
-ARGS=(--data.dir="$DIR/data" --broker.listeners=PLAINTEXT://$BS --listeners=$URL --num.partitions=3
-      --ksql.streams.session.timeout.ms=6000 --ksql.streams.heartbeat.interval.ms=1000)
-start_sluiced sluiced "${ARGS[@]}"
-PID1=$LAST_PID
-wait_http "$URL"
+start_engine --num.partitions=3 "${FAST_GROUP[@]}"
 
 pipeline_first "$URL" "$BS"
 
 # kill -9 once everything read is committed: the restart must neither lose nor repeat a record
 wait_committed "$BS" _sluice_query_CSAS_OUT_1 input
-kill -9 "$PID1"
-wait "$PID1" 2>/dev/null
-start_sluiced sluiced "${ARGS[@]}"
-wait_http "$URL"
-grep -q "command log replayed: 2 commands" "$DIR/sluiced.log" || fail "command log not replayed"
+restart_sluiced -9 sluiced 2
 
 pipeline_second "$URL" "$BS"
 echo "PASS"

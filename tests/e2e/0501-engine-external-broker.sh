@@ -14,7 +14,7 @@ wait_kafka "$BS"
 ARGS=(--data.dir="$DIR/engine" --bootstrap.servers=$BS --broker.listeners=PLAINTEXT://127.0.0.1:$UNUSED
       --listeners=$URL --ksql.streams.session.timeout.ms=6000 --ksql.streams.heartbeat.interval.ms=1000)
 start_sluiced engine "${ARGS[@]}"
-PID=$LAST_PID
+PID1=$LAST_PID
 wait_http "$URL"
 # the engine's process has no broker: its broker.listeners port stays closed
 if kcat -L -b 127.0.0.1:$UNUSED -m 2 >/dev/null 2>&1; then fail "the engine started a broker of its own"; fi
@@ -26,10 +26,6 @@ pipeline_first "$URL" "$BS"
 kcat -L -b "$BS" -t _sluice_commands | grep -q "_sluice_commands" || fail "no command log on the external broker"
 
 wait_committed "$BS" _sluice_query_CSAS_OUT_1 input
-kill -9 "$PID"
-wait "$PID" 2>/dev/null
-start_sluiced engine "${ARGS[@]}"
-wait_http "$URL"
-grep -q "command log replayed: 2 commands" "$DIR/engine.log" || fail "command log not replayed"
+restart_sluiced -9 engine 2
 pipeline_second "$URL" "$BS"
 echo "PASS"

@@ -6,11 +6,7 @@
 # INSERT INTO ... VALUES flows too.
 . "$(dirname "$0")/lib-engine.sh"
 
-HTTP=$(free_port); KAFKA=$(free_port)
-URL=http://127.0.0.1:$HTTP
-BS=127.0.0.1:$KAFKA
-start_sluiced sluiced --data.dir="$DIR/data" --broker.listeners=PLAINTEXT://$BS --listeners=$URL --num.partitions=1
-wait_http "$URL"
+start_engine --num.partitions=1
 
 {
         for i in 1 2 3 4 5; do echo "k$i|{\"id\":$i,\"v\":\"a$i\"}"; done

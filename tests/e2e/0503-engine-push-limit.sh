@@ -5,13 +5,7 @@
 # TERMINATE stops it and the command log keeps it stopped across a restart.
 . "$(dirname "$0")/lib-engine.sh"
 
-HTTP=$(free_port); KAFKA=$(free_port)
-URL=http://127.0.0.1:$HTTP
-BS=127.0.0.1:$KAFKA
-ARGS=(--data.dir="$DIR/data" --broker.listeners=PLAINTEXT://$BS --listeners=$URL --num.partitions=1)
-start_sluiced sluiced "${ARGS[@]}"
-PID1=$LAST_PID
-wait_http "$URL"
+start_engine --num.partitions=1
 
 for i in 1 2 3 4 5 6; do echo "k$i|{\"id\":$i,\"v\":\"v$i\"}"; done | produce "$BS" events
 ksql "$URL" "CREATE STREAM ev (k STRING KEY, id INT, v STRING) WITH (kafka_topic='events', value_format='json');"
@@ -38,10 +32,7 @@ printf '%s' "$BODY" | /usr/bin/python3 -c 'import json,sys; q=json.load(sys.stdi
 ksql "$URL" "TERMINATE CSAS_COPY_0;"
 ksql "$URL" "SHOW QUERIES;"
 printf '%s' "$BODY" | grep -q '"queries":\[\]' || fail "still running after TERMINATE: $BODY"
-kill "$PID1"
-wait "$PID1" 2>/dev/null
-start_sluiced sluiced "${ARGS[@]}"
-wait_http "$URL"
+restart_sluiced -TERM sluiced
 ksql "$URL" "SHOW QUERIES;"
 printf '%s' "$BODY" | grep -q '"queries":\[\]' || fail "TERMINATE not kept across the restart: $BODY"
 ksql "$URL" "SHOW STREAMS;"

@@ -5,13 +5,7 @@
 # guard: the engine logs the statement parsed from the substituted text.)
 . "$(dirname "$0")/lib-engine.sh"
 
-HTTP=$(free_port); KAFKA=$(free_port)
-URL=http://127.0.0.1:$HTTP
-BS=127.0.0.1:$KAFKA
-ARGS=(--data.dir="$DIR/data" --broker.listeners=PLAINTEXT://$BS --listeners=$URL --num.partitions=1)
-start_sluiced sluiced "${ARGS[@]}"
-PID1=$LAST_PID
-wait_http "$URL"
+start_engine --num.partitions=1
 
 ksql "$URL" "DEFINE in_topic = 'dfin'; DEFINE low = '10';
 CREATE STREAM dfin (id STRING KEY, v INT) WITH (kafka_topic='\${in_topic}', value_format='json', partitions=1);
@@ -23,11 +17,7 @@ log=$(kcat -C -b "$BS" -t _sluice_commands -e -q -f '%s\n')
 echo "$log" | grep -q '\${' && fail "the command log holds unsubstituted variables: $log"
 echo "$log" | grep -q "WHERE v > 10" || fail "the command log lacks the substituted CSAS: $log"
 
-kill "$PID1"
-wait "$PID1" 2>/dev/null
-start_sluiced sluiced "${ARGS[@]}"
-wait_http "$URL"
-grep -q "command log replayed: 2 commands" "$DIR/sluiced.log" || fail "command log not replayed"
+restart_sluiced -TERM sluiced 2
 ksql "$URL" "SHOW QUERIES;"
 echo "$BODY" | grep -q "CSAS_DFOUT" || fail "the query did not come back: $BODY"
 ksql "$URL" "DESCRIBE dfin;"

@@ -7,7 +7,6 @@
 # the view's directory.
 . "$(dirname "$0")/lib-pull.sh"
 pull_server
-PID1=$LAST_PID
 
 ksql "$URL" "CREATE TABLE T (ID STRING PRIMARY KEY, V INT, S STRING) WITH (KAFKA_TOPIC='t', VALUE_FORMAT='JSON', PARTITIONS=3);"
 for i in $(seq 1 50); do printf 'k%02d|{"V":%d,"S":"s%d"}\n' "$i" "$i" "$i"; done | produce "$BS" t
@@ -30,24 +29,14 @@ check() {
         [ "$SUM" = $((1275 - 7 - 8 + 700)) ] || fail "sum of V is $SUM"
 }
 check
-restart() {
-        kill "$PID1"
-        wait "$PID1" 2>/dev/null
-        start_sluiced sluiced "${ARGS[@]}"
-        PID1=$LAST_PID
-        wait_http "$URL"
-}
-restart
+restart_sluiced -TERM sluiced
 wait_rows "SELECT * FROM QT;" 49
 check
 grep -q "view rebuilt" "$DIR/sluiced.log" && fail "a kept view was rebuilt"
 
-kill "$PID1"
-wait "$PID1" 2>/dev/null
+stop_engine -TERM
 rm -rf "$DIR/data/state/CTAS_QT_0/view"
-start_sluiced sluiced "${ARGS[@]}"
-PID1=$LAST_PID
-wait_http "$URL"
+resume_engine sluiced
 wait_rows "SELECT * FROM QT;" 49
 check
 grep -q "query CTAS_QT_0: view rebuilt from 5[0-9] records of QT" "$DIR/sluiced.log" || fail "view not rebuilt from the sink topic"

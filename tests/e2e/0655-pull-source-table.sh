@@ -6,7 +6,6 @@
 # queryable. A table-table join CTAS is pull-queryable too.
 . "$(dirname "$0")/lib-pull.sh"
 pull_server
-PID1=$LAST_PID
 
 ksql "$URL" "CREATE SOURCE TABLE INPUT (K INT PRIMARY KEY, TEXT STRING) WITH (KAFKA_TOPIC='test_topic', VALUE_FORMAT='DELIMITED', KEY_FORMAT='JSON', PARTITIONS=2);"
 printf '1|a1\n2|a2\n3|a3\n2|a22\n' | produce "$BS" test_topic
@@ -21,11 +20,7 @@ printf '4|a4\n' | produce "$BS" test_topic
 wait_rows "SELECT * FROM INPUT;" 3
 
 # restart: the view is rebuilt from the topic
-kill "$PID1"
-wait "$PID1" 2>/dev/null
-start_sluiced sluiced "${ARGS[@]}"
-PID1=$LAST_PID
-wait_http "$URL"
+restart_sluiced -TERM sluiced
 wait_rows "SELECT * FROM INPUT;" 3
 expect_rows "SELECT * FROM INPUT WHERE K IN (4, 3, 1);" '[4,"a4"]
 [1,"a1"]'
@@ -46,8 +41,7 @@ ksql "$URL" "CREATE SOURCE TABLE INPUT (K INT PRIMARY KEY, TEXT STRING) WITH (KA
 wait_rows "SELECT * FROM INPUT;" 3
 
 # materialization disabled: not queryable
-kill "$PID1"
-wait "$PID1" 2>/dev/null
+stop_engine -TERM
 start_sluiced sluiced "${ARGS[@]}" --ksql.source.table.materialization.enabled=false
 wait_http "$URL"
 expect_error "SELECT * FROM INPUT WHERE K = 1;" 400 "The \`INPUT\` table isn't queryable"

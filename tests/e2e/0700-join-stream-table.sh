@@ -7,14 +7,7 @@
 # recomputation, every bid exactly once.
 . "$(dirname "$0")/lib-engine.sh"
 
-HTTP=$(free_port); KAFKA=$(free_port)
-URL=http://127.0.0.1:$HTTP
-BS=127.0.0.1:$KAFKA
-ARGS=(--data.dir="$DIR/data" --broker.listeners=PLAINTEXT://$BS --listeners=$URL --num.partitions=3
-      --ksql.streams.session.timeout.ms=6000 --ksql.streams.heartbeat.interval.ms=1000)
-start_sluiced sluiced "${ARGS[@]}"
-PID1=$LAST_PID
-wait_http "$URL"
+start_engine --num.partitions=3 "${FAST_GROUP[@]}"
 
 # auctions FROM TO SELLER_BASE: table records "id|json"
 auctions() {
@@ -61,36 +54,31 @@ ksql "$URL" "CREATE STREAM enriched WITH (kafka_topic='enriched') AS
              FROM bids b LEFT JOIN auctions a ON b.auction = a.id EMIT CHANGES;"
 QID=$(printf '%s' "$BODY" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["commandStatus"]["queryId"])') ||
         fail "no query id: $BODY"
+# check_enriched LAST UPDATE_AT WHAT: the topic enriched holds exactly expect LAST UPDATE_AT (EXP, N
+# and GOT are set), else fails with WHAT
+check_enriched() {
+        EXP=$(expect "$1" "$2")
+        N=$(printf '%s\n' "$EXP" | grep -c .)
+        GOT=$(consume "$BS" enriched "$N")
+        [ "$GOT" = "$EXP" ] || fail "$3:
+--- expected
+$EXP
+--- got
+$GOT"
+}
 # the table first: a bid joins the auction as of its arrival
 auctions 1 20 100 | produce "$BS" auctions
 wait_committed "$BS" "_sluice_query_$QID" auctions
 bids 1 60 | produce "$BS" bids
-EXP=$(expect 60 91)
-N=$(printf '%s\n' "$EXP" | grep -c .)
-GOT=$(consume "$BS" enriched "$N")
-[ "$GOT" = "$EXP" ] || fail "enriched bids differ:
---- expected
-$EXP
---- got
-$GOT"
+check_enriched 60 91 "enriched bids differ"
 
 # kill -9 with everything committed; the restarted query restores the table from its changelog
 wait_committed "$BS" "_sluice_query_$QID" bids
-kill -9 "$PID1"
-wait "$PID1" 2>/dev/null
-start_sluiced sluiced "${ARGS[@]}"
-wait_http "$URL"
+restart_sluiced -9 sluiced
 auctions 1 10 500 | produce "$BS" auctions
 wait_committed "$BS" "_sluice_query_$QID" auctions
 bids 61 90 | produce "$BS" bids
-EXP=$(expect 90 61)
-N=$(printf '%s\n' "$EXP" | grep -c .)
-GOT=$(consume "$BS" enriched "$N")
-[ "$GOT" = "$EXP" ] || fail "after the restart the enriched bids differ:
---- expected
-$EXP
---- got
-$GOT"
+check_enriched 90 61 "after the restart the enriched bids differ"
 wait_committed "$BS" "_sluice_query_$QID" bids
 GOT=$(consume "$BS" enriched "$N")
 [ "$GOT" = "$EXP" ] || fail "output changed after the final commit: $GOT"

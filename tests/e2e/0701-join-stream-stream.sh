@@ -7,14 +7,7 @@
 # after, so pairs across the restart need the window stores restored from their changelogs.
 . "$(dirname "$0")/lib-engine.sh"
 
-HTTP=$(free_port); KAFKA=$(free_port)
-URL=http://127.0.0.1:$HTTP
-BS=127.0.0.1:$KAFKA
-ARGS=(--data.dir="$DIR/data" --broker.listeners=PLAINTEXT://$BS --listeners=$URL --num.partitions=3
-      --ksql.streams.session.timeout.ms=6000 --ksql.streams.heartbeat.interval.ms=1000)
-start_sluiced sluiced "${ARGS[@]}"
-PID1=$LAST_PID
-wait_http "$URL"
+start_engine --num.partitions=3 "${FAST_GROUP[@]}"
 
 # gen PART: the records of part 1 or 2 as "topic key ts json" lines (seeded, so both calls agree)
 gen() {
@@ -84,10 +77,7 @@ QID=$(printf '%s' "$BODY" | python3 -c 'import json,sys; print(json.load(sys.std
 gen 1 | produce_ts "$BS"
 wait_committed "$BS" "_sluice_query_$QID" clicks
 wait_committed "$BS" "_sluice_query_$QID" views
-kill -9 "$PID1"
-wait "$PID1" 2>/dev/null
-start_sluiced sluiced "${ARGS[@]}"
-wait_http "$URL"
+restart_sluiced -9 sluiced
 gen 2 | produce_ts "$BS"
 EXP=$(expect)
 N=$(printf '%s\n' "$EXP" | grep -c .)

@@ -5,11 +5,7 @@
 # needs no co-partitioning, is accepted too.
 . "$(dirname "$0")/lib-engine.sh"
 
-HTTP=$(free_port); KAFKA=$(free_port)
-URL=http://127.0.0.1:$HTTP
-BS=127.0.0.1:$KAFKA
-start_sluiced sluiced --data.dir="$DIR/data" --broker.listeners=PLAINTEXT://$BS --listeners=$URL
-wait_http "$URL"
+start_engine
 
 ksql "$URL" "CREATE STREAM orders (id BIGINT KEY, item BIGINT) WITH (kafka_topic='orders', value_format='json', partitions=2);"
 ksql "$URL" "CREATE TABLE items (id BIGINT PRIMARY KEY, name STRING) WITH (kafka_topic='items', value_format='json', partitions=3);"

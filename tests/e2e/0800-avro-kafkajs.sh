@@ -11,21 +11,10 @@
 # restart replays the stream with the columns it was created with.
 # Skips (77) only when node itself is missing.
 . "$(dirname "$0")/lib-engine.sh"
-command -v node >/dev/null || { echo "SKIP: node is not installed"; exit 77; }
-SRC=${SLUICE_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-export NODE_PATH=$SRC/tests/e2e/node/node_modules
-[ -d "$NODE_PATH/kafkajs" ] || fail "npm clients missing in $NODE_PATH (run scripts/setup)"
-CLIENT=$SRC/tests/e2e/lib/avro_client.js
+node_clients
 
-HTTP=$(free_port); KAFKA=$(free_port); SR=$(free_port)
-URL=http://127.0.0.1:$HTTP
-BS=127.0.0.1:$KAFKA
-REG=http://127.0.0.1:$SR
-ARGS=(--data.dir="$DIR/data" --broker.listeners=PLAINTEXT://$BS --listeners=$URL
-      --schema.registry.listeners=$REG --num.partitions=1)
-start_sluiced sluiced "${ARGS[@]}"
-SLUICED=$LAST_PID
-wait_http "$URL"
+REG=http://127.0.0.1:$(free_port)
+start_engine --schema.registry.listeners=$REG --num.partitions=1
 
 SCHEMA='{"type":"record","name":"Order","namespace":"com.example","fields":[
  {"name":"id","type":"int"},
@@ -114,10 +103,7 @@ sys.exit(0 if r.get("status") == 409 and "incompatible" in r.get("message", "") 
 curl -s "$REG/subjects/input-value/versions" | grep -qx '\[1,2\]' || fail "input-value versions: $(curl -s "$REG/subjects/input-value/versions")"
 
 # a restart replays INPUT with the columns inferred when it was created (v1), not the latest (v2)
-kill "$SLUICED"
-wait "$SLUICED" 2>/dev/null
-start_sluiced sluiced "${ARGS[@]}"
-wait_http "$URL"
+restart_sluiced -TERM sluiced
 ksql "$URL" "DESCRIBE INPUT;"
 echo "$BODY" | grep -q '"ADDRESS"' || fail "INPUT after restart: $BODY"
 echo "$BODY" | grep -q '"NOTE"' && fail "INPUT re-inferred from the latest schema: $BODY"

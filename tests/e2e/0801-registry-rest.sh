@@ -7,14 +7,8 @@
 # _schemas topic), and new registrations continue the id sequence.
 . "$(dirname "$0")/lib-engine.sh"
 
-HTTP=$(free_port); KAFKA=$(free_port); SR=$(free_port)
-URL=http://127.0.0.1:$HTTP
-REG=http://127.0.0.1:$SR
-ARGS=(--data.dir="$DIR/data" --broker.listeners=PLAINTEXT://127.0.0.1:$KAFKA --listeners=$URL
-      --schema.registry.listeners=$REG)
-start_sluiced sluiced "${ARGS[@]}"
-PID1=$LAST_PID
-wait_http "$URL"
+REG=http://127.0.0.1:$(free_port)
+start_engine --schema.registry.listeners=$REG
 
 CT='Content-Type: application/vnd.schemaregistry.v1+json'
 # req METHOD PATH [BODY]: sets CODE and OUT
@@ -89,10 +83,7 @@ expect DELETE /subjects/t-value/versions/3 "" 200 '3'
 expect GET /subjects/t-value/versions "" 200 '[1,2]'
 
 # restart: everything above survives
-kill -9 "$PID1"
-wait "$PID1" 2>/dev/null
-start_sluiced sluiced "${ARGS[@]}"
-wait_http "$URL"
+restart_sluiced -9 sluiced
 expect GET /subjects "" 200 '["t-value"]'
 expect GET /subjects/t-value/versions "" 200 '[1,2]'
 expect GET /config/t-value "" 200 '{"compatibilityLevel":"NONE"}'

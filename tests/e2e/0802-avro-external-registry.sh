@@ -6,11 +6,7 @@
 # sluiced infers a stream's columns from the first one's registry, its CSAS registers its sink
 # schema there, and the output decodes with the package. Skips (77) only when node is missing.
 . "$(dirname "$0")/lib-engine.sh"
-command -v node >/dev/null || { echo "SKIP: node is not installed"; exit 77; }
-SRC=${SLUICE_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-export NODE_PATH=$SRC/tests/e2e/node/node_modules
-[ -d "$NODE_PATH/kafkajs" ] || fail "npm clients missing in $NODE_PATH (run scripts/setup)"
-CLIENT=$SRC/tests/e2e/lib/avro_client.js
+node_clients
 
 HTTP1=$(free_port); HTTP2=$(free_port); KAFKA=$(free_port); SR=$(free_port)
 BS=127.0.0.1:$KAFKA

@@ -11,7 +11,7 @@ example_start ride-promotions qualify_promotion.so
 grep -q "loaded plugin .*qualify_promotion.so (qualify_promotion 1.0.0" "$DIR/sluiced.log" || fail "plugin not loaded"
 example_sql "$EX/setup.sql"
 grep -q "Created query with ID CTAS_ACTIVE_PROMOTIONS_" "$DIR/setup.out" || fail "setup: $(cat "$DIR/setup.out")"
-"$EX/generate.py" | kcat -P -b "$BS" -t locations -K '|' || fail "kcat"
+example_feed locations
 
 EXPECTED=$("$EX/generate.py" --expected)
 [ "$(printf '%s\n' "$EXPECTED" | grep -c .)" = 8 ] || fail "generate.py --expected: $EXPECTED"
@@ -28,7 +28,5 @@ for ride in $(printf '%s\n' "$EXPECTED" | cut -d'|' -f1); do
         got=$(pull_rows "SELECT * FROM active_promotions WHERE ride_id = '$ride';")
         [ "$got" = "$(printf '%s\n' "$EXPECTED" | grep "^$ride|")" ] || fail "pull query for $ride gave: $got"
 done
-got=$(pull_rows "SELECT * FROM active_promotions;")
-[ "$got" = "$EXPECTED" ] || fail "pull query over the table gave:
-$got"
+pull_is "SELECT * FROM active_promotions;" "$EXPECTED" "pull query over the table gave"
 echo PASS

@@ -8,8 +8,7 @@
 
 example_start orders-cqrs
 example_sql "$EX/setup.sql"
-"$EX/generate.py" | kcat -P -b "$BS" -t order_events -K '|' || fail "kcat"
-expect() { "$EX/generate.py" --expected "$1"; }
+example_feed order_events
 expect ORDERS | grep -q '|ORDER_CANCELLED|' || fail "no cancelled order in the data"
 
 orders() { topic_table ORDERS | fields KEY STATUS CUSTOMER_ID STATE AMOUNT; }
@@ -20,13 +19,8 @@ wait_equal "ORDERS_PER_STATE topic" "$(expect STATE)" per_state
 wait_equal "ORDERS_PER_CUSTOMER topic" "$(expect CUSTOMER)" per_customer
 
 # the README's pull queries
-got=$(pull_rows "SELECT * FROM orders WHERE order_id = 'o-0007';")
-[ "$got" = "$(expect ORDERS | grep '^o-0007|')" ] || fail "pull o-0007: $got"
-got=$(pull_rows "SELECT * FROM orders_per_state WHERE state = 'CA';")
-[ "$got" = "$(expect STATE | grep '^CA|')" ] || fail "pull CA: $got"
-got=$(pull_rows "SELECT * FROM orders_per_customer WHERE customer_id = 'c-07';")
-[ "$got" = "$(expect CUSTOMER | grep '^c-07|')" ] || fail "pull c-07: $got"
-got=$(pull_rows "SELECT * FROM orders_per_state;")
-[ "$got" = "$(expect STATE)" ] || fail "pull over orders_per_state:
-$got"
+pull_is "SELECT * FROM orders WHERE order_id = 'o-0007';" "$(expect ORDERS | grep '^o-0007|')" "pull o-0007"
+pull_is "SELECT * FROM orders_per_state WHERE state = 'CA';" "$(expect STATE | grep '^CA|')" "pull CA"
+pull_is "SELECT * FROM orders_per_customer WHERE customer_id = 'c-07';" "$(expect CUSTOMER | grep '^c-07|')" "pull c-07"
+pull_is "SELECT * FROM orders_per_state;" "$(expect STATE)" "pull over orders_per_state"
 echo PASS

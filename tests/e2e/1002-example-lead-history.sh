@@ -8,8 +8,7 @@
 
 example_start lead-history
 example_sql "$EX/setup.sql"
-"$EX/generate.py" | kcat -P -b "$BS" -t lead_events -K '|' || fail "kcat"
-expect() { "$EX/generate.py" --expected "$1"; }
+example_feed lead_events
 COLS="STATUS NAME EMAIL PHONE SOURCE AGENT FOLLOW_UP_ON ORDER_ID AMOUNT EVENTS UPDATED_AT"
 # shellcheck disable=SC2086
 leads() { topic_table "$1" | fields KEY $COLS; }
@@ -18,14 +17,10 @@ wait_equal "LEADS_AS_OF_MAR5 topic" "$(expect ASOF)" leads LEADS_AS_OF_MAR5
 [ "$(expect LEADS | grep -c .)" = 6 ] && [ "$(expect ASOF | grep -c .)" = 5 ] || fail "expected rows"
 
 # the README's pull queries
-got=$(pull_rows "SELECT * FROM leads WHERE lead_id = 'lead-2';")
-[ "$got" = "$(expect LEADS | grep '^lead-2|')" ] || fail "pull lead-2: $got"
-got=$(pull_rows "SELECT * FROM leads_as_of_mar5 WHERE lead_id = 'lead-2';")
-[ "$got" = "$(expect ASOF | grep '^lead-2|')" ] || fail "pull lead-2 as of 5 March: $got"
-got=$(pull_rows "SELECT lead_id, status, events, updated_at FROM leads;")
-[ "$got" = "$(expect LEADS | cut -d'|' -f1,2,11,12)" ] || fail "pull over leads: $got"
+pull_is "SELECT * FROM leads WHERE lead_id = 'lead-2';" "$(expect LEADS | grep '^lead-2|')" "pull lead-2"
+pull_is "SELECT * FROM leads_as_of_mar5 WHERE lead_id = 'lead-2';" "$(expect ASOF | grep '^lead-2|')" "pull lead-2 as of 5 March"
+pull_is "SELECT lead_id, status, events, updated_at FROM leads;" "$(expect LEADS | cut -d'|' -f1,2,11,12)" "pull over leads"
 
 # lead 2's history: a pull query on the stream
-got=$(pull_rows "SELECT event_time, event_type FROM lead_events WHERE lead_id = 'lead-2';")
-[ "$got" = "$("$EX/generate.py" --history lead-2)" ] || fail "lead-2's history: $got"
+pull_is "SELECT event_time, event_type FROM lead_events WHERE lead_id = 'lead-2';" "$("$EX/generate.py" --history lead-2)" "lead-2's history"
 echo PASS

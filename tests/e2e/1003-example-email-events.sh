@@ -11,7 +11,6 @@
 example_start email-events
 example_sql "$EX/setup.sql"
 /usr/bin/python3 "$EX/generate.py" --produce "$BS" || fail "generate.py --produce"
-expect() { "$EX/generate.py" --expected "$1"; }
 [ "$(expect EXPIRED | wc -l)" = 3 ] || fail "the data has no expired envelopes: $(expect EXPIRED)"
 
 topic() { timeout 30 kcat -C -b "$BS" -t "$1" -e -q -f '%k|%s\n' | sed '/^$/d'; }
@@ -26,8 +25,7 @@ done
 
 # the copies per event id: pull queries
 wait_equal "EMAIL_COPIES (pull)" "$(expect COPIES)" pull_rows "SELECT event_id, copies, sender FROM email_copies;"
-got=$(pull_rows "SELECT * FROM email_copies WHERE event_id = 'evt-0026';")
-[ "$got" = "evt-0026|3|security@shop.example" ] || fail "pull query for evt-0026: $got"
+pull_is "SELECT * FROM email_copies WHERE event_id = 'evt-0026';" "evt-0026|3|security@shop.example" "pull query for evt-0026"
 
 # the hourly counts: the latest value per (sender, window start) in the table's topic
 want=$(expect HOURLY | sed 's/|\([0-9][0-9]:00\)|\(.*\)/|\1:00|{"EMAILS":\2}/')

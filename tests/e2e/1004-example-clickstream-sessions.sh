@@ -10,7 +10,7 @@
 
 example_start clickstream-sessions
 example_sql "$EX/setup.sql"
-"$EX/generate.py" | kcat -P -b "$BS" -t pageviews -K '|' || fail "kcat"
+example_feed pageviews
 
 # expected "user|start|end|n" as topic_table prints the table: time windows without their end
 want() {

@@ -1,6 +1,6 @@
 #!/bin/bash
-# lib-engine.sh: helpers shared by the 05xx engine e2e tests (sourced, not a test itself): free
-# ports, starting and stopping sluiced processes, POST /ksql with curl, kcat produce/consume.
+# lib-engine.sh: helpers shared by the engine e2e tests (sourced, not a test itself): free ports,
+# starting, restarting and stopping sluiced processes, POST /ksql with curl, kcat produce/consume.
 set -u
 BIN=${SLUICE_BIN:-$(dirname "$0")/../../build/bin}
 DIR=$(mktemp -d)
@@ -32,6 +32,50 @@ start_sluiced() {
         "$BIN/sluiced" "$@" >>"$DIR/$name.log" 2>&1 &
         LAST_PID=$!
         PIDS+=("$LAST_PID")
+}
+# start_engine [ARGS...]: sluiced with its bundled broker on free ports, its data in $DIR/data,
+# logging to $DIR/sluiced.log; sets URL, BS, ARGS (all its arguments, for restart_sluiced) and
+# PID1; returns once REST answers
+start_engine() {
+        local http kafka
+        http=$(free_port)
+        kafka=$(free_port)
+        URL=http://127.0.0.1:$http
+        BS=127.0.0.1:$kafka
+        ARGS=(--data.dir="$DIR/data" --broker.listeners=PLAINTEXT://$BS --listeners=$URL "$@")
+        start_sluiced sluiced "${ARGS[@]}"
+        PID1=$LAST_PID
+        wait_http "$URL"
+}
+# consumer group timings for the kill -9 tests: a dead member's partitions move on within seconds
+FAST_GROUP=(--ksql.streams.session.timeout.ms=6000 --ksql.streams.heartbeat.interval.ms=1000)
+# stop_engine SIGNAL: stops PID1 with SIGNAL (-9, or -TERM for a clean stop) and waits for it
+stop_engine() {
+        kill "$1" "$PID1"
+        wait "$PID1" 2>/dev/null
+}
+# resume_engine NAME [REPLAYED]: starts sluiced NAME again with ARGS (PID1 is the new process) and
+# waits for REST; with REPLAYED, NAME's log must say that many commands of the command log were
+# replayed
+resume_engine() {
+        start_sluiced "$1" "${ARGS[@]}"
+        PID1=$LAST_PID
+        wait_http "$URL"
+        [ -z "${2:-}" ] || grep -q "command log replayed: $2 commands" "$DIR/$1.log" || fail "command log not replayed"
+}
+# restart_sluiced SIGNAL NAME [REPLAYED]: stop_engine SIGNAL, then resume_engine NAME [REPLAYED]
+restart_sluiced() {
+        stop_engine "$1"
+        resume_engine "$2" "${3:-}"
+}
+# node_clients: for the tests driving the npm clients (tests/e2e/node): skips (77) without node;
+# exports NODE_PATH, sets SRC and CLIENT (lib/avro_client.js); fails when the packages are missing
+node_clients() {
+        command -v node >/dev/null || { echo "SKIP: node is not installed"; exit 77; }
+        SRC=${SLUICE_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+        export NODE_PATH=$SRC/tests/e2e/node/node_modules
+        [ -d "$NODE_PATH/kafkajs" ] || fail "npm clients missing in $NODE_PATH (run scripts/setup)"
+        CLIENT=$SRC/tests/e2e/lib/avro_client.js
 }
 # wait_http URL: until /info answers
 wait_http() {

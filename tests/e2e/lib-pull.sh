@@ -4,16 +4,9 @@
 # and waiting until a table's view has caught up.
 . "$(dirname "${BASH_SOURCE[0]}")/lib-engine.sh"
 
-# pull_server [ARGS...]: starts sluiced with its bundled broker; sets URL, BS
-pull_server() {
-        HTTP=$(free_port); KAFKA=$(free_port)
-        URL=http://127.0.0.1:$HTTP
-        BS=127.0.0.1:$KAFKA
-        ARGS=(--data.dir="$DIR/data" --broker.listeners=PLAINTEXT://$BS --listeners=$URL --num.partitions=2
-              --ksql.streams.commit.interval.ms=200 "$@")
-        start_sluiced sluiced "${ARGS[@]}"
-        wait_http "$URL"
-}
+# pull_server [ARGS...]: start_engine with two partitions and commits every 200 ms; sets URL, BS,
+# ARGS, PID1
+pull_server() { start_engine --num.partitions=2 --ksql.streams.commit.interval.ms=200 "$@"; }
 # query SQL [PROPS_JSON]: POST /query; OUT is the body, QSTATUS the HTTP status
 query() {
         local payload

@@ -5,6 +5,10 @@
 #                         EX (the example's folder), the plugins copied into the data dir's udf/
 #                         (where sluiced looks by default), sluiced started; URL and BS set
 #   example_sql FILE      `sluice -f FILE` against the server; fails unless it succeeds
+#   example_feed TOPIC    generate.py's "key|value" lines into TOPIC (kcat)
+#   expect WHAT           generate.py --expected WHAT
+#   pull_is SQL EXPECTED WHAT
+#                         pull_rows SQL must print EXPECTED, else fails naming WHAT
 #   shell_e SQL           `sluice --output JSON -e SQL`: prints the shell's output
 #   wait_equal WHAT EXPECTED CMD...
 #                         runs CMD until its output equals EXPECTED (up to 60 s), else fails with
@@ -46,6 +50,17 @@ example_sql() {
         "$BIN/sluice" -f "$1" "$URL" >"$DIR/setup.out" 2>&1 || fail "sluice -f $1:
 $(cat "$DIR/setup.out")"
 }
+
+# example_feed TOPIC: the example's generate.py output ("key|value" lines) into TOPIC with kcat
+example_feed() { "$EX/generate.py" | kcat -P -b "$BS" -t "$1" -K '|' || fail "kcat"; }
+# pull_is SQL EXPECTED WHAT: pull_rows SQL gives EXPECTED, else fails naming WHAT
+pull_is() {
+        local got
+        got=$(pull_rows "$1")
+        [ "$got" = "$2" ] || fail "$3: $got"
+}
+# expect WHAT: what generate.py --expected WHAT computes itself
+expect() { "$EX/generate.py" --expected "$1"; }
 
 shell_e() { timeout 60 "$BIN/sluice" --output JSON -e "$1" "$URL" 2>&1; }
 

@@ -1,8 +1,8 @@
 # tests/e2e/lib/server.sh: the start-up the REST and shell e2e tests share, sourced after `set -u`.
 # Sets BIN, a temp DIR, the tmux command T on a private socket, PID (the server) and CURL (a
 # background client), all stopped and removed on exit; defines free_port, sluiced_start and
-# sluiced_wait, and the tmux shell helpers shell_start, screen, wait_for (WAIT_TRIES tenths of a
-# second) and type_line. Each test defines its own fail().
+# sluiced_wait, sluiced_up, a default fail() and post(), and the tmux shell helpers shell_start,
+# screen, wait_for (WAIT_TRIES tenths of a second) and type_line.
 BIN=${SLUICE_BIN:-$(dirname "$0")/../../build/bin}
 DIR=$(mktemp -d)
 SOCK=sluice-e2e-$$
@@ -31,6 +31,16 @@ sluiced_start() {
 }
 # sluiced_wait: until the server at URL answers /info (10 s at the most).
 sluiced_wait() { for _ in $(seq 100); do curl -s -o /dev/null "$URL/info" && break; sleep 0.1; done; }
+# sluiced_up [ARGS...]: sluiced_start on a free port (URL set here), then sluiced_wait.
+sluiced_up() {
+        URL=http://127.0.0.1:$(free_port)
+        sluiced_start "$URL" "$@"
+        sluiced_wait
+}
+# fail MESSAGE: the message and the server log's tail, exit 1 (tests that show more redefine it).
+fail() { echo "FAIL: $*"; tail -5 "$DIR/log"; exit 1; }
+# post CURL-ARGS...: a POST with a JSON body (tests with other clients redefine it).
+post() { curl -s -X POST -H 'Content-Type: application/json' "$@"; }
 
 # shell_start HOME: the sluice shell against URL in the tmux session "shell", with HOME.
 shell_start() { $T new-session -d -s shell -x 160 -y 60 "HOME=$1 TERM=xterm $BIN/sluice $URL; echo SHELL-EXIT=\$?; sleep 30"; }

@@ -72,29 +72,52 @@ Test(broker_conn, apiversions_and_bad_requests, .fini = teardown)
         sl_broker_free(broker);
 }
 
+/* A test broker (*broker) with the one-partition topic `topic`, and a connection to it. */
+static sl_broker_conn *conn_on_topic(sl_broker **broker, const char *topic)
+{
+        char msg[256];
+
+        *broker = test_broker(dir, sizeof dir, NULL);
+        cr_assert_eq(sl_broker_topic_create(*broker, topic, 1, NULL, msg, sizeof msg), ErrorCode_NONE, "%s", msg);
+        return sl_broker_conn_new(*broker, -1, NULL);
+}
+
+/* `batches` (initialised here): `n` batches of one record k=v, the first with base timestamp `first`. */
+static void kv_batches(sl_buf *batches, int first, int n)
+{
+        test_rec rec = {"k", "v", 0};
+
+        sl_buf_init(batches);
+        for (int i = 0; i < n; i++)
+                test_batch(batches, first + i, &rec, 1, -1, -1, -1);
+}
+
+/* A Produce v7 request (correlation id `corr`, acks 1) of the record batches `batches` for
+ * partition 0 of `topic`, written to `b` after its header. */
+static void produce_request(sl_buf *b, int32_t corr, const char *topic, const sl_buf *batches)
+{
+        header(b, ApiKey_Produce, 7, corr);
+        sl_wr_str(b, NULL);
+        sl_wr_i16(b, 1);
+        sl_wr_i32(b, 1000);
+        sl_wr_i32(b, 1);
+        sl_wr_str(b, topic);
+        sl_wr_i32(b, 1);
+        sl_wr_i32(b, 0);
+        sl_wr_bytes(b, batches->data, batches->len, false);
+}
+
 Test(broker_conn, corrupt_batches_are_refused, .fini = teardown)
 {
-        sl_broker *broker = test_broker(dir, sizeof dir, NULL);
-        char msg[256];
-        cr_assert_eq(sl_broker_topic_create(broker, "p", 1, NULL, msg, sizeof msg), ErrorCode_NONE);
-        sl_broker_conn *conn = sl_broker_conn_new(broker, -1, NULL);
+        sl_broker *broker;
+        sl_broker_conn *conn = conn_on_topic(&broker, "p");
         sl_buf batch, b;
-        sl_buf_init(&batch);
         sl_buf_init(&b);
-        test_rec rec = {"k", "v", 0};
-        test_batch(&batch, 1, &rec, 1, -1, -1, -1);
+        kv_batches(&batch, 1, 1);
         for (int corrupt = 0; corrupt < 2; corrupt++) {
                 if (corrupt)
                         batch.data[batch.len - 1] ^= 0xff;
-                header(&b, ApiKey_Produce, 7, 20 + corrupt);
-                sl_wr_str(&b, NULL);
-                sl_wr_i16(&b, 1);
-                sl_wr_i32(&b, 1000);
-                sl_wr_i32(&b, 1);
-                sl_wr_str(&b, "p");
-                sl_wr_i32(&b, 1);
-                sl_wr_i32(&b, 0);
-                sl_wr_bytes(&b, batch.data, batch.len, false);
+                produce_request(&b, 20 + corrupt, "p", &batch);
                 cr_assert(sl_broker_conn_handle_frame(conn, b.data, b.len));
                 sl_slice r = response(conn, corrupt);
                 /* corr, topics[1], "p", parts[1], index, error, base_offset, ... */
@@ -111,25 +134,12 @@ Test(broker_conn, corrupt_batches_are_refused, .fini = teardown)
 
 Test(broker_conn, many_batches_in_one_produce, .fini = teardown)
 {
-        sl_broker *broker = test_broker(dir, sizeof dir, NULL);
-        char msg[256];
-        cr_assert_eq(sl_broker_topic_create(broker, "m", 1, NULL, msg, sizeof msg), ErrorCode_NONE);
-        sl_broker_conn *conn = sl_broker_conn_new(broker, -1, NULL);
+        sl_broker *broker;
+        sl_broker_conn *conn = conn_on_topic(&broker, "m");
         sl_buf batches, b;
-        sl_buf_init(&batches);
         sl_buf_init(&b);
-        test_rec rec = {"k", "v", 0};
-        for (int i = 0; i < 3000; i++)
-                test_batch(&batches, i, &rec, 1, -1, -1, -1);
-        header(&b, ApiKey_Produce, 7, 30);
-        sl_wr_str(&b, NULL);
-        sl_wr_i16(&b, 1);
-        sl_wr_i32(&b, 1000);
-        sl_wr_i32(&b, 1);
-        sl_wr_str(&b, "m");
-        sl_wr_i32(&b, 1);
-        sl_wr_i32(&b, 0);
-        sl_wr_bytes(&b, batches.data, batches.len, false);
+        kv_batches(&batches, 0, 3000);
+        produce_request(&b, 30, "m", &batches);
         cr_assert(sl_broker_conn_handle_frame(conn, b.data, b.len));
         sl_broker_log *log = sl_broker_topic_find(broker, "m", 1)->parts[0];
         cr_assert_eq(log->end_offset, 3000);

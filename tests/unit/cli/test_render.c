@@ -14,6 +14,18 @@ static json_t *parse(const char *text)
         return j;
 }
 
+/* What `render` writes for the JSON `text`, as a heap string (caller frees with sl_free). */
+static char *rendered(void (*render)(sl_str *, json_t *), const char *text)
+{
+        json_t *j = parse(text);
+        sl_str s;
+
+        sl_str_init(&s);
+        render(&s, j);
+        json_decref(j);
+        return sl_str_detach(&s);
+}
+
 Test(cli_render, table_layout)
 {
         static const char *const h[] = {"Name", "Topic"};
@@ -54,30 +66,26 @@ Test(cli_render, status_and_streams)
 
 Test(cli_render, schema_text)
 {
-        json_t *j = parse("{\"type\":\"ARRAY\",\"memberSchema\":{\"type\":\"STRUCT\",\"fields\":[{\"name\":\"A\",\"schema\":"
-                          "{\"type\":\"DECIMAL\",\"parameters\":{\"precision\":4,\"scale\":2}}},{\"name\":\"B\",\"schema\":"
-                          "{\"type\":\"MAP\",\"memberSchema\":{\"type\":\"STRING\"}}}]}}");
-        sl_str s;
-        sl_str_init(&s);
-        sl_cli_render_schema(&s, j);
-        cr_assert_str_eq(sl_str_cstr(&s), "ARRAY<STRUCT<A DECIMAL(4, 2), B MAP<STRING, VARCHAR(STRING)>>>");
-        sl_str_deinit(&s);
-        json_decref(j);
+        char *out = rendered(sl_cli_render_schema,
+                             "{\"type\":\"ARRAY\",\"memberSchema\":{\"type\":\"STRUCT\",\"fields\":[{\"name\":\"A\",\"schema\":"
+                             "{\"type\":\"DECIMAL\",\"parameters\":{\"precision\":4,\"scale\":2}}},{\"name\":\"B\",\"schema\":"
+                             "{\"type\":\"MAP\",\"memberSchema\":{\"type\":\"STRING\"}}}]}}");
+
+        cr_assert_str_eq(out, "ARRAY<STRUCT<A DECIMAL(4, 2), B MAP<STRING, VARCHAR(STRING)>>>");
+        sl_free(out);
 }
 
 Test(cli_render, describe_marks_keys)
 {
-        json_t *j = parse("{\"@type\":\"sourceDescription\",\"sourceDescription\":{\"name\":\"T\",\"type\":\"TABLE\","
-                          "\"extended\":false,\"fields\":[{\"name\":\"K\",\"schema\":{\"type\":\"INTEGER\"},\"type\":\"KEY\"},"
-                          "{\"name\":\"V\",\"schema\":{\"type\":\"STRING\"}}]}}");
-        sl_str s;
-        sl_str_init(&s);
-        sl_cli_render_entity(&s, j);
-        cr_assert(strstr(sl_str_cstr(&s), "Name                 : T\n") != NULL);
-        cr_assert(strstr(sl_str_cstr(&s), " K     | INTEGER (primary key) \n") != NULL, "%s", sl_str_cstr(&s));
-        cr_assert(strstr(sl_str_cstr(&s), " V     | VARCHAR(STRING)       \n") != NULL);
-        sl_str_deinit(&s);
-        json_decref(j);
+        char *out = rendered(sl_cli_render_entity,
+                             "{\"@type\":\"sourceDescription\",\"sourceDescription\":{\"name\":\"T\",\"type\":\"TABLE\","
+                             "\"extended\":false,\"fields\":[{\"name\":\"K\",\"schema\":{\"type\":\"INTEGER\"},\"type\":\"KEY\"},"
+                             "{\"name\":\"V\",\"schema\":{\"type\":\"STRING\"}}]}}");
+
+        cr_assert(strstr(out, "Name                 : T\n") != NULL);
+        cr_assert(strstr(out, " K     | INTEGER (primary key) \n") != NULL, "%s", out);
+        cr_assert(strstr(out, " V     | VARCHAR(STRING)       \n") != NULL);
+        sl_free(out);
 }
 
 Test(cli_render, rows_wrap_long_cells)

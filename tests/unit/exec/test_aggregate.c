@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/mem.h"
+#include "case_table.h"
 #include "driver_fixture.h"
 #include "exec/driver.h"
 #include "plan/plan.h"
@@ -28,19 +29,6 @@ static void teardown(void)
 
 TestSuite(exec_aggregate, .init = setup, .fini = teardown);
 
-static void run_sql(const char *sql)
-{
-        sl_test_driver_run_sql(&fx, sql);
-}
-
-static void pipe_rec(const char *key, const char *value, int64_t ts)
-{
-        sl_err_detail e;
-        sl_slice k = key ? sl_slice_from_cstr(key) : SL_SLICE(NULL, 0);
-        sl_slice v = value ? sl_slice_from_cstr(value) : SL_SLICE(NULL, 0);
-
-        cr_assert_eq(sl_exec_driver_pipe(fx.d, "in", -1, k, v, NULL, 0, ts, &e), SL_OK, "%s", e.message);
-}
 
 /* The records of topic "out" as "key=value" lines ("key@start=value" for windowed keys of
  * `window_bytes` trailing bytes, "key=<null>" for tombstones). */
@@ -65,131 +53,94 @@ static void outputs(char *buf, size_t size, size_t window_bytes)
         }
 }
 
+
+/* One record piped into topic "in", after an optional restart of the driver. */
+typedef struct agg_rec {
+        const char *key;   /* its key; NULL ends the list */
+        const char *value; /* its JSON value; NULL: a tombstone */
+        int64_t ts;        /* its timestamp */
+        int restart;       /* before piping it: 0 nothing, 1 restart, 2 restart losing the local state */
+} agg_rec;
+
+/* A case: statements, records in, the records of "out" as text (see outputs). */
+typedef struct agg_case {
+        const char *name;      /* what it shows */
+        const char *sql;       /* the statements, after STREAM unless they create S themselves */
+        agg_rec recs[8];       /* the records in */
+        size_t window_bytes;   /* trailing bytes of windowed keys (8, sessions 16), 0: not windowed */
+        const char *want;      /* the outputs */
+        long late;             /* records dropped as late, -1: not checked */
+} agg_case;
+
 #define STREAM "CREATE STREAM S (K STRING KEY, G STRING, V INT) WITH (kafka_topic='in', value_format='JSON');"
+#define CTAS "CREATE TABLE T WITH (kafka_topic='out') AS "
+#define ONE "{\"V\":1}"
 
-Test(exec_aggregate, group_by_a_value_column_counts_and_sums_per_group)
-{
-        char out[2048];
-
-        run_sql(STREAM "CREATE TABLE T WITH (kafka_topic='out') AS SELECT G, COUNT(*) AS C, SUM(V) AS S FROM S GROUP BY G;");
-        pipe_rec("a", "{\"G\":\"x\",\"V\":1}", 10);
-        pipe_rec("b", "{\"G\":\"y\",\"V\":2}", 11);
-        pipe_rec("c", "{\"G\":\"x\",\"V\":3}", 12);
-        pipe_rec("d", "{\"G\":null,\"V\":3}", 13);  /* no group: dropped */
-        outputs(out, sizeof(out), 0);
-        cr_assert_str_eq(out, "x={\"C\":1,\"S\":1};y={\"C\":1,\"S\":2};x={\"C\":2,\"S\":4};");
-}
-
-Test(exec_aggregate, table_aggregation_undoes_the_old_row)
-{
-        char out[2048];
-
-        run_sql("CREATE TABLE S (K STRING PRIMARY KEY, G STRING, V INT) WITH (kafka_topic='in', value_format='JSON');"
-                "CREATE TABLE T WITH (kafka_topic='out') AS SELECT G, SUM(V) AS S FROM S GROUP BY G;");
-        pipe_rec("a", "{\"G\":\"x\",\"V\":1}", 10);
-        pipe_rec("b", "{\"G\":\"x\",\"V\":2}", 11);
-        pipe_rec("a", "{\"G\":\"y\",\"V\":5}", 12);  /* moves from x to y */
-        pipe_rec("b", "{\"G\":\"x\",\"V\":4}", 13);  /* same group: one change */
-        pipe_rec("b", NULL, 14);                     /* delete */
-        outputs(out, sizeof(out), 0);
-        cr_assert_str_eq(out, "x={\"S\":1};x={\"S\":3};x={\"S\":2};y={\"S\":5};x={\"S\":4};x={\"S\":0};");
-}
-
-Test(exec_aggregate, having_turns_failing_groups_into_tombstones)
-{
-        char out[2048];
-
-        run_sql(STREAM "CREATE TABLE T WITH (kafka_topic='out') AS SELECT K, COUNT(*) AS C FROM S GROUP BY K "
-                       "HAVING COUNT(*) > 1;");
-        pipe_rec("a", "{\"V\":1}", 1);
-        pipe_rec("a", "{\"V\":1}", 2);
-        outputs(out, sizeof(out), 0);
-        cr_assert_str_eq(out, "a={\"C\":2};");
-}
-
-Test(exec_aggregate, tumbling_windows_drop_and_count_late_records)
-{
-        char out[2048];
-
-        run_sql(STREAM "CREATE TABLE T WITH (kafka_topic='out') AS SELECT K, COUNT(*) AS C FROM S "
-                       "WINDOW TUMBLING (SIZE 10 MILLISECONDS, GRACE PERIOD 5 MILLISECONDS) GROUP BY K;");
-        pipe_rec("a", "{\"V\":1}", 3);
-        pipe_rec("a", "{\"V\":1}", 12);
-        pipe_rec("a", "{\"V\":1}", 14);  /* stream time 14: window [0,10) open until 15 */
-        pipe_rec("a", "{\"V\":1}", 9);
-        pipe_rec("a", "{\"V\":1}", 20);
-        pipe_rec("a", "{\"V\":1}", 8);   /* late: [0,10) closed at 15 */
-        outputs(out, sizeof(out), 8);
-        cr_assert_str_eq(out, "a@0={\"C\":1};a@10={\"C\":1};a@10={\"C\":2};a@0={\"C\":2};a@20={\"C\":1};");
-        cr_assert_eq(sl_proclog_count(sl_exec_driver_log(fx.d, 0), SL_PROCLOG_LATE), 1);
-}
-
-Test(exec_aggregate, hopping_windows_update_every_covering_window)
-{
-        char out[2048];
-
-        run_sql(STREAM "CREATE TABLE T WITH (kafka_topic='out') AS SELECT K, SUM(V) AS S FROM S "
-                       "WINDOW HOPPING (SIZE 10 MILLISECONDS, ADVANCE BY 5 MILLISECONDS) GROUP BY K;");
-        pipe_rec("a", "{\"V\":1}", 7);
-        pipe_rec("a", "{\"V\":2}", 12);
-        outputs(out, sizeof(out), 8);
-        cr_assert_str_eq(out, "a@0={\"S\":1};a@5={\"S\":1};a@5={\"S\":3};a@10={\"S\":2};");
-}
-
-Test(exec_aggregate, sessions_merge_and_retract_the_merged_ones)
-{
-        char out[2048];
-
-        run_sql(STREAM "CREATE TABLE T WITH (kafka_topic='out') AS SELECT K, COUNT(*) AS C FROM S "
-                       "WINDOW SESSION (20 MILLISECONDS) GROUP BY K;");
-        pipe_rec("a", "{\"V\":1}", 0);
-        pipe_rec("a", "{\"V\":1}", 30);
-        pipe_rec("a", "{\"V\":1}", 15);  /* bridges both sessions */
-        outputs(out, sizeof(out), 16);
+static const agg_case cases[] = {
+        {"group by a value column counts and sums per group",
+         STREAM CTAS "SELECT G, COUNT(*) AS C, SUM(V) AS S FROM S GROUP BY G;",
+         {{"a", "{\"G\":\"x\",\"V\":1}", 10, 0}, {"b", "{\"G\":\"y\",\"V\":2}", 11, 0},
+          {"c", "{\"G\":\"x\",\"V\":3}", 12, 0}, {"d", "{\"G\":null,\"V\":3}", 13, 0} /* no group: dropped */},
+         0, "x={\"C\":1,\"S\":1};y={\"C\":1,\"S\":2};x={\"C\":2,\"S\":4};", -1},
+        {"table aggregation undoes the old row",
+         "CREATE TABLE S (K STRING PRIMARY KEY, G STRING, V INT) WITH (kafka_topic='in', value_format='JSON');"
+         CTAS "SELECT G, SUM(V) AS S FROM S GROUP BY G;",
+         {{"a", "{\"G\":\"x\",\"V\":1}", 10, 0}, {"b", "{\"G\":\"x\",\"V\":2}", 11, 0},
+          {"a", "{\"G\":\"y\",\"V\":5}", 12, 0} /* moves from x to y */,
+          {"b", "{\"G\":\"x\",\"V\":4}", 13, 0} /* same group: one change */, {"b", NULL, 14, 0} /* delete */},
+         0, "x={\"S\":1};x={\"S\":3};x={\"S\":2};y={\"S\":5};x={\"S\":4};x={\"S\":0};", -1},
+        {"having turns failing groups into tombstones",
+         STREAM CTAS "SELECT K, COUNT(*) AS C FROM S GROUP BY K HAVING COUNT(*) > 1;",
+         {{"a", ONE, 1, 0}, {"a", ONE, 2, 0}}, 0, "a={\"C\":2};", -1},
+        {"tumbling windows drop and count late records",
+         STREAM CTAS "SELECT K, COUNT(*) AS C FROM S WINDOW TUMBLING (SIZE 10 MILLISECONDS, GRACE PERIOD 5 MILLISECONDS) "
+                     "GROUP BY K;",
+         {{"a", ONE, 3, 0}, {"a", ONE, 12, 0}, {"a", ONE, 14, 0} /* stream time 14: window [0,10) open until 15 */,
+          {"a", ONE, 9, 0}, {"a", ONE, 20, 0}, {"a", ONE, 8, 0} /* late: [0,10) closed at 15 */},
+         8, "a@0={\"C\":1};a@10={\"C\":1};a@10={\"C\":2};a@0={\"C\":2};a@20={\"C\":1};", 1},
+        {"hopping windows update every covering window",
+         STREAM CTAS "SELECT K, SUM(V) AS S FROM S WINDOW HOPPING (SIZE 10 MILLISECONDS, ADVANCE BY 5 MILLISECONDS) "
+                     "GROUP BY K;",
+         {{"a", ONE, 7, 0}, {"a", "{\"V\":2}", 12, 0}}, 8, "a@0={\"S\":1};a@5={\"S\":1};a@5={\"S\":3};a@10={\"S\":2};", -1},
         /* session keys end with end and start; the "@" shows the start (last 8 bytes) */
-        cr_assert_str_eq(out, "a@0={\"C\":1};a@30={\"C\":1};a@0=<null>;a@30=<null>;a@0={\"C\":3};");
-}
+        {"sessions merge and retract the merged ones",
+         STREAM CTAS "SELECT K, COUNT(*) AS C FROM S WINDOW SESSION (20 MILLISECONDS) GROUP BY K;",
+         {{"a", ONE, 0, 0}, {"a", ONE, 30, 0}, {"a", ONE, 15, 0} /* bridges both sessions */},
+         16, "a@0={\"C\":1};a@30={\"C\":1};a@0=<null>;a@30=<null>;a@0={\"C\":3};", -1},
+        {"emit final emits each window once when it closes",
+         STREAM CTAS "SELECT K, COUNT(*) AS C FROM S WINDOW TUMBLING (SIZE 10 MILLISECONDS, GRACE PERIOD 0 MILLISECONDS) "
+                     "GROUP BY K EMIT FINAL;",
+         {{"a", ONE, 1, 0}, {"a", ONE, 2, 0}, {"a", ONE, 11, 0}, {"a", ONE, 25, 0}}, 8, "a@0={\"C\":2};a@10={\"C\":1};", -1},
+        {"restart restores counts from local state and changelog",
+         STREAM CTAS "SELECT K, COUNT(*) AS C FROM S GROUP BY K;",
+         {{"a", ONE, 1, 0}, {"a", ONE, 2, 0}, {"a", ONE, 3, 1}, {"a", ONE, 4, 2}},
+         0, "a={\"C\":1};a={\"C\":2};a={\"C\":3};a={\"C\":4};", -1},
+        {"windowed state survives a lost local directory",
+         STREAM CTAS "SELECT K, COUNT(*) AS C FROM S WINDOW TUMBLING (SIZE 10 MILLISECONDS) GROUP BY K;",
+         {{"a", ONE, 1, 0}, {"a", ONE, 2, 2}}, 8, "a@0={\"C\":1};a@0={\"C\":2};", -1},
+};
 
-Test(exec_aggregate, emit_final_emits_each_window_once_when_it_closes)
+SL_TEST_CASE_INDICES(exec_aggregate, cases, SL_TEST_COUNT(cases))
+
+ParameterizedTest(size_t *i, exec_aggregate, cases)
 {
-        char out[2048];
-
-        run_sql(STREAM "CREATE TABLE T WITH (kafka_topic='out') AS SELECT K, COUNT(*) AS C FROM S "
-                       "WINDOW TUMBLING (SIZE 10 MILLISECONDS, GRACE PERIOD 0 MILLISECONDS) GROUP BY K EMIT FINAL;");
-        pipe_rec("a", "{\"V\":1}", 1);
-        pipe_rec("a", "{\"V\":1}", 2);
-        pipe_rec("a", "{\"V\":1}", 11);
-        pipe_rec("a", "{\"V\":1}", 25);
-        outputs(out, sizeof(out), 8);
-        cr_assert_str_eq(out, "a@0={\"C\":2};a@10={\"C\":1};");
-}
-
-Test(exec_aggregate, restart_restores_counts_from_local_state_and_changelog)
-{
-        char out[2048];
-        sl_err_detail e;
-
-        run_sql(STREAM "CREATE TABLE T WITH (kafka_topic='out') AS SELECT K, COUNT(*) AS C FROM S GROUP BY K;");
-        pipe_rec("a", "{\"V\":1}", 1);
-        pipe_rec("a", "{\"V\":1}", 2);
-        cr_assert_eq(sl_exec_driver_restart(fx.d, false, &e), SL_OK, "%s", e.message);
-        pipe_rec("a", "{\"V\":1}", 3);
-        cr_assert_eq(sl_exec_driver_restart(fx.d, true, &e), SL_OK, "%s", e.message);
-        pipe_rec("a", "{\"V\":1}", 4);
-        outputs(out, sizeof(out), 0);
-        cr_assert_str_eq(out, "a={\"C\":1};a={\"C\":2};a={\"C\":3};a={\"C\":4};");
-}
-
-Test(exec_aggregate, windowed_state_survives_a_lost_local_directory)
-{
+        const agg_case *c = &cases[*i];
         char out[2048];
         sl_err_detail e;
 
-        run_sql(STREAM "CREATE TABLE T WITH (kafka_topic='out') AS SELECT K, COUNT(*) AS C FROM S "
-                       "WINDOW TUMBLING (SIZE 10 MILLISECONDS) GROUP BY K;");
-        pipe_rec("a", "{\"V\":1}", 1);
-        cr_assert_eq(sl_exec_driver_restart(fx.d, true, &e), SL_OK, "%s", e.message);
-        pipe_rec("a", "{\"V\":1}", 2);
-        outputs(out, sizeof(out), 8);
-        cr_assert_str_eq(out, "a@0={\"C\":1};a@0={\"C\":2};");
+        sl_test_driver_run_sql(&fx, c->sql);
+        for (const agg_rec *r = c->recs; r->key; r++) {
+                sl_slice v = r->value ? sl_slice_from_cstr(r->value) : SL_SLICE(NULL, 0);
+
+                if (r->restart)
+                        cr_assert_eq(sl_exec_driver_restart(fx.d, r->restart == 2, &e), SL_OK, "%s: %s", c->name,
+                                     e.message);
+                cr_assert_eq(sl_exec_driver_pipe(fx.d, "in", -1, sl_slice_from_cstr(r->key), v, NULL, 0, r->ts, &e),
+                             SL_OK, "%s: %s", c->name, e.message);
+        }
+        outputs(out, sizeof(out), c->window_bytes);
+        cr_assert_str_eq(out, c->want, "%s", c->name);
+        if (c->late >= 0)
+                cr_assert_eq(sl_proclog_count(sl_exec_driver_log(fx.d, 0), SL_PROCLOG_LATE), (uint64_t)c->late, "%s",
+                             c->name);
 }

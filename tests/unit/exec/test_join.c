@@ -13,6 +13,7 @@
 #include "exec/driver.h"
 #include "exec/op.h"
 #include "exec/task.h"
+#include "case_table.h"
 #include "exec_test.h"
 
 static sl_func_registry *reg;
@@ -173,87 +174,87 @@ static void outputs(sl_exec_driver *d, char *buf, size_t cap)
         }
 }
 
-Test(exec_join, stream_stream_left_join_with_grace)
+/* One record piped into the driver. */
+typedef struct join_rec {
+        const char *topic; /* its topic; NULL ends the list */
+        const char *key;   /* its key (JSON) */
+        const char *value; /* its JSON value; NULL: a tombstone */
+        int64_t ts;        /* its timestamp */
+} join_rec;
+
+/* A case through the driver: statements, records in, the outputs (see outputs). */
+typedef struct join_case {
+        const char *name;  /* what it shows */
+        const char *sql;   /* the statements */
+        join_rec recs[8];  /* the records in */
+        const char *want;  /* the outputs */
+} join_case;
+
+#define WITH_JSON(topic) " WITH (kafka_topic='" topic "', key_format='json', value_format='json');"
+
+static const join_case cases[] = {
+        {"stream-stream left join with grace",
+         "CREATE STREAM L (ID BIGINT KEY, A STRING)" WITH_JSON("l")
+         "CREATE STREAM R (ID BIGINT KEY, B STRING)" WITH_JSON("r")
+         "CREATE STREAM O AS SELECT L.ID, A, B FROM L LEFT JOIN R WITHIN 1 SECOND GRACE PERIOD 2 SECONDS "
+         "ON L.ID = R.ID;",
+         {{"l", "1", "{\"A\":\"a1\"}", 1000},
+          {"l", "1", "{\"A\":\"a2\"}", 1000}, /* a duplicate of key and time */
+          {"r", "1", "{\"B\":\"b\"}", 1500},  /* matches both, which stop waiting */
+          {"l", "2", "{\"A\":\"c\"}", 2000},  /* waits for 2000 + 1000 + 2000 */
+          {"l", "3", "{\"A\":\"d\"}", 5000},  /* not yet past 5000 */
+          {"l", "4", "{\"A\":\"e\"}", 5001},  /* stream time 5001: (c, NULL) comes out */
+          {"l", "5", "{\"A\":\"f\"}", 1000}}, /* its window closed long ago: out at once */
+         "1|{\"A\":\"a1\",\"B\":\"b\"}@1500\n"
+         "1|{\"A\":\"a2\",\"B\":\"b\"}@1500\n"
+         "2|{\"A\":\"c\",\"B\":null}@2000\n"
+         "5|{\"A\":\"f\",\"B\":null}@1000\n"},
+        {"foreign-key join follows a moved left row",
+         "CREATE TABLE ORDERS (ID BIGINT PRIMARY KEY, ITEM BIGINT)" WITH_JSON("o")
+         "CREATE TABLE ITEMS (ID BIGINT PRIMARY KEY, NAME STRING)" WITH_JSON("i")
+         "CREATE TABLE OUT AS SELECT O.ID, ITEM, NAME FROM ORDERS O JOIN ITEMS I ON O.ITEM = I.ID;",
+         {{"i", "7", "{\"NAME\":\"pen\"}", 1},
+          {"i", "8", "{\"NAME\":\"ink\"}", 2},
+          {"o", "1", "{\"ITEM\":7}", 3},
+          {"o", "1", "{\"ITEM\":8}", 4},          /* moves to item 8 */
+          {"i", "7", "{\"NAME\":\"pencil\"}", 5}, /* no longer concerns order 1 */
+          {"i", "8", "{\"NAME\":\"ink2\"}", 6},
+          {"o", "1", "{\"ITEM\":9}", 7}},         /* no item 9: the result goes */
+         "1|{\"ITEM\":7,\"NAME\":\"pen\"}@3\n"
+         "1|{\"ITEM\":8,\"NAME\":\"ink\"}@4\n"
+         "1|{\"ITEM\":8,\"NAME\":\"ink2\"}@6\n"
+         "1|null@7\n"},
+        {"aggregation over a table join undoes replaced results",
+         "CREATE TABLE L (ID BIGINT PRIMARY KEY, G STRING)" WITH_JSON("l")
+         "CREATE TABLE R (ID BIGINT PRIMARY KEY, V INT)" WITH_JSON("r")
+         "CREATE TABLE C AS SELECT G, COUNT(*) AS N, SUM(V) AS S FROM L JOIN R ON L.ID = R.ID GROUP BY G;",
+         {{"l", "1", "{\"G\":\"a\"}", 1},
+          {"r", "1", "{\"V\":5}", 2},   /* joins: a counts 1 */
+          {"l", "2", "{\"G\":\"a\"}", 3},
+          {"r", "2", "{\"V\":7}", 4},   /* a counts 2 */
+          {"l", "1", "{\"G\":\"b\"}", 5}, /* moves from a to b */
+          {"r", "2", NULL, 6}},         /* the inner join loses row 2: a counts 0 */
+         "\"a\"|{\"N\":1,\"S\":5}@2\n"
+         "\"a\"|{\"N\":2,\"S\":12}@4\n"
+         "\"a\"|{\"N\":1,\"S\":7}@5\n"
+         "\"b\"|{\"N\":1,\"S\":5}@5\n"
+         "\"a\"|{\"N\":0,\"S\":0}@6\n"},
+};
+
+SL_TEST_CASE_INDICES(exec_join, driver_cases, SL_TEST_COUNT(cases))
+
+ParameterizedTest(size_t *i, exec_join, driver_cases)
 {
+        const join_case *c = &cases[*i];
         sl_exec_driver *d = sl_exec_driver_new();
         sl_err_detail e;
         char buf[2048];
 
-        plan = plan_of("CREATE STREAM L (ID BIGINT KEY, A STRING) WITH (kafka_topic='l', key_format='json', "
-                       "value_format='json');"
-                       "CREATE STREAM R (ID BIGINT KEY, B STRING) WITH (kafka_topic='r', key_format='json', "
-                       "value_format='json');"
-                       "CREATE STREAM O AS SELECT L.ID, A, B FROM L LEFT JOIN R WITHIN 1 SECOND GRACE PERIOD 2 SECONDS "
-                       "ON L.ID = R.ID;",
-                       cat, reg, &script);
-        cr_assert_eq(sl_exec_driver_add(d, plan, &e), SL_OK);
-        pipe(d, "l", "1", "{\"A\":\"a1\"}", 1000);
-        pipe(d, "l", "1", "{\"A\":\"a2\"}", 1000);  /* a duplicate of key and time */
-        pipe(d, "r", "1", "{\"B\":\"b\"}", 1500);   /* matches both, which stop waiting */
-        pipe(d, "l", "2", "{\"A\":\"c\"}", 2000);   /* waits for 2000 + 1000 + 2000 */
-        pipe(d, "l", "3", "{\"A\":\"d\"}", 5000);   /* not yet past 5000 */
-        pipe(d, "l", "4", "{\"A\":\"e\"}", 5001);   /* stream time 5001: (c, NULL) comes out */
-        pipe(d, "l", "5", "{\"A\":\"f\"}", 1000);   /* its window closed long ago: out at once */
+        plan = plan_of(c->sql, cat, reg, &script);
+        cr_assert_eq(sl_exec_driver_add(d, plan, &e), SL_OK, "%s: %s", c->name, e.message);
+        for (const join_rec *r = c->recs; r->topic; r++)
+                pipe(d, r->topic, r->key, r->value, r->ts);
         outputs(d, buf, sizeof(buf));
-        cr_expect_str_eq(buf, "1|{\"A\":\"a1\",\"B\":\"b\"}@1500\n"
-                              "1|{\"A\":\"a2\",\"B\":\"b\"}@1500\n"
-                              "2|{\"A\":\"c\",\"B\":null}@2000\n"
-                              "5|{\"A\":\"f\",\"B\":null}@1000\n");
-        sl_exec_driver_free(d);
-}
-
-Test(exec_join, foreign_key_join_follows_a_moved_left_row)
-{
-        sl_exec_driver *d = sl_exec_driver_new();
-        sl_err_detail e;
-        char buf[2048];
-
-        plan = plan_of("CREATE TABLE ORDERS (ID BIGINT PRIMARY KEY, ITEM BIGINT) WITH (kafka_topic='o', key_format='json', "
-                       "value_format='json');"
-                       "CREATE TABLE ITEMS (ID BIGINT PRIMARY KEY, NAME STRING) WITH (kafka_topic='i', key_format='json', "
-                       "value_format='json');"
-                       "CREATE TABLE OUT AS SELECT O.ID, ITEM, NAME FROM ORDERS O JOIN ITEMS I ON O.ITEM = I.ID;",
-                       cat, reg, &script);
-        cr_assert_eq(sl_exec_driver_add(d, plan, &e), SL_OK);
-        pipe(d, "i", "7", "{\"NAME\":\"pen\"}", 1);
-        pipe(d, "i", "8", "{\"NAME\":\"ink\"}", 2);
-        pipe(d, "o", "1", "{\"ITEM\":7}", 3);
-        pipe(d, "o", "1", "{\"ITEM\":8}", 4);        /* moves to item 8 */
-        pipe(d, "i", "7", "{\"NAME\":\"pencil\"}", 5); /* no longer concerns order 1 */
-        pipe(d, "i", "8", "{\"NAME\":\"ink2\"}", 6);
-        pipe(d, "o", "1", "{\"ITEM\":9}", 7);        /* no item 9: the result goes */
-        outputs(d, buf, sizeof(buf));
-        cr_expect_str_eq(buf, "1|{\"ITEM\":7,\"NAME\":\"pen\"}@3\n"
-                              "1|{\"ITEM\":8,\"NAME\":\"ink\"}@4\n"
-                              "1|{\"ITEM\":8,\"NAME\":\"ink2\"}@6\n"
-                              "1|null@7\n");
-        sl_exec_driver_free(d);
-}
-
-Test(exec_join, aggregation_over_a_table_join_undoes_replaced_results)
-{
-        sl_exec_driver *d = sl_exec_driver_new();
-        sl_err_detail e;
-        char buf[2048];
-
-        plan = plan_of("CREATE TABLE L (ID BIGINT PRIMARY KEY, G STRING) WITH (kafka_topic='l', key_format='json', "
-                       "value_format='json');"
-                       "CREATE TABLE R (ID BIGINT PRIMARY KEY, V INT) WITH (kafka_topic='r', key_format='json', "
-                       "value_format='json');"
-                       "CREATE TABLE C AS SELECT G, COUNT(*) AS N, SUM(V) AS S FROM L JOIN R ON L.ID = R.ID GROUP BY G;",
-                       cat, reg, &script);
-        cr_assert_eq(sl_exec_driver_add(d, plan, &e), SL_OK);
-        pipe(d, "l", "1", "{\"G\":\"a\"}", 1);
-        pipe(d, "r", "1", "{\"V\":5}", 2);   /* joins: a counts 1 */
-        pipe(d, "l", "2", "{\"G\":\"a\"}", 3);
-        pipe(d, "r", "2", "{\"V\":7}", 4);   /* a counts 2 */
-        pipe(d, "l", "1", "{\"G\":\"b\"}", 5); /* moves from a to b */
-        pipe(d, "r", "2", NULL, 6);          /* the inner join loses row 2: a counts 0 */
-        outputs(d, buf, sizeof(buf));
-        cr_expect_str_eq(buf, "\"a\"|{\"N\":1,\"S\":5}@2\n"
-                              "\"a\"|{\"N\":2,\"S\":12}@4\n"
-                              "\"a\"|{\"N\":1,\"S\":7}@5\n"
-                              "\"b\"|{\"N\":1,\"S\":5}@5\n"
-                              "\"a\"|{\"N\":0,\"S\":0}@6\n");
+        cr_expect_str_eq(buf, c->want, "%s", c->name);
         sl_exec_driver_free(d);
 }

@@ -1,7 +1,8 @@
 /* test_task_state.c: the task-state API (task.h, task_state.c) against an in-memory output: stores
  * write their flushed updates to `_sluice_<queryid>-<store>-changelog` on the task's partition, a
  * checkpoint records the changelog end at commit, and a new task restores from its local store plus
- * the changelog tail, or from the changelog alone when the local directory is gone. */
+ * the changelog tail, or from the changelog alone when the local directory is gone. With a write
+ * cache, aggregations emit each group (and window) once per batch with its last state. */
 #include <criterion/criterion.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -166,6 +167,54 @@ static const char *get(sl_state_kv *kv, const char *k)
         return buf;
 }
 
+/* The task's key-value store "store". */
+static sl_state_kv *store_of(sl_task *task)
+{
+        sl_state_kv *kv;
+
+        cr_assert_eq(sl_task_kv_store(task, "store", &kv, NULL), SL_OK);
+        return kv;
+}
+
+/* Flushes the task's stores and writes its checkpoint, as a commit does. */
+static void commit(sl_task *task)
+{
+        cr_assert_eq(sl_task_flush(task, NULL), SL_OK);
+        cr_assert_eq(sl_task_checkpoint(task, NULL), SL_OK);
+}
+
+/* Removes the query's local state directory, as on a new machine. */
+static void lose_local_state(void)
+{
+        char qdir[256];
+
+        snprintf(qdir, sizeof(qdir), "%s/%s", fx.dir, fx.plan->query_id);
+        cr_assert_eq(nftw(qdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+
+/* Frees `task` and makes it again for `partition`, as a restart does (`lose_state`: on a machine
+ * without the local state directory). */
+static sl_task *task_restart(sl_task *task, int32_t partition, bool lose_state)
+{
+        sl_task_free(task);
+        if (lose_state)
+                lose_local_state();
+        return task_new(partition);
+}
+
+/* The restored store of `task` (freed here) restored from changelog offset `from` and holds k1 = v1
+ * and k2 = v2 ("": absent). */
+static void expect_restored(sl_task *task, int64_t from, const char *k1, const char *v1, const char *k2,
+                            const char *v2)
+{
+        sl_state_kv *kv = store_of(task);
+
+        cr_assert_eq(fx.out.last_from, from);
+        cr_assert_str_eq(get(kv, k1), v1);
+        cr_assert_str_eq(get(kv, k2), v2);
+        sl_task_free(task);
+}
+
 Test(exec_task_state, flushed_writes_go_to_the_changelog_of_the_task_partition)
 {
         sl_task *task = task_new(3);
@@ -195,49 +244,31 @@ Test(exec_task_state, restart_restores_the_tail_past_the_checkpoint)
         sl_state_checkpoint cp = {0};
         char tdir[256];
 
-        cr_assert_eq(sl_task_kv_store(task, "store", &kv, NULL), SL_OK);
+        kv = store_of(task);
         put(kv, "a", "1");
         put(kv, "b", "1");
-        cr_assert_eq(sl_task_flush(task, NULL), SL_OK);
-        cr_assert_eq(sl_task_checkpoint(task, NULL), SL_OK);
+        commit(task);
         snprintf(tdir, sizeof(tdir), "%s/%s/%s", fx.dir, fx.plan->query_id, task->id);
         cr_assert_eq(sl_state_checkpoint_read(tdir, &cp, NULL), SL_OK);
         cr_assert_eq(sl_state_checkpoint_offset(&cp, "store"), 2);
         sl_state_checkpoint_deinit(&cp);
         /* an update after the commit reaches the changelog only (the task dies before the next one) */
         put(kv, "a", "7");
-        sl_task_free(task);
         /* the local RocksDB may have it too; a restored store must in any case hold it */
-        task = task_new(0);
-        cr_assert_eq(sl_task_kv_store(task, "store", &kv, NULL), SL_OK);
-        cr_assert_eq(fx.out.last_from, 2, "restore starts at the checkpoint");
-        cr_assert_str_eq(get(kv, "a"), "7");
-        cr_assert_str_eq(get(kv, "b"), "1");
-        sl_task_free(task);
+        expect_restored(task_restart(task, 0, false), 2, "a", "7", "b", "1"); /* restore starts at the checkpoint */
 }
 
 Test(exec_task_state, lost_local_state_is_rebuilt_from_the_changelog)
 {
         sl_task *task = task_new(1);
-        sl_state_kv *kv;
-        char qdir[256];
+        sl_state_kv *kv = store_of(task);
 
-        cr_assert_eq(sl_task_kv_store(task, "store", &kv, NULL), SL_OK);
         put(kv, "x", "1");
         put(kv, "y", "2");
         cr_assert_eq(sl_state_kv_delete(kv, SL_SLICE((const uint8_t *)"y", 1), 1, NULL), SL_OK);
         put(kv, "x", "3");
-        cr_assert_eq(sl_task_flush(task, NULL), SL_OK);
-        cr_assert_eq(sl_task_checkpoint(task, NULL), SL_OK);
-        sl_task_free(task);
-        snprintf(qdir, sizeof(qdir), "%s/%s", fx.dir, fx.plan->query_id);
-        cr_assert_eq(nftw(qdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
-        task = task_new(1);
-        cr_assert_eq(sl_task_kv_store(task, "store", &kv, NULL), SL_OK);
-        cr_assert_eq(fx.out.last_from, 0, "no checkpoint: the whole changelog");
-        cr_assert_str_eq(get(kv, "x"), "3");
-        cr_assert_str_eq(get(kv, "y"), "");
-        sl_task_free(task);
+        commit(task);
+        expect_restored(task_restart(task, 1, true), 0, "x", "3", "y", ""); /* no checkpoint: the whole changelog */
 }
 
 Test(exec_task_state, window_store_restores_from_its_changelog)
@@ -248,17 +279,13 @@ Test(exec_task_state, window_store_restores_from_its_changelog)
         sl_err_detail e;
         sl_slice v;
         bool found = false;
-        char qdir[256];
 
         cr_assert_eq(sl_task_window_store(task, "win", &wo, &ws, &e), SL_OK, "%s", e.message);
         cr_assert_eq(sl_state_window_put(ws, SL_SLICE((const uint8_t *)"k", 1), 5000,
                                          &SL_SLICE((const uint8_t *)"v5", 2), 5000, NULL, NULL),
                      SL_OK);
         cr_assert_eq(sl_task_flush(task, NULL), SL_OK);
-        sl_task_free(task);
-        snprintf(qdir, sizeof(qdir), "%s/%s", fx.dir, fx.plan->query_id);
-        nftw(qdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-        task = task_new(0);
+        task = task_restart(task, 0, true);
         cr_assert_eq(sl_task_window_store(task, "win", &wo, &ws, &e), SL_OK, "%s", e.message);
         cr_assert_eq(sl_state_window_get(ws, SL_SLICE((const uint8_t *)"k", 1), 5000, &v, &found, NULL), SL_OK);
         cr_assert(found);
@@ -273,10 +300,101 @@ Test(exec_task_state, without_a_state_dir_stores_are_private_and_unlogged)
 
         fx.out.out.state_dir = NULL;
         task = task_new(0);
-        cr_assert_eq(sl_task_kv_store(task, "store", &kv, NULL), SL_OK);
+        kv = store_of(task);
         put(kv, "a", "1");
         cr_assert_eq(sl_task_flush(task, NULL), SL_OK);
         cr_assert_eq(fx.out.n, 0);
         cr_assert_str_eq(get(kv, "a"), "1");
+        sl_task_free(task);
+}
+
+/* Plans `sql` (over the fixture's stream S) in place of the fixture's query. */
+static void replan(const char *sql)
+{
+        sl_proclog_deinit(&fx.log);
+        sl_plan_free(fx.plan);
+        sl_script_free(fx.script);
+        fx.plan = plan_of(sql, fx.cat, fx.reg, &fx.script);
+        sl_proclog_init(&fx.log, fx.plan->query_id); /* it names the query */
+}
+
+/* Feeds one batch of records of S (key ids[i], value {"V":vals[i]}, timestamp ts[i]). */
+static void feed(sl_task *task, const int32_t *ids, const int32_t *vals, const int64_t *ts, size_t n)
+{
+        sl_kafka_msg msgs[16];
+        uint8_t keys[16][4];
+        char values[16][32];
+        sl_err_detail e;
+
+        cr_assert_leq(n, 16);
+        for (size_t i = 0; i < n; i++) {
+                sl_store_be32(keys[i], (uint32_t)ids[i]);
+                snprintf(values[i], sizeof(values[i]), "{\"V\":%d}", vals[i]);
+                msgs[i] = (sl_kafka_msg){.topic = "s", .partition = 0, .offset = (int64_t)i, .timestamp = ts[i],
+                                         .key = SL_SLICE(keys[i], 4),
+                                         .value = SL_SLICE((const uint8_t *)values[i], strlen(values[i]))};
+        }
+        cr_assert_eq(sl_task_process(task, msgs, n, &e), SL_OK, "%s", e.message);
+}
+
+/* The records written to topic "T" as "id@start=value;" ("id=value;" unwindowed), then forgets them. */
+static const char *sink_records(bool windowed)
+{
+        static char buf[1024];
+        size_t len = 0;
+
+        buf[0] = '\0';
+        for (size_t i = 0; i < fx.out.n; i++) {
+                const mem_rec *r = &fx.out.recs[i];
+
+                if (strcmp(r->topic, "T") != 0)
+                        continue;
+                len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%d", (int)sl_load_be32((const uint8_t *)r->key));
+                if (windowed)
+                        len += (size_t)snprintf(buf + len, sizeof(buf) - len, "@%lld",
+                                                (long long)sl_load_be64((const uint8_t *)r->key + 4));
+                len += (size_t)snprintf(buf + len, sizeof(buf) - len, "=%s;", r->value);
+        }
+        fx.out.n = 0;
+        return buf;
+}
+
+Test(exec_task_state, with_a_write_cache_a_batch_emits_each_group_once)
+{
+        static const int32_t ids[] = {1, 2, 1, 1, 3}, vals[] = {5, 6, 7, 8, 9};
+        static const int64_t ts[] = {10, 11, 12, 13, 14};
+        sl_task *task;
+
+        fx.out.out.state_cache_bytes = 1 << 20;
+        replan("CREATE TABLE T AS SELECT ID, COUNT(*) AS C, SUM(V) AS S, COUNT_DISTINCT(V) AS D FROM S GROUP BY ID;");
+        task = task_new(0);
+        /* in the order of each group's last update, with its last state */
+        feed(task, ids, vals, ts, 5);
+        cr_assert_str_eq(sink_records(false), "2={\"C\":1,\"S\":6,\"D\":1};1={\"C\":3,\"S\":20,\"D\":3};"
+                                              "3={\"C\":1,\"S\":9,\"D\":1};");
+        /* the next batch starts from the stored states (COUNT_DISTINCT's kept as raw bytes) */
+        feed(task, ids + 2, vals, ts + 2, 2);
+        cr_assert_str_eq(sink_records(false), "1={\"C\":5,\"S\":31,\"D\":4};");
+        sl_task_free(task);
+}
+
+Test(exec_task_state, with_a_write_cache_a_batch_emits_each_window_once)
+{
+        static const int32_t ids[] = {1, 1, 2, 1, 1}, vals[] = {1, 2, 3, 4, 5};
+        static const int64_t ts[] = {7, 12, 11, 8, 1};
+        sl_task *task;
+
+        fx.out.out.state_cache_bytes = 1 << 20;
+        replan("CREATE TABLE T AS SELECT ID, SUM(V) AS S FROM S "
+               "WINDOW HOPPING (SIZE 10 MILLISECONDS, ADVANCE BY 5 MILLISECONDS, GRACE PERIOD 2 MILLISECONDS) "
+               "GROUP BY ID;");
+        task = task_new(0);
+        /* t=8 and t=1 are late for [0,10) (closed at stream time 12 - 2), counted, not emitted */
+        feed(task, ids, vals, ts, 5);
+        cr_assert_str_eq(sink_records(true), "1@0={\"S\":1};1@10={\"S\":2};2@5={\"S\":3};2@10={\"S\":3};"
+                                             "1@5={\"S\":7};");
+        cr_assert_eq(sl_proclog_count(&fx.log, SL_PROCLOG_LATE), 2);
+        feed(task, ids + 1, vals + 3, ts + 1, 1);
+        cr_assert_str_eq(sink_records(true), "1@5={\"S\":11};1@10={\"S\":6};");
         sl_task_free(task);
 }

@@ -111,6 +111,7 @@ typedef struct {
         sl_script *script;     /* owned */
         sl_plan *plan;         /* owned */
         sl_kafka_conf kc;      /* client settings for the broker */
+        sl_exec_thread_conf tc; /* the query threads' settings: from the earliest offset, commits every 100 ms */
 } broker_fx;
 
 /* Starts the broker, creates topics `in` (with `in_parts` partitions) and `out`, and plans `sql`. */
@@ -132,6 +133,7 @@ static void broker_fx_start(broker_fx *f, const char *in, int in_parts, const ch
         sl_kafka_admin_free(admin);
         cr_assert_eq(sl_func_registry_add_builtins(f->reg, &e), SL_OK);
         f->plan = plan_of(sql, f->cat, f->reg, &f->script);
+        f->tc = (sl_exec_thread_conf){.kafka = &f->kc, .auto_offset_reset = "earliest", .commit_interval_ms = 100};
 }
 
 /* Frees what broker_fx_start made and stops the broker. */
@@ -148,8 +150,6 @@ static void broker_fx_stop(broker_fx *f)
 Test(exec_thread, csas_over_the_bundled_broker_resumes_from_committed_offsets, .timeout = 120)
 {
         broker_fx f;
-        sl_exec_thread_conf tc = {.kafka = &f.kc, .auto_offset_reset = "earliest", .commit_interval_ms = 100};
-        sl_plan *plan;
         sl_exec_thread *t;
         sl_proclog log;
         sl_err_detail e;
@@ -160,14 +160,13 @@ Test(exec_thread, csas_over_the_bundled_broker_resumes_from_committed_offsets, .
                         "WITH (kafka_topic='orders', value_format='JSON');"
                         "CREATE STREAM BIG WITH (kafka_topic='BIG') AS SELECT UCASE(ITEM) AS ITEM, ID, QTY * 10 AS Q "
                         "FROM ORDERS WHERE QTY > 1 PARTITION BY UCASE(ITEM);");
-        plan = f.plan;
         produce("orders", "o1", "{\"ITEM\":\"apple\",\"QTY\":2}");
         produce("orders", "o2", "{\"ITEM\":\"pear\",\"QTY\":1}");
         produce("orders", "o3", "{\"ITEM\":\"fig\",\"QTY\":"); /* malformed */
         produce("orders", "o4", "{\"ITEM\":\"kiwi\",\"QTY\":3}");
 
-        sl_proclog_init(&log, plan->query_id);
-        cr_assert_eq(sl_exec_thread_new(plan, &tc, &log, &t, &e), SL_OK, "%s", e.message);
+        sl_proclog_init(&log, f.plan->query_id);
+        cr_assert_eq(sl_exec_thread_new(f.plan, &f.tc, &log, &t, &e), SL_OK, "%s", e.message);
         run_until(t, 4);
         sl_exec_thread_free(t);
         cr_expect_eq(sl_proclog_count(&log, SL_PROCLOG_DESERIALIZE), 1);
@@ -177,7 +176,7 @@ Test(exec_thread, csas_over_the_bundled_broker_resumes_from_committed_offsets, .
 
         /* a restarted query resumes from its committed offsets: only the new record is processed */
         produce("orders", "o5", "{\"ITEM\":\"plum\",\"QTY\":5}");
-        cr_assert_eq(sl_exec_thread_new(plan, &tc, &log, &t, &e), SL_OK, "%s", e.message);
+        cr_assert_eq(sl_exec_thread_new(f.plan, &f.tc, &log, &t, &e), SL_OK, "%s", e.message);
         run_until(t, 1);
         sl_exec_thread_free(t);
         got = read_topic("BIG", 3);
@@ -191,8 +190,6 @@ Test(exec_thread, csas_over_the_bundled_broker_resumes_from_committed_offsets, .
 Test(exec_thread, query_with_two_threads_over_two_partitions, .timeout = 120)
 {
         broker_fx f;
-        sl_exec_thread_conf tc = {.kafka = &f.kc, .auto_offset_reset = "earliest", .commit_interval_ms = 200};
-        sl_plan *plan;
         sl_exec_query *q;
         sl_err_detail e;
         uint64_t records = 0, commits = 0;
@@ -202,7 +199,7 @@ Test(exec_thread, query_with_two_threads_over_two_partitions, .timeout = 120)
         broker_fx_start(&f, "two", 2, "ONE",
                         "CREATE STREAM TWO (ID STRING KEY, V INT) WITH (kafka_topic='two', value_format='JSON');"
                         "CREATE STREAM ONE WITH (kafka_topic='ONE') AS SELECT ID, V + 1 AS W FROM TWO;");
-        plan = f.plan;
+        f.tc.commit_interval_ms = 200;
         {
                 sl_kafka_producer *p;
 
@@ -219,7 +216,7 @@ Test(exec_thread, query_with_two_threads_over_two_partitions, .timeout = 120)
                 cr_assert_eq(sl_kafka_producer_flush(p, 10000, &e), SL_OK);
                 sl_kafka_producer_free(p, 1000);
         }
-        cr_assert_eq(sl_exec_query_new(plan, &tc, 2, &q, &e), SL_OK, "%s", e.message);
+        cr_assert_eq(sl_exec_query_new(f.plan, &f.tc, 2, &q, &e), SL_OK, "%s", e.message);
         cr_assert_eq(sl_exec_query_start(q, &e), SL_OK, "%s", e.message);
         for (int i = 0; i < 300 && records < 20; i++) {
                 usleep(50000);

@@ -104,6 +104,29 @@ static sl_err stop_after_one(void *ctx, const sl_exec_view_row *row, bool *stop,
         return collect(ctx, row, stop, err);
 }
 
+/* A lookup of the string key `key` in `view` collects `want`. */
+static void expect_lookup(sl_exec_view *view, const char *key, sl_arena *arena, const char *want)
+{
+        sl_value k = sl_value_string(key, strlen(key));
+        sl_err_detail err;
+        char out[1024] = "";
+
+        cr_assert_eq(sl_exec_view_lookup(view, &k, arena, collect, out, &err), SL_OK, "%s", err.message);
+        cr_assert_str_eq(out, want, "lookup %s", key);
+}
+
+/* A range scan of `view` from `lo` to `hi` (NULL: unbounded) collects `want`. */
+static void expect_range(sl_exec_view *view, const sl_value *lo, bool lo_incl, const sl_value *hi, bool hi_incl,
+                         sl_arena *arena, const char *want)
+{
+        sl_err_detail err;
+        char out[1024] = "";
+
+        cr_assert_eq(sl_exec_view_range(view, lo, lo_incl, hi, hi_incl, arena, collect, out, &err), SL_OK, "%s",
+                     err.message);
+        cr_assert_str_eq(out, want);
+}
+
 static void fill(sl_exec_view *view, fixture *f, sl_arena *arena, bool windowed)
 {
         sl_batch b;
@@ -137,28 +160,14 @@ Test(exec_view, lookup_range_scan)
         fill(view, &f, &arena, false);
         cr_assert_not(sl_exec_view_is_empty(view));
 
-        sl_value k = sl_value_string("b", 1);
-        out[0] = 0;
-        cr_assert_eq(sl_exec_view_lookup(view, &k, &arena, collect, out, &err), SL_OK);
-        cr_assert_str_eq(out, "b:22:two'@21 ");
-        k = sl_value_string("d", 1);
-        out[0] = 0;
-        cr_assert_eq(sl_exec_view_lookup(view, &k, &arena, collect, out, &err), SL_OK);
-        cr_assert_str_eq(out, "");
+        expect_lookup(view, "b", &arena, "b:22:two'@21 ");
+        expect_lookup(view, "d", &arena, "");
 
-        out[0] = 0;
-        cr_assert_eq(sl_exec_view_range(view, NULL, false, NULL, false, &arena, collect, out, &err), SL_OK);
-        cr_assert_str_eq(out, "a:1:one@10 b:22:two'@21 c:3:three@30 ca:4:four@40 ");
+        expect_range(view, NULL, false, NULL, false, &arena, "a:1:one@10 b:22:two'@21 c:3:three@30 ca:4:four@40 ");
         sl_value lo = sl_value_string("b", 1), hi = sl_value_string("c", 1);
-        out[0] = 0;
-        cr_assert_eq(sl_exec_view_range(view, &lo, true, &hi, true, &arena, collect, out, &err), SL_OK);
-        cr_assert_str_eq(out, "b:22:two'@21 c:3:three@30 ");
-        out[0] = 0;
-        cr_assert_eq(sl_exec_view_range(view, &lo, false, &hi, false, &arena, collect, out, &err), SL_OK);
-        cr_assert_str_eq(out, "");
-        out[0] = 0;
-        cr_assert_eq(sl_exec_view_range(view, &lo, false, NULL, false, &arena, collect, out, &err), SL_OK);
-        cr_assert_str_eq(out, "c:3:three@30 ca:4:four@40 ");
+        expect_range(view, &lo, true, &hi, true, &arena, "b:22:two'@21 c:3:three@30 ");
+        expect_range(view, &lo, false, &hi, false, &arena, "");
+        expect_range(view, &lo, false, NULL, false, &arena, "c:3:three@30 ca:4:four@40 ");
         out[0] = 0;
         cr_assert_eq(sl_exec_view_range(view, NULL, false, &hi, false, &arena, stop_after_one, out, &err), SL_OK);
         cr_assert_str_eq(out, "a:1:one@10 ");
@@ -169,18 +178,13 @@ Test(exec_view, lookup_range_scan)
         cr_assert_null(sl_exec_view_acquire("CTAS_OTHER_2"));
         sl_exec_view_close(view, false);
         cr_assert_null(sl_exec_view_acquire("CTAS_T_1"));
-        out[0] = 0;
-        k = sl_value_string("a", 1);
-        cr_assert_eq(sl_exec_view_lookup(ref, &k, &arena, collect, out, &err), SL_OK);
-        cr_assert_str_eq(out, "a:1:one@10 ");
+        expect_lookup(ref, "a", &arena, "a:1:one@10 ");
         sl_exec_view_release(ref);
 
         /* reopened: the rows are still there */
         cr_assert_eq(sl_exec_view_open(vdir, "CTAS_T_1", &f.node, &view, &err), SL_OK, "%s", err.message);
         cr_assert_not(sl_exec_view_is_empty(view));
-        out[0] = 0;
-        cr_assert_eq(sl_exec_view_range(view, NULL, false, NULL, false, &arena, collect, out, &err), SL_OK);
-        cr_assert_str_eq(out, "a:1:one@10 b:22:two'@21 c:3:three@30 ca:4:four@40 ");
+        expect_range(view, NULL, false, NULL, false, &arena, "a:1:one@10 b:22:two'@21 c:3:three@30 ca:4:four@40 ");
         sl_exec_view_close(view, true);
         struct stat st;
         cr_assert_neq(stat(vdir, &st), 0, "the view directory survived close(destroy)");
@@ -194,7 +198,6 @@ Test(exec_view, windowed_keys)
         sl_err_detail err;
         sl_arena arena;
         sl_batch b;
-        char out[1024];
 
         fixture_init(&f, SL_CATALOG_WINDOW_TUMBLING);
         sl_arena_init(&arena, 0);
@@ -205,18 +208,10 @@ Test(exec_view, windowed_keys)
         cr_assert_eq(sl_exec_view_apply(view, &f.node.u.sink.topic, &b, &err), SL_OK);
         sl_batch_deinit(&b);
 
-        sl_value k = sl_value_string("c", 1);
-        out[0] = 0;
-        cr_assert_eq(sl_exec_view_lookup(view, &k, &arena, collect, out, &err), SL_OK);
-        cr_assert_str_eq(out, "c:3:three@30[0,1000] c:33:three-2@2100[2000,3000] ");
-        k = sl_value_string("d", 1);
-        out[0] = 0;
-        cr_assert_eq(sl_exec_view_lookup(view, &k, &arena, collect, out, &err), SL_OK);
-        cr_assert_str_eq(out, "");
+        expect_lookup(view, "c", &arena, "c:3:three@30[0,1000] c:33:three-2@2100[2000,3000] ");
+        expect_lookup(view, "d", &arena, "");
         sl_value lo = sl_value_string("c", 1);
-        out[0] = 0;
-        cr_assert_eq(sl_exec_view_range(view, &lo, true, &lo, true, &arena, collect, out, &err), SL_OK);
-        cr_assert_str_eq(out, "c:3:three@30[0,1000] c:33:three-2@2100[2000,3000] ");
+        expect_range(view, &lo, true, &lo, true, &arena, "c:3:three@30[0,1000] c:33:three-2@2100[2000,3000] ");
         sl_exec_view_close(view, false);
         sl_arena_deinit(&arena);
 }

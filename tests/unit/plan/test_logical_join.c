@@ -8,33 +8,16 @@
 #include <string.h>
 
 #include "plan/plan.h"
+#include "plan_test.h"
 #include "sql/analyze.h"
 #include "sql/parse.h"
 
-static sl_func_registry *reg;
-static sl_catalog *cat;
-static sl_script *scripts[4];
-static size_t nscripts;
-
 static void setup(void)
 {
-        sl_err_detail e;
-
-        reg = sl_func_registry_new();
-        cr_assert_eq(sl_func_registry_add_builtins(reg, &e), SL_OK);
-        cat = sl_catalog_mem_new();
-        nscripts = 0;
+        plan_test_setup();
 }
 
-static void teardown(void)
-{
-        for (size_t i = 0; i < nscripts; i++)
-                sl_script_free(scripts[i]);
-        sl_catalog_free(cat);
-        sl_func_registry_free(reg);
-}
-
-TestSuite(plan_logical_join, .init = setup, .fini = teardown);
+TestSuite(plan_logical_join, .init = setup, .fini = plan_test_teardown);
 
 static const char *ddl =
         "CREATE STREAM BIDS (AUCTION BIGINT KEY, BIDDER BIGINT, PRICE BIGINT) "
@@ -52,27 +35,16 @@ static const char *ddl =
 /* Plans the last statement of ddl + `query`; returns the plan or NULL with *err set. */
 static sl_plan *plan_of(const char *query, sl_err_detail *err)
 {
-        sl_analyze_ctx ctx = {.cat = cat, .reg = reg};
-        sl_plan_ctx pctx = {.reg = reg};
-        sl_script *script = NULL;
-        sl_analysis *a = NULL;
-        sl_plan *plan = NULL;
-        char sql[4096];
+        return plan_test_plan(ddl, query, err);
+}
 
-        snprintf(sql, sizeof(sql), "%s%s", ddl, query);
-        cr_assert_eq(sl_parse_script(sql, NULL, &script), SL_OK, "%s", sql);
-        scripts[nscripts++] = script;
-        for (size_t i = 0; i < script->nstmts; i++) {
-                cr_assert_eq(sl_analyze(&ctx, script->stmts[i], &a, err), SL_OK, "%s", err->message);
-                if (i + 1 == script->nstmts)
-                        break;
-                cr_assert_eq(sl_analysis_apply(cat, a, err), SL_OK);
-                sl_analysis_free(a);
-        }
-        if (sl_plan_build(&pctx, a, &plan, err) != SL_OK) {
-                sl_analysis_free(a);
-                return NULL;
-        }
+/* The plan of ddl + `query`, which must plan (caller frees). */
+static sl_plan *planned(const char *query)
+{
+        sl_err_detail e;
+        sl_plan *plan = plan_of(query, &e);
+
+        cr_assert_not_null(plan, "%s", e.message);
         return plan;
 }
 
@@ -93,14 +65,20 @@ static bool has_store(const sl_plan *plan, const char *name)
         return false;
 }
 
+/* The join's stores (this side, the other, the outer rows waiting for their window) are declared. */
+static void expect_join_stores(const sl_plan *plan, const sl_plan_node *j)
+{
+        cr_expect(has_store(plan, j->u.join.left_store));
+        cr_expect(has_store(plan, j->u.join.right_store));
+        cr_expect(has_store(plan, j->u.join.outer_store));
+}
+
 Test(plan_logical_join, key_join_runs_in_one_sub_topology_with_two_sources)
 {
-        sl_err_detail e;
-        sl_plan *plan = plan_of("CREATE STREAM O AS SELECT B.AUCTION, PRICE, SELLER FROM BIDS B "
-                                "JOIN AUCTIONS A ON B.AUCTION = A.ID;", &e);
+        sl_plan *plan = planned("CREATE STREAM O AS SELECT B.AUCTION, PRICE, SELLER FROM BIDS B "
+                                "JOIN AUCTIONS A ON B.AUCTION = A.ID;");
         const sl_plan_node *j;
 
-        cr_assert_not_null(plan, "%s", e.message);
         cr_expect_eq(plan->nsubs, 1);
         cr_expect_eq(plan->subs[0].nsources, 2);
         cr_expect_str_eq(plan->subs[0].sources[0]->u.source.topic.name, "bids");
@@ -116,14 +94,12 @@ Test(plan_logical_join, key_join_runs_in_one_sub_topology_with_two_sources)
 
 Test(plan_logical_join, expression_join_rekeys_both_sides)
 {
-        sl_err_detail e;
-        sl_plan *plan = plan_of("CREATE STREAM O AS SELECT B.BIDDER, PRICE, NAME FROM BIDS B "
+        sl_plan *plan = planned("CREATE STREAM O AS SELECT B.BIDDER, PRICE, NAME FROM BIDS B "
                                 "LEFT JOIN PEOPLE P WITHIN (1 SECOND, 2 SECONDS) GRACE PERIOD 3 SECONDS "
-                                "ON B.BIDDER = P.ID + 1;", &e);
+                                "ON B.BIDDER = P.ID + 1;");
         const sl_plan_node *j;
         size_t reps = 0;
 
-        cr_assert_not_null(plan, "%s", e.message);
         for (size_t i = 0; i < plan->nnodes; i++)
                 reps += plan->nodes[i]->kind == SL_PLAN_REPARTITION && plan->nodes[i]->u.repartition.through;
         cr_expect_eq(reps, 2);
@@ -137,9 +113,7 @@ Test(plan_logical_join, expression_join_rekeys_both_sides)
         cr_expect(j->input->u.source.internal && j->right->u.source.internal);
         cr_expect_eq(plan->subs[j->sub].nsources, 2);
         /* this, other and the outer rows waiting for their window to close */
-        cr_expect(has_store(plan, j->u.join.left_store));
-        cr_expect(has_store(plan, j->u.join.right_store));
-        cr_expect(has_store(plan, j->u.join.outer_store));
+        expect_join_stores(plan, j);
         sl_plan_free(plan);
 }
 
@@ -157,39 +131,28 @@ Test(plan_logical_join, partition_count_mismatch_names_both_sources)
 
 Test(plan_logical_join, foreign_key_join_needs_no_co_partitioning)
 {
-        sl_err_detail e;
-        sl_plan *plan = plan_of("CREATE TABLE O AS SELECT A.ID, SELLER, NAME FROM AUCTIONS A "
-                                "LEFT JOIN SELLERS S ON A.SELLER = S.ID;", &e);
+        sl_plan *plan = planned("CREATE TABLE O AS SELECT A.ID, SELLER, NAME FROM AUCTIONS A "
+                                "LEFT JOIN SELLERS S ON A.SELLER = S.ID;");
         const sl_plan_node *j;
 
-        cr_assert_not_null(plan, "%s", e.message);
         j = join_node(plan);
         cr_assert_not_null(j);
         cr_expect_eq(j->u.join.type, SL_PLAN_JOIN_FOREIGN_KEY);
-        cr_expect(has_store(plan, j->u.join.left_store));
-        cr_expect(has_store(plan, j->u.join.right_store));
-        cr_expect(has_store(plan, j->u.join.outer_store));
+        expect_join_stores(plan, j);
         sl_plan_free(plan);
 }
 
 Test(plan_logical_join, explain_shows_the_join_and_its_inputs)
 {
-        sl_err_detail e;
-        sl_plan *plan = plan_of("CREATE TABLE O AS SELECT ROWKEY AS K, SELLER, NAME FROM AUCTIONS A "
-                                "FULL OUTER JOIN SELLERS2 S ON A.ID = S.ID;", &e);
-        sl_str text;
-        const char *t;
+        sl_plan *plan = planned("CREATE TABLE O AS SELECT ROWKEY AS K, SELLER, NAME FROM AUCTIONS A "
+                                "FULL OUTER JOIN SELLERS2 S ON A.ID = S.ID;");
 
-        cr_assert_not_null(plan, "%s", e.message);
-        sl_str_init(&text);
-        sl_plan_explain(plan, &text);
-        t = sl_str_cstr(&text);
-        cr_expect(strstr(t, "[ TABLE_TABLE_JOIN ]"), "%s", t);
-        cr_expect(strstr(t, "Join (OUTER JOIN SELLERS2)"), "%s", t);
-        cr_expect(strstr(t, "(topics: [auctions])"), "%s", t);
-        cr_expect(strstr(t, "(topics: [sellers2])"), "%s", t);
-        cr_expect(strstr(t, "<-- KTABLE-SOURCE-0000000000, KTABLE-SOURCE-0000000001\n"), "%s", t);
-        cr_expect(strstr(t, "(stores: [KafkaTopic_Left0-Reduce, KafkaTopic_Right0-Reduce])"), "%s", t);
-        sl_str_deinit(&text);
+        PLAN_TEST_EXPLAIN_HAS(plan,
+                              "[ TABLE_TABLE_JOIN ]",
+                              "Join (OUTER JOIN SELLERS2)",
+                              "(topics: [auctions])",
+                              "(topics: [sellers2])",
+                              "<-- KTABLE-SOURCE-0000000000, KTABLE-SOURCE-0000000001\n",
+                              "(stores: [KafkaTopic_Left0-Reduce, KafkaTopic_Right0-Reduce])");
         sl_plan_free(plan);
 }

@@ -6,68 +6,26 @@
 #include <string.h>
 
 #include "plan/plan.h"
+#include "plan_test.h"
 #include "sql/analyze.h"
 #include "sql/parse.h"
 
-static sl_func_registry *reg;
-static sl_catalog *cat;
-static sl_script *scripts[8];
-static size_t nscripts;
-
 static void setup(void)
 {
-        sl_err_detail e;
-
-        reg = sl_func_registry_new();
-        cr_assert_eq(sl_func_registry_add_builtins(reg, &e), SL_OK);
-        cat = sl_catalog_mem_new();
-        nscripts = 0;
+        plan_test_setup();
 }
 
-static void teardown(void)
-{
-        for (size_t i = 0; i < nscripts; i++)
-                sl_script_free(scripts[i]);
-        sl_catalog_free(cat);
-        sl_func_registry_free(reg);
-}
-
-TestSuite(plan, .init = setup, .fini = teardown);
-
-/* Applies the DDL of `sql` and analyzes its last statement (a persistent query). */
-static sl_analysis *analyze_last(const char *sql)
-{
-        sl_analyze_ctx ctx = {.cat = cat, .reg = reg};
-        sl_script *script = NULL;
-        sl_analysis *a = NULL;
-        sl_err_detail e;
-
-        cr_assert_eq(sl_parse_script(sql, NULL, &script), SL_OK, "%s", sql);
-        scripts[nscripts++] = script;
-        for (size_t i = 0; i < script->nstmts; i++) {
-                cr_assert_eq(sl_analyze(&ctx, script->stmts[i], &a, &e), SL_OK, "%s", e.message);
-                if (i + 1 == script->nstmts)
-                        break;
-                cr_assert_eq(sl_analysis_apply(cat, a, &e), SL_OK);
-                sl_analysis_free(a);
-        }
-        return a;
-}
+TestSuite(plan, .init = setup, .fini = plan_test_teardown);
 
 static const char *ddl = "CREATE STREAM S (ID STRING KEY, NAME STRING, A ARRAY<INT>, V BIGINT) "
                          "WITH (kafka_topic='in', value_format='JSON');";
 
 static sl_plan *build(const char *query)
 {
-        char sql[1024];
-        sl_plan_ctx pctx = {.reg = reg};
-        sl_analysis *a;
-        sl_plan *plan = NULL;
         sl_err_detail e;
+        sl_plan *plan = plan_test_plan(ddl, query, &e);
 
-        snprintf(sql, sizeof(sql), "%s%s", ddl, query);
-        a = analyze_last(sql);
-        cr_assert_eq(sl_plan_build(&pctx, a, &plan, &e), SL_OK, "%s", e.message);
+        cr_assert_not_null(plan, "%s", e.message);
         return plan;
 }
 
@@ -132,10 +90,9 @@ Test(plan, repartition_through_a_topic_splits_the_topology)
         sl_analysis *a;
         sl_plan *plan = NULL;
         sl_err_detail e;
-        sl_str text;
 
         snprintf(sql, sizeof(sql), "%sCREATE STREAM O AS SELECT NAME, ID FROM S PARTITION BY NAME;", ddl);
-        a = analyze_last(sql);
+        a = plan_test_analyze(sql);
         cr_assert_eq(sl_plan_logical(&pctx, a, &plan, &e), SL_OK);
         plan->nodes[2]->u.repartition.through = true;
         cr_assert_eq(sl_plan_physical(plan, &e), SL_OK, "%s", e.message);
@@ -149,30 +106,21 @@ Test(plan, repartition_through_a_topic_splits_the_topology)
         cr_expect_eq(plan->subs[0].nnodes, 3);
         cr_expect_eq(plan->subs[1].nnodes, 2);
         cr_expect_eq(plan->subs[1].nodes[1]->kind, SL_PLAN_SINK);
-        sl_str_init(&text);
-        sl_plan_explain(plan, &text);
-        cr_expect(strstr(sl_str_cstr(&text), "   Sub-topology: 1\n"), "%s", sl_str_cstr(&text));
-        cr_expect(strstr(sl_str_cstr(&text), "(topic: _sluice_CSAS_O_0-2-repartition)"), "%s", sl_str_cstr(&text));
-        sl_str_deinit(&text);
+        PLAN_TEST_EXPLAIN_HAS(plan,
+                              "   Sub-topology: 1\n",
+                              "(topic: _sluice_CSAS_O_0-2-repartition)");
         sl_plan_free(plan);
 }
 
 Test(plan, explain_shows_steps_schemas_and_topology)
 {
         sl_plan *plan = build("CREATE STREAM O AS SELECT ID, V FROM S WHERE V > 1;");
-        sl_str text;
-        const char *t;
 
-        sl_str_init(&text);
-        sl_plan_explain(plan, &text);
-        t = sl_str_cstr(&text);
-        cr_expect(strstr(t, " > [ STREAM_SINK ] | Schema: `ID` STRING KEY, `V` BIGINT | Logger: CSAS_O_0.O\n"), "%s", t);
-        cr_expect(strstr(t, "\t\t > [ STREAM_FILTER ]"), "%s", t);
-        cr_expect(strstr(t, "Source: KSTREAM-SOURCE-0000000000 (topics: [in])\n      --> KSTREAM-FILTER-0000000001\n"),
-                  "%s", t);
-        cr_expect(strstr(t, "Sink: KSTREAM-SINK-0000000003 (topic: O)\n      <-- KSTREAM-TRANSFORMVALUES-0000000002\n"),
-                  "%s", t);
-        sl_str_deinit(&text);
+        PLAN_TEST_EXPLAIN_HAS(plan,
+                              " > [ STREAM_SINK ] | Schema: `ID` STRING KEY, `V` BIGINT | Logger: CSAS_O_0.O\n",
+                              "\t\t > [ STREAM_FILTER ]",
+                              "Source: KSTREAM-SOURCE-0000000000 (topics: [in])\n      --> KSTREAM-FILTER-0000000001\n",
+                              "Sink: KSTREAM-SINK-0000000003 (topic: O)\n      <-- KSTREAM-TRANSFORMVALUES-0000000002\n");
         sl_plan_free(plan);
 }
 
@@ -183,8 +131,8 @@ Test(plan, unsupported_formats_are_named)
         sl_plan *plan = NULL;
         sl_err_detail e;
 
-        a = analyze_last("CREATE STREAM S (ID STRING KEY, V INT) WITH (kafka_topic='in', value_format='PROTOBUF');"
-                         "CREATE STREAM O AS SELECT * FROM S;");
+        a = plan_test_analyze("CREATE STREAM S (ID STRING KEY, V INT) WITH (kafka_topic='in', value_format='PROTOBUF');"
+                              "CREATE STREAM O AS SELECT * FROM S;");
         cr_expect_eq(sl_plan_build(&pctx, a, &plan, &e), SL_ERR_UNSUPPORTED);
         cr_expect_str_eq(e.message, "format PROTOBUF");
         sl_analysis_free(a);
@@ -192,15 +140,8 @@ Test(plan, unsupported_formats_are_named)
 
 Test(plan, transient_push_query_has_a_row_sink)
 {
-        sl_plan_ctx pctx = {.reg = reg};
-        sl_analysis *a;
-        sl_plan *plan = NULL;
-        sl_err_detail e;
-        char sql[512];
+        sl_plan *plan = build("SELECT ID, V FROM S WHERE V > 1 EMIT CHANGES LIMIT 3;");
 
-        snprintf(sql, sizeof(sql), "%sSELECT ID, V FROM S WHERE V > 1 EMIT CHANGES LIMIT 3;", ddl);
-        a = analyze_last(sql);
-        cr_assert_eq(sl_plan_build(&pctx, a, &plan, &e), SL_OK, "%s", e.message);
         expect_kinds(plan, (sl_plan_kind[]){SL_PLAN_SOURCE, SL_PLAN_FILTER, SL_PLAN_PROJECT, SL_PLAN_SINK}, 4);
         cr_expect(plan->nodes[3]->u.sink.transient);
         cr_expect_eq(plan->nodes[3]->u.sink.limit, 3);

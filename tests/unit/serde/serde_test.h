@@ -115,29 +115,52 @@ static __attribute__((unused)) const sl_type *tp_type(tparse *tp)
         return NULL;
 }
 
+/* The arena of a test: made by serde_test_setup, freed by serde_test_teardown (the suites' init and
+ * fini). */
+static sl_arena arena __attribute__((unused));
+
+static __attribute__((unused)) void serde_test_setup(void)
+{
+        sl_arena_init(&arena, 0);
+}
+
+static __attribute__((unused)) void serde_test_teardown(void)
+{
+        sl_arena_deinit(&arena);
+}
+
 static __attribute__((unused)) const sl_type *parse_type(sl_arena *arena, const char *text)
 {
         tparse tp = {text, arena};
         return tp_type(&tp);
 }
 
-/* Builds a serde for columns "A INT, B STRING"; fails the test on error. */
-static __attribute__((unused)) sl_serde *make_serde(sl_arena *arena, sl_serde_format fmt, const char *columns, bool unwrapped, char delim)
+/* Builds a serde for `columns` ("A INT, B STRING") with the other schema settings of `tmpl`;
+ * fails the test on error. */
+static __attribute__((unused)) sl_serde *make_serde_like(sl_arena *arena, sl_serde_format fmt, const char *columns,
+                                                         sl_serde_schema tmpl)
 {
         tparse tp = {columns, arena};
         size_t n;
         sl_type_field *f = tp_fields(&tp, 0, &n);
         sl_serde_column *cols = sl_arena_calloc(arena, n + 1, sizeof *cols);
+        sl_serde *serde = NULL;
+        sl_err_detail err;
+
         for (size_t i = 0; i < n; i++) {
                 cols[i].name = f[i].name;
                 cols[i].type = f[i].type;
         }
-        sl_serde_schema schema = {.columns = cols, .ncolumns = n, .unwrapped = unwrapped, .delimiter = delim};
-        sl_serde *serde = NULL;
-        sl_err_detail err;
-        sl_err rc = sl_serde_new(fmt, &schema, &serde, &err);
-        cr_assert_eq(rc, SL_OK, "sl_serde_new(%s): %s", columns, err.message);
+        tmpl.columns = cols;
+        tmpl.ncolumns = n;
+        cr_assert_eq(sl_serde_new(fmt, &tmpl, &serde, &err), SL_OK, "sl_serde_new(%s): %s", columns, err.message);
         return serde;
+}
+
+/* Builds a serde for columns "A INT, B STRING"; fails the test on error. */
+static __attribute__((unused)) sl_serde *make_serde(sl_arena *arena, sl_serde_format fmt, const char *columns, bool unwrapped, char delim)
+{
+        return make_serde_like(arena, fmt, columns, (sl_serde_schema){.unwrapped = unwrapped, .delimiter = delim});
 }
 
 /* "v1|v2|..." with each value as sl_value_format_json renders it; "<null row>" for a null row. */

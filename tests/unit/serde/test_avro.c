@@ -56,6 +56,7 @@ static test_registry reg;
 
 static void setup(void)
 {
+        serde_test_setup();
         memset(&reg, 0, sizeof reg);
         reg.base.schema_by_id = tr_by_id;
         reg.base.register_schema = tr_register;
@@ -68,27 +69,16 @@ static void teardown(void)
         sl_serde_registry_set_default(NULL);
         for (int i = 0; i < reg.n; i++)
                 sl_free(reg.texts[i]);
+        serde_test_teardown();
 }
 
 TestSuite(serde_avro, .init = setup, .fini = teardown);
 
+/* A serde for `columns` under subject t-value, writing schema id `id`. */
 static sl_serde *make(sl_arena *arena, sl_serde_format fmt, const char *columns, bool unwrapped, int32_t id)
 {
-        tparse tp = {columns, arena};
-        size_t n;
-        sl_type_field *f = tp_fields(&tp, 0, &n);
-        sl_serde_column *cols = sl_arena_calloc(arena, n + 1, sizeof *cols);
-        for (size_t i = 0; i < n; i++) {
-                cols[i].name = f[i].name;
-                cols[i].type = f[i].type;
-        }
-        sl_serde_schema schema = {.columns = cols, .ncolumns = n, .unwrapped = unwrapped, .subject = "t-value",
-                                  .schema_id = id};
-        sl_serde *serde = NULL;
-        sl_err_detail err;
-        sl_err rc = sl_serde_new(fmt, &schema, &serde, &err);
-        cr_assert_eq(rc, SL_OK, "sl_serde_new(%s): %s", columns, err.message);
-        return serde;
+        return make_serde_like(arena, fmt, columns,
+                               (sl_serde_schema){.unwrapped = unwrapped, .subject = "t-value", .schema_id = id});
 }
 
 /* Decodes JSON `json` with the JSON serde `js` into `row` (composites borrow the serde's types). */
@@ -146,8 +136,6 @@ Test(serde_avro, round_trips_every_type)
 
 Test(serde_avro, wire_bytes_of_a_record)
 {
-        sl_arena arena;
-        sl_arena_init(&arena, 0);
         sl_serde *avro = make(&arena, SL_SERDE_AVRO, "V INT, S STRING", false, 0);
         sl_value row[2] = {sl_value_int(-1), sl_value_string("ab", 2)};
         sl_slice b = encode(&arena, avro, row);
@@ -161,13 +149,10 @@ Test(serde_avro, wire_bytes_of_a_record)
         cr_assert_eq(b.len, sizeof want2);
         cr_assert_eq(memcmp(b.ptr, want2, sizeof want2), 0);
         sl_serde_free(avro);
-        sl_arena_deinit(&arena);
 }
 
 Test(serde_avro, unwrapped_values_and_nulls)
 {
-        sl_arena arena;
-        sl_arena_init(&arena, 0);
         sl_serde *avro = make(&arena, SL_SERDE_AVRO, "V BIGINT", true, 0);
         cr_assert_eq(reg.n, 0, "nothing registered before the first record");
         sl_value row[1] = {sl_value_bigint(64)};
@@ -182,7 +167,6 @@ Test(serde_avro, unwrapped_values_and_nulls)
         /* the null branch of a writer's union is a null row */
         cr_assert_str_eq(decode_text(&arena, avro, "\0\0\0\0\1\0", 6), "<null row>");
         sl_serde_free(avro);
-        sl_arena_deinit(&arena);
 }
 
 static void zz(sl_buf *b, int64_t v)
@@ -197,8 +181,6 @@ static void zz(sl_buf *b, int64_t v)
 
 Test(serde_avro, resolves_a_foreign_writer_schema)
 {
-        sl_arena arena;
-        sl_arena_init(&arena, 0);
         int32_t id;
         tr_register(&reg.base, "t-value", "AVRO",
                     "{\"type\":\"record\",\"name\":\"w\",\"fields\":["
@@ -241,26 +223,20 @@ Test(serde_avro, resolves_a_foreign_writer_schema)
         cr_assert_str_eq(decode_text(&arena, avro, "\0\0\0", 3), "ERR: Unknown magic byte!");
         sl_buf_deinit(&b);
         sl_serde_free(avro);
-        sl_arena_deinit(&arena);
 }
 
 Test(serde_avro, type_mismatch_is_a_serde_error)
 {
-        sl_arena arena;
-        sl_arena_init(&arena, 0);
         int32_t id;
         tr_register(&reg.base, "t-value", "AVRO", "{\"type\":\"record\",\"name\":\"w\",\"fields\":[{\"name\":\"V\",\"type\":\"string\"}]}",
                     &id, NULL);
         sl_serde *avro = make(&arena, SL_SERDE_AVRO, "V INT", false, 0);
         cr_assert_str_eq(decode_text(&arena, avro, "\0\0\0\0\1\2x", 7), "ERR: cannot convert Avro string to INTEGER");
         sl_serde_free(avro);
-        sl_arena_deinit(&arena);
 }
 
 Test(serde_avro, writes_with_a_given_schema_id)
 {
-        sl_arena arena;
-        sl_arena_init(&arena, 0);
         int32_t id;
         tr_register(&reg.base, "t-value", "AVRO",
                     "{\"type\":\"record\",\"name\":\"given\",\"fields\":[{\"name\":\"b\",\"type\":\"string\"},"
@@ -276,13 +252,10 @@ Test(serde_avro, writes_with_a_given_schema_id)
         cr_assert(strstr(encode_text(&arena, avro, row), "ERR: null value for a non-optional Avro string"));
         cr_assert_eq(reg.n, 1, "nothing registered");
         sl_serde_free(avro);
-        sl_arena_deinit(&arena);
 }
 
 Test(serde_avro, json_sr_header_then_json)
 {
-        sl_arena arena;
-        sl_arena_init(&arena, 0);
         sl_serde *js = make(&arena, SL_SERDE_JSON_SR, "A INT, B STRING", false, 0);
         sl_value row[2] = {sl_value_int(1), sl_value_string("x", 1)};
         sl_slice b = encode(&arena, js, row);
@@ -292,13 +265,10 @@ Test(serde_avro, json_sr_header_then_json)
         cr_assert_str_eq(decode_text(&arena, js, (const char *)b.ptr, b.len), "1|\"x\"");
         cr_assert_str_eq(decode_text(&arena, js, "{\"A\":1}", (size_t)-1), "ERR: Unknown magic byte!");
         sl_serde_free(js);
-        sl_arena_deinit(&arena);
 }
 
 Test(serde_avro, schema_of_columns_is_ksqldbs)
 {
-        sl_arena arena;
-        sl_arena_init(&arena, 0);
         sl_serde_column cols[2] = {{"A", sl_type_int()}, {"D", sl_type_decimal(4, 2)}};
         sl_str s;
         sl_str_init(&s);
@@ -314,7 +284,6 @@ Test(serde_avro, schema_of_columns_is_ksqldbs)
         sl_avro_schema_of_columns(&s, cols, 1, false, "com.x.Rec");
         cr_assert(strstr(sl_str_cstr(&s), "\"name\":\"Rec\",\"namespace\":\"com.x\""));
         sl_str_deinit(&s);
-        sl_arena_deinit(&arena);
 }
 
 Test(serde_avro, infers_sql_types)

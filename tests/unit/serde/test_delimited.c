@@ -54,10 +54,10 @@ static const dcase decode_cases[] = {
         {"DT DATE, TM TIME, TS TIMESTAMP", 0, "-10,3600000,1600000000123", "-10|3600000|1600000000123"},
 };
 
+TestSuite(serde_delimited, .init = serde_test_setup, .fini = serde_test_teardown);
+
 Test(serde_delimited, decode_table)
 {
-        sl_arena arena;
-        sl_arena_init(&arena, 0);
         for (size_t i = 0; i < sizeof decode_cases / sizeof decode_cases[0]; i++) {
                 const dcase *c = &decode_cases[i];
                 sl_serde *serde = make_serde(&arena, SL_SERDE_DELIMITED, c->columns, false, c->delim);
@@ -69,7 +69,6 @@ Test(serde_delimited, decode_table)
                         cr_expect_str_eq(got, c->want, "case %zu [%s]: %s", i, c->in, got);
                 sl_serde_free(serde);
         }
-        sl_arena_deinit(&arena);
 }
 
 /* Encodes `row`, which must succeed: the text, or "<absent>" when there is no record. */
@@ -82,8 +81,6 @@ static const char *encode_ok(sl_arena *arena, const sl_serde *serde, const sl_va
 
 Test(serde_delimited, encode_quoting_as_ksqldb)
 {
-        sl_arena arena;
-        sl_arena_init(&arena, 0);
         sl_serde *s3 = make_serde(&arena, SL_SERDE_DELIMITED, "A STRING, B STRING, C STRING", false, 0);
         struct {
                 const char *a, *b, *c;
@@ -113,13 +110,10 @@ Test(serde_delimited, encode_quoting_as_ksqldb)
         sl_value row2[2] = {sl_value_string("a,b", 3), sl_value_string("c|d", 3)};
         cr_expect_str_eq(encode_ok(&arena, pipe, row2), "a,b|\"c|d\"");
         sl_serde_free(pipe);
-        sl_arena_deinit(&arena);
 }
 
 Test(serde_delimited, encode_every_type)
 {
-        sl_arena arena;
-        sl_arena_init(&arena, 0);
         sl_serde *serde = make_serde(&arena, SL_SERDE_DELIMITED,
                                      "B BOOLEAN, I INT, L BIGINT, D DOUBLE, N DECIMAL(33,16), Y BYTES, DT DATE, "
                                      "TM TIME, TS TIMESTAMP",
@@ -157,13 +151,10 @@ Test(serde_delimited, encode_every_type)
         cr_expect_str_eq((const char *)out.data, "pre");
         sl_buf_deinit(&out);
         sl_serde_free(two);
-        sl_arena_deinit(&arena);
 }
 
 Test(serde_delimited, round_trip)
 {
-        sl_arena arena;
-        sl_arena_init(&arena, 0);
         sl_serde *serde = make_serde(&arena, SL_SERDE_DELIMITED,
                                      "S STRING, I INT, D DOUBLE, N DECIMAL(10,3), Y BYTES, T STRING", false, 0);
         const char *texts[] = {"plain", "with,comma", "with \"quote\"", "line\r\nbreak", " lead", "-neg", "#", "\xe2\x82\xac"};
@@ -183,13 +174,10 @@ Test(serde_delimited, round_trip)
                         cr_expect(sl_value_eq(&row[c], &back[c]), "text %zu column %d via [%s]", i, c, enc);
         }
         sl_serde_free(serde);
-        sl_arena_deinit(&arena);
 }
 
 Test(serde_delimited, schema_and_delimiter_checks)
 {
-        sl_arena arena;
-        sl_arena_init(&arena, 0);
         sl_serde_column cols[1] = {{"K", parse_type(&arena, "ARRAY<INT>")}};
         sl_serde_schema schema = {.columns = cols, .ncolumns = 1};
         sl_serde *serde;
@@ -213,5 +201,4 @@ Test(serde_delimited, schema_and_delimiter_checks)
         cr_expect(strstr(err.message, "Delimiter cannot be empty"));
         cr_expect_eq(sl_serde_delimiter_parse(" ", &d, &err), SL_ERR_INVALID);
         cr_expect_eq(sl_serde_delimiter_parse("\t", &d, &err), SL_ERR_INVALID);
-        sl_arena_deinit(&arena);
 }

@@ -162,10 +162,10 @@ static const dcase decode_cases[] = {
         {"V STRING", false, "{\"V\": {\"a\": }", "ERR: malformed JSON"},
 };
 
+TestSuite(serde_json, .init = serde_test_setup, .fini = serde_test_teardown);
+
 Test(serde_json, decode_table)
 {
-        sl_arena arena;
-        sl_arena_init(&arena, 0);
         for (size_t i = 0; i < sizeof decode_cases / sizeof decode_cases[0]; i++) {
                 const dcase *c = &decode_cases[i];
                 sl_serde *serde = make_serde(&arena, SL_SERDE_JSON, c->columns, c->unwrapped, 0);
@@ -177,13 +177,10 @@ Test(serde_json, decode_table)
                         cr_expect_str_eq(got, c->want, "case %zu %s", i, c->in);
                 sl_serde_free(serde);
         }
-        sl_arena_deinit(&arena);
 }
 
 Test(serde_json, deep_nesting_is_rejected_not_crashing)
 {
-        sl_arena arena;
-        sl_arena_init(&arena, 0);
         size_t depth = 100000;
         char *in = sl_arena_alloc(&arena, depth + 16);
         strcpy(in, "{\"x\": ");
@@ -198,24 +195,18 @@ Test(serde_json, deep_nesting_is_rejected_not_crashing)
         got = decode_text(&arena, serde, in, (size_t)-1);
         cr_expect(strstr(got, "nesting too deep"), "got %s", got);
         sl_serde_free(serde);
-        sl_arena_deinit(&arena);
 }
 
 Test(serde_json, nul_byte_inside_input_is_malformed)
 {
-        sl_arena arena;
-        sl_arena_init(&arena, 0);
         sl_serde *serde = make_serde(&arena, SL_SERDE_JSON, "V STRING", false, 0);
         static const char in[] = "{\"V\": \"a\0b\"}";
         cr_expect(strncmp(decode_text(&arena, serde, in, sizeof in - 1), "ERR: ", 5) == 0);
         sl_serde_free(serde);
-        sl_arena_deinit(&arena);
 }
 
 Test(serde_json, absent_record_is_null_row)
 {
-        sl_arena arena;
-        sl_arena_init(&arena, 0);
         sl_serde *serde = make_serde(&arena, SL_SERDE_JSON, "V INT, W INT", false, 0);
         sl_value row[2] = {sl_value_int(1), sl_value_int(2)};
         bool row_null = false;
@@ -223,13 +214,10 @@ Test(serde_json, absent_record_is_null_row)
         cr_expect(row_null);
         cr_expect(sl_value_is_null(&row[0]) && sl_value_is_null(&row[1]));
         sl_serde_free(serde);
-        sl_arena_deinit(&arena);
 }
 
 Test(serde_json, large_maps_keep_the_last_value_of_repeated_keys)
 {
-        sl_arena arena;
-        sl_arena_init(&arena, 0);
         sl_serde *serde = make_serde(&arena, SL_SERDE_JSON, "M MAP<STRING, INT>", true, 0);
         /* 2000 distinct keys, then every key again with a new value, then one more new key */
         sl_str in;
@@ -266,13 +254,10 @@ Test(serde_json, large_maps_keep_the_last_value_of_repeated_keys)
                      SL_ERR_SERDE);
         sl_str_deinit(&in);
         sl_serde_free(serde);
-        sl_arena_deinit(&arena);
 }
 
 Test(serde_json, scratch_is_reused_across_records_and_errors)
 {
-        sl_arena arena;
-        sl_arena_init(&arena, 0);
         sl_serde *serde = make_serde(&arena, SL_SERDE_JSON, "A ARRAY<ARRAY<INT>>", false, 0);
         sl_serde_scratch scratch = {0};
         const char *inputs[] = {"{\"A\": [[1,2],[3]]}", "{\"A\": [[1,\"x\"]]}", "{\"A\": [[4]]}"};
@@ -292,15 +277,12 @@ Test(serde_json, scratch_is_reused_across_records_and_errors)
         }
         sl_serde_scratch_deinit(&scratch);
         sl_serde_free(serde);
-        sl_arena_deinit(&arena);
 }
 
 /* ---- encoding ---- */
 
 Test(serde_json, encode_exact_output)
 {
-        sl_arena arena;
-        sl_arena_init(&arena, 0);
         sl_serde *serde = make_serde(&arena, SL_SERDE_JSON,
                                      "B BOOLEAN, I INT, L BIGINT, D DOUBLE, N DECIMAL(5,2), S STRING, Y BYTES, "
                                      "DT DATE, TM TIME, TS TIMESTAMP, `q\"x` INT",
@@ -323,13 +305,10 @@ Test(serde_json, encode_exact_output)
         sl_value dbl[] = {sl_value_double(NAN), sl_value_double(-INFINITY), sl_value_double(0.1)};
         cr_expect_str_eq(encode_text(&arena, serde, dbl), "{\"D\":\"NaN\",\"E\":\"-Infinity\",\"F\":0.1}");
         sl_serde_free(serde);
-        sl_arena_deinit(&arena);
 }
 
 Test(serde_json, encode_unwrapped_and_composites)
 {
-        sl_arena arena;
-        sl_arena_init(&arena, 0);
         sl_serde *serde = make_serde(&arena, SL_SERDE_JSON, "V MAP<STRING, ARRAY<STRUCT<A INT>>>", true, 0);
         const sl_type *mt = parse_type(&arena, "MAP<STRING, ARRAY<STRUCT<A INT>>>");
         sl_value *st_items, *arr_items, *map_items;
@@ -350,13 +329,10 @@ Test(serde_json, encode_unwrapped_and_composites)
         sl_value ten = sl_value_int(10);
         cr_expect_str_eq(encode_text(&arena, serde, &ten), "10");
         sl_serde_free(serde);
-        sl_arena_deinit(&arena);
 }
 
 Test(serde_json, encode_appends_and_keeps_buffer_on_error)
 {
-        sl_arena arena;
-        sl_arena_init(&arena, 0);
         /* a MAP<INT,...> value cannot be written (the schema check stops such columns; values are
          * not checked against the schema, so the encoder reports it) */
         sl_serde *serde = make_serde(&arena, SL_SERDE_JSON, "V INT", false, 0);
@@ -377,13 +353,10 @@ Test(serde_json, encode_appends_and_keeps_buffer_on_error)
         cr_expect_str_eq((const char *)out.data, "xy{\"V\":1}");
         sl_buf_deinit(&out);
         sl_serde_free(serde);
-        sl_arena_deinit(&arena);
 }
 
 Test(serde_json, round_trip_every_type)
 {
-        sl_arena arena;
-        sl_arena_init(&arena, 0);
         const char *cols = "B BOOLEAN, I INT, L BIGINT, D DOUBLE, N DECIMAL(38,6), S STRING, Y BYTES, DT DATE, "
                            "TM TIME, TS TIMESTAMP, A ARRAY<STRING>, M MAP<STRING, BIGINT>, "
                            "ST STRUCT<X DOUBLE, `lower` STRING>";
@@ -412,13 +385,10 @@ Test(serde_json, round_trip_every_type)
                         cr_expect(sl_value_eq(&row[c], &row2[c]), "input %zu column %d differs", i, c);
         }
         sl_serde_free(serde);
-        sl_arena_deinit(&arena);
 }
 
 Test(serde_json, schema_checks)
 {
-        sl_arena arena;
-        sl_arena_init(&arena, 0);
         sl_serde_column cols[2] = {{"K", parse_type(&arena, "ARRAY<MAP<INT, STRING>>")}, {"V", sl_type_int()}};
         sl_serde_schema schema = {.columns = cols, .ncolumns = 1};
         sl_serde *serde = (sl_serde *)1;
@@ -434,7 +404,6 @@ Test(serde_json, schema_checks)
         schema = (sl_serde_schema){.columns = cols, .ncolumns = 2, .unwrapped = true};
         cr_expect_eq(sl_serde_new(SL_SERDE_JSON, &schema, &serde, &err), SL_ERR_INVALID);
         cr_expect(strstr(err.message, "'WRAP_SINGLE_VALUE' is only valid for single-field value schemas"));
-        sl_arena_deinit(&arena);
 }
 
 Test(serde_json, format_names)

@@ -32,10 +32,10 @@ static const kcase cases[] = {
         {"V BYTES", "", 0, "\"\""},
 };
 
+TestSuite(serde_kafka, .init = serde_test_setup, .fini = serde_test_teardown);
+
 Test(serde_kafka, decode_table)
 {
-        sl_arena arena;
-        sl_arena_init(&arena, 0);
         for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
                 const kcase *c = &cases[i];
                 sl_serde *serde = make_serde(&arena, SL_SERDE_KAFKA, c->column, true, 0);
@@ -47,13 +47,10 @@ Test(serde_kafka, decode_table)
                         cr_expect_str_eq(got, c->want, "case %zu", i);
                 sl_serde_free(serde);
         }
-        sl_arena_deinit(&arena);
 }
 
 Test(serde_kafka, encode_bytes_exactly)
 {
-        sl_arena arena;
-        sl_arena_init(&arena, 0);
         struct {
                 const char *column;
                 sl_value v;
@@ -96,13 +93,10 @@ Test(serde_kafka, encode_bytes_exactly)
                 sl_buf_deinit(&out);
                 sl_serde_free(serde);
         }
-        sl_arena_deinit(&arena);
 }
 
 Test(serde_kafka, schema_rules)
 {
-        sl_arena arena;
-        sl_arena_init(&arena, 0);
         const char *bad[] = {"ARRAY<INT>", "MAP<STRING, INT>", "STRUCT<F1 DOUBLE>", "BOOLEAN", "DECIMAL(4,2)", "DATE"};
         const char *names[] = {"ARRAY", "MAP", "STRUCT", "BOOLEAN", "DECIMAL", "DATE"};
         for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -126,13 +120,12 @@ Test(serde_kafka, schema_rules)
         bool rn;
         cr_expect_eq(sl_serde_deserialize(serde, sl_slice_from_cstr("junk"), &arena, NULL, NULL, &rn, &err), SL_OK);
         sl_serde_free(serde);
-        sl_arena_deinit(&arena);
 }
+
+TestSuite(serde_none, .init = serde_test_setup, .fini = serde_test_teardown);
 
 Test(serde_none, ignores_input_and_writes_nothing)
 {
-        sl_arena arena;
-        sl_arena_init(&arena, 0);
         sl_serde_schema schema = {0};
         sl_serde *serde;
         sl_err_detail err;
@@ -155,5 +148,4 @@ Test(serde_none, ignores_input_and_writes_nothing)
         schema = (sl_serde_schema){.columns = &col, .ncolumns = 1};
         cr_expect_eq(sl_serde_new(SL_SERDE_NONE, &schema, &serde, &err), SL_ERR_INVALID);
         cr_expect(strstr(err.message, "The 'NONE' format can only be used when no columns are defined"));
-        sl_arena_deinit(&arena);
 }

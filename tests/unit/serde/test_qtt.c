@@ -10,9 +10,9 @@
  * schema inference, AVRO...) are skipped and counted. */
 #include <dirent.h>
 #include <jansson.h>
-#include <math.h>
 #include <strings.h>
 
+#include "qtt_load.h"
 #include "serde_test.h"
 #include "types/compare.h"
 
@@ -196,41 +196,6 @@ static bool parse_with(char *text, qside *side, bool *unsupported_fmt)
         return true;
 }
 
-/* JSON equality with numbers by value (10.1 == 10.10, 1 == 1.0). */
-static bool json_same(json_t *a, json_t *b)
-{
-        if (json_is_number(a) && json_is_number(b)) {
-                if (json_is_integer(a) && json_is_integer(b))
-                        return json_integer_value(a) == json_integer_value(b);
-                double x = json_number_value(a), y = json_number_value(b);
-                return x == y || fabs(x - y) <= 1e-12 * fmax(fabs(x), fabs(y));
-        }
-        if (json_typeof(a) != json_typeof(b))
-                return false;
-        if (json_is_array(a)) {
-                if (json_array_size(a) != json_array_size(b))
-                        return false;
-                for (size_t i = 0; i < json_array_size(a); i++)
-                        if (!json_same(json_array_get(a, i), json_array_get(b, i)))
-                                return false;
-                return true;
-        }
-        if (json_is_object(a)) {
-                if (json_object_size(a) != json_object_size(b))
-                        return false;
-                const char *k;
-                json_t *v;
-                json_object_foreach(a, k, v)
-                {
-                        json_t *w = json_object_get(b, k);
-                        if (!w || !json_same(v, w))
-                                return false;
-                }
-                return true;
-        }
-        return json_equal(a, b);
-}
-
 /* Turns a record field of the case file into bytes of `fmt` (NULL ptr for null). */
 static bool record_bytes(sl_arena *arena, json_t *v, sl_serde_format fmt, const sl_type *single, sl_slice *out)
 {
@@ -289,7 +254,7 @@ static bool output_matches(sl_slice bytes, sl_serde_format fmt, const sl_type *s
         snprintf(why, whylen, "got %.*s", (int)(bytes.len > 200 ? 200 : bytes.len), (const char *)bytes.ptr);
         if (fmt == SL_SERDE_JSON) {
                 json_t *got = json_loadb((const char *)bytes.ptr, bytes.len, JSON_DECODE_ANY, NULL);
-                bool ok = got && json_same(got, want);
+                bool ok = got && sl_test_json_same(got, want, false);
                 json_decref(got);
                 return ok;
         }

@@ -19,90 +19,15 @@
 
 #include "common/buf.h"
 #include "server/server.h"
+#include "server_fixture.h"
 
-/* ---- the fake query source: LIMIT 3 sends rows 0..2, anything else rows until closed ---- */
-struct sl_engine_query {
-        pthread_t thread;
-        sl_engine_query_sink sink;
-        int nrows;             /* rows to send, -1: endless */
-        atomic_bool stop;
-};
-
-static atomic_int closed_queries;
-
-static void *produce(void *arg)
-{
-        sl_engine_query *q = arg;
-        char row[64];
-        for (int i = 0; q->nrows < 0 || i < q->nrows; i++) {
-                if (atomic_load(&q->stop))
-                        return NULL;
-                snprintf(row, sizeof(row), "[%d,\"v%d\"]", i, i);
-                if (!q->sink.row(q->sink.ctx, row, false))
-                        return NULL;
-                if (q->nrows < 0)
-                        usleep(10000);
-        }
-        q->sink.end(q->sink.ctx, "Limit Reached", NULL);
-        return NULL;
-}
-
-static sl_err fake_start(sl_engine *engine, const sl_engine_request *req, const sl_engine_query_sink *sink,
-                         sl_arena *arena, sl_engine_query_header *hdr, sl_engine_query **out, sl_engine_result *res)
-{
-        static const char *names[] = {"ID", "V"}, *types[] = {"INTEGER", "STRING"};
-        (void)engine;
-        memset(res, 0, sizeof(*res));
-        sl_vec_init(&res->entities, sizeof(sl_engine_entity));
-        hdr->query_id = sl_arena_sprintf(arena, "transient_FAKE_H2");
-        hdr->column_names = names;
-        hdr->column_types = types;
-        hdr->ncolumns = 2;
-        hdr->schema = "`ID` INTEGER, `V` STRING";
-        sl_engine_query *q = calloc(1, sizeof(*q));
-        q->sink = *sink;
-        q->nrows = strstr(req->sql, "LIMIT 3") ? 3 : -1;
-        pthread_create(&q->thread, NULL, produce, q);
-        *out = q;
-        return SL_OK;
-}
-
-static void fake_close(sl_engine_query *q)
-{
-        if (q == NULL)
-                return;
-        atomic_store(&q->stop, true);
-        pthread_join(q->thread, NULL);
-        free(q);
-        atomic_fetch_add(&closed_queries, 1);
-}
-
-static sl_config *cfg;
-static sl_engine *engine;
-static sl_server *srv;
-
+/* the server with the fake query source of server_fixture.h; no tombstones */
 static void setup(void)
 {
-        sl_err_detail err;
-        cfg = sl_config_new();
-        sl_config_set(cfg, "listeners", "http://127.0.0.1:0");
-        sl_config_set(cfg, "server.request.max.bytes", "2048");
-        sl_config_set(cfg, "sluice.engine.kafka", "false");
-        cr_assert_eq(sl_engine_new(cfg, &engine, &err), SL_OK);
-        cr_assert_eq(sl_server_new(cfg, engine, &srv, &err), SL_OK, "%s", err.message);
-        sl_server_query_ops ops = {fake_start, fake_close};
-        sl_server_set_query_ops(srv, &ops);
-        cr_assert_eq(sl_server_start(srv, &err), SL_OK, "%s", err.message);
+        sl_test_server_start(NULL);
 }
 
-static void teardown(void)
-{
-        sl_server_free(srv);
-        sl_engine_free(engine);
-        sl_config_free(cfg);
-}
-
-TestSuite(server_h2_front, .init = setup, .fini = teardown);
+TestSuite(server_h2_front, .init = setup, .fini = sl_test_server_stop);
 
 /* ---- a libnghttp2 client ---- */
 #define NSTREAMS 16
@@ -119,15 +44,6 @@ typedef struct client {
         const char *upload;             /* request body of the stream being sent */
         size_t upload_len, upload_off;
 } client;
-
-static int connect_server(void)
-{
-        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)sl_server_port(srv))};
-        inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-        int fd = socket(AF_INET, SOCK_STREAM, 0);
-        cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-        return fd;
-}
 
 static int on_header(nghttp2_session *s, const nghttp2_frame *f, const uint8_t *name, size_t namelen,
                      const uint8_t *value, size_t valuelen, uint8_t flags, void *user)
@@ -178,7 +94,7 @@ static void client_open(client *c, uint32_t window)
         memset(c, 0, sizeof(*c));
         for (int i = 0; i < NSTREAMS; i++)
                 sl_buf_init(&c->body[i]);
-        c->fd = connect_server();
+        c->fd = sl_test_server_connect();
         nghttp2_session_callbacks_new(&cbs);
         nghttp2_session_callbacks_set_on_header_callback(cbs, on_header);
         nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, on_chunk);
@@ -281,7 +197,7 @@ static bool query_closed(client *c, int32_t id)
 }
 
 static const char *limit3 = "{\"sql\":\"SELECT * FROM S EMIT CHANGES LIMIT 3;\"}";
-static const char *expect3 = "{\"queryId\":\"transient_FAKE_H2\",\"columnNames\":[\"ID\",\"V\"],"
+static const char *expect3 = "{\"queryId\":\"transient_FAKE_0\",\"columnNames\":[\"ID\",\"V\"],"
                              "\"columnTypes\":[\"INTEGER\",\"STRING\"]}\n[0,\"v0\"]\n[1,\"v1\"]\n[2,\"v2\"]\n";
 
 static void body_is(client *c, int32_t id, const char *want)
@@ -292,15 +208,26 @@ static void body_is(client *c, int32_t id, const char *want)
         cr_assert_str_eq((char *)b->data, want);
 }
 
+/* Opens `c` with a receive window of `window` bytes and runs a LIMIT 3 push query through it to its
+ * end: status 200 and the three rows. Returns the stream id. */
+static int32_t limit3_query(client *c, uint32_t window, bool with_length)
+{
+        int32_t id;
+
+        client_open(c, window);
+        id = client_request(c, "POST", "/query-stream", "application/vnd.ksqlapi.delimited.v1", limit3, with_length);
+        client_run(c, stream_closed, id);
+        cr_assert_eq(c->status[id / 2], 200);
+        body_is(c, id, expect3);
+        return id;
+}
+
 Test(server_h2_front, push_rows_one_data_frame_each)
 {
         client c;
-        client_open(&c, 65535);
-        int32_t id = client_request(&c, "POST", "/query-stream", "application/vnd.ksqlapi.delimited.v1", limit3, true);
-        client_run(&c, stream_closed, id);
-        cr_assert_eq(c.status[id / 2], 200);
+        int32_t id = limit3_query(&c, 65535, true);
+
         cr_assert_eq(c.code[id / 2], NGHTTP2_NO_ERROR);
-        body_is(&c, id, expect3);
         cr_assert_eq(c.frames[id / 2], 4, "a DATA frame per line");
         cr_assert_eq(c.cut_lines[id / 2], 0);
         client_close(&c);
@@ -309,11 +236,8 @@ Test(server_h2_front, push_rows_one_data_frame_each)
 Test(server_h2_front, tiny_client_window_gets_every_byte)
 {
         client c;
-        client_open(&c, 7);
-        int32_t id = client_request(&c, "POST", "/query-stream", "application/vnd.ksqlapi.delimited.v1", limit3, false);
-        client_run(&c, stream_closed, id);
-        cr_assert_eq(c.status[id / 2], 200);
-        body_is(&c, id, expect3);
+        int32_t id = limit3_query(&c, 7, false);
+
         cr_assert_geq(c.frames[id / 2], (int)strlen(expect3) / 7);
         client_close(&c);
 }
@@ -357,7 +281,7 @@ Test(server_h2_front, reset_stream_closes_query_connection_goes_on)
 
 Test(server_h2_front, malformed_frame_ends_that_connection_only)
 {
-        int fd = connect_server();
+        int fd = sl_test_server_connect();
         static const uint8_t bad[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
                                      "\x00\x00\x00\x04\x00\x00\x00\x00\x00"              /* SETTINGS */
                                      "\x00\x00\x05\x04\x00\x00\x00\x00\x00\x01\x02\x03\x04\x05"; /* 5 bytes */

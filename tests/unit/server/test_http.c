@@ -16,119 +16,17 @@
 
 #include "common/buf.h"
 #include "server/server.h"
-
-/* ---- the fake query source ---- */
-struct sl_engine_query {
-        pthread_t thread;
-        sl_engine_query_sink sink;
-        int nrows;             /* rows to send, -1: endless */
-        atomic_bool stop;
-};
-
-static atomic_int closed_queries;
-static atomic_int started_queries;
-
-static void *produce(void *arg)
-{
-        sl_engine_query *q = arg;
-        char row[64];
-        for (int i = 0; q->nrows < 0 || i < q->nrows; i++) {
-                if (atomic_load(&q->stop))
-                        return NULL;
-                snprintf(row, sizeof(row), "[%d,\"v%d\"]", i, i);
-                if (!q->sink.row(q->sink.ctx, row, i == 1))
-                        return NULL;
-                if (q->nrows < 0)
-                        usleep(10000);
-        }
-        q->sink.end(q->sink.ctx, "Limit Reached", NULL);
-        return NULL;
-}
-
-static sl_err fake_start(sl_engine *engine, const sl_engine_request *req, const sl_engine_query_sink *sink,
-                         sl_arena *arena, sl_engine_query_header *hdr, sl_engine_query **out, sl_engine_result *res)
-{
-        (void)engine;
-        memset(res, 0, sizeof(*res));
-        sl_vec_init(&res->entities, sizeof(sl_engine_entity));
-        if (strstr(req->sql, "FAIL") != NULL) {
-                res->failed = true;
-                res->error_code = 40001;
-                res->statement_error = true;
-                res->error_message = "fake failure";
-                res->error_statement = req->sql;
-                return SL_ERR_INVALID;
-        }
-        static const char *names[] = {"ID", "V"}, *types[] = {"INTEGER", "STRING"};
-        hdr->query_id = sl_arena_sprintf(arena, "transient_FAKE_%d", atomic_fetch_add(&started_queries, 1));
-        hdr->column_names = names;
-        hdr->column_types = types;
-        hdr->ncolumns = 2;
-        hdr->schema = "`ID` INTEGER, `V` STRING";
-        sl_engine_query *q = calloc(1, sizeof(*q));
-        q->sink = *sink;
-        q->nrows = strstr(req->sql, "LIMIT 3") ? 3 : -1;
-        pthread_create(&q->thread, NULL, produce, q);
-        *out = q;
-        return SL_OK;
-}
-
-static void fake_close(sl_engine_query *q)
-{
-        if (q == NULL)
-                return;
-        atomic_store(&q->stop, true);
-        pthread_join(q->thread, NULL);
-        free(q);
-        atomic_fetch_add(&closed_queries, 1);
-}
-
-/* ---- server fixture ---- */
-static sl_config *cfg;
-static sl_engine *engine;
-static sl_server *srv;
-
-static void start_server(const char *max_push)
-{
-        sl_err_detail err;
-        cfg = sl_config_new();
-        sl_config_set(cfg, "listeners", "http://127.0.0.1:0");
-        sl_config_set(cfg, "server.request.max.bytes", "2048");
-        sl_config_set(cfg, "sluice.engine.kafka", "false");
-        if (max_push != NULL)
-                sl_config_set(cfg, "ksql.max.push.queries", max_push);
-        cr_assert_eq(sl_engine_new(cfg, &engine, &err), SL_OK);
-        cr_assert_eq(sl_server_new(cfg, engine, &srv, &err), SL_OK, "%s", err.message);
-        sl_server_query_ops ops = {fake_start, fake_close};
-        sl_server_set_query_ops(srv, &ops);
-        cr_assert_eq(sl_server_start(srv, &err), SL_OK, "%s", err.message);
-        cr_assert_gt(sl_server_port(srv), 0);
-}
+#include "server_fixture.h"
 
 static void setup(void)
 {
-        start_server(NULL);
+        sl_test_fake_tombstone_row = 1;
+        sl_test_server_start(NULL);
 }
 
-static void teardown(void)
-{
-        sl_server_free(srv);
-        sl_engine_free(engine);
-        sl_config_free(cfg);
-}
-
-TestSuite(server_http, .init = setup, .fini = teardown);
+TestSuite(server_http, .init = setup, .fini = sl_test_server_stop);
 
 /* ---- a tiny HTTP/1.1 client ---- */
-static int connect_server(void)
-{
-        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)sl_server_port(srv))};
-        inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-        int fd = socket(AF_INET, SOCK_STREAM, 0);
-        cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-        return fd;
-}
-
 static void send_request(int fd, const char *method, const char *path, const char *ct, const char *accept,
                          const char *body)
 {
@@ -194,7 +92,7 @@ static int parse_response(const char *raw, sl_buf *body)
 static int request(const char *method, const char *path, const char *ct, const char *accept, const char *body,
                    sl_buf *out)
 {
-        int fd = connect_server();
+        int fd = sl_test_server_connect();
         send_request(fd, method, path, ct, accept, body);
         char *raw = read_until(fd, NULL);
         close(fd);
@@ -255,7 +153,7 @@ Test(server_http, start_error_uses_ksql_error_shape)
 
 Test(server_http, close_query_ends_a_push_query)
 {
-        int fd = connect_server();
+        int fd = sl_test_server_connect();
         send_request(fd, "POST", "/query", "application/json", NULL, "{\"ksql\":\"SELECT * FROM S EMIT CHANGES;\"}");
         char *raw = read_until(fd, "\"v2\"");
         cr_assert(strstr(raw, "transient_FAKE_0") != NULL);
@@ -280,7 +178,7 @@ Test(server_http, close_query_ends_a_push_query)
 
 Test(server_http, client_leaving_closes_its_query)
 {
-        int fd = connect_server();
+        int fd = sl_test_server_connect();
         send_request(fd, "POST", "/query-stream", "application/json", NULL, "{\"sql\":\"SELECT * FROM S EMIT CHANGES;\"}");
         char *raw = read_until(fd, "[2,");
         free(raw);
@@ -292,8 +190,9 @@ Test(server_http, client_leaving_closes_its_query)
 
 Test(server_http, push_query_limit, .init = NULL)
 {
-        start_server("1");
-        int fd = connect_server();
+        sl_test_fake_tombstone_row = 1;
+        sl_test_server_start("1");
+        int fd = sl_test_server_connect();
         send_request(fd, "POST", "/query", "application/json", NULL, "{\"ksql\":\"SELECT * FROM S EMIT CHANGES;\"}");
         free(read_until(fd, "v0"));
         sl_buf body;

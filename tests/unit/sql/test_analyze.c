@@ -9,46 +9,9 @@
 #include "common/str.h"
 #include "sql/analyze.h"
 #include "sql/parse.h"
+#include "analyze_test.h"
 
-static sl_catalog *cat;
-static sl_func_registry *reg;
-static sl_analyze_ctx ctx;
-
-static void setup(void)
-{
-        sl_err_detail e;
-
-        cat = sl_catalog_mem_new();
-        reg = sl_func_registry_new();
-        cr_assert_eq(sl_func_registry_add_builtins(reg, &e), SL_OK);
-        ctx = (sl_analyze_ctx){.cat = cat, .reg = reg};
-}
-
-static void teardown(void)
-{
-        sl_catalog_free(cat);
-        sl_func_registry_free(reg);
-}
-
-TestSuite(sql_analyze, .init = setup, .fini = teardown);
-
-/* Analyzes and applies every statement of `sql`; all must succeed. */
-static void run_ok(const char *sql)
-{
-        sl_script *s;
-
-        cr_assert_eq(sl_parse_script(sql, NULL, &s), SL_OK, "parse: %s", sql);
-        for (size_t i = 0; i < s->nstmts; i++) {
-                sl_analysis *a;
-                sl_err_detail e;
-
-                cr_assert_eq(sl_analyze(&ctx, s->stmts[i], &a, &e), SL_OK, "%s\n-> %d:%d %s", s->stmts[i]->text,
-                             e.pos.line, e.pos.column, e.message);
-                cr_assert_eq(sl_analysis_apply(cat, a, &e), SL_OK);
-                sl_analysis_free(a);
-        }
-        sl_script_free(s);
-}
+TestSuite(sql_analyze, .init = analyze_test_setup, .fini = analyze_test_teardown);
 
 /* Analyzes one statement expected to fail; checks the message contains `msg` and the position. */
 static void run_err(const char *sql, const char *msg, int line, int col)

@@ -10,10 +10,7 @@
 #include "common/str.h"
 #include "sql/analyze.h"
 #include "sql/parse.h"
-
-static sl_catalog *cat;
-static sl_func_registry *reg;
-static sl_analyze_ctx ctx;
+#include "analyze_test.h"
 
 static const char *ddl =
         "CREATE STREAM S (ID INT KEY, I INT, B BIGINT, D DOUBLE, N DECIMAL(4,2), S STRING, Y BYTES, DT DATE, "
@@ -22,40 +19,13 @@ static const char *ddl =
         "CREATE TABLE T (ID INT PRIMARY KEY, G STRING, I INT, S STRING) WITH (KAFKA_TOPIC='t', VALUE_FORMAT='JSON');\n"
         "CREATE STREAM SD (ID INT KEY, I INT, S STRING) WITH (KAFKA_TOPIC='sd', VALUE_FORMAT='DELIMITED');\n";
 
-static void run_ok(const char *sql)
-{
-        sl_script *s;
-
-        cr_assert_eq(sl_parse_script(sql, NULL, &s), SL_OK, "parse: %s", sql);
-        for (size_t i = 0; i < s->nstmts; i++) {
-                sl_analysis *a;
-                sl_err_detail e;
-
-                cr_assert_eq(sl_analyze(&ctx, s->stmts[i], &a, &e), SL_OK, "%s\n-> %s", s->stmts[i]->text, e.message);
-                cr_assert_eq(sl_analysis_apply(cat, a, &e), SL_OK);
-                sl_analysis_free(a);
-        }
-        sl_script_free(s);
-}
-
 static void setup(void)
 {
-        sl_err_detail e;
-
-        cat = sl_catalog_mem_new();
-        reg = sl_func_registry_new();
-        cr_assert_eq(sl_func_registry_add_builtins(reg, &e), SL_OK);
-        ctx = (sl_analyze_ctx){.cat = cat, .reg = reg};
+        analyze_test_setup();
         run_ok(ddl);
 }
 
-static void teardown(void)
-{
-        sl_catalog_free(cat);
-        sl_func_registry_free(reg);
-}
-
-TestSuite(sql_analyze_agg, .init = setup, .fini = teardown);
+TestSuite(sql_analyze_agg, .init = setup, .fini = analyze_test_teardown);
 
 /* The type of the single aggregate column of "CREATE TABLE O AS SELECT ID, <call> AS R FROM <from> GROUP BY ID". */
 static void expect_type(const char *call, const char *from, const char *type)

@@ -27,54 +27,6 @@ typedef struct counts {
         long pos_checked, pos_ok;            /* expected messages with "Line: l, Col: c:"; same position here */
 } counts;
 
-/* Upper-cases, drops back-quotes, INT -> INTEGER, VARCHAR -> STRING, single spaces. */
-static char *normalize_schema(const char *in)
-{
-        sl_str s, w;
-        char *r;
-
-        sl_str_init(&s);
-        sl_str_init(&w);
-        for (const char *p = in;; p++) {
-                char c = *p;
-                bool word = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-
-                if (word) {
-                        sl_str_append_char(&w, (char)(c >= 'a' && c <= 'z' ? c - 32 : c));
-                        continue;
-                }
-                if (sl_str_len(&w)) {
-                        const char *t = sl_str_cstr(&w);
-                        sl_str_append(&s, strcmp(t, "INT") == 0 ? "INTEGER" : strcmp(t, "VARCHAR") == 0 ? "STRING" : t);
-                        sl_str_reset(&w);
-                }
-                if (!c)
-                        break;
-                if (c == '`')
-                        continue;
-                if (c == ' ') {
-                        if (sl_str_len(&s) && sl_str_cstr(&s)[sl_str_len(&s) - 1] != ' ')
-                                sl_str_append_char(&s, ' ');
-                        continue;
-                }
-                if (c == ',' || c == '<' || c == '>' || c == '(' || c == ')') {
-                        size_t n = sl_str_len(&s);
-                        if (n && sl_str_cstr(&s)[n - 1] == ' ')
-                                s.buf.len--, s.buf.data[n - 1] = '\0';
-                        sl_str_append_char(&s, c);
-                        if (c == ',')
-                                sl_str_append_char(&s, ' ');
-                        while (p[1] == ' ')
-                                p++;
-                        continue;
-                }
-                sl_str_append_char(&s, c);
-        }
-        r = sl_str_detach(&s);
-        sl_str_deinit(&w);
-        return r;
-}
-
 static void run_case(json_t *tc, const sl_func_registry *reg, counts *c, FILE *log)
 {
         json_t *stmts = json_object_get(tc, "statements");
@@ -188,15 +140,8 @@ static void run_case(json_t *tc, const sl_func_registry *reg, counts *c, FILE *l
                                         continue;
                                 sl_str_init(&ours);
                                 sl_catalog_source_print_schema(&ours, src);
-                                a1 = normalize_schema(sl_str_cstr(&ours));
-                                b1 = normalize_schema(sch);
-                                {
-                                        char *a2 = sl_test_str_replace_all(a1, "PRIMARY KEY", "KEY"), *b2 = sl_test_str_replace_all(b1, "PRIMARY KEY", "KEY");
-                                        sl_free(a1);
-                                        sl_free(b1);
-                                        a1 = a2;
-                                        b1 = b2;
-                                }
+                                a1 = sl_test_qtt_normalize_schema(sl_str_cstr(&ours));
+                                b1 = sl_test_qtt_normalize_schema(sch);
                                 if (strcmp(a1, b1) == 0)
                                         c->schemas_ok++;
                                 else if (log)

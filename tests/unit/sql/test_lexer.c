@@ -5,18 +5,22 @@
 #include "parser.h"
 #include "sql/lex.h"
 
-/* Lexes `text` into at most `max` codes; returns the count (EOF not included). */
-static int lex_codes(const char *text, int *codes, int max)
+/* `text` lexes into exactly the `n` token codes `want` (EOF not included). */
+static void expect_codes(const char *text, const int *want, size_t n)
 {
         sl_lexer lx;
         sl_token tok;
-        int n = 0;
+        size_t i = 0;
 
         sl_lex_init(&lx, text);
-        while (n < max && sl_lex_next(&lx, &tok) != SL_TK_EOF)
-                codes[n++] = tok.code;
-        return n;
+        for (; sl_lex_next(&lx, &tok) != SL_TK_EOF; i++) {
+                cr_assert_lt(i, n, "more than %zu tokens in <%s>", n, text);
+                cr_assert_eq(tok.code, want[i], "token %zu of <%s>", i, text);
+        }
+        cr_assert_eq(i, n, "%zu tokens in <%s>, want %zu", i, text, n);
 }
+#define EXPECT_CODES(text, ...) \
+        expect_codes((text), (const int[]){__VA_ARGS__}, sizeof((const int[]){__VA_ARGS__}) / sizeof(int))
 
 /* The only token of `text`. */
 static sl_token lex_one(const char *text)
@@ -32,16 +36,8 @@ static sl_token lex_one(const char *text)
 
 Test(sql_lexer, keywords_are_case_insensitive)
 {
-        int codes[8];
-        int n = lex_codes("select SELECT SeLeCt from Emit changes", codes, 8);
-
-        cr_assert_eq(n, 6);
-        cr_assert_eq(codes[0], TK_SELECT);
-        cr_assert_eq(codes[1], TK_SELECT);
-        cr_assert_eq(codes[2], TK_SELECT);
-        cr_assert_eq(codes[3], TK_FROM);
-        cr_assert_eq(codes[4], TK_EMIT);
-        cr_assert_eq(codes[5], TK_CHANGES);
+        EXPECT_CODES("select SELECT SeLeCt from Emit changes", TK_SELECT, TK_SELECT, TK_SELECT, TK_FROM, TK_EMIT,
+                     TK_CHANGES);
         cr_assert_eq(sl_lex_keyword("string", 6), TK_KW_STRING);
         cr_assert_eq(sl_lex_keyword("Id", 2), TK_KW_ID);
         cr_assert_eq(sl_lex_keyword("orders", 6), 0);
@@ -101,24 +97,13 @@ Test(sql_lexer, operators)
                 TK_LT, TK_GT, TK_PLUS, TK_MINUS, TK_STAR, TK_SLASH, TK_REM, TK_LP, TK_RP,
                 TK_LBRACKET, TK_RBRACKET, TK_COMMA, TK_DOT, TK_SEMI,
         };
-        int codes[32];
-        int n = lex_codes("-> => || <> != <= >= := = < > + - * / % ( ) [ ] , . ;", codes, 32);
-        size_t i;
 
-        cr_assert_eq(n, (int)(sizeof(want) / sizeof(want[0])));
-        for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
-                cr_assert_eq(codes[i], want[i], "operator %zu", i);
+        expect_codes("-> => || <> != <= >= := = < > + - * / % ( ) [ ] , . ;", want, sizeof(want) / sizeof(want[0]));
 }
 
 Test(sql_lexer, comments_are_skipped)
 {
-        int codes[8];
-        int n = lex_codes("a -- x; y\n/* ; \n */ b --@directive\n c --", codes, 8);
-
-        cr_assert_eq(n, 3);
-        cr_assert_eq(codes[0], TK_ID);
-        cr_assert_eq(codes[1], TK_ID);
-        cr_assert_eq(codes[2], TK_ID);
+        EXPECT_CODES("a -- x; y\n/* ; \n */ b --@directive\n c --", TK_ID, TK_ID, TK_ID);
 }
 
 Test(sql_lexer, positions_count_lines_and_columns)

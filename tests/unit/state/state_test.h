@@ -1,7 +1,8 @@
 /* state_test.h: fixtures shared by the state store tests: a seedable xorshift generator, and (when
  * the including file defines STATE_TEST_TMPDIR, a mkdtemp template) a temporary db directory and a
  * db opened on it with small RocksDB buffers and the given cache size; (when it defines
- * STATE_TEST_REC_KEY, the key capacity) a recorder of the changelog of a window or session store. */
+ * STATE_TEST_REC_KEY, the key capacity) a recorder of the changelog of a window or session store; a
+ * slice helper S() and STATE_TEST_RANDOM, the random model tests of a store. */
 #ifndef SL_TEST_STATE_TEST_H
 #define SL_TEST_STATE_TEST_H
 
@@ -13,6 +14,46 @@
 #include "common/mem.h"
 #include "state/kv_store.h"
 #include "state/state_db.h"
+
+/* A slice over a C string. */
+static inline sl_slice S(const char *s)
+{
+        return sl_slice_from_cstr(s);
+}
+
+/* The keys of a store's model: keys[NK] (NK defined by the including file) from the initialisers
+ * {bytes, length}, and K(i), key i as a slice. */
+#define STATE_TEST_KEYS(...)                                                                              \
+        static const struct {                                                                             \
+                const char *p; /* the key's bytes */                                                      \
+                size_t len;    /* their count */                                                          \
+        } keys[NK] = {__VA_ARGS__};                                                                       \
+        static sl_slice K(int i) { return SL_SLICE(keys[i].p, keys[i].len); }
+
+/* The three random model tests of a store: the including file's random_case(cache, ops), after
+ * seeding the generator, as PREFIX_cache_on (1 MiB cache, OPS operations), PREFIX_cache_small (SMALL
+ * bytes of cache, OPS) and PREFIX_write_through (no cache, WT_OPS), each with its own seed. */
+#define STATE_TEST_RANDOM_CASES(SUITE, PREFIX, SEED_ON, SEED_SMALL, SEED_WT, SMALL, OPS, WT_OPS)        \
+        Test(SUITE, PREFIX##_cache_on) { rng_state = (SEED_ON); random_case(1 << 20, (OPS)); }         \
+        Test(SUITE, PREFIX##_cache_small) { rng_state = (SEED_SMALL); random_case((SMALL), (OPS)); }   \
+        Test(SUITE, PREFIX##_write_through) { rng_state = (SEED_WT); random_case(0, (WT_OPS)); }
+
+/* The changes a store's listener saw: their time bounds and whether they had a value. */
+typedef struct span_log {
+        int n;                   /* changes seen, at most 8 */
+        int64_t start[8], end[8]; /* their bounds */
+        bool has_value[8];       /* false: a removal */
+} span_log;
+
+/* Appends the change CHG (a window or session change) to the span_log L. */
+#define STATE_TEST_SPAN_LOG(L, CHG)                      \
+        do {                                             \
+                cr_assert_lt((L)->n, 8);                 \
+                (L)->start[(L)->n] = (CHG)->start;       \
+                (L)->end[(L)->n] = (CHG)->end;           \
+                (L)->has_value[(L)->n] = (CHG)->has_value; \
+                (L)->n++;                                \
+        } while (0)
 
 static uint64_t rng_state __attribute__((unused));  /* the generator's state; tests seed it */
 
@@ -49,6 +90,33 @@ static inline sl_state_db *open_db(const char *dir, size_t cache)
         sl_err_detail err;
         cr_assert_eq(sl_state_db_open(dir, &o, &db, &err), SL_OK, "%s", err.message);
         return db;
+}
+
+/* Declares DIR, a new temporary directory, and DB, a db opened on it with cache CACHE. */
+#define STATE_TEST_DB(DIR, DB, CACHE) char *DIR = make_tmpdir(); sl_state_db *DB = open_db(DIR, (CACHE))
+
+/* In the random model tests: commits `db` one time in three (commits cost an fsync: keep them few). */
+static inline void sometimes_commit(sl_state_db *db)
+{
+        sl_err_detail err;
+
+        if (rng_next() % 3 == 0)
+                cr_assert_eq(sl_state_db_commit(db, &err), SL_OK, "%s", err.message);
+}
+
+/* Commits and closes `db` and opens a db on `dir` (its own directory or another) with cache `cache`. */
+static inline sl_state_db *reopen_db(sl_state_db *db, const char *dir, size_t cache)
+{
+        cr_assert_eq(sl_state_db_commit(db, NULL), SL_OK);
+        sl_state_db_close(db);
+        return open_db(dir, cache);
+}
+
+/* Closes `db` and removes its directory `dir`. */
+static inline void close_tmp_db(sl_state_db *db, char *dir)
+{
+        sl_state_db_close(db);
+        remove_tmpdir(dir);
 }
 #endif
 

@@ -49,6 +49,15 @@ static void expect_two(const char *dir)
         sl_state_checkpoint_deinit(&cp);
 }
 
+/* A new temporary directory with the checkpoint `two` written in it (caller removes it). */
+static char *tmpdir_with_two(void)
+{
+        char *dir = make_tmpdir();
+
+        cr_assert_eq(sl_state_checkpoint_write(dir, two, 2, NULL), SL_OK);
+        return dir;
+}
+
 Test(state_checkpoint, missing_file_is_an_empty_checkpoint)
 {
         char *dir = make_tmpdir();
@@ -61,8 +70,7 @@ Test(state_checkpoint, missing_file_is_an_empty_checkpoint)
 
 Test(state_checkpoint, round_trip_and_replace)
 {
-        char *dir = make_tmpdir();
-        cr_assert_eq(sl_state_checkpoint_write(dir, two, 2, NULL), SL_OK);
+        char *dir = tmpdir_with_two();
         expect_two(dir);
         sl_state_checkpoint_entry one[] = {{"", -1}};
         cr_assert_eq(sl_state_checkpoint_write(dir, one, 1, NULL), SL_OK);
@@ -83,8 +91,7 @@ Test(state_checkpoint, round_trip_and_replace)
 
 Test(state_checkpoint, torn_temp_file_is_ignored_and_replaced)
 {
-        char *dir = make_tmpdir();
-        cr_assert_eq(sl_state_checkpoint_write(dir, two, 2, NULL), SL_OK);
+        char *dir = tmpdir_with_two();
         /* a crash in the middle of the next write leaves half a temp file */
         char *tmp = sl_asprintf("%s/checkpoint.tmp", dir);
         write_file(tmp, "SLCKPT01\0\0\0\x05garb", 16);
@@ -102,8 +109,7 @@ Test(state_checkpoint, torn_temp_file_is_ignored_and_replaced)
 
 Test(state_checkpoint, every_truncation_and_bit_flip_reads_as_corrupt)
 {
-        char *dir = make_tmpdir();
-        cr_assert_eq(sl_state_checkpoint_write(dir, two, 2, NULL), SL_OK);
+        char *dir = tmpdir_with_two();
         char *path = sl_asprintf("%s/checkpoint", dir);
         uint8_t good[512], bad[512];
         size_t len = read_file(path, good, sizeof good);
@@ -132,8 +138,7 @@ Test(state_checkpoint, every_truncation_and_bit_flip_reads_as_corrupt)
 
 Test(state_checkpoint, failed_write_keeps_previous_checkpoint)
 {
-        char *dir = make_tmpdir();
-        cr_assert_eq(sl_state_checkpoint_write(dir, two, 2, NULL), SL_OK);
+        char *dir = tmpdir_with_two();
         /* a directory where the temp file should go makes the write fail */
         char *tmp = sl_asprintf("%s/checkpoint.tmp", dir);
         cr_assert_eq(mkdir(tmp, 0755), 0);

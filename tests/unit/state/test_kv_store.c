@@ -9,6 +9,7 @@
 #include "common/mem.h"
 #include "state/kv_store.h"
 #include "state/state_db.h"
+#include "state/state_int.h"  /* sl_state_kv_evict */
 #define STATE_TEST_TMPDIR "/tmp/sl_state_kv_XXXXXX"
 #include "state_test.h"
 
@@ -19,11 +20,6 @@ static sl_state_kv *open_kv(sl_state_db *db, const char *name, bool old)
         sl_err_detail err;
         cr_assert_eq(sl_state_kv_open(db, name, &ko, &kv, &err), SL_OK, "%s", err.message);
         return kv;
-}
-
-static sl_slice S(const char *s)
-{
-        return sl_slice_from_cstr(s);
 }
 
 /* Recorded reports */
@@ -208,13 +204,10 @@ static void run_random(const char *dir, size_t cache, int ops, log *cl, model *m
                         cr_assert_eq(sl_state_kv_prefix(kv, prefix, &it, &err), SL_OK);
                         check_scan(m, it, 0, NKEYS, &prefix);
                 } else if (r < 99) {
-                        if (rng_next() % 3 == 0) /* commits cost an fsync: keep them few */
-                                cr_assert_eq(sl_state_db_commit(db, &err), SL_OK, "%s", err.message);
+                        sometimes_commit(db);
                 } else if (rng_next() % 4 == 0) {
                         /* persistence: commit, close, reopen */
-                        cr_assert_eq(sl_state_db_commit(db, &err), SL_OK);
-                        sl_state_db_close(db);
-                        db = open_db(dir, cache);
+                        db = reopen_db(db, dir, cache);
                         kv = open_kv(db, "store", false);
                         sl_state_kv_set_changelog(kv, record, cl);
                         check_all(kv, m);
@@ -232,8 +225,7 @@ static void run_random(const char *dir, size_t cache, int ops, log *cl, model *m
 /* Replays the recorded changelog into a fresh db and compares with the model. */
 static void check_restore(const log *cl, const model *m)
 {
-        char *dir = make_tmpdir();
-        sl_state_db *db = open_db(dir, 1 << 20);
+        STATE_TEST_DB(dir, db, 1 << 20);
         sl_state_kv *kv = open_kv(db, "store", false);
         log none = {0};
         sl_state_kv_set_changelog(kv, record, &none);
@@ -252,13 +244,11 @@ static void check_restore(const log *cl, const model *m)
         db = open_db(dir, 1 << 20);
         kv = open_kv(db, "store", false);
         check_all(kv, m);
-        sl_state_db_close(db);
-        remove_tmpdir(dir);
+        close_tmp_db(db, dir);
 }
 
-static void random_case(uint64_t seed, size_t cache, int ops)
+static void random_case(size_t cache, int ops)
 {
-        rng_state = seed;
         char *dir = make_tmpdir();
         model *m = calloc(1, sizeof *m);
         model_init(m);
@@ -274,25 +264,11 @@ static void random_case(uint64_t seed, size_t cache, int ops)
         remove_tmpdir(dir);
 }
 
-Test(state_kv_store, random_ops_match_model_cache_large)
-{
-        random_case(0x1234567ull, 1 << 20, 6000);
-}
-
-Test(state_kv_store, random_ops_match_model_cache_small)
-{
-        random_case(0xabcdefull, 700, 6000);
-}
-
-Test(state_kv_store, random_ops_match_model_write_through)
-{
-        random_case(0x77777ull, 0, 4000);
-}
+STATE_TEST_RANDOM_CASES(state_kv_store, random_ops_match_model, 0x1234567ull, 0xabcdefull, 0x77777ull, 700, 6000, 4000)
 
 Test(state_kv_store, scan_merges_cache_over_disk)
 {
-        char *dir = make_tmpdir();
-        sl_state_db *db = open_db(dir, 1 << 20);
+        STATE_TEST_DB(dir, db, 1 << 20);
         sl_state_kv *kv = open_kv(db, "s", false);
         const char *disk[] = {"a", "c", "e", "g"};
         for (int i = 0; i < 4; i++)
@@ -334,8 +310,7 @@ Test(state_kv_store, scan_merges_cache_over_disk)
         cr_assert(sl_state_kv_iter_next(it, &k, &v) && sl_slice_eq(k, S("c")));
         cr_assert_not(sl_state_kv_iter_next(it, &k, &v));
         sl_state_kv_iter_free(it);
-        sl_state_db_close(db);
-        remove_tmpdir(dir);
+        close_tmp_db(db, dir);
 }
 
 Test(state_kv_store, scan_continues_after_store_changes)
@@ -373,8 +348,7 @@ Test(state_kv_store, scan_continues_after_store_changes)
 
 Test(state_kv_store, reads_are_cached_within_budget)
 {
-        char *dir = make_tmpdir();
-        sl_state_db *db = open_db(dir, 1 << 20);
+        STATE_TEST_DB(dir, db, 1 << 20);
         sl_state_kv *kv = open_kv(db, "s", false);
         char k[16];
         for (int i = 0; i < 1000; i++) {
@@ -414,14 +388,12 @@ Test(state_kv_store, reads_are_cached_within_budget)
         cr_assert_gt(st.evictions, 600);
         cr_assert_eq(st.evictions + st.cache_entries, 1001, "every key read was cached once");
         cr_assert_eq(st.dirty_entries, 0);
-        sl_state_db_close(db);
-        remove_tmpdir(dir);
+        close_tmp_db(db, dir);
 }
 
 Test(state_kv_store, cache_reports_last_update_per_key_in_update_order)
 {
-        char *dir = make_tmpdir();
-        sl_state_db *db = open_db(dir, 1 << 20);
+        STATE_TEST_DB(dir, db, 1 << 20);
         sl_state_kv *kv = open_kv(db, "s", true);
         log cl = {0}, fl = {0};
         sl_state_kv_set_changelog(kv, record, &cl);
@@ -448,14 +420,12 @@ Test(state_kv_store, cache_reports_last_update_per_key_in_update_order)
                 cr_assert(memcmp(&cl.recs[i], &fl.recs[i], sizeof(rec)) == 0);
         free(cl.recs);
         free(fl.recs);
-        sl_state_db_close(db);
-        remove_tmpdir(dir);
+        close_tmp_db(db, dir);
 }
 
 Test(state_kv_store, write_through_reports_every_update_with_old_value)
 {
-        char *dir = make_tmpdir();
-        sl_state_db *db = open_db(dir, 0);
+        STATE_TEST_DB(dir, db, 0);
         sl_state_kv *kv = open_kv(db, "s", true);
         log fl = {0};
         sl_state_kv_set_listener(kv, record, &fl);
@@ -469,8 +439,7 @@ Test(state_kv_store, write_through_reports_every_update_with_old_value)
         cr_assert(rec_is(&fl.recs[2], "k", NULL) && fl.recs[2].has_old && fl.recs[2].old[0] == '2');
         cr_assert_eq(sl_state_db_cache_bytes(db), 0);
         free(fl.recs);
-        sl_state_db_close(db);
-        remove_tmpdir(dir);
+        close_tmp_db(db, dir);
 }
 
 /* A listener of store a forwards into store b, as an operator feeding a downstream one would. */
@@ -490,8 +459,7 @@ static sl_err forward(void *opaque, const sl_state_change *chg, sl_err_detail *e
 
 Test(state_kv_store, flush_repeats_while_listeners_dirty_stores)
 {
-        char *dir = make_tmpdir();
-        sl_state_db *db = open_db(dir, 1 << 20);
+        STATE_TEST_DB(dir, db, 1 << 20);
         sl_state_kv *b = open_kv(db, "b", false); /* opened first: flushed first in each round */
         sl_state_kv *a = open_kv(db, "a", false);
         fwd f = {.to = b};
@@ -520,14 +488,12 @@ Test(state_kv_store, flush_repeats_while_listeners_dirty_stores)
         cr_assert_eq(sl_state_kv_get(b, S("k042"), &v, &found, NULL), SL_OK);
         cr_assert(found && sl_slice_eq(v, S("v")));
         free(bl.recs);
-        sl_state_db_close(db);
-        remove_tmpdir(dir);
+        close_tmp_db(db, dir);
 }
 
 Test(state_kv_store, uncommitted_cache_is_dropped_at_close)
 {
-        char *dir = make_tmpdir();
-        sl_state_db *db = open_db(dir, 1 << 20);
+        STATE_TEST_DB(dir, db, 1 << 20);
         sl_state_kv *kv = open_kv(db, "s", false);
         cr_assert_eq(sl_state_kv_put(kv, S("kept"), S("1"), 0, NULL), SL_OK);
         cr_assert_eq(sl_state_db_commit(db, NULL), SL_OK);
@@ -541,14 +507,12 @@ Test(state_kv_store, uncommitted_cache_is_dropped_at_close)
         cr_assert(found);
         cr_assert_eq(sl_state_kv_get(kv, S("lost"), &v, &found, NULL), SL_OK);
         cr_assert_not(found);
-        sl_state_db_close(db);
-        remove_tmpdir(dir);
+        close_tmp_db(db, dir);
 }
 
 Test(state_kv_store, prefix_scan_of_ff_bytes_and_empty_prefix)
 {
-        char *dir = make_tmpdir();
-        sl_state_db *db = open_db(dir, 1 << 20);
+        STATE_TEST_DB(dir, db, 1 << 20);
         sl_state_kv *kv = open_kv(db, "s", false);
         const uint8_t k1[] = {0xff}, k2[] = {0xff, 0xff, 0x00}, k3[] = {0xfe, 0xff};
         cr_assert_eq(sl_state_kv_put(kv, SL_SLICE(k1, 1), S("1"), 0, NULL), SL_OK);
@@ -575,14 +539,12 @@ Test(state_kv_store, prefix_scan_of_ff_bytes_and_empty_prefix)
                 n++;
         sl_state_kv_iter_free(it);
         cr_assert_eq(n, 3);
-        sl_state_db_close(db);
-        remove_tmpdir(dir);
+        close_tmp_db(db, dir);
 }
 
 Test(state_kv_store, purge_range_drops_cache_and_disk_silently)
 {
-        char *dir = make_tmpdir();
-        sl_state_db *db = open_db(dir, 1 << 20);
+        STATE_TEST_DB(dir, db, 1 << 20);
         sl_state_kv *kv = open_kv(db, "s", false);
         log fl = {0};
         sl_state_kv_set_listener(kv, record, &fl);
@@ -608,8 +570,7 @@ Test(state_kv_store, purge_range_drops_cache_and_disk_silently)
         sl_state_kv_iter_free(it);
         cr_assert_eq(n, 2);
         free(fl.recs);
-        sl_state_db_close(db);
-        remove_tmpdir(dir);
+        close_tmp_db(db, dir);
 }
 
 Test(state_kv_store, destroy_removes_task_directory)
@@ -629,15 +590,13 @@ Test(state_kv_store, destroy_removes_task_directory)
 
 Test(state_kv_store, second_open_of_locked_db_fails)
 {
-        char *dir = make_tmpdir();
-        sl_state_db *db = open_db(dir, 0);
+        STATE_TEST_DB(dir, db, 0);
         sl_state_db *db2 = NULL;
         sl_err_detail err;
         cr_assert_eq(sl_state_db_open(dir, NULL, &db2, &err), SL_ERR_IO);
         cr_assert_null(db2);
         cr_assert(strstr(err.message, "cannot open state store") != NULL);
-        sl_state_db_close(db);
-        remove_tmpdir(dir);
+        close_tmp_db(db, dir);
 }
 
 /* Keys from the key encoding (types/keyenc.h): a (STRING, BIGINT) tuple per key, with NULLs, zero
@@ -650,8 +609,7 @@ Test(state_kv_store, second_open_of_locked_db_fails)
 Test(state_kv_store, keyenc_tuples_scan_in_sql_order)
 {
         rng_state = 0x6b6579ull;
-        char *dir = make_tmpdir();
-        sl_state_db *db = open_db(dir, 4096); /* small: the keys end up in cache and RocksDB */
+        STATE_TEST_DB(dir, db, 4096); /* small: the keys end up in cache and RocksDB */
         sl_state_kv *kv = open_kv(db, "s", false);
         static const char *strs[] = {"", "a", "a\0b", "a\0", "ab", "b", "\xff"};
         static const size_t slen[] = {0, 1, 3, 2, 2, 1, 1};
@@ -708,8 +666,7 @@ Test(state_kv_store, keyenc_tuples_scan_in_sql_order)
         cr_assert_gt(na, 10);
         sl_arena_deinit(&arena);
         sl_buf_deinit(&key);
-        sl_state_db_close(db);
-        remove_tmpdir(dir);
+        close_tmp_db(db, dir);
 }
 
 /* Two threads incrementing one counter under the db lock, as the stream thread and a pull query
@@ -757,5 +714,48 @@ Test(state_kv_store, lock_serializes_threads)
         memcpy(&n, v.ptr, 8);
         cr_assert_eq(n, 4000);
         sl_state_db_close(c.db);
+        remove_tmpdir(dir);
+}
+
+/* The keys a scan returns, concatenated. */
+static const char *scan_keys(sl_state_kv *kv, const char *from, const char *to)
+{
+        static char buf[64];
+        sl_slice lo = S(from), hi = S(to), k, v;
+        sl_state_kv_iter *it;
+        size_t n = 0;
+
+        cr_assert_eq(sl_state_kv_range(kv, &lo, &hi, &it, NULL), SL_OK);
+        while (sl_state_kv_iter_next(it, &k, &v) && n + k.len < sizeof(buf)) {
+                memcpy(buf + n, k.ptr, k.len);
+                n += k.len;
+        }
+        buf[n] = '\0';
+        sl_state_kv_iter_free(it);
+        return buf;
+}
+
+Test(state_kv_store, scans_see_every_flush_and_keep_their_bounds_on_disk)
+{
+        /* scans reuse a RocksDB iterator until the next write to RocksDB */
+        char *dir = make_tmpdir();
+        sl_state_db *db = open_db(dir, 1 << 20);
+        sl_state_kv *kv = open_kv(db, "s", false);
+        cr_assert_eq(sl_state_kv_put(kv, S("a"), S("1"), 0, NULL), SL_OK);
+        cr_assert_eq(sl_state_kv_put(kv, S("d"), S("4"), 0, NULL), SL_OK);
+        cr_assert_eq(sl_state_db_commit(db, NULL), SL_OK);
+        sl_state_kv_evict(kv, 0);
+        cr_assert_str_eq(scan_keys(kv, "a", "z"), "ad");
+        cr_assert_eq(sl_state_kv_put(kv, S("b"), S("2"), 0, NULL), SL_OK);
+        cr_assert_eq(sl_state_kv_delete(kv, S("d"), 0, NULL), SL_OK);
+        cr_assert_eq(sl_state_db_commit(db, NULL), SL_OK);
+        sl_state_kv_evict(kv, 0); /* b and d's deletion are on disk only */
+        cr_assert_str_eq(scan_keys(kv, "a", "z"), "ab");
+        cr_assert_str_eq(scan_keys(kv, "a", "b"), "a");
+        cr_assert_str_eq(scan_keys(kv, "b", "c"), "b");
+        cr_assert_eq(sl_state_kv_put(kv, S("c"), S("3"), 0, NULL), SL_OK); /* in the cache only */
+        cr_assert_str_eq(scan_keys(kv, "a", "c"), "ab");
+        cr_assert_str_eq(scan_keys(kv, "a", "cc"), "abc");
+        sl_state_db_close(db);
         remove_tmpdir(dir);
 }

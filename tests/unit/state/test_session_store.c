@@ -27,21 +27,8 @@ static sl_state_session *open_ss(sl_state_db *db)
         return ss;
 }
 
-static sl_slice S(const char *s)
-{
-        return sl_slice_from_cstr(s);
-}
-
 #define NK 6
-static const struct {
-        const char *p;
-        size_t len;
-} keys[NK] = {{"", 0}, {"\0", 1}, {"\0x", 2}, {"x", 1}, {"x\0", 2}, {"xy", 2}};
-
-static sl_slice K(int i)
-{
-        return SL_SLICE(keys[i].p, keys[i].len);
-}
+STATE_TEST_KEYS({"", 0}, {"\0", 1}, {"\0x", 2}, {"x", 1}, {"x\0", 2}, {"xy", 2})
 
 /* Model: a list of sessions. */
 #define MAXS 20000
@@ -169,14 +156,12 @@ static void aggregate(sl_state_session *ss, model *m, int k, int64_t t)
         }
 }
 
-static void random_case(uint64_t seed, size_t cache, int ops)
+static void random_case(size_t cache, int ops)
 {
-        rng_state = seed;
-        char *dir = make_tmpdir();
+        STATE_TEST_DB(dir, db, cache);
         model *m = calloc(1, sizeof *m);
         m->observed = INT64_MIN;
         log cl = {0};
-        sl_state_db *db = open_db(dir, cache);
         sl_state_session *ss = open_ss(db);
         sl_state_session_set_changelog(ss, record, &cl);
         sl_err_detail err;
@@ -216,12 +201,9 @@ static void random_case(uint64_t seed, size_t cache, int ops)
                         cr_assert_eq(sl_state_session_find_range(ss, &kf, &kt, ee, ls, &it, &err), SL_OK);
                         check_iter(it, want_buf, n);
                 } else if (r < 99) {
-                        if (rng_next() % 3 == 0) /* commits cost an fsync: keep them few */
-                                cr_assert_eq(sl_state_db_commit(db, &err), SL_OK, "%s", err.message);
+                        sometimes_commit(db);
                 } else if (rng_next() % 4 == 0) {
-                        cr_assert_eq(sl_state_db_commit(db, &err), SL_OK);
-                        sl_state_db_close(db);
-                        db = open_db(dir, cache);
+                        db = reopen_db(db, dir, cache);
                         ss = open_ss(db);
                         sl_state_session_set_changelog(ss, record, &cl);
                         cr_assert_eq(sl_state_session_stream_time(ss), m->observed);
@@ -229,41 +211,25 @@ static void random_case(uint64_t seed, size_t cache, int ops)
                 }
         }
         check_everything(ss, m);
-        cr_assert_eq(sl_state_db_commit(db, &err), SL_OK);
-        sl_state_db_close(db);
 
+        /* restore the changelog into a fresh store */
         char *dir2 = make_tmpdir();
-        db = open_db(dir2, cache);
+        db = reopen_db(db, dir2, cache);
         ss = open_ss(db);
         STATE_TEST_REPLAY(sl_state_session_restore, ss, &cl);
         cr_assert_eq(sl_state_session_observe(ss, m->observed, &err), SL_OK);
         check_everything(ss, m);
-        sl_state_db_close(db);
-        remove_tmpdir(dir2);
+        close_tmp_db(db, dir2);
         free(cl.recs);
         free(m);
         remove_tmpdir(dir);
 }
 
-Test(state_session_store, merging_matches_model_cache_on)
-{
-        random_case(0xa11ceull, 1 << 20, 5000);
-}
-
-Test(state_session_store, merging_matches_model_cache_small)
-{
-        random_case(0xb0bull, 1500, 5000);
-}
-
-Test(state_session_store, merging_matches_model_write_through)
-{
-        random_case(0xca7ull, 0, 3000);
-}
+STATE_TEST_RANDOM_CASES(state_session_store, merging_matches_model, 0xa11ceull, 0xb0bull, 0xca7ull, 1500, 5000, 3000)
 
 Test(state_session_store, find_returns_overlapping_sessions_only)
 {
-        char *dir = make_tmpdir();
-        sl_state_db *db = open_db(dir, 1 << 20);
+        STATE_TEST_DB(dir, db, 1 << 20);
         sl_state_session *ss = open_ss(db);
         sl_slice v = S("v");
         cr_assert_eq(sl_state_session_put(ss, S("k"), 0, 30, v, 0, NULL, NULL), SL_OK);
@@ -282,34 +248,21 @@ Test(state_session_store, find_returns_overlapping_sessions_only)
         /* end < start is refused */
         sl_err_detail err;
         cr_assert_eq(sl_state_session_put(ss, S("k"), 10, 5, v, 0, NULL, &err), SL_ERR_INVALID);
-        sl_state_db_close(db);
-        remove_tmpdir(dir);
+        close_tmp_db(db, dir);
 }
-
-typedef struct slog {
-        int n;
-        int64_t start[8], end[8];
-        bool has_value[8];
-} slog;
 
 static sl_err slisten(void *opaque, const sl_state_session_change *chg, sl_err_detail *err)
 {
         (void)err;
-        slog *l = opaque;
-        cr_assert_lt(l->n, 8);
-        l->start[l->n] = chg->start;
-        l->end[l->n] = chg->end;
-        l->has_value[l->n] = chg->has_value;
-        l->n++;
+        STATE_TEST_SPAN_LOG((span_log *)opaque, chg);
         return SL_OK;
 }
 
 Test(state_session_store, merge_reports_removal_and_new_session)
 {
-        char *dir = make_tmpdir();
-        sl_state_db *db = open_db(dir, 0);
+        STATE_TEST_DB(dir, db, 0);
         sl_state_session *ss = open_ss(db);
-        slog sl = {0};
+        span_log sl = {0};
         log cl = {0};
         sl_state_session_set_listener(ss, slisten, &sl);
         sl_state_session_set_changelog(ss, record, &cl);
@@ -323,6 +276,5 @@ Test(state_session_store, merge_reports_removal_and_new_session)
         const uint8_t want[] = {'k', 0, 0, 0, 0, 0, 0, 0, 40, 0, 0, 0, 0, 0, 0, 0, 10};
         cr_assert(cl.n == 3 && cl.recs[2].klen == sizeof want && memcmp(cl.recs[2].key, want, sizeof want) == 0);
         free(cl.recs);
-        sl_state_db_close(db);
-        remove_tmpdir(dir);
+        close_tmp_db(db, dir);
 }

@@ -28,22 +28,9 @@ static sl_state_window *open_ws(sl_state_db *db, bool dups)
         return ws;
 }
 
-static sl_slice S(const char *s)
-{
-        return sl_slice_from_cstr(s);
-}
-
 /* Keys with zero bytes and prefixes of each other, in memcmp order. */
 #define NK 8
-static const struct {
-        const char *p;
-        size_t len;
-} keys[NK] = {{"", 0}, {"\0", 1}, {"\0\0", 2}, {"\0a", 2}, {"a", 1}, {"a\0", 2}, {"ab", 2}, {"\xff", 1}};
-
-static sl_slice K(int i)
-{
-        return SL_SLICE(keys[i].p, keys[i].len);
-}
+STATE_TEST_KEYS({"", 0}, {"\0", 1}, {"\0\0", 2}, {"\0a", 2}, {"a", 1}, {"a\0", 2}, {"ab", 2}, {"\xff", 1})
 
 /* Model: windows of a fixed time grid, start = T0 + slot * 10. */
 #define T0 (-3000)
@@ -124,15 +111,13 @@ static void check_everything(sl_state_window *ws, const model *m)
 
 /* Changelog records */
 
-static void random_case(uint64_t seed, size_t cache, int ops)
+static void random_case(size_t cache, int ops)
 {
-        rng_state = seed;
-        char *dir = make_tmpdir();
+        STATE_TEST_DB(dir, db, cache);
         model *m = calloc(1, sizeof *m);
         m->observed = INT64_MIN;
         log cl = {0};
         static int ek[NK * NSLOT], es[NK * NSLOT];
-        sl_state_db *db = open_db(dir, cache);
         sl_state_window *ws = open_ws(db, false);
         sl_state_window_set_changelog(ws, record, &cl);
         sl_err_detail err;
@@ -188,12 +173,9 @@ static void random_case(uint64_t seed, size_t cache, int ops)
                         cr_assert_eq(sl_state_window_fetch_range(ws, &kf, &kt, from, to, &it, &err), SL_OK);
                         check_iter(it, ek, es, n, m);
                 } else if (r < 99) {
-                        if (rng_next() % 3 == 0) /* commits cost an fsync: keep them few */
-                                cr_assert_eq(sl_state_db_commit(db, &err), SL_OK, "%s", err.message);
+                        sometimes_commit(db);
                 } else if (rng_next() % 4 == 0) {
-                        cr_assert_eq(sl_state_db_commit(db, &err), SL_OK);
-                        sl_state_db_close(db);
-                        db = open_db(dir, cache);
+                        db = reopen_db(db, dir, cache);
                         ws = open_ws(db, false);
                         sl_state_window_set_changelog(ws, record, &cl);
                         cr_assert_eq(sl_state_window_stream_time(ws), m->observed, "stream time persisted");
@@ -201,12 +183,10 @@ static void random_case(uint64_t seed, size_t cache, int ops)
                 }
         }
         check_everything(ws, m);
-        cr_assert_eq(sl_state_db_commit(db, &err), SL_OK);
-        sl_state_db_close(db);
 
         /* restore the changelog into a fresh store */
         char *dir2 = make_tmpdir();
-        db = open_db(dir2, cache);
+        db = reopen_db(db, dir2, cache);
         ws = open_ws(db, false);
         log none = {0};
         sl_state_window_set_changelog(ws, record, &none);
@@ -216,27 +196,13 @@ static void random_case(uint64_t seed, size_t cache, int ops)
         check_everything(ws, m);
         cr_assert_eq(sl_state_db_commit(db, &err), SL_OK);
         cr_assert_eq(none.n, 0);
-        sl_state_db_close(db);
-        remove_tmpdir(dir2);
+        close_tmp_db(db, dir2);
         free(cl.recs);
         free(m);
         remove_tmpdir(dir);
 }
 
-Test(state_window_store, random_ops_match_model_cache_on)
-{
-        random_case(0x5eed1ull, 1 << 20, 5000);
-}
-
-Test(state_window_store, random_ops_match_model_cache_small)
-{
-        random_case(0x5eed2ull, 2000, 5000);
-}
-
-Test(state_window_store, random_ops_match_model_write_through)
-{
-        random_case(0x5eed3ull, 0, 3000);
-}
+STATE_TEST_RANDOM_CASES(state_window_store, random_ops_match_model, 0x5eed1ull, 0x5eed2ull, 0x5eed3ull, 2000, 5000, 3000)
 
 static int count_raw(sl_state_window *ws)
 {
@@ -252,8 +218,7 @@ static int count_raw(sl_state_window *ws)
 
 Test(state_window_store, retention_drops_old_windows_and_purges_segments)
 {
-        char *dir = make_tmpdir();
-        sl_state_db *db = open_db(dir, 1 << 20);
+        STATE_TEST_DB(dir, db, 1 << 20);
         sl_state_window_opts wo = {.retention_ms = 100, .segment_ms = 50, .window_size_ms = 10};
         sl_state_window *ws;
         cr_assert_eq(sl_state_window_open(db, "w", &wo, &ws, NULL), SL_OK);
@@ -286,14 +251,12 @@ Test(state_window_store, retention_drops_old_windows_and_purges_segments)
         cr_assert_eq(sl_state_window_open(db, "w", &wo, &ws, NULL), SL_OK);
         cr_assert_eq(sl_state_window_stream_time(ws), 200);
         cr_assert_eq(count_raw(ws), 1);
-        sl_state_db_close(db);
-        remove_tmpdir(dir);
+        close_tmp_db(db, dir);
 }
 
 Test(state_window_store, duplicates_are_kept_in_write_order_and_restored)
 {
-        char *dir = make_tmpdir();
-        sl_state_db *db = open_db(dir, 1 << 20);
+        STATE_TEST_DB(dir, db, 1 << 20);
         sl_state_window_opts wo = {.retention_ms = 1000, .window_size_ms = 0, .retain_duplicates = true};
         sl_state_window *ws;
         cr_assert_eq(sl_state_window_open(db, "j", &wo, &ws, NULL), SL_OK);
@@ -337,38 +300,25 @@ Test(state_window_store, duplicates_are_kept_in_write_order_and_restored)
         sl_state_window_iter_free(it);
         cr_assert_eq(n, 4);
         free(cl.recs);
-        sl_state_db_close(db);
-        remove_tmpdir(dir2);
+        close_tmp_db(db, dir2);
         remove_tmpdir(dir);
 }
-
-typedef struct wlog {
-        int n;
-        int64_t start[8], end[8];
-        bool has_value[8];
-} wlog;
 
 static sl_err wlisten(void *opaque, const sl_state_window_change *chg, sl_err_detail *err)
 {
         (void)err;
-        wlog *l = opaque;
-        cr_assert_lt(l->n, 8);
         cr_assert(sl_slice_eq(chg->key, S("user")));
-        l->start[l->n] = chg->start;
-        l->end[l->n] = chg->end;
-        l->has_value[l->n] = chg->has_value;
-        l->n++;
+        STATE_TEST_SPAN_LOG((span_log *)opaque, chg);
         return SL_OK;
 }
 
 Test(state_window_store, listener_gets_decoded_windows_and_changelog_keys_are_key_and_start)
 {
-        char *dir = make_tmpdir();
-        sl_state_db *db = open_db(dir, 0);
+        STATE_TEST_DB(dir, db, 0);
         sl_state_window_opts wo = {.retention_ms = 10000, .window_size_ms = 60};
         sl_state_window *ws;
         cr_assert_eq(sl_state_window_open(db, "w", &wo, &ws, NULL), SL_OK);
-        wlog wl = {0};
+        span_log wl = {0};
         log cl = {0};
         sl_state_window_set_listener(ws, wlisten, &wl);
         sl_state_window_set_changelog(ws, record, &cl);
@@ -383,14 +333,12 @@ Test(state_window_store, listener_gets_decoded_windows_and_changelog_keys_are_ke
         cr_assert(cl.recs[0].klen == sizeof want && memcmp(cl.recs[0].key, want, sizeof want) == 0);
         cr_assert_not(cl.recs[1].has_value);
         free(cl.recs);
-        sl_state_db_close(db);
-        remove_tmpdir(dir);
+        close_tmp_db(db, dir);
 }
 
 Test(state_window_store, invalid_retention_is_refused)
 {
-        char *dir = make_tmpdir();
-        sl_state_db *db = open_db(dir, 0);
+        STATE_TEST_DB(dir, db, 0);
         sl_state_window_opts wo = {.retention_ms = 0};
         sl_state_window *ws;
         sl_err_detail err;
@@ -403,6 +351,5 @@ Test(state_window_store, invalid_retention_is_refused)
         sl_state_session_opts so = {.retention_ms = 10, .segment_ms = -1};
         cr_assert_eq(sl_state_session_open(db, "s", &so, &ss, &err), SL_ERR_INVALID);
         cr_assert_null(ss);
-        sl_state_db_close(db);
-        remove_tmpdir(dir);
+        close_tmp_db(db, dir);
 }

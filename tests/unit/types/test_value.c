@@ -37,6 +37,14 @@ static sl_value decv(const char *text)
         return sl_value_decimal(d);
 }
 
+/* `v` renders as `java` (Java's toString), `sql` (a SQL literal) and `json`. */
+static void expect_renders(const sl_value *v, const char *java, const char *sql, const char *json)
+{
+        cr_expect_str_eq(render(JAVA, v, 0), java);
+        cr_expect_str_eq(render(SQL, v, 0), sql, "%s", java);
+        cr_expect_str_eq(render(JSON, v, 0), json, "%s", java);
+}
+
 Test(types_value, is_small_and_null_is_zero)
 {
         cr_expect_eq(sizeof(sl_value), 24);
@@ -157,9 +165,7 @@ Test(types_value, primitives_render_per_format)
                 {sl_value_timestamp(10), "1970-01-01T00:00:00.010", "'1970-01-01T00:00:00.010'", "10"},
         };
         for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-                cr_expect_str_eq(render(JAVA, &cases[i].v, 0), cases[i].java, "case %zu", i);
-                cr_expect_str_eq(render(SQL, &cases[i].v, 0), cases[i].sql, "case %zu", i);
-                cr_expect_str_eq(render(JSON, &cases[i].v, 0), cases[i].json, "case %zu", i);
+                expect_renders(&cases[i].v, cases[i].java, cases[i].sql, cases[i].json);
         }
         /* TO_JSON_STRING: temporal values as their CAST text */
         sl_value tm = sl_value_time(60220000), dt = sl_value_date(1000), ts2 = sl_value_timestamp(60220000000);
@@ -181,25 +187,20 @@ Test(types_value, composites_render_per_format)
         sl_value arr = sl_value_composite_new(&arena, arr_t, 2, &items);
         items[0] = sl_value_int(1);
         items[1] = sl_value_int(3);
-        cr_expect_str_eq(render(JAVA, &arr, 0), "[1, 3]");
-        cr_expect_str_eq(render(SQL, &arr, 0), "ARRAY[1, 3]");
-        cr_expect_str_eq(render(JSON, &arr, 0), "[1,3]");
+        expect_renders(&arr, "[1, 3]", "ARRAY[1, 3]", "[1,3]");
         sl_value map = sl_value_composite_new(&arena, map_t, 2, &items);
         items[0] = sl_value_string("this", 4);
         items[1] = sl_value_int(1);
         items[2] = sl_value_string("n", 1);
-        cr_expect_str_eq(render(JAVA, &map, 0), "{this=1, n=null}");
-        cr_expect_str_eq(render(SQL, &map, 0), "MAP('this' := 1, 'n' := NULL)");
-        cr_expect_str_eq(render(JSON, &map, 0), "{\"this\":1,\"n\":null}");
+        expect_renders(&map, "{this=1, n=null}", "MAP('this' := 1, 'n' := NULL)", "{\"this\":1,\"n\":null}");
         cr_expect_eq(sl_value_map_get(&map, &items[0])->u.i32, 1);
         sl_value missing = sl_value_string("zz", 2);
         cr_expect_eq(sl_value_map_get(&map, &missing), NULL);
         sl_value st = sl_value_composite_new(&arena, st_t, 3, &items);
         items[0] = sl_value_int(1);
         items[1] = sl_value_int(3);
-        cr_expect_str_eq(render(JAVA, &st, 0), "Struct{F0=1,f1=3}");
-        cr_expect_str_eq(render(SQL, &st, 0), "STRUCT(`F0` := 1, `f1` := 3, `S` := NULL)");
-        cr_expect_str_eq(render(JSON, &st, 0), "{\"F0\":1,\"f1\":3,\"S\":null}");
+        expect_renders(&st, "Struct{F0=1,f1=3}", "STRUCT(`F0` := 1, `f1` := 3, `S` := NULL)",
+                       "{\"F0\":1,\"f1\":3,\"S\":null}");
         cr_expect_eq(sl_value_struct_field(&st, "f1")->u.i32, 3);
         cr_expect_eq(sl_value_struct_field(&st, "F1"), NULL);
         /* nested decimals and timestamps print with Java's toString, not the CAST text */
