@@ -150,7 +150,8 @@ static sl_err topk_accumulate(sl_func_ctx *ctx, const sl_value *state, const sl_
         return topk_add(ctx, state, args, nargs, out, false);
 }
 
-static sl_err topk_merge(sl_func_ctx *ctx, const sl_value *a, const sl_value *b, sl_value *out)
+/* Both sorted lists merged, the first k kept; TOPKDISTINCT (distinct) keeps one of equal values. */
+static sl_err topk_merge_lists(sl_func_ctx *ctx, const sl_value *a, const sl_value *b, sl_value *out, bool distinct)
 {
         const sl_type *t = sl_func_agg_state_type(ctx, a);
         size_t na = list_len(a), nb = list_len(b), i = 0, j = 0, m = 0;
@@ -162,17 +163,30 @@ static sl_err topk_merge(sl_func_ctx *ctx, const sl_value *a, const sl_value *b,
         sl_value *items;
         size_t cap = na + nb < (uint64_t)k ? na + nb : (size_t)k;
         sl_value res = sl_value_composite_new(ctx->arena, t, cap, &items);
-        while (m < cap) {
-                if (i < na && (j >= nb || sl_func_agg_cmp(sort_val(&a->u.comp.items[i]), sort_val(&b->u.comp.items[j])) >= 0))
-                        items[m++] = a->u.comp.items[i++];
-                else if (j < nb)
-                        items[m++] = b->u.comp.items[j++];
-                else
-                        break;
+        while (m < cap && (i < na || j < nb)) {
+                const sl_value *v1 = i < na ? &a->u.comp.items[i] : NULL;
+                const sl_value *v2 = j < nb ? &b->u.comp.items[j] : NULL;
+                int c = !v1 || !v2 ? 0 : distinct ? sl_func_agg_cmp(v1, v2) : sl_func_agg_cmp(sort_val(v1), sort_val(v2));
+                if (v1 && (!v2 || c > 0 || (c == 0 && !distinct))) {
+                        items[m++] = *v1;
+                        i++;
+                } else if (!v1 || c < 0) {
+                        items[m++] = *v2;
+                        j++;
+                } else {
+                        items[m++] = *v1;
+                        i++;
+                        j++;
+                }
         }
         res.len = (uint32_t)m;
         *out = res;
         return SL_OK;
+}
+
+static sl_err topk_merge(sl_func_ctx *ctx, const sl_value *a, const sl_value *b, sl_value *out)
+{
+        return topk_merge_lists(ctx, a, b, out, false);
 }
 
 static const sl_func_agg_ops topk_ops = {
@@ -189,35 +203,7 @@ static sl_err distinct_accumulate(sl_func_ctx *ctx, const sl_value *state, const
 
 static sl_err distinct_merge(sl_func_ctx *ctx, const sl_value *a, const sl_value *b, sl_value *out)
 {
-        const sl_type *t = sl_func_agg_state_type(ctx, a);
-        size_t na = list_len(a), nb = list_len(b), i = 0, j = 0, m = 0;
-        int64_t k = k_of(ctx, NULL, 0);
-        if (!t)
-                return ctx->err->code;
-        if (k <= 0)
-                k = (int64_t)(na > nb ? na : nb);
-        sl_value *items;
-        size_t cap = na + nb < (uint64_t)k ? na + nb : (size_t)k;
-        sl_value res = sl_value_composite_new(ctx->arena, t, cap, &items);
-        while (m < cap && (i < na || j < nb)) {
-                const sl_value *v1 = i < na ? &a->u.comp.items[i] : NULL;
-                const sl_value *v2 = j < nb ? &b->u.comp.items[j] : NULL;
-                int c = v1 && v2 ? sl_func_agg_cmp(v1, v2) : 0;
-                if (v1 && (!v2 || c > 0)) {
-                        items[m++] = *v1;
-                        i++;
-                } else if (!v1 || c < 0) {
-                        items[m++] = *v2;
-                        j++;
-                } else {
-                        items[m++] = *v1;
-                        i++;
-                        j++;
-                }
-        }
-        res.len = (uint32_t)m;
-        *out = res;
-        return SL_OK;
+        return topk_merge_lists(ctx, a, b, out, true);
 }
 
 static const sl_func_agg_ops distinct_ops = {
