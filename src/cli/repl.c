@@ -420,20 +420,21 @@ static bool is_pull(const char *stmt)
         return true;
 }
 
-static bool run_query(shell *sh, const char *stmt)
+/* POSTs `req` to `path` and feeds the streamed answer to on_line(ctx, ...) until it ends or Ctrl-C
+ * (then *was_interrupted). False, after printing why, when the server could not be reached or
+ * answered an error. */
+static bool stream_request(shell *sh, const char *path, json_t *req, sl_cli_line_fn on_line, void *ctx,
+                           bool *was_interrupted)
 {
-        json_t *req = json_pack("{s:s, s:o, s:o}", "sql", stmt, "properties", kv_json(&sh->props),
-                                "sessionVariables", kv_json(&sh->vars));
-        query_view qv = {.sh = sh, .pull = is_pull(stmt)};
         long status = 0;
         char *errbody = NULL;
         char err[256];
-        bool was_interrupted = false, ok = false;
+        bool ok = false;
 
-        sl_str_init(&qv.out);
         interrupted = 0;
-        if (!sl_cli_client_stream(sh->client, "/query-stream", req, "application/vnd.ksql.v1+json", on_query_line,
-                                  &qv, &interrupted, &was_interrupted, &status, &errbody, err, sizeof(err))) {
+        *was_interrupted = false;
+        if (!sl_cli_client_stream(sh->client, path, req, "application/vnd.ksql.v1+json", on_line, ctx, &interrupted,
+                                  was_interrupted, &status, &errbody, err, sizeof(err))) {
                 fprintf(stderr, "Could not reach the server at %s: %s\n", sl_cli_client_url(sh->client), err);
                 goto out;
         }
@@ -443,6 +444,23 @@ static bool run_query(shell *sh, const char *stmt)
                 json_decref(body);
                 goto out;
         }
+        ok = true;
+out:
+        free(errbody);
+        return ok;
+}
+
+static bool run_query(shell *sh, const char *stmt)
+{
+        json_t *req = json_pack("{s:s, s:o, s:o}", "sql", stmt, "properties", kv_json(&sh->props),
+                                "sessionVariables", kv_json(&sh->vars));
+        query_view qv = {.sh = sh, .pull = is_pull(stmt)};
+        char err[256];
+        bool was_interrupted, ok = false;
+
+        sl_str_init(&qv.out);
+        if (!stream_request(sh, "/query-stream", req, on_query_line, &qv, &was_interrupted))
+                goto out;
         if (was_interrupted) {
                 if (qv.query_id != NULL && *qv.query_id) {
                         json_t *creq = json_pack("{s:s}", "queryId", qv.query_id);
@@ -472,7 +490,6 @@ out:
                 sl_cli_rowfmt_deinit(&qv.fmt);
         sl_str_deinit(&qv.out);
         sl_free(qv.query_id);
-        free(errbody);
         json_decref(req);
         return ok;
 }
@@ -499,26 +516,13 @@ static bool run_print(shell *sh, const char *stmt)
 {
         json_t *req = json_pack("{s:s, s:o, s:o}", "ksql", stmt, "streamsProperties", kv_json(&sh->props),
                                 "sessionVariables", kv_json(&sh->vars));
-        long status = 0;
-        char *errbody = NULL;
-        char err[256];
-        bool was_interrupted = false, ok = false;
+        bool was_interrupted, ok = false;
 
-        interrupted = 0;
         if (sh->interactive)
                 printf("Press CTRL-C to interrupt\n");
         fflush(stdout);
-        if (!sl_cli_client_stream(sh->client, "/query", req, "application/vnd.ksql.v1+json", on_print_line, sh,
-                                  &interrupted, &was_interrupted, &status, &errbody, err, sizeof(err))) {
-                fprintf(stderr, "Could not reach the server at %s: %s\n", sl_cli_client_url(sh->client), err);
+        if (!stream_request(sh, "/query", req, on_print_line, sh, &was_interrupted))
                 goto out;
-        }
-        if (status != 200) {
-                json_t *body = errbody ? json_loads(errbody, 0, NULL) : NULL;
-                print_failure(status, body);
-                json_decref(body);
-                goto out;
-        }
         if (was_interrupted)
                 printf("\n");
         printf("Topic printing ceased\n");
@@ -526,7 +530,6 @@ static bool run_print(shell *sh, const char *stmt)
         ok = true;
 out:
         interrupted = 0;
-        free(errbody);
         json_decref(req);
         return ok;
 }

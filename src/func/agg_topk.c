@@ -103,8 +103,18 @@ static sl_err topk_result(sl_func_ctx *ctx, const sl_value *state, sl_value *out
 
 /* ---- TOPK ---- */
 
-static sl_err topk_accumulate(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, size_t nargs,
-                              sl_value *out)
+static bool list_contains(const sl_value *st, const sl_value *v)
+{
+        for (size_t i = 0; i < list_len(st); i++)
+                if (sl_value_eq(&st->u.comp.items[i], v))
+                        return true;
+        return false;
+}
+
+/* TOPK (distinct false: the other arguments ride along in a STRUCT when given) and TOPKDISTINCT
+ * (distinct true: a value already kept is not added again): args[0] into the sorted top k. */
+static sl_err topk_add(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, size_t nargs, sl_value *out,
+                       bool distinct)
 {
         const sl_type *t = sl_func_agg_state_type(ctx, state);
         size_t n = list_len(state);
@@ -115,9 +125,14 @@ static sl_err topk_accumulate(sl_func_ctx *ctx, const sl_value *state, const sl_
         *out = *state;
         if (args[0].kind == SL_TYPE_NULL || k <= 0)
                 return SL_OK;
-        if ((int64_t)n >= k && sl_func_agg_cmp(&args[0], sort_val(&state->u.comp.items[n - 1])) <= 0)
+        if ((int64_t)n >= k) {
+                const sl_value *last = &state->u.comp.items[n - 1];
+                if (sl_func_agg_cmp(&args[0], distinct ? last : sort_val(last)) <= 0)
+                        return SL_OK;
+        }
+        if (distinct && list_contains(state, &args[0]))
                 return SL_OK;
-        if (t->elem->kind == SL_TYPE_STRUCT && nargs > 2) {
+        if (!distinct && t->elem->kind == SL_TYPE_STRUCT && nargs > 2) {
                 sl_value *f;
                 e = sl_value_composite_new(ctx->arena, t->elem, t->elem->nfields, &f);
                 for (size_t i = 0; i < t->elem->nfields && i + 1 < nargs; i++)
@@ -129,7 +144,14 @@ static sl_err topk_accumulate(sl_func_ctx *ctx, const sl_value *state, const sl_
         return SL_OK;
 }
 
-static sl_err topk_merge(sl_func_ctx *ctx, const sl_value *a, const sl_value *b, sl_value *out)
+static sl_err topk_accumulate(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, size_t nargs,
+                              sl_value *out)
+{
+        return topk_add(ctx, state, args, nargs, out, false);
+}
+
+/* Both sorted lists merged, the first k kept; TOPKDISTINCT (distinct) keeps one of equal values. */
+static sl_err topk_merge_lists(sl_func_ctx *ctx, const sl_value *a, const sl_value *b, sl_value *out, bool distinct)
 {
         const sl_type *t = sl_func_agg_state_type(ctx, a);
         size_t na = list_len(a), nb = list_len(b), i = 0, j = 0, m = 0;
@@ -141,70 +163,11 @@ static sl_err topk_merge(sl_func_ctx *ctx, const sl_value *a, const sl_value *b,
         sl_value *items;
         size_t cap = na + nb < (uint64_t)k ? na + nb : (size_t)k;
         sl_value res = sl_value_composite_new(ctx->arena, t, cap, &items);
-        while (m < cap) {
-                if (i < na && (j >= nb || sl_func_agg_cmp(sort_val(&a->u.comp.items[i]), sort_val(&b->u.comp.items[j])) >= 0))
-                        items[m++] = a->u.comp.items[i++];
-                else if (j < nb)
-                        items[m++] = b->u.comp.items[j++];
-                else
-                        break;
-        }
-        res.len = (uint32_t)m;
-        *out = res;
-        return SL_OK;
-}
-
-static const sl_func_agg_ops topk_ops = {
-        sizeof(sl_func_agg_ops), topk_type, topk_init, topk_accumulate, NULL, topk_merge, topk_result,
-};
-
-/* ---- TOPKDISTINCT ---- */
-
-static bool list_contains(const sl_value *st, const sl_value *v)
-{
-        for (size_t i = 0; i < list_len(st); i++)
-                if (sl_value_eq(&st->u.comp.items[i], v))
-                        return true;
-        return false;
-}
-
-static sl_err distinct_accumulate(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, size_t nargs,
-                                  sl_value *out)
-{
-        const sl_type *t = sl_func_agg_state_type(ctx, state);
-        size_t n = list_len(state);
-        int64_t k = k_of(ctx, args, nargs);
-        if (!t)
-                return ctx->err->code;
-        *out = *state;
-        if (args[0].kind == SL_TYPE_NULL || k <= 0)
-                return SL_OK;
-        if ((int64_t)n >= k && sl_func_agg_cmp(&args[0], &state->u.comp.items[n - 1]) <= 0)
-                return SL_OK;
-        if (list_contains(state, &args[0]))
-                return SL_OK;
-        sl_value e = sl_func_agg_own(ctx, &args[0]);
-        *out = insert_sorted(ctx, t, state, n, (int64_t)n >= k, &e);
-        return SL_OK;
-}
-
-static sl_err distinct_merge(sl_func_ctx *ctx, const sl_value *a, const sl_value *b, sl_value *out)
-{
-        const sl_type *t = sl_func_agg_state_type(ctx, a);
-        size_t na = list_len(a), nb = list_len(b), i = 0, j = 0, m = 0;
-        int64_t k = k_of(ctx, NULL, 0);
-        if (!t)
-                return ctx->err->code;
-        if (k <= 0)
-                k = (int64_t)(na > nb ? na : nb);
-        sl_value *items;
-        size_t cap = na + nb < (uint64_t)k ? na + nb : (size_t)k;
-        sl_value res = sl_value_composite_new(ctx->arena, t, cap, &items);
         while (m < cap && (i < na || j < nb)) {
                 const sl_value *v1 = i < na ? &a->u.comp.items[i] : NULL;
                 const sl_value *v2 = j < nb ? &b->u.comp.items[j] : NULL;
-                int c = v1 && v2 ? sl_func_agg_cmp(v1, v2) : 0;
-                if (v1 && (!v2 || c > 0)) {
+                int c = !v1 || !v2 ? 0 : distinct ? sl_func_agg_cmp(v1, v2) : sl_func_agg_cmp(sort_val(v1), sort_val(v2));
+                if (v1 && (!v2 || c > 0 || (c == 0 && !distinct))) {
                         items[m++] = *v1;
                         i++;
                 } else if (!v1 || c < 0) {
@@ -219,6 +182,28 @@ static sl_err distinct_merge(sl_func_ctx *ctx, const sl_value *a, const sl_value
         res.len = (uint32_t)m;
         *out = res;
         return SL_OK;
+}
+
+static sl_err topk_merge(sl_func_ctx *ctx, const sl_value *a, const sl_value *b, sl_value *out)
+{
+        return topk_merge_lists(ctx, a, b, out, false);
+}
+
+static const sl_func_agg_ops topk_ops = {
+        sizeof(sl_func_agg_ops), topk_type, topk_init, topk_accumulate, NULL, topk_merge, topk_result,
+};
+
+/* ---- TOPKDISTINCT ---- */
+
+static sl_err distinct_accumulate(sl_func_ctx *ctx, const sl_value *state, const sl_value *args, size_t nargs,
+                                  sl_value *out)
+{
+        return topk_add(ctx, state, args, nargs, out, true);
+}
+
+static sl_err distinct_merge(sl_func_ctx *ctx, const sl_value *a, const sl_value *b, sl_value *out)
+{
+        return topk_merge_lists(ctx, a, b, out, true);
 }
 
 static const sl_func_agg_ops distinct_ops = {

@@ -675,11 +675,10 @@ static bool analyze_joins(az *z, const sl_ast_query *q)
         }
         /* then the kinds, windows and types of each step (ksqlDB checks every criteria first) */
         for (size_t j = 0; j < a->njoins; j++) {
-                const sl_ast_join *aj = q->joins->items[j];
                 sl_analysis_join *jn = &a->joins[j];
-                size_t ri = j + 1;
-                const sl_analysis_source *rs = &a->sources[ri];
+                const sl_ast_join *aj = jn->ast;
                 const sl_ast_expr *on = aj->on;
+                const sl_analysis_source *rs = &a->sources[jn->right];
                 sl_expr *l = jn->left_key, *r = jn->right_key;
                 uint64_t lm = sources_read(a, l);
                 const sl_analysis_source *lsrc = &a->sources[__builtin_ctzll(lm)];
@@ -742,12 +741,12 @@ static bool analyze_joins(az *z, const sl_ast_query *q)
                                                        aj->kind == SL_AST_JOIN_FULL ? "full-outer" : "right-outer",
                                                        lsrc->src->name, join_kind_text(aj->kind),
                                                        rs->src->name) != NULL;
-                                if (!is_key_of(a, r, ri))
+                                if (!is_key_of(a, r, jn->right))
                                         return az_fail(z, on->pos, "Invalid join condition: stream-table joins require to join on the "
                                                                    "table's primary key. Got %s = %s.", az_expr_text_q(z, on->a),
                                                        az_expr_text_q(z, on->b)) != NULL;
                         } else {
-                                if (!is_key_of(a, r, ri))
+                                if (!is_key_of(a, r, jn->right))
                                         return az_fail(z, on->pos, "Invalid join condition: table-table joins require to join on the "
                                                                    "primary key of the right input table. Got %s = %s.",
                                                        az_expr_text_q(z, on->a), az_expr_text_q(z, on->b)) != NULL;
