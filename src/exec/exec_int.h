@@ -115,6 +115,28 @@ sl_rec *sl_exec_emit(sl_batch *out, const sl_plan_node *node, sl_value *row, int
  * ag->states, stamped `ts`, its record windowed and carrying the headers of `rec`. */
 sl_rec *sl_exec_agg_emit_window(sl_op *op, sl_exec_agg *ag, sl_batch *out, sl_batch *batch, const sl_value *keys,
                                 const sl_rec *rec, int64_t start, int64_t end, int64_t ts);
+/* A window or session read back for EMIT FINAL (bytes in the batch arena). */
+typedef struct sl_exec_agg_final {
+        int64_t start;   /* window start */
+        int64_t end;     /* window end (exclusive) or session end (inclusive) */
+        sl_slice key;    /* store key of the group (batch arena) */
+        sl_slice value;  /* stored value (batch arena) */
+} sl_exec_agg_final;
+
+/* The windows an EMIT FINAL emission collects (sl_exec_agg_final_*). */
+typedef struct sl_exec_agg_finals {
+        sl_exec_agg_final *items;  /* items[0..n) (owned) */
+        size_t n;                  /* entries */
+        size_t cap;                /* capacity */
+} sl_exec_agg_finals;
+
+/* Appends a window, copying `key` and `value` into `arena`. */
+void sl_exec_agg_final_add(sl_exec_agg_finals *f, sl_arena *arena, int64_t start, int64_t end, sl_slice key,
+                           sl_slice value);
+/* Sorts the windows with `cmp` (on sl_exec_agg_final) and emits each as sl_exec_agg_emit_stored
+ * does. The caller frees f->items. */
+sl_err sl_exec_agg_final_emit(sl_op *op, sl_exec_agg *ag, sl_exec_agg_finals *f, int (*cmp)(const void *, const void *),
+                              sl_batch *out, sl_batch *batch, const sl_rec *rec, sl_err_detail *err);
 /* EMIT FINAL: loads a stored window (store key `key`, stored value `value`) into ag->states and
  * emits it as sl_exec_agg_emit_window does, stamped with its stored timestamp; `keys` is scratch
  * of nkeys + 1 values in `batch`'s arena. */

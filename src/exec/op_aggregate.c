@@ -227,6 +227,38 @@ void sl_exec_agg_encode(sl_exec_agg *ag, int64_t ts)
         }
 }
 
+/* ---- EMIT FINAL lists (exec_int.h) ---- */
+
+void sl_exec_agg_final_add(sl_exec_agg_finals *f, sl_arena *arena, int64_t start, int64_t end, sl_slice key,
+                           sl_slice value)
+{
+        sl_exec_agg_final *w;
+
+        if (f->n == f->cap) {
+                f->cap = f->cap ? 2 * f->cap : 16;
+                f->items = sl_realloc(f->items, f->cap * sizeof(*f->items));
+        }
+        w = &f->items[f->n++];
+        w->start = start;
+        w->end = end;
+        w->key = SL_SLICE(sl_arena_memdup(arena, key.ptr, key.len), key.len);
+        w->value = SL_SLICE(sl_arena_memdup(arena, value.ptr, value.len), value.len);
+}
+
+sl_err sl_exec_agg_final_emit(sl_op *op, sl_exec_agg *ag, sl_exec_agg_finals *f, int (*cmp)(const void *, const void *),
+                              sl_batch *out, sl_batch *batch, const sl_rec *rec, sl_err_detail *err)
+{
+        sl_value *keys = sl_batch_row_new(batch, ag->node->u.aggregate.nkeys + 1);
+        sl_err rc = SL_OK;
+
+        if (f->n)
+                qsort(f->items, f->n, sizeof(*f->items), cmp);
+        for (size_t i = 0; i < f->n && rc == SL_OK; i++)
+                rc = sl_exec_agg_emit_stored(op, ag, out, batch, keys, rec, f->items[i].key, f->items[i].value,
+                                             f->items[i].start, f->items[i].end, err);
+        return rc;
+}
+
 /* ---- the batch's slots (exec_int.h) ---- */
 
 void sl_exec_agg_slots_begin(sl_exec_agg *ag)

@@ -38,12 +38,6 @@ typedef struct window_session_state {
         int64_t last_emit;      /* EMIT FINAL: close time of the last emission, INT64_MIN: none */
 } window_session_state;
 
-/* A session read back for EMIT FINAL (bytes in the batch arena). */
-typedef struct final_sess {
-        int64_t start, end;
-        sl_slice key;
-        sl_slice value;
-} final_sess;
 
 static sl_err window_session_open(sl_op *op, sl_err_detail *err)
 {
@@ -153,7 +147,7 @@ done:
 
 static int final_cmp(const void *a, const void *b)
 {
-        const final_sess *x = a, *y = b;
+        const sl_exec_agg_final *x = a, *y = b;
         int c;
 
         if (x->end != y->end)
@@ -172,9 +166,7 @@ static sl_err emit_final(sl_op *op, const sl_rec *rec, sl_batch *batch, sl_err_d
         int64_t lower = st->last_emit == INT64_MIN ? 0 : st->last_emit;
         sl_state_session_iter *it = NULL;
         sl_state_session_rec sr;
-        final_sess *ss = NULL;
-        size_t n = 0, cap = 0;
-        sl_value *keys;
+        sl_exec_agg_finals ss = {0};
         sl_err rc;
 
         if (st->last_emit != INT64_MIN && st->last_emit >= close)
@@ -183,32 +175,15 @@ static sl_err emit_final(sl_op *op, const sl_rec *rec, sl_batch *batch, sl_err_d
                 return SL_OK;
         if ((rc = sl_state_session_find_range(st->ss, NULL, NULL, lower, INT64_MAX, &it, err)) != SL_OK)
                 return rc;
-        while (sl_state_session_iter_next(it, &sr)) {
-                if (sr.end > close - 1)
-                        continue;
-                if (n == cap) {
-                        cap = cap ? 2 * cap : 16;
-                        ss = sl_realloc(ss, cap * sizeof(*ss));
-                }
-                ss[n].start = sr.start;
-                ss[n].end = sr.end;
-                ss[n].key = SL_SLICE(sl_arena_memdup(batch->arena, sr.key.ptr, sr.key.len), sr.key.len);
-                ss[n].value = SL_SLICE(sl_arena_memdup(batch->arena, sr.value.ptr, sr.value.len), sr.value.len);
-                n++;
-        }
-        if ((rc = sl_state_session_iter_error(it, err)) != SL_OK)
-                goto done;
-        if (n)
-                qsort(ss, n, sizeof(*ss), final_cmp);
-        keys = sl_batch_row_new(batch, node->u.aggregate.nkeys + 1);
-        for (size_t i = 0; i < n; i++)
-                if ((rc = sl_exec_agg_emit_stored(op, &st->ag, &st->out, batch, keys, rec, ss[i].key, ss[i].value,
-                                                  ss[i].start, ss[i].end, err)) != SL_OK)
-                        goto done;
-        st->last_emit = close;
-done:
+        while (sl_state_session_iter_next(it, &sr))
+                if (sr.end <= close - 1)
+                        sl_exec_agg_final_add(&ss, batch->arena, sr.start, sr.end, sr.key, sr.value);
+        rc = sl_state_session_iter_error(it, err);
         sl_state_session_iter_free(it);
-        sl_free(ss);
+        if (rc == SL_OK && (rc = sl_exec_agg_final_emit(op, &st->ag, &ss, final_cmp, &st->out, batch, rec, err)) ==
+                                   SL_OK)
+                st->last_emit = close;
+        sl_free(ss.items);
         return rc;
 }
 

@@ -45,13 +45,6 @@ typedef struct window_time_state {
         int64_t last_emit;     /* EMIT FINAL: close time of the last emission, INT64_MIN: none */
 } window_time_state;
 
-/* A window read back for EMIT FINAL (bytes in the batch arena). */
-typedef struct final_win {
-        int64_t start;
-        sl_slice key;
-        sl_slice value;
-} final_win;
-
 static sl_err window_time_open(sl_op *op, sl_err_detail *err)
 {
         window_time_state *st = (window_time_state *)op;
@@ -94,7 +87,7 @@ static void count_late(sl_op *op, const sl_rec *rec, int64_t start, int64_t end)
 
 static int final_cmp(const void *a, const void *b)
 {
-        const final_win *x = a, *y = b;
+        const sl_exec_agg_final *x = a, *y = b;
 
         if (x->start != y->start)
                 return x->start < y->start ? -1 : 1;
@@ -110,9 +103,7 @@ static sl_err emit_final(sl_op *op, const sl_rec *rec, sl_batch *batch, sl_err_d
         int64_t close = st->stream_time - node->u.aggregate.grace_ms, lower, upper;
         sl_state_window_iter *it = NULL;
         sl_state_window_rec wr;
-        final_win *wins = NULL;
-        size_t n = 0, cap = 0;
-        sl_value *keys;
+        sl_exec_agg_finals wins = {0};
         sl_err rc;
 
         if (st->last_emit != INT64_MIN && st->last_emit >= close)
@@ -125,29 +116,14 @@ static sl_err emit_final(sl_op *op, const sl_rec *rec, sl_batch *batch, sl_err_d
                 return SL_OK;
         if ((rc = sl_state_window_fetch_range(st->ws, NULL, NULL, lower, upper, &it, err)) != SL_OK)
                 return rc;
-        while (sl_state_window_iter_next(it, &wr)) {
-                if (n == cap) {
-                        cap = cap ? 2 * cap : 16;
-                        wins = sl_realloc(wins, cap * sizeof(*wins));
-                }
-                wins[n].start = wr.start;
-                wins[n].key = SL_SLICE(sl_arena_memdup(batch->arena, wr.key.ptr, wr.key.len), wr.key.len);
-                wins[n].value = SL_SLICE(sl_arena_memdup(batch->arena, wr.value.ptr, wr.value.len), wr.value.len);
-                n++;
-        }
-        if ((rc = sl_state_window_iter_error(it, err)) != SL_OK)
-                goto done;
-        if (n)
-                qsort(wins, n, sizeof(*wins), final_cmp);
-        keys = sl_batch_row_new(batch, node->u.aggregate.nkeys + 1);
-        for (size_t i = 0; i < n; i++)
-                if ((rc = sl_exec_agg_emit_stored(op, &st->ag, &st->out, batch, keys, rec, wins[i].key, wins[i].value,
-                                                  wins[i].start, wins[i].start + size, err)) != SL_OK)
-                        goto done;
-        st->last_emit = close;
-done:
+        while (sl_state_window_iter_next(it, &wr))
+                sl_exec_agg_final_add(&wins, batch->arena, wr.start, wr.start + size, wr.key, wr.value);
+        rc = sl_state_window_iter_error(it, err);
         sl_state_window_iter_free(it);
-        sl_free(wins);
+        if (rc == SL_OK && (rc = sl_exec_agg_final_emit(op, &st->ag, &wins, final_cmp, &st->out, batch, rec, err)) ==
+                                   SL_OK)
+                st->last_emit = close;
+        sl_free(wins.items);
         return rc;
 }
 

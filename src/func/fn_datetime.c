@@ -229,7 +229,7 @@ static sl_err interval_ms(sl_func_ctx *ctx, const sl_value *a, int sign, int64_t
 static sl_err add_interval(sl_func_ctx *ctx, const sl_value *a, size_t n, sl_value *out, int sign)
 {
         (void)n;
-        int64_t ms, r;
+        int64_t ms = 0, r;
         sl_err rc = interval_ms(ctx, a, sign, &ms);
         if (rc)
                 return rc;

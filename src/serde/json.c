@@ -956,12 +956,12 @@ static sl_err parse_map(jp *j, const sl_type *type, sl_value *out)
         size_t base = sc->len;
         sl_map index;    /* key -> 1 + entry number, built once the map is large */
         bool indexed = false;
+        const char *key; /* the entry being read, inside the text */
+        size_t klen;
         sl_err rc = SL_OK;
         if ((rc = container_enter(j)) != SL_OK)
                 return rc;
         for (bool more = !eat(j, '}'); more;) {
-                const char *key;
-                size_t klen;
                 if ((rc = member_name(j, &key, &klen)) != SL_OK)
                         goto fail;
                 sl_value v = sl_value_null();

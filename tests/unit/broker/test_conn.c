@@ -72,11 +72,13 @@ Test(broker_conn, apiversions_and_bad_requests, .fini = teardown)
         sl_broker_free(broker);
 }
 
-/* A test broker (*broker) with the one-partition topic `topic`, and a connection to it. */
-static sl_broker_conn *conn_on_topic(sl_broker **broker, const char *topic)
+/* A test broker (*broker) with the one-partition topic `topic`, a connection to it, and an empty
+ * buffer `req` for the requests (caller deinits). */
+static sl_broker_conn *conn_on_topic(sl_broker **broker, const char *topic, sl_buf *req)
 {
         char msg[256];
 
+        sl_buf_init(req);
         *broker = test_broker(dir, sizeof dir, NULL);
         cr_assert_eq(sl_broker_topic_create(*broker, topic, 1, NULL, msg, sizeof msg), ErrorCode_NONE, "%s", msg);
         return sl_broker_conn_new(*broker, -1, NULL);
@@ -109,10 +111,9 @@ static void produce_request(sl_buf *b, int32_t corr, const char *topic, const sl
 
 Test(broker_conn, corrupt_batches_are_refused, .fini = teardown)
 {
-        sl_broker *broker;
-        sl_broker_conn *conn = conn_on_topic(&broker, "p");
         sl_buf batch, b;
-        sl_buf_init(&b);
+        sl_broker *broker;
+        sl_broker_conn *conn = conn_on_topic(&broker, "p", &b);
         kv_batches(&batch, 1, 1);
         for (int corrupt = 0; corrupt < 2; corrupt++) {
                 if (corrupt)
@@ -134,10 +135,9 @@ Test(broker_conn, corrupt_batches_are_refused, .fini = teardown)
 
 Test(broker_conn, many_batches_in_one_produce, .fini = teardown)
 {
-        sl_broker *broker;
-        sl_broker_conn *conn = conn_on_topic(&broker, "m");
         sl_buf batches, b;
-        sl_buf_init(&b);
+        sl_broker *broker;
+        sl_broker_conn *conn = conn_on_topic(&broker, "m", &b);
         kv_batches(&batches, 0, 3000);
         produce_request(&b, 30, "m", &batches);
         cr_assert(sl_broker_conn_handle_frame(conn, b.data, b.len));

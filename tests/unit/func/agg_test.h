@@ -135,6 +135,22 @@ static inline const char *agg_result(agg *a, sl_value st)
 
 /* The declared return type, printed ("BIGINT", "ARRAY<INTEGER>"). */
 static inline const char *agg_ret(agg *a) { return sl_type_to_cstr(arena, a->res.ret); }
+/* agg_open, then its return type must print as `ret`. */
+static inline void agg_open_ret(agg *a, const char *name, const char *ret, const sl_type *const *types, size_t n)
+{
+        agg_open(a, name, types, n);
+        cr_assert_str_eq(agg_ret(a), ret, "%s", name);
+}
+#define AGG_OPEN_RET(a, name, ret, ...)                                                                \
+        agg_open_ret((a), (name), (ret), (const sl_type *const[]){__VA_ARGS__},                       \
+                     sizeof((const sl_type *const[]){__VA_ARGS__}) / sizeof(const sl_type *))
+/* `name` over arguments of the given types returns `ret`. */
+#define AGG_EXPECT_RET(name, ret, ...)                                                                 \
+        do {                                                                                           \
+                agg a_;                                                                                \
+                AGG_OPEN_RET(&a_, (name), (ret), __VA_ARGS__);                                         \
+                agg_close(&a_);                                                                        \
+        } while (0)
 
 /* Folds rows of one argument each, from init; returns the state. */
 static inline sl_value agg_fold(agg *a, const sl_value *vals, size_t n)
@@ -145,6 +161,14 @@ static inline sl_value agg_fold(agg *a, const sl_value *vals, size_t n)
         return st;
 }
 #define AGG_FOLD(a, ...) agg_fold((a), (sl_value[]){__VA_ARGS__}, sizeof((sl_value[]){__VA_ARGS__}) / sizeof(sl_value))
+/* `name` over one argument of `type` folds the values to the result `want`. */
+#define AGG_EXPECT_FOLD(name, type, want, ...)                                                         \
+        do {                                                                                           \
+                agg a_;                                                                                \
+                AGG_OPEN(&a_, (name), type);                                                           \
+                cr_assert_str_eq(agg_result(&a_, AGG_FOLD(&a_, __VA_ARGS__)), (want), "%s", (name));  \
+                agg_close(&a_);                                                                        \
+        } while (0)
 
 /* Resolution of `name` for the types must fail; returns the message. */
 static inline const char *agg_resolve_err(const char *name, const sl_type *const *types, size_t n)

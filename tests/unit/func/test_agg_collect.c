@@ -8,8 +8,7 @@ TestSuite(agg_collect, .init = fc_setup, .fini = fc_teardown);
 Test(agg_collect, list_keeps_order_duplicates_and_nulls)
 {
         agg a;
-        AGG_OPEN(&a, "COLLECT_LIST", sl_type_decimal(4, 1));
-        cr_assert_str_eq(agg_ret(&a), "ARRAY<DECIMAL(4, 1)>");
+        AGG_OPEN_RET(&a, "COLLECT_LIST", "ARRAY<DECIMAL(4, 1)>", sl_type_decimal(4, 1));
         cr_assert_str_eq(agg_result(&a, agg_init(&a)), "[]");
         sl_value st = AGG_FOLD(&a, DEC("500.9"), DEC("300.8"), NUL(), DEC("300.8"), NUL());
         cr_assert_str_eq(agg_result(&a, st), "[500.9, 300.8, null, 300.8, null]");
@@ -56,8 +55,7 @@ Test(agg_collect, list_limit)
 Test(agg_collect, set)
 {
         agg a;
-        AGG_OPEN(&a, "COLLECT_SET", T_STR());
-        cr_assert_str_eq(agg_ret(&a), "ARRAY<STRING>");
+        AGG_OPEN_RET(&a, "COLLECT_SET", "ARRAY<STRING>", T_STR());
         cr_assert_null(a.res.ov->agg->undo);
         sl_value st = AGG_FOLD(&a, S("foo"), S("baz"), S("foo"), NUL(), S("bar"), NUL());
         cr_assert_str_eq(agg_result(&a, st), "[foo, baz, null, bar]");
@@ -90,8 +88,7 @@ TestSuite(agg_histogram, .init = fc_setup, .fini = fc_teardown);
 Test(agg_histogram, counts_undo_merge)
 {
         agg a;
-        AGG_OPEN(&a, "HISTOGRAM", T_STR());
-        cr_assert_str_eq(agg_ret(&a), "MAP<STRING, BIGINT>");
+        AGG_OPEN_RET(&a, "HISTOGRAM", "MAP<STRING, BIGINT>", T_STR());
         cr_assert_str_eq(agg_result(&a, agg_init(&a)), "{}");
         sl_value st = AGG_FOLD(&a, S("baz"), S("foo"), S("baz"), NUL());
         cr_assert_str_eq(agg_result(&a, st), "{baz=2, foo=1}");

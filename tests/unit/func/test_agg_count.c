@@ -6,8 +6,7 @@ TestSuite(agg_count, .init = fc_setup, .fini = fc_teardown);
 Test(agg_count, counts_non_null_values)
 {
         agg a;
-        AGG_OPEN(&a, "count", T_STR());
-        cr_assert_str_eq(agg_ret(&a), "BIGINT");
+        AGG_OPEN_RET(&a, "count", "BIGINT", T_STR());
         cr_assert_str_eq(agg_result(&a, agg_init(&a)), "0");
         sl_value st = AGG_FOLD(&a, S("a"), NUL(), S("b"), S("a"), NUL());
         cr_assert_str_eq(agg_result(&a, st), "3");
@@ -73,8 +72,7 @@ TestSuite(agg_count_distinct, .init = fc_setup, .fini = fc_teardown);
 Test(agg_count_distinct, small_counts_are_exact)
 {
         agg a;
-        AGG_OPEN(&a, "COUNT_DISTINCT", T_STR());
-        cr_assert_str_eq(agg_ret(&a), "BIGINT");
+        AGG_OPEN_RET(&a, "COUNT_DISTINCT", "BIGINT", T_STR());
         cr_assert_null(a.res.ov->agg->undo);
         cr_assert_str_eq(agg_result(&a, agg_init(&a)), "0");
         sl_value st = AGG_FOLD(&a, S("one"), S("two"), S("one"), S("two"), NUL());

@@ -7,16 +7,14 @@ TestSuite(agg_minmax, .init = fc_setup, .fini = fc_teardown);
 Test(agg_minmax, numbers)
 {
         agg a;
-        AGG_OPEN(&a, "MIN", T_INT());
-        cr_assert_str_eq(agg_ret(&a), "INTEGER");
+        AGG_OPEN_RET(&a, "MIN", "INTEGER", T_INT());
         cr_assert_null(a.res.ov->agg->undo);
         cr_assert_str_eq(agg_result(&a, agg_init(&a)), "null");
         cr_assert_str_eq(agg_result(&a, AGG_FOLD(&a, NUL(), NUL())), "null");
         cr_assert_str_eq(agg_result(&a, AGG_FOLD(&a, NUL(), I(3), I(-1), NUL(), I(7))), "-1");
         agg_close(&a);
 
-        AGG_OPEN(&a, "MAX", T_BIG());
-        cr_assert_str_eq(agg_ret(&a), "BIGINT");
+        AGG_OPEN_RET(&a, "MAX", "BIGINT", T_BIG());
         cr_assert_str_eq(agg_result(&a, AGG_FOLD(&a, L(3), L(INT64_MAX), L(-1))), "9223372036854775807");
         agg_close(&a);
 
@@ -28,8 +26,7 @@ Test(agg_minmax, numbers)
         cr_assert_str_eq(agg_result(&a, AGG_FOLD(&a, D(0.0), D(-0.0))), "-0.0");
         agg_close(&a);
 
-        AGG_OPEN(&a, "MAX", sl_type_decimal(5, 2));
-        cr_assert_str_eq(agg_ret(&a), "DECIMAL(5, 2)");
+        AGG_OPEN_RET(&a, "MAX", "DECIMAL(5, 2)", sl_type_decimal(5, 2));
         cr_assert_str_eq(agg_result(&a, AGG_FOLD(&a, DEC("1.50"), DEC("10.01"), DEC("-100.00"))), "10.01");
         agg_close(&a);
 }
@@ -59,14 +56,11 @@ Test(agg_minmax, strings_bytes_times)
         cr_assert_eq(r.u.bytes[0], 0x80);
         agg_close(&a);
 
-        AGG_OPEN(&a, "MAX", sl_type_date());
-        cr_assert_str_eq(agg_ret(&a), "DATE");
+        AGG_OPEN_RET(&a, "MAX", "DATE", sl_type_date());
         cr_assert_str_eq(agg_result(&a, AGG_FOLD(&a, sl_value_date(10), sl_value_date(19000), sl_value_date(-3))),
                          "2022-01-08");
         agg_close(&a);
-        AGG_OPEN(&a, "MIN", sl_type_time());
-        cr_assert_str_eq(agg_ret(&a), "TIME");
-        agg_close(&a);
+        AGG_EXPECT_RET("MIN", "TIME", sl_type_time());
         AGG_OPEN(&a, "MIN", sl_type_timestamp());
         cr_assert_str_eq(agg_result(&a, AGG_FOLD(&a, sl_value_timestamp(1000), sl_value_timestamp(0))),
                          "1970-01-01T00:00:00.000");

@@ -8,8 +8,7 @@ TestSuite(agg_offset, .init = fc_setup, .fini = fc_teardown);
 Test(agg_offset, earliest_single)
 {
         agg a;
-        AGG_OPEN(&a, "EARLIEST_BY_OFFSET", T_INT());
-        cr_assert_str_eq(agg_ret(&a), "INTEGER");
+        AGG_OPEN_RET(&a, "EARLIEST_BY_OFFSET", "INTEGER", T_INT());
         cr_assert_str_eq(sl_type_to_cstr(arena, a.stype), "STRUCT<`SEQ` BIGINT, `VAL` INTEGER>");
         cr_assert_null(a.res.ov->agg->undo);
         cr_assert_str_eq(agg_result(&a, agg_init(&a)), "null");
@@ -28,8 +27,7 @@ Test(agg_offset, earliest_single)
 Test(agg_offset, latest_single)
 {
         agg a;
-        AGG_OPEN(&a, "LATEST_BY_OFFSET", T_STR());
-        cr_assert_str_eq(agg_ret(&a), "STRING");
+        AGG_OPEN_RET(&a, "LATEST_BY_OFFSET", "STRING", T_STR());
         cr_assert_str_eq(agg_result(&a, agg_init(&a)), "null");
         cr_assert_str_eq(agg_result(&a, AGG_FOLD(&a, S("a"), S("b"), NUL())), "b");
         agg_close(&a);
@@ -46,8 +44,7 @@ Test(agg_offset, latest_single)
 Test(agg_offset, n_forms)
 {
         agg a;
-        AGG_OPEN(&a, "EARLIEST_BY_OFFSET", T_INT(), T_INT());
-        cr_assert_str_eq(agg_ret(&a), "ARRAY<INTEGER>");
+        AGG_OPEN_RET(&a, "EARLIEST_BY_OFFSET", "ARRAY<INTEGER>", T_INT(), T_INT());
         cr_assert_str_eq(sl_type_to_cstr(arena, a.stype), "ARRAY<STRUCT<`SEQ` BIGINT, `VAL` INTEGER>>");
         agg_const(&a, 1, I(2));
         cr_assert_str_eq(agg_result(&a, agg_init(&a)), "[]");
@@ -157,8 +154,7 @@ TestSuite(agg_attr, .init = fc_setup, .fini = fc_teardown);
 Test(agg_attr, single_value_or_null)
 {
         agg a;
-        AGG_OPEN(&a, "ATTR", T_STR());
-        cr_assert_str_eq(agg_ret(&a), "STRING");
+        AGG_OPEN_RET(&a, "ATTR", "STRING", T_STR());
         cr_assert_str_eq(agg_result(&a, agg_init(&a)), "null");
         cr_assert_str_eq(agg_result(&a, AGG_FOLD(&a, S("s"), S("s"), S("s"))), "s");
         cr_assert_str_eq(agg_result(&a, AGG_FOLD(&a, S("1"), S("2"))), "null");

@@ -18,8 +18,7 @@ static void expect_seq(agg *a, const sl_value *vals, const char *const *want, si
 Test(agg_stats, stddev_samp_is_ksqldb_variance)
 {
         agg a;
-        AGG_OPEN(&a, "stddev_samp", T_INT());
-        cr_assert_str_eq(agg_ret(&a), "DOUBLE");
+        AGG_OPEN_RET(&a, "stddev_samp", "DOUBLE", T_INT());
         cr_assert_str_eq(sl_type_to_cstr(arena, a.stype), "STRUCT<`SUM` INTEGER, `COUNT` BIGINT, `M2` DOUBLE>");
         sl_value k0[] = {I(0), I(10), I(7), I(6)};
         const char *w0[] = {"0.0", "50.0", "26.333333333333332", "17.583333333333332"};
@@ -87,8 +86,7 @@ Test(agg_stats, stddev_undo_and_merge)
 Test(agg_stats, correlation)
 {
         agg a;
-        AGG_OPEN(&a, "CORRELATION", T_DBL(), T_DBL());
-        cr_assert_str_eq(agg_ret(&a), "DOUBLE");
+        AGG_OPEN_RET(&a, "CORRELATION", "DOUBLE", T_DBL(), T_DBL());
         sl_value st = agg_init(&a);
         st = AGG_ADD(&a, st, D(1.5), D(8.0));
         cr_assert_str_eq(agg_result(&a, st), "NaN");

@@ -6,19 +6,10 @@ TestSuite(agg_sum, .init = fc_setup, .fini = fc_teardown);
 
 Test(agg_sum, types)
 {
-        agg a;
-        AGG_OPEN(&a, "sum", T_INT());
-        cr_assert_str_eq(agg_ret(&a), "INTEGER");
-        agg_close(&a);
-        AGG_OPEN(&a, "SUM", T_BIG());
-        cr_assert_str_eq(agg_ret(&a), "BIGINT");
-        agg_close(&a);
-        AGG_OPEN(&a, "SUM", T_DBL());
-        cr_assert_str_eq(agg_ret(&a), "DOUBLE");
-        agg_close(&a);
-        AGG_OPEN(&a, "SUM", sl_type_decimal(4, 1));
-        cr_assert_str_eq(agg_ret(&a), "DECIMAL(4, 1)");
-        agg_close(&a);
+        AGG_EXPECT_RET("sum", "INTEGER", T_INT());
+        AGG_EXPECT_RET("SUM", "BIGINT", T_BIG());
+        AGG_EXPECT_RET("SUM", "DOUBLE", T_DBL());
+        AGG_EXPECT_RET("SUM", "DECIMAL(4, 1)", sl_type_decimal(4, 1));
         const char *msg = AGG_RESOLVE_ERR("SUM", T_STR());
         cr_assert(strstr(msg, "Function 'SUM' does not accept parameters (STRING).") == msg, "%s", msg);
 }
@@ -36,10 +27,7 @@ Test(agg_sum, int_sum_wraps_like_java)
         cr_assert_str_eq(agg_result(&a, st), "2147483647");
         agg_close(&a);
 
-        AGG_OPEN(&a, "SUM", T_BIG());
-        st = AGG_FOLD(&a, L(INT64_MAX), L(2));
-        cr_assert_str_eq(agg_result(&a, st), "-9223372036854775807");
-        agg_close(&a);
+        AGG_EXPECT_FOLD("SUM", T_BIG(), "-9223372036854775807", L(INT64_MAX), L(2));
 }
 
 Test(agg_sum, bigint_double_undo_merge)
@@ -54,20 +42,13 @@ Test(agg_sum, bigint_double_undo_merge)
         cr_assert_str_eq(agg_result(&a, agg_merge(&a, st, AGG_FOLD(&a, L(2)))), "2147483650");
         agg_close(&a);
 
-        AGG_OPEN(&a, "SUM", T_DBL());
-        st = AGG_FOLD(&a, D(5.4), D(100.1));
-        cr_assert_str_eq(agg_result(&a, st), "105.5");
-        agg_close(&a);
+        AGG_EXPECT_FOLD("SUM", T_DBL(), "105.5", D(5.4), D(100.1));
 }
 
 Test(agg_sum, int_argument_literal_widens_nothing)
 {
         /* SUM(2) sums INTs, SUM(CAST(2 AS BIGINT)) BIGINTs */
-        agg a;
-        AGG_OPEN(&a, "SUM", T_INT());
-        sl_value st = AGG_FOLD(&a, I(2), I(2), I(2));
-        cr_assert_str_eq(agg_result(&a, st), "6");
-        agg_close(&a);
+        AGG_EXPECT_FOLD("SUM", T_INT(), "6", I(2), I(2), I(2));
 }
 
 Test(agg_sum, decimal)
@@ -99,17 +80,14 @@ Test(agg_sum, decimal)
         cr_assert_eq(agg_add_err(&a, AGG_FOLD(&a, v), &v, 1), SL_ERR_OVERFLOW);
         agg_close(&a);
 
-        AGG_OPEN(&a, "SUM", sl_type_decimal(6, 2));
-        st = AGG_FOLD(&a, DEC("5.40"), DEC("100.10"), DEC("500.90"), DEC("300.80"), DEC("400.80"));
-        cr_assert_str_eq(agg_result(&a, st), "1308.00");
-        agg_close(&a);
+        AGG_EXPECT_FOLD("SUM", sl_type_decimal(6, 2), "1308.00", DEC("5.40"), DEC("100.10"), DEC("500.90"),
+                        DEC("300.80"), DEC("400.80"));
 }
 
 Test(agg_sum, sum_list)
 {
         agg a;
-        AGG_OPEN(&a, "SUM_LIST", sl_type_array(arena, T_INT()));
-        cr_assert_str_eq(agg_ret(&a), "INTEGER");
+        AGG_OPEN_RET(&a, "SUM_LIST", "INTEGER", sl_type_array(arena, T_INT()));
         sl_value st = AGG_FOLD(&a, ARRV(T_INT(), I(1), I(1)), ARRV(T_INT(), I(2), I(2)), NUL(),
                                ARRV(T_INT(), I(100), I(100), TN(T_INT())));
         cr_assert_str_eq(agg_result(&a, st), "206");
@@ -117,15 +95,12 @@ Test(agg_sum, sum_list)
         cr_assert_str_eq(agg_result(&a, st), "202");
         agg_close(&a);
 
-        AGG_OPEN(&a, "sum_list", sl_type_array(arena, T_DBL()));
-        cr_assert_str_eq(agg_ret(&a), "DOUBLE");
+        AGG_OPEN_RET(&a, "sum_list", "DOUBLE", sl_type_array(arena, T_DBL()));
         st = AGG_FOLD(&a, ARRV(T_DBL(), D(1.0), D(1.0)), ARRV(T_DBL(), D(2.0), D(2.0)));
         cr_assert_str_eq(agg_result(&a, st), "6.0");
         agg_close(&a);
 
-        AGG_OPEN(&a, "sum_list", sl_type_array(arena, T_BIG()));
-        cr_assert_str_eq(agg_ret(&a), "BIGINT");
-        agg_close(&a);
+        AGG_EXPECT_RET("sum_list", "BIGINT", sl_type_array(arena, T_BIG()));
 }
 
 TestSuite(agg_avg, .init = fc_setup, .fini = fc_teardown);
@@ -133,8 +108,7 @@ TestSuite(agg_avg, .init = fc_setup, .fini = fc_teardown);
 Test(agg_avg, int)
 {
         agg a;
-        AGG_OPEN(&a, "AVG", T_INT());
-        cr_assert_str_eq(agg_ret(&a), "DOUBLE");
+        AGG_OPEN_RET(&a, "AVG", "DOUBLE", T_INT());
         cr_assert_eq(a.stype->kind, SL_TYPE_STRUCT);
         cr_assert_str_eq(sl_type_to_cstr(arena, a.stype), "STRUCT<`SUM` INTEGER, `COUNT` BIGINT>");
         cr_assert_str_eq(agg_result(&a, agg_init(&a)), "0.0");
@@ -151,16 +125,9 @@ Test(agg_avg, int)
 
 Test(agg_avg, bigint_wraps_double)
 {
-        agg a;
-        AGG_OPEN(&a, "avg", T_BIG());
-        sl_value st = AGG_FOLD(&a, L(2), L(INT64_MAX));
-        cr_assert_str_eq(agg_result(&a, st), "-4.611686018427388E18");
-        agg_close(&a);
+        AGG_EXPECT_FOLD("avg", T_BIG(), "-4.611686018427388E18", L(2), L(INT64_MAX));
 
-        AGG_OPEN(&a, "avg", T_DBL());
-        st = AGG_FOLD(&a, D(-200000.6), D(100.2), D(0.0));
-        cr_assert_str_eq(agg_result(&a, st), "-66633.46666666666");
-        agg_close(&a);
+        AGG_EXPECT_FOLD("avg", T_DBL(), "-66633.46666666666", D(-200000.6), D(100.2), D(0.0));
 }
 
 Test(agg_avg, no_implicit_casts)

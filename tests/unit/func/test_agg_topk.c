@@ -7,8 +7,7 @@ TestSuite(agg_topk, .init = fc_setup, .fini = fc_teardown);
 Test(agg_topk, values)
 {
         agg a;
-        AGG_OPEN(&a, "TOPK", T_INT(), T_INT());
-        cr_assert_str_eq(agg_ret(&a), "ARRAY<INTEGER>");
+        AGG_OPEN_RET(&a, "TOPK", "ARRAY<INTEGER>", T_INT(), T_INT());
         sl_value st = agg_init(&a);
         const char *want[] = {"[0]", "[100, 0]", "[100, 99, 0]", "[100, 99, 7]", "[100, 100, 99]"};
         int vals[] = {0, 100, 99, 7, 100};
@@ -39,8 +38,7 @@ Test(agg_topk, values)
 Test(agg_topk, with_other_columns)
 {
         agg a;
-        AGG_OPEN(&a, "TOPK", T_BIG(), T_STR(), T_INT());
-        cr_assert_str_eq(agg_ret(&a), "ARRAY<STRUCT<`sort_col` BIGINT, `col0` STRING>>");
+        AGG_OPEN_RET(&a, "TOPK", "ARRAY<STRUCT<`sort_col` BIGINT, `col0` STRING>>", T_BIG(), T_STR(), T_INT());
         agg_const(&a, 2, I(3));
         sl_value st = agg_init(&a);
         st = AGG_ADD(&a, st, L(2147483648LL), S("zero"), I(3));
@@ -77,8 +75,7 @@ Test(agg_topk, distinct)
         cr_assert_str_eq(agg_result(&a, agg_merge(&a, st, other)), "[100, 99, 8]");
         agg_close(&a);
 
-        AGG_OPEN(&a, "TOPKDISTINCT", sl_type_decimal(2, 1), T_INT());
-        cr_assert_str_eq(agg_ret(&a), "ARRAY<DECIMAL(2, 1)>");
+        AGG_OPEN_RET(&a, "TOPKDISTINCT", "ARRAY<DECIMAL(2, 1)>", sl_type_decimal(2, 1), T_INT());
         st = agg_init(&a);
         const char *dv[] = {"9.8", "8.9", "7.8", "6.5", "9.9"};
         for (int i = 0; i < 5; i++) {
@@ -101,9 +98,7 @@ Test(agg_topk, distinct)
         cr_assert_eq(r.u.comp.items[2].u.bytes[0], 'B');
         agg_close(&a);
 
-        AGG_OPEN(&a, "TOPKDISTINCT", sl_type_timestamp(), T_INT());
-        cr_assert_str_eq(agg_ret(&a), "ARRAY<TIMESTAMP>");
-        agg_close(&a);
+        AGG_EXPECT_RET("TOPKDISTINCT", "ARRAY<TIMESTAMP>", sl_type_timestamp(), T_INT());
 }
 
 Test(agg_topk, empty_groups)

@@ -112,6 +112,14 @@ static inline sl_state_db *reopen_db(sl_state_db *db, const char *dir, size_t ca
         return open_db(dir, cache);
 }
 
+/* The end of a random model test: frees its changelog records and model, removes its directory. */
+static inline void random_case_done(void *recs, void *model, char *dir)
+{
+        free(recs);
+        free(model);
+        remove_tmpdir(dir);
+}
+
 /* Closes `db` and removes its directory `dir`. */
 static inline void close_tmp_db(sl_state_db *db, char *dir)
 {

@@ -259,9 +259,7 @@ static void random_case(size_t cache, int ops)
         check_all(open_kv(db, "store", false), m);
         sl_state_db_close(db);
         check_restore(&cl, m);
-        free(cl.recs);
-        free(m);
-        remove_tmpdir(dir);
+        random_case_done(cl.recs, m, dir);
 }
 
 STATE_TEST_RANDOM_CASES(state_kv_store, random_ops_match_model, 0x1234567ull, 0xabcdefull, 0x77777ull, 700, 6000, 4000)

@@ -220,9 +220,7 @@ static void random_case(size_t cache, int ops)
         cr_assert_eq(sl_state_session_observe(ss, m->observed, &err), SL_OK);
         check_everything(ss, m);
         close_tmp_db(db, dir2);
-        free(cl.recs);
-        free(m);
-        remove_tmpdir(dir);
+        random_case_done(cl.recs, m, dir);
 }
 
 STATE_TEST_RANDOM_CASES(state_session_store, merging_matches_model, 0xa11ceull, 0xb0bull, 0xca7ull, 1500, 5000, 3000)

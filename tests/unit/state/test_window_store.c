@@ -197,9 +197,7 @@ static void random_case(size_t cache, int ops)
         cr_assert_eq(sl_state_db_commit(db, &err), SL_OK);
         cr_assert_eq(none.n, 0);
         close_tmp_db(db, dir2);
-        free(cl.recs);
-        free(m);
-        remove_tmpdir(dir);
+        random_case_done(cl.recs, m, dir);
 }
 
 STATE_TEST_RANDOM_CASES(state_window_store, random_ops_match_model, 0x5eed1ull, 0x5eed2ull, 0x5eed3ull, 2000, 5000, 3000)
