@@ -485,51 +485,6 @@ static sl_err member_next(jp *j, char close, bool *more)
         return syntax(j, close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
 }
 
-static sl_err skip_value(jp *j);
-
-static sl_err skip_container(jp *j, char close)
-{
-        bool object = close == '}';
-        sl_err rc;
-        if ((rc = container_enter(j)) != SL_OK)
-                return rc;
-        for (bool more = !eat(j, close); more;) {
-                if (object) {
-                        const char *s;
-                        size_t n;
-                        if ((rc = member_name(j, &s, &n)) != SL_OK)
-                                return rc;
-                }
-                if ((rc = skip_value(j)) != SL_OK)
-                        return rc;
-                if ((rc = member_next(j, close, &more)) != SL_OK)
-                        return rc;
-        }
-        j->depth--;
-        return SL_OK;
-}
-
-static sl_err skip_value(jp *j)
-{
-        jkind k = J_NULL;
-        sl_err rc = peek_kind(j, &k);
-        if (rc != SL_OK)
-                return rc;
-        const char *s;
-        size_t n;
-        bool integral;
-        switch (k) {
-        case J_NULL: return expect_word(j, "null", 4);
-        case J_TRUE: return expect_word(j, "true", 4);
-        case J_FALSE: return expect_word(j, "false", 5);
-        case J_NUMBER: return scan_number(j, &s, &n, &integral);
-        case J_STRING: return parse_string(j, &s, &n);
-        case J_OBJECT: return skip_container(j, '}');
-        case J_ARRAY: return skip_container(j, ']');
-        }
-        return SL_OK;
-}
-
 /* The exponent of the JSON number `s` when s[*i] is its 'e' or 'E' (else 0), its digits read
  * while the value is below `cap` (larger exponents only need to be known as large); *i moves past it. */
 static int64_t number_exponent(const char *s, size_t n, size_t *i, int64_t cap)
@@ -693,8 +648,9 @@ static sl_err copy_scalar(jp *j, jkind k, sl_buf *out)
         return expect_word(j, word, len);
 }
 
-/* Compact JSON text of the value at the cursor, as Jackson writes a parsed value back (for a
- * STRING column that receives an object). Appends to j->tmp. */
+/* Reads the value at the cursor and appends its compact JSON text to `out`, as Jackson writes a
+ * parsed value back (for a STRING column that receives an object); with `out` NULL it only skips
+ * the value (a field no column asks for). */
 static sl_err reserialize(jp *j, sl_buf *out)
 {
         jkind k = J_NULL;
@@ -703,14 +659,20 @@ static sl_err reserialize(jp *j, sl_buf *out)
                 return rc;
         const char *s;
         size_t n;
+        bool integral;
         switch (k) {
         case J_NULL:
         case J_TRUE:
         case J_FALSE:
         case J_NUMBER:
-                return copy_scalar(j, k, out);
+                if (out)
+                        return copy_scalar(j, k, out);
+                if (k == J_NUMBER)
+                        return scan_number(j, &s, &n, &integral);
+                return k == J_NULL ? expect_word(j, "null", 4) : k == J_TRUE ? expect_word(j, "true", 4)
+                                                                             : expect_word(j, "false", 5);
         case J_STRING:
-                if ((rc = parse_string(j, &s, &n)) == SL_OK)
+                if ((rc = parse_string(j, &s, &n)) == SL_OK && out)
                         sl_buf_append_json(out, s, n);
                 return rc;
         case J_OBJECT:
@@ -719,27 +681,37 @@ static sl_err reserialize(jp *j, sl_buf *out)
                 char close = object ? '}' : ']';
                 if ((rc = container_enter(j)) != SL_OK)
                         return rc;
-                sl_buf_append_u8(out, object ? '{' : '[');
+                if (out)
+                        sl_buf_append_u8(out, object ? '{' : '[');
                 for (bool more = !eat(j, close); more;) {
                         if (object) {
                                 if ((rc = member_name(j, &s, &n)) != SL_OK)
                                         return rc;
-                                sl_buf_append_json(out, s, n);
-                                sl_buf_append_u8(out, ':');
+                                if (out) {
+                                        sl_buf_append_json(out, s, n);
+                                        sl_buf_append_u8(out, ':');
+                                }
                         }
                         if ((rc = reserialize(j, out)) != SL_OK)
                                 return rc;
                         if ((rc = member_next(j, close, &more)) != SL_OK)
                                 return rc;
-                        if (more)
+                        if (more && out)
                                 sl_buf_append_u8(out, ',');
                 }
                 j->depth--;
-                sl_buf_append_u8(out, (uint8_t)close);
+                if (out)
+                        sl_buf_append_u8(out, (uint8_t)close);
                 return SL_OK;
         }
         }
         return SL_OK;
+}
+
+/* Skips the value at the cursor. */
+static sl_err skip_value(jp *j)
+{
+        return reserialize(j, NULL);
 }
 
 /* ksqlDB's processString: the text a STRING column gets from any JSON value (not null), appended
