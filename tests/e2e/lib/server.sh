@@ -5,8 +5,8 @@
 # screen, wait_for (WAIT_TRIES tenths of a second) and type_line.
 BIN=${SLUICE_BIN:-$(dirname "$0")/../../build/bin}
 DIR=$(mktemp -d)
-SOCK=sluice-e2e-$$
-T="tmux -L $SOCK -f /dev/null"
+# the tmux server's socket lives in DIR: no directory shared with other tests
+T="tmux -S $DIR/tmux.sock -f /dev/null"
 PID=
 CURL=
 WAIT_TRIES=100
@@ -43,7 +43,17 @@ fail() { echo "FAIL: $*"; tail -5 "$DIR/log"; exit 1; }
 post() { curl -s -X POST -H 'Content-Type: application/json' "$@"; }
 
 # shell_start HOME: the sluice shell against URL in the tmux session "shell", with HOME.
-shell_start() { $T new-session -d -s shell -x 160 -y 60 "HOME=$1 TERM=xterm $BIN/sluice $URL; echo SHELL-EXIT=\$?; sleep 30"; }
+# A tmux server that dies while starting (seen once in a while on a loaded machine) is started again.
+shell_start() {
+        for _ in 1 2 3; do
+                $T new-session -d -s shell -x 160 -y 60 \
+                        "HOME=$1 TERM=xterm $BIN/sluice $URL; echo SHELL-EXIT=\$?; sleep 30" 2>>"$DIR/tmux.err" &&
+                        $T has-session -t shell 2>/dev/null && return 0
+                sleep 0.5
+        done
+        echo "tmux did not start: $(cat "$DIR/tmux.err")"
+        exit 1
+}
 screen() { $T capture-pane -t shell -p -S -2000 >"$DIR/screen"; }
 # wait_for TEXT: until the screen shows TEXT (WAIT_TRIES tenths of a second), else fail.
 wait_for() {
